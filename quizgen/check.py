@@ -1,0 +1,239 @@
+"""Checking claimed answers: correct, or wrong with the right value and the misconception behind it.
+
+This serves ``quizgen check`` and ``quizgen bank check`` (errata for a source).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from quizgen import layers as L
+from quizgen import misconceptions as M
+from quizgen.answers import Number, Value, parse_value
+from quizgen.errors import ClaimError, QuizgenError, closest
+from quizgen.layers import Layer
+from quizgen.solver import Solution, solve
+
+#: Claimable quantities and their accepted spellings.
+QUANTITY_ALIASES = {
+    "output": "output", "output_shape": "output", "shape": "output", "out": "output",
+    "params": "params", "parameters": "params", "total_params": "params", "total": "params",
+    "weights": "weights", "bias": "bias", "biases": "bias",
+    "trainable": "trainable", "non_trainable": "non_trainable",
+    "macs": "macs", "mult_adds": "macs", "madds": "macs",
+    "flops": "flops", "flops+bias": "flops+bias", "compute": "compute",
+    "windows": "windows", "comparisons": "comparisons", "additions": "additions", "divisions": "divisions",
+    "output_elements": "output_elements", "output_bytes": "output_bytes", "params_bytes": "params_bytes",
+}
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The verdict on one claim."""
+
+    quantity: str
+    text: str
+    claimed: Value
+    correct: int | tuple[int, ...]
+    ok: bool
+    misconceptions: tuple[tuple[str, ...], ...] = ()
+    follows_from_output: tuple[int, ...] | None = None
+    would_be_right_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Claim:
+    quantity: str
+    text: str
+    value: Value
+
+
+def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
+    """Read ``QUANTITY=VALUE``; ``compute`` resolves to the ``count`` convention.
+
+    A shape is read in ``layout`` (``chw``: channels first) and kept channels-last.
+    """
+    if "=" not in text:
+        raise ClaimError(f"--claim {text}: must be QUANTITY=VALUE, e.g. output=55x55x96 or macs=105415200")
+    key, _, raw = text.partition("=")
+    key = key.strip().lower().replace("-", "_")
+    quantity = QUANTITY_ALIASES.get(key) or QUANTITY_ALIASES.get(key.replace("_", "+"))
+    if quantity is None:
+        raise ClaimError(f"--claim {text}: unknown quantity '{key}'{closest(key, list(QUANTITY_ALIASES))}; "
+                         f"known: {', '.join(sorted(set(QUANTITY_ALIASES.values())))}")
+    if quantity == "compute":
+        quantity = count
+    value = parse_value(raw)
+    if value is None:
+        raise ClaimError(f"--claim {text}: '{raw.strip()}' is not a number (34944, 34,944, 3.49e4, 34.9k) "
+                         "or a shape (55x55x96)")
+    if quantity == "output" and isinstance(value, Number):
+        if value.value.denominator != 1 or value.tolerance:
+            raise ClaimError(f"--claim {text}: output must be a shape such as 55x55x96 or a whole size")
+        value = (int(value.value),)
+    if quantity != "output" and isinstance(value, tuple):
+        raise ClaimError(f"--claim {text}: {quantity} is a single number, not a shape")
+    if layout == "chw" and isinstance(value, tuple) and len(value) > 1:
+        value = value[1:] + value[:1]
+    return Claim(quantity, raw.strip(), value)
+
+
+def correct_value(sol: Solution, quantity: str) -> int | tuple[int, ...]:
+    """The solver's value for a claimable quantity."""
+    pool = sol.pool
+    table: dict[str, int | tuple[int, ...]] = {
+        "output": sol.output_shape,
+        "params": sol.params.total, "weights": sol.params.weights, "bias": sol.params.bias,
+        "trainable": sol.params.trainable, "non_trainable": sol.params.non_trainable,
+        "macs": sol.macs, "flops": sol.flops, "flops+bias": sol.flops_with_bias,
+        "windows": pool.windows if pool else 0, "comparisons": pool.comparisons if pool else 0,
+        "additions": pool.additions if pool else 0, "divisions": pool.divisions if pool else 0,
+        "output_elements": sol.output_elements, "output_bytes": sol.output_bytes, "params_bytes": sol.params_bytes,
+    }
+    return table[quantity]
+
+
+def _matcher(layer: Layer, claimed: Value):
+    def match(v: object) -> bool:
+        if isinstance(claimed, tuple):
+            if not isinstance(v, tuple):
+                return False
+            if len(claimed) == len(v):
+                return claimed == v
+            if layer.spatial and len(claimed) == len(v) - 1:
+                return claimed == v[:-1]
+            return False
+        return not isinstance(v, tuple) and isinstance(v, (int, Fraction)) and claimed.matches(v)
+
+    return match
+
+
+def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
+    """Judge each claim about ``layer``."""
+    sol = solve(layer)
+    results = []
+    claimed_output = next((c.value for c in claims if c.quantity == "output"), None)
+    for claim in claims:
+        correct = correct_value(sol, claim.quantity)
+        match = _matcher(layer, claim.value)
+        if match(correct):
+            results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, True))
+            continue
+        found: list[tuple[str, ...]] = []
+        if claim.quantity in M.QUANTITIES:
+            found = M.explain_value(layer, claim.quantity, match)
+        follows = None
+        override = _spatial_of(layer, claimed_output, sol)
+        if not found and claim.quantity != "output" and override is not None and claim.quantity in M.QUANTITIES:
+            if any(match(v) for v in M.wrong_values(layer, claim.quantity, frozenset(), override)):
+                follows = override
+            else:
+                found = M.explain_value(layer, claim.quantity, match, override)
+                follows = override if found else None
+        suggestions: tuple[str, ...] = ()
+        if claim.quantity == "output" and isinstance(claim.value, tuple):
+            suggestions = tuple(what_gives(layer, claim.value))
+        results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, False,
+                                   tuple(found), follows, suggestions))
+    return results
+
+
+def _spatial_of(layer: Layer, claimed: Value | None, sol: Solution) -> tuple[int, ...] | None:
+    """The spatial part of a claimed output, if it is wrong (so that other claims may follow from it)."""
+    if not isinstance(claimed, tuple) or not layer.spatial:
+        return None
+    n = len(layer.spatial)
+    spatial = claimed[:n] if len(claimed) in (n, n + 1) else None
+    if spatial is None or spatial == sol.output_shape[:n]:
+        return None
+    return spatial
+
+
+def what_gives(layer: Layer, claimed: tuple[int, ...], limit: int = 4) -> list[str]:
+    """Small changes to the layer under which ``claimed`` would be the right output."""
+    if not layer.has_kernel:
+        return []
+    n = len(layer.spatial)
+    target = claimed[:n]
+    if len(claimed) not in (n, n + 1) or len(set(target)) != 1 or len(set(layer.spatial)) != 1:
+        return []
+    size = layer.spatial[0]
+    want = claimed if len(claimed) == n + 1 else None
+    pad0 = layer.padding[0] if isinstance(layer.padding, tuple) else None
+    options: dict[str, list[int]] = {
+        "in": list(range(1, 4 * size + 8)),
+        "k": list(range(1, size + 8)),
+        "s": list(range(1, size + 2)),
+        "p": list(range(0, 8)),
+    }
+    if layer.dilation:
+        options["d"] = list(range(1, 6))
+    current = {"in": size, "k": layer.kernel[0], "s": layer.stride[0], "p": pad0, "d": (layer.dilation or (1,))[0]}
+    found: list[str] = []
+    for keys in [(k,) for k in options] + [("s", "p"), ("k", "p"), ("k", "s")]:
+        if any(key == "p" and pad0 is None for key in keys):
+            continue
+        ranges = [sorted(options[key], key=lambda v, key=key: abs(v - (current[key] or 0))) for key in keys]
+        for values in itertools.product(*ranges):
+            if any(v == current[key] for key, v in zip(keys, values)):
+                continue
+            candidate = _edit(layer, dict(zip(keys, values)))
+            if candidate is None:
+                continue
+            out = solve(candidate).output_shape
+            if out[:n] == target and (want is None or out == want):
+                found.append(_describe(candidate, dict(zip(keys, values))))
+                break
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _edit(layer: Layer, values: dict[str, int]) -> Layer | None:
+    n = len(layer.spatial)
+    changes: dict[str, object] = {}
+    for key, v in values.items():
+        if key == "in":
+            changes["input_shape"] = (v,) * n + (layer.in_channels,)
+        elif key == "k":
+            changes["kernel"] = (v,) * n
+        elif key == "s":
+            changes["stride"] = (v,) * n
+        elif key == "p":
+            changes["padding"] = (v,) * n
+        elif key == "d":
+            changes["dilation"] = (v,) * n
+    try:
+        return L.validate(dataclasses.replace(layer, **changes))
+    except QuizgenError:
+        return None
+
+
+def _describe(layer: Layer, values: dict[str, int]) -> str:
+    parts = []
+    for key, v in values.items():
+        if key == "in":
+            parts.append(f"a {'x'.join([str(v)] * len(layer.spatial))} input (in={L.fmt_shape(layer.input_shape)})")
+        else:
+            parts.append(f"{key}={v}")
+    return " with ".join(parts)
+
+
+def result_dict(result: ClaimResult, layer: Layer) -> dict:
+    """A verdict as JSON: the claim, the right value, and each explaining misconception with its text."""
+    correct = list(result.correct) if isinstance(result.correct, tuple) else result.correct
+    return {
+        "quantity": result.quantity,
+        "claimed": result.text,
+        "correct": correct,
+        "ok": result.ok,
+        "misconceptions": [
+            {"ids": list(combo), "explanation": "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)}
+            for combo in result.misconceptions
+        ],
+        "follows_from_output": list(result.follows_from_output) if result.follows_from_output else None,
+        "would_be_right_with": list(result.would_be_right_with),
+    }

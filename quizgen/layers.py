@@ -1,0 +1,217 @@
+"""Layers as frozen dataclasses, and the rules that make a layer buildable.
+
+Shapes are kept in the seed's and Keras's order: spatial sizes first, then
+channels (``(H, W, C)`` for 2d).  Every rule here is one a framework enforces:
+a layer that passes :func:`validate` can be built in PyTorch, or in
+TensorFlow where DESIGN says so (``p=same`` with stride > 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quizgen import geometry
+from quizgen.errors import SpecError
+
+CONV, CONVT, MAXPOOL, AVGPOOL = "conv", "convtranspose", "maxpool", "avgpool"
+ADAPTIVE_AVG, ADAPTIVE_MAX = "adaptiveavgpool", "adaptivemaxpool"
+LINEAR, BATCHNORM, RELU, FLATTEN = "linear", "batchnorm", "relu", "flatten"
+
+#: Families whose name carries a dimension suffix (``conv2d``), and the keys each takes.
+SPATIAL_FAMILIES = (CONV, CONVT, MAXPOOL, AVGPOOL, ADAPTIVE_AVG, ADAPTIVE_MAX, BATCHNORM)
+KEYS: dict[str, tuple[str, ...]] = {
+    CONV: ("in", "out", "k", "s", "p", "d", "g", "bias"),
+    CONVT: ("in", "out", "k", "s", "p", "op", "d", "g", "bias"),
+    MAXPOOL: ("in", "k", "s", "p", "d", "ceil"),
+    AVGPOOL: ("in", "k", "s", "p", "ceil"),
+    ADAPTIVE_AVG: ("in", "size"),
+    ADAPTIVE_MAX: ("in", "size"),
+    LINEAR: ("in", "out", "bias"),
+    BATCHNORM: ("in",),
+    RELU: ("in",),
+    FLATTEN: ("in",),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    CONV: ("in", "out", "k"),
+    CONVT: ("in", "out", "k"),
+    MAXPOOL: ("in", "k"),
+    AVGPOOL: ("in", "k"),
+    ADAPTIVE_AVG: ("in", "size"),
+    ADAPTIVE_MAX: ("in", "size"),
+    LINEAR: ("in", "out"),
+    BATCHNORM: ("in",),
+    RELU: ("in",),
+    FLATTEN: ("in",),
+}
+SAME, VALID = "same", "valid"
+AXES = {1: "L", 2: "HxW", 3: "DxHxW"}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer, with every default filled in.
+
+    ``input_shape`` is spatial sizes then channels; for ``linear`` it is
+    ``(features,)``.  ``padding`` is a per-dimension tuple or ``"same"``.
+    """
+
+    family: str
+    ndim: int
+    input_shape: tuple[int, ...]
+    out: int | None = None
+    kernel: tuple[int, ...] = ()
+    stride: tuple[int, ...] = ()
+    padding: tuple[int, ...] | str = ()
+    dilation: tuple[int, ...] = ()
+    groups: int = 1
+    bias: bool = False
+    ceil_mode: bool = False
+    output_padding: tuple[int, ...] = ()
+    output_size: tuple[int, ...] = ()
+    given: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def name(self) -> str:
+        """The canonical layer name, e.g. ``conv2d`` or ``linear``."""
+        return f"{self.family}{self.ndim}d" if self.family in SPATIAL_FAMILIES else self.family
+
+    @property
+    def spatial(self) -> tuple[int, ...]:
+        """The input's spatial sizes (empty for linear and shapeless layers)."""
+        return self.input_shape[:-1] if self.family in SPATIAL_FAMILIES else ()
+
+    @property
+    def in_channels(self) -> int:
+        """Channels (or features) of the input: its last entry."""
+        return self.input_shape[-1]
+
+    @property
+    def is_pool(self) -> bool:
+        return self.family in (MAXPOOL, AVGPOOL, ADAPTIVE_AVG, ADAPTIVE_MAX)
+
+    @property
+    def has_kernel(self) -> bool:
+        return self.family in (CONV, CONVT, MAXPOOL, AVGPOOL)
+
+
+def fmt_tuple(values: tuple[int, ...], sep: str = "x") -> str:
+    """``(3, 3)`` → ``3``, ``(3, 5)`` → ``3x5``: one number when all are equal."""
+    if len(set(values)) == 1:
+        return str(values[0])
+    return sep.join(str(v) for v in values)
+
+
+def fmt_shape(shape: tuple[int, ...], sep: str = "x") -> str:
+    """A whole shape, every entry shown: ``55x55x96``."""
+    return sep.join(str(v) for v in shape)
+
+
+def resolved_padding(layer: Layer) -> tuple[tuple[int, int], ...]:
+    """Padding per spatial dimension as (before, after); ``same`` resolved by TensorFlow's rule."""
+    if layer.padding == SAME:
+        return tuple(
+            geometry.same_padding(n, k, s, d)
+            for n, k, s, d in zip(layer.spatial, layer.kernel, layer.stride, layer.dilation or (1,) * layer.ndim)
+        )
+    assert isinstance(layer.padding, tuple)
+    return tuple((p, p) for p in layer.padding)
+
+
+def validate(layer: Layer) -> Layer:
+    """Raise :class:`SpecError` unless a framework can build ``layer``; return it otherwise."""
+    name = layer.name
+    _check_input(layer)
+    if layer.out is not None and layer.out < 1:
+        raise SpecError(f"{name}: out={layer.out} must be at least 1")
+    for key, values in (("k", layer.kernel), ("s", layer.stride), ("d", layer.dilation), ("size", layer.output_size)):
+        _check_positive(name, key, values)
+    if isinstance(layer.padding, tuple) and any(p < 0 for p in layer.padding):
+        raise SpecError(f"{name}: p={fmt_tuple(layer.padding)} must be 0 or more")
+    if any(p < 0 for p in layer.output_padding):
+        raise SpecError(f"{name}: op={fmt_tuple(layer.output_padding)} must be 0 or more")
+    if layer.family in (CONV, CONVT):
+        _check_groups(layer)
+    if layer.padding == SAME:
+        _check_same(layer)
+    if layer.family in (MAXPOOL, AVGPOOL) and isinstance(layer.padding, tuple):
+        for p, k in zip(layer.padding, layer.kernel):
+            if p > k // 2:
+                raise SpecError(
+                    f"{name}: p={p} must be at most half the kernel k={k} (PyTorch's rule: a window may not lie wholly in the padding)"
+                )
+    if layer.family == CONVT:
+        for op, s, d in zip(layer.output_padding, layer.stride, layer.dilation):
+            if op >= s and op >= d:
+                raise SpecError(f"{name}: op={op} must be smaller than the stride s={s} or the dilation d={d}")
+    if layer.has_kernel:
+        _check_fits(layer)
+    return layer
+
+
+def _check_positive(name: str, key: str, values: tuple[int, ...]) -> None:
+    for v in values:
+        if v < 1:
+            raise SpecError(f"{name}: {key}={fmt_tuple(values)} must be at least 1")
+
+
+def _check_input(layer: Layer) -> None:
+    name, shape = layer.name, layer.input_shape
+    if any(v < 1 for v in shape):
+        raise SpecError(f"{name}: in={fmt_shape(shape)} must have every size at least 1")
+    if layer.family == LINEAR:
+        if len(shape) != 1:
+            raise SpecError(f"{name}: in={fmt_shape(shape)} must be one number, the input features (flatten first)")
+    elif layer.family == BATCHNORM and layer.ndim == 1:
+        if len(shape) not in (1, 2):
+            raise SpecError(f"{name}: in={fmt_shape(shape)} must be C or LxC")
+    elif layer.family in SPATIAL_FAMILIES and len(shape) != layer.ndim + 1:
+        want = f"{AXES[layer.ndim]}xC"
+        raise SpecError(f"{name}: in={fmt_shape(shape)} must have {layer.ndim + 1} numbers ({want}), got {len(shape)}")
+
+
+def _check_groups(layer: Layer) -> None:
+    name, g = layer.name, layer.groups
+    if g < 1:
+        raise SpecError(f"{name}: g={g} must be at least 1")
+    if layer.in_channels % g:
+        raise SpecError(f"{name}: g={g} must divide in-channels {layer.in_channels}")
+    assert layer.out is not None
+    if layer.out % g:
+        raise SpecError(f"{name}: g={g} must divide out={layer.out}")
+
+
+def _check_same(layer: Layer) -> None:
+    name = layer.name
+    if layer.family == CONVT:
+        raise SpecError(f"{name}: p=same is not defined for a transposed conv here; give p and op as numbers")
+    if layer.ceil_mode:
+        raise SpecError(f"{name}: p=same cannot be combined with ceil=true (no framework has both)")
+    if any(s > 1 for s in layer.stride) and any(d > 1 for d in layer.dilation):
+        raise SpecError(
+            f"{name}: p=same with s={fmt_tuple(layer.stride)} and d={fmt_tuple(layer.dilation)}: "
+            "TensorFlow refuses 'same' with both stride > 1 and dilation > 1, and PyTorch refuses 'same' with stride > 1"
+        )
+
+
+def _check_fits(layer: Layer) -> None:
+    name = layer.name
+    pads = resolved_padding(layer)
+    dilation = layer.dilation or (1,) * layer.ndim
+    for i, (n, k, s, d, pad) in enumerate(zip(layer.spatial, layer.kernel, layer.stride, dilation, pads)):
+        if layer.family == CONVT:
+            op = layer.output_padding[i]
+            if geometry.transposed_out(n, k, s, pad[0], op, d) < 1:
+                raise SpecError(
+                    f"{name}: p={pad[0]} is too large: the output (in-1)·s - 2p + d·(k-1) + op + 1 would be "
+                    f"{geometry.transposed_out(n, k, s, pad[0], op, d)} (in={n}, k={k}, s={s})"
+                )
+            continue
+        keff = geometry.effective_kernel(k, d)
+        out = geometry.pool_out(n, k, s, pad, d, layer.ceil_mode)
+        if out >= 1:
+            continue
+        padded = n + pad[0] + pad[1]
+        what = f"k={k}" if d == 1 else f"the effective kernel {keff} (k={k}, d={d})"
+        p_text = "same" if layer.padding == SAME else str(pad[0])
+        hint = "; ceil=true would allow it" if layer.is_pool and geometry.pool_out(n, k, s, pad, d, True) >= 1 else ""
+        raise SpecError(f"{name}: {what} exceeds the padded input {padded} (in={n} with p={p_text}){hint}")

@@ -1,0 +1,120 @@
+"""Stacks of layers: one spec per line, each layer's input the previous layer's output.
+
+Built-in networks live as stack files in ``banks/networks/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from quizgen import spec
+from quizgen.errors import QuizgenError, SpecError
+from quizgen.layers import Layer, fmt_shape
+from quizgen.solver import Params, Solution, solve
+from quizgen.spec import Layout
+
+
+@dataclass(frozen=True)
+class Network:
+    """A solved stack: each line number with its solution, and the totals."""
+
+    name: str
+    lines: tuple[tuple[int, Solution], ...]
+
+    @property
+    def solutions(self) -> list[Solution]:
+        return [s for _, s in self.lines]
+
+    @property
+    def params(self) -> Params:
+        """Totals of each parameter count over the stack."""
+        sols = self.solutions
+        return Params(*(sum(getattr(s.params, f) for s in sols) for f in ("weights", "bias", "trainable", "non_trainable", "total")))
+
+    @property
+    def macs(self) -> int:
+        return sum(s.macs for s in self.solutions)
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+    def compute(self, count: str = "macs") -> int:
+        """Total compute under a convention: ``macs``, ``flops`` or ``flops+bias``."""
+        return sum(s.compute(count) for s in self.solutions)
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.solutions[-1].output_shape
+
+    @property
+    def activation_bytes(self) -> int:
+        """Sum of every layer's fp32 output memory, batch 1."""
+        return sum(s.output_bytes for s in self.solutions)
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in networks."""
+    folder = resources.files("quizgen.banks").joinpath("networks")
+    return sorted(p.name.removesuffix(".txt") for p in folder.iterdir() if p.name.endswith(".txt"))
+
+
+def load(source: str, *, layout: Layout = "hwc") -> Network:
+    """Solve a stack from a file path, ``-`` is not accepted here, or a built-in name."""
+    path = Path(source)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QuizgenError(f"--network {source}: cannot read the file ({exc})") from None
+        return solve_stack(text, name=path.name, layout=layout)
+    name = source.lower()
+    if name in builtin_names():
+        text = resources.files("quizgen.banks").joinpath("networks", f"{name}.txt").read_text(encoding="utf-8")
+        return solve_stack(text, name=name, layout=layout)
+    from quizgen.errors import closest
+
+    raise QuizgenError(f"--network {source}: no such file or built-in network{closest(name, builtin_names())}; "
+                       f"built-ins: {', '.join(builtin_names())}")
+
+
+def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Network:
+    """Parse and solve a stack, refusing a layer that cannot take the previous output."""
+    lines: list[tuple[int, Solution]] = []
+    previous: Solution | None = None
+    prev_line = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        body = raw.split("#", 1)[0].strip()
+        if not body:
+            continue
+        where = f"{name} line {number}"
+        default = previous.output_shape if previous else None
+        try:
+            layer = spec.build(body, layout=layout, default_input=default)
+        except SpecError as exc:
+            raise SpecError(f"{where}: {exc}") from None
+        if previous is not None and "in" in layer.given and layer.input_shape != previous.output_shape:
+            raise SpecError(f"{where}: in={_shape(layer.input_shape, layout)} does not match the output "
+                            f"{_shape(previous.output_shape, layout)} of line {prev_line}")
+        try:
+            layer = spec.L.validate(layer)
+        except SpecError as exc:
+            if previous is not None and "in" not in layer.given:
+                raise SpecError(f"{where}: {layer.name} cannot take the output {_shape(previous.output_shape, layout)} "
+                                f"of line {prev_line} ({exc})") from None
+            raise SpecError(f"{where}: {exc}") from None
+        previous = solve(layer)
+        prev_line = number
+        lines.append((number, previous))
+    if not lines:
+        raise SpecError(f"{name}: the stack has no layers")
+    return Network(name, tuple(lines))
+
+
+def _shape(shape: tuple[int, ...], layout: Layout) -> str:
+    return fmt_shape(spec.to_layout(shape, layout))
+
+
+__all__ = ["Layer", "Network", "builtin_names", "load", "solve_stack"]

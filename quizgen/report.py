@@ -1,0 +1,64 @@
+"""The machine-readable contract of ``quizgen solve --json`` (DESIGN section 2)."""
+
+from __future__ import annotations
+
+from quizgen import spec, steps
+from quizgen.network import Network
+from quizgen.solver import Params, Solution
+from quizgen.spec import Layout
+
+
+def _params(p: Params) -> dict[str, int]:
+    return {"weights": p.weights, "bias": p.bias, "trainable": p.trainable, "non_trainable": p.non_trainable, "total": p.total}
+
+
+def solution_dict(sol: Solution, layout: Layout = "hwc") -> dict:
+    """One layer as the JSON object of DESIGN section 2 (plus ``flops_with_bias`` and ``layout``)."""
+    pool = sol.pool
+    return {
+        "spec": spec.format_layer(sol.layer, layout),
+        "layer": sol.layer.name,
+        "input_shape": list(spec.to_layout(sol.layer.input_shape, layout)),
+        "output_shape": list(spec.to_layout(sol.output_shape, layout)),
+        "params": _params(sol.params),
+        "macs": sol.macs,
+        "flops": sol.flops,
+        "flops_with_bias": sol.flops_with_bias,
+        "pool": None if pool is None else {
+            "windows": pool.windows,
+            "window_size": list(pool.window_size) if pool.window_size else None,
+            "window_sizes": [list(s) for s in pool.window_sizes] if pool.window_size is None else None,
+            "comparisons": pool.comparisons,
+            "additions": pool.additions,
+            "divisions": pool.divisions,
+        },
+        "memory": {
+            "output_elements": sol.output_elements,
+            "output_bytes_fp32": sol.output_bytes,
+            "params_bytes_fp32": sol.params_bytes,
+        },
+        "steps": steps.to_dict_steps(steps.explain(sol)),
+        "notes": steps.notes(sol),
+        "layout": layout,
+    }
+
+
+def network_dict(net: Network, layout: Layout = "hwc") -> dict:
+    """A stack: one object per layer, then the totals."""
+    layers = []
+    for line, sol in net.lines:
+        d = solution_dict(sol, layout)
+        d["line"] = line
+        layers.append(d)
+    return {
+        "name": net.name,
+        "layers": layers,
+        "total": {
+            "params": _params(net.params),
+            "macs": net.macs,
+            "flops": net.flops,
+            "flops_with_bias": net.compute("flops+bias"),
+            "output_shape": list(spec.to_layout(net.output_shape, layout)),
+            "activation_bytes_fp32": net.activation_bytes,
+        },
+    }

@@ -1,0 +1,182 @@
+"""The solver: a layer's output shape, parameters, compute, pooling work and memory.
+
+Numbers only; :mod:`quizgen.steps` explains them.  The counting conventions
+(DESIGN section 3) are written once, in the docstrings below, where each
+number is computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+from quizgen import geometry
+from quizgen import layers as L
+from quizgen.layers import Layer
+
+FP32_BYTES = 4
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameter counts.  ``trainable`` is what PyTorch's ``parameters()`` holds."""
+
+    weights: int
+    bias: int
+    trainable: int
+    non_trainable: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PoolOps:
+    """The work of a pooling layer.
+
+    ``windows`` = C·prod(out spatial).  Max-pool: ``comparisons`` =
+    Σ(window elements - 1).  Avg-pool: ``additions`` = Σ(window elements - 1)
+    and ``divisions`` = windows.  For adaptive pooling the sums run over the
+    real, possibly uneven, window sizes (``window_sizes`` per dimension).
+    """
+
+    windows: int
+    window_size: tuple[int, ...] | None
+    window_sizes: tuple[tuple[int, ...], ...]
+    elements_read: int
+    comparisons: int
+    additions: int
+    divisions: int
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Everything quizgen computes about one layer (shapes spatial-first, channels last)."""
+
+    layer: Layer
+    output_shape: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    params: Params
+    macs: int
+    bias_adds: int
+    elementwise_ops: int
+    pool: PoolOps | None
+
+    @property
+    def flops(self) -> int:
+        """FLOPs = 2·MACs: one multiply and one add per multiply-accumulate."""
+        return 2 * self.macs
+
+    @property
+    def flops_with_bias(self) -> int:
+        """FLOPs plus one add per output element for the bias (``--count flops+bias``)."""
+        return 2 * self.macs + self.bias_adds
+
+    @property
+    def output_elements(self) -> int:
+        return prod(self.output_shape)
+
+    @property
+    def output_bytes(self) -> int:
+        """Activation memory of the output in fp32, batch 1."""
+        return FP32_BYTES * self.output_elements
+
+    @property
+    def params_bytes(self) -> int:
+        """Parameter memory in fp32, counting non-trainable buffers (batchnorm's running stats)."""
+        return FP32_BYTES * self.params.total
+
+    def compute(self, count: str = "macs") -> int:
+        """The compute figure under a convention: ``macs``, ``flops`` or ``flops+bias``."""
+        return {"macs": self.macs, "flops": self.flops, "flops+bias": self.flops_with_bias}[count]
+
+
+def solve(layer: Layer) -> Solution:
+    """Solve a validated layer."""
+    family = layer.family
+    if family in (L.CONV, L.CONVT):
+        return _conv(layer)
+    if layer.is_pool:
+        return _pool(layer)
+    if family == L.LINEAR:
+        return _linear(layer)
+    if family == L.BATCHNORM:
+        c = layer.in_channels
+        params = Params(weights=c, bias=c, trainable=2 * c, non_trainable=2 * c, total=4 * c)
+        return Solution(layer, layer.input_shape, (), params, 0, 0, 2 * prod(layer.input_shape), None)
+    shape = (prod(layer.input_shape),) if family == L.FLATTEN else layer.input_shape
+    ops = prod(layer.input_shape) if family == L.RELU else 0
+    return Solution(layer, shape, (), Params(0, 0, 0, 0, 0), 0, 0, ops, None)
+
+
+def output_spatial(layer: Layer) -> tuple[int, ...]:
+    """Output spatial sizes of a conv, transposed conv or pooling layer."""
+    pads = L.resolved_padding(layer) if layer.has_kernel else ()
+    dilation = layer.dilation or (1,) * layer.ndim
+    if layer.family == L.CONVT:
+        return tuple(
+            geometry.transposed_out(n, k, s, pad[0], op, d)
+            for n, k, s, pad, op, d in zip(layer.spatial, layer.kernel, layer.stride, pads, layer.output_padding, dilation)
+        )
+    if layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
+        return layer.output_size
+    return tuple(
+        geometry.pool_out(n, k, s, pad, d, layer.ceil_mode)
+        for n, k, s, pad, d in zip(layer.spatial, layer.kernel, layer.stride, pads, dilation)
+    )
+
+
+def _conv(layer: Layer) -> Solution:
+    """Conv: weights = prod(k)·(C_in/g)·C_out, MACs = prod(k)·(C_in/g)·C_out·prod(out spatial).
+
+    Transposed conv: weights = prod(k)·C_in·(C_out/g), MACs = prod(k)·C_in·(C_out/g)·prod(in spatial),
+    since every input element is scattered through the kernel.  Bias adds are not MACs.
+    """
+    assert layer.out is not None
+    spatial = output_spatial(layer)
+    c_in, c_out, g = layer.in_channels, layer.out, layer.groups
+    if layer.family == L.CONV:
+        weights = prod(layer.kernel) * (c_in // g) * c_out
+        macs = weights * prod(spatial)
+    else:
+        weights = prod(layer.kernel) * c_in * (c_out // g)
+        macs = weights * prod(layer.spatial)
+    bias = c_out if layer.bias else 0
+    params = Params(weights, bias, weights + bias, 0, weights + bias)
+    bias_adds = bias * prod(spatial)
+    return Solution(layer, (*spatial, c_out), L.resolved_padding(layer), params, macs, bias_adds, 0, None)
+
+
+def _linear(layer: Layer) -> Solution:
+    """Linear: weights = in·out, bias = out, MACs = in·out."""
+    assert layer.out is not None
+    weights = layer.in_channels * layer.out
+    bias = layer.out if layer.bias else 0
+    params = Params(weights, bias, weights + bias, 0, weights + bias)
+    return Solution(layer, (layer.out,), (), params, weights, bias, 0, None)
+
+
+def _pool(layer: Layer) -> Solution:
+    """Pooling: 0 MACs and 0 parameters; its work is in :class:`PoolOps`."""
+    spatial = output_spatial(layer)
+    channels = layer.in_channels
+    if layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
+        sizes = tuple(geometry.adaptive_windows(n, o) for n, o in zip(layer.spatial, spatial))
+        pads: tuple[tuple[int, int], ...] = ()
+    else:
+        sizes = tuple((k,) * o for k, o in zip(layer.kernel, spatial))
+        pads = L.resolved_padding(layer)
+    uniform = all(len(set(s)) == 1 for s in sizes)
+    window_size = tuple(s[0] for s in sizes) if uniform else None
+    windows = channels * prod(spatial)
+    # Σ over windows of the window's element count; windows are separable across dimensions.
+    elements = channels * prod(sum(s) for s in sizes)
+    is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
+    pool = PoolOps(
+        windows=windows,
+        window_size=window_size,
+        window_sizes=sizes,
+        elements_read=elements,
+        comparisons=elements - windows if is_max else 0,
+        additions=0 if is_max else elements - windows,
+        divisions=0 if is_max else windows,
+    )
+    return Solution(layer, (*spatial, channels), pads, Params(0, 0, 0, 0, 0), 0, 0, 0, pool)

@@ -1,0 +1,235 @@
+"""Layer specs: one line of text ↔ :class:`~quizgen.layers.Layer`.
+
+The grammar is DESIGN section 1: a layer name, then ``key=value`` pairs.
+:func:`parse` reads it, :func:`format_layer` writes the canonical form, and
+``parse(format_layer(layer)) == layer`` for every valid layer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from quizgen import layers as L
+from quizgen.errors import SpecError, closest
+from quizgen.layers import Layer
+
+Layout = Literal["hwc", "chw"]
+
+_KEY_ALIASES = {
+    "in": "in", "input": "in", "in_features": "in", "input_shape": "in",
+    "out": "out", "out_channels": "out", "out_features": "out", "filters": "out", "units": "out",
+    "k": "k", "kernel": "k", "kernel_size": "k",
+    "s": "s", "stride": "s", "strides": "s",
+    "p": "p", "padding": "p", "pad": "p",
+    "d": "d", "dilation": "d", "dilation_rate": "d",
+    "g": "g", "groups": "g",
+    "bias": "bias", "use_bias": "bias",
+    "ceil": "ceil", "ceil_mode": "ceil",
+    "op": "op", "output_padding": "op",
+    "size": "size", "output_size": "size",
+}
+_NAME_ALIASES = {
+    "fc": "linear", "dense": "linear",
+    "deconv": L.CONVT, "conv{n}dtranspose": L.CONVT, "convtranspose": L.CONVT,
+    "bn": L.BATCHNORM, "batchnorm": L.BATCHNORM,
+    "maxpooling": L.MAXPOOL, "averagepooling": L.AVGPOOL, "avgpooling": L.AVGPOOL,
+}
+_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False, "on": True, "off": False}
+_AROUND_EQUALS = re.compile(r"\s*=\s*")
+_AROUND_SEPARATORS = re.compile(r"(?<=[\d(\[])\s*([x×*,])\s*(?=[\d)\]])")
+
+
+def _names() -> dict[str, tuple[str, int]]:
+    names: dict[str, tuple[str, int]] = {}
+    for family in L.SPATIAL_FAMILIES:
+        for n in (1, 2, 3):
+            names[f"{family}{n}d"] = (family, n)
+    for family in (L.LINEAR, L.RELU, L.FLATTEN):
+        names[family] = (family, 0)
+    for alias, family in _NAME_ALIASES.items():
+        if family in L.SPATIAL_FAMILIES:
+            for n in (1, 2, 3):
+                key = alias.replace("{n}", str(n)) if "{n}" in alias else f"{alias}{n}d"
+                names[key] = (family, n)
+        else:
+            names[alias] = (family, 0)
+    return names
+
+
+NAMES = _names()
+CANONICAL_NAMES = tuple(sorted({f"{f}{n}d" if n else f for f, n in NAMES.values()}))
+
+
+def parse(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] | None = None) -> Layer:
+    """Parse one spec line into a validated :class:`Layer`.
+
+    ``default_input`` (spatial then channels) is used when ``in=`` is absent,
+    as in a stack; ``layout="chw"`` reads ``in=`` with channels first.
+    """
+    layer = build(text, layout=layout, default_input=default_input)
+    return L.validate(layer)
+
+
+def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] | None = None) -> Layer:
+    """Parse one spec line into a :class:`Layer` without the buildability checks."""
+    text = _AROUND_EQUALS.sub("=", text.split("#", 1)[0].strip())
+    tokens = _AROUND_SEPARATORS.sub(r"\1", text).split()
+    if not tokens:
+        raise SpecError("empty spec: expected a layer name such as 'conv2d in=32x32x3 out=16 k=3'")
+    raw_name = tokens[0]
+    key = raw_name.lower().replace("_", "").replace("-", "")
+    if key not in NAMES:
+        raise SpecError(f"unknown layer '{raw_name}'{closest(key, CANONICAL_NAMES)}; known layers: conv1d-3d, "
+                        "convtranspose1d-3d, maxpool/avgpool/adaptiveavgpool/adaptivemaxpool1d-3d, linear, "
+                        "batchnorm1d-3d, relu, flatten")
+    family, ndim = NAMES[key]
+    name = f"{family}{ndim}d" if family in L.SPATIAL_FAMILIES else family
+    allowed = L.KEYS[family]
+    raw: dict[str, str] = {}
+    for token in tokens[1:]:
+        if "=" not in token:
+            raise SpecError(f"{name}: '{token}' is not key=value (keys: {', '.join(allowed)})")
+        given_key, value = token.split("=", 1)
+        canon = _KEY_ALIASES.get(given_key.lower())
+        if canon is None:
+            raise SpecError(f"{name}: unknown key '{given_key}'{closest(given_key, list(_KEY_ALIASES))}; "
+                            f"{name} takes {', '.join(allowed)}")
+        if canon not in allowed:
+            raise SpecError(f"{name}: key '{given_key}' does not apply to {name}; it takes {', '.join(allowed)}")
+        if canon in raw:
+            raise SpecError(f"{name}: key '{canon}' is given twice")
+        raw[canon] = value
+    if "in" not in raw and default_input is None:
+        raise SpecError(f"{name}: missing in= (the input shape, e.g. {_example_input(family, ndim)})")
+    for req in L.REQUIRED[family]:
+        if req not in raw and req != "in":
+            raise SpecError(f"{name}: missing {req}= ({_MEANING[req]})")
+    return _to_layer(family, ndim, raw, layout, default_input)
+
+
+_MEANING = {"out": "output channels or features", "k": "the kernel size", "size": "the adaptive output size"}
+
+
+def _example_input(family: str, ndim: int) -> str:
+    if family == L.LINEAR:
+        return "in=9216"
+    return "in=" + {1: "100x16", 2: "32x32x3", 3: "16x112x112x3"}.get(ndim, "32x32x3")
+
+
+def _int(name: str, key: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SpecError(f"{name}: {key}={text} must be a whole number") from None
+
+
+def _ints(name: str, key: str, text: str) -> tuple[int, ...]:
+    text = text.strip("()[]")
+    parts = [t for t in re.split(r"[x×*,]", text) if t != ""]
+    if not parts:
+        raise SpecError(f"{name}: {key}= has no value")
+    return tuple(_int(name, key, part) for part in parts)
+
+
+def _per_dim(name: str, key: str, text: str, ndim: int) -> tuple[int, ...]:
+    values = _ints(name, key, text)
+    if len(values) == 1:
+        return values * ndim
+    if len(values) != ndim:
+        raise SpecError(f"{name}: {key}={text} must be one number or {ndim} (one per spatial dimension)")
+    return values
+
+
+def _bool(name: str, key: str, text: str) -> bool:
+    try:
+        return _BOOLS[text.lower()]
+    except KeyError:
+        raise SpecError(f"{name}: {key}={text} must be true or false") from None
+
+
+def _to_layer(family: str, ndim: int, raw: dict[str, str], layout: Layout, default_input: tuple[int, ...] | None) -> Layer:
+    name = f"{family}{ndim}d" if family in L.SPATIAL_FAMILIES else family
+    if "in" in raw:
+        shape = _ints(name, "in", raw["in"])
+        if layout == "chw" and len(shape) > 1:
+            shape = shape[1:] + shape[:1]
+    else:
+        assert default_input is not None
+        shape = default_input
+    fields: dict = {"family": family, "ndim": ndim, "input_shape": shape, "given": frozenset(raw)}
+    if "out" in raw:
+        fields["out"] = _int(name, "out", raw["out"])
+    if family in (L.CONV, L.CONVT, L.LINEAR):
+        fields["bias"] = _bool(name, "bias", raw["bias"]) if "bias" in raw else True
+    if family in (L.CONV, L.CONVT, L.MAXPOOL, L.AVGPOOL):
+        kernel = _per_dim(name, "k", raw["k"], ndim)
+        fields["kernel"] = kernel
+        default_stride = kernel if family in (L.MAXPOOL, L.AVGPOOL) else (1,) * ndim
+        fields["stride"] = _per_dim(name, "s", raw["s"], ndim) if "s" in raw else default_stride
+        fields["padding"] = _padding(name, raw.get("p", "0"), ndim)
+        if family != L.AVGPOOL:
+            fields["dilation"] = _per_dim(name, "d", raw["d"], ndim) if "d" in raw else (1,) * ndim
+    if family in (L.CONV, L.CONVT):
+        fields["groups"] = _int(name, "g", raw.get("g", "1"))
+    if family == L.CONVT:
+        fields["output_padding"] = _per_dim(name, "op", raw.get("op", "0"), ndim)
+    if family in (L.MAXPOOL, L.AVGPOOL):
+        fields["ceil_mode"] = _bool(name, "ceil", raw["ceil"]) if "ceil" in raw else False
+    if family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
+        fields["output_size"] = _per_dim(name, "size", raw["size"], ndim)
+    return Layer(**fields)
+
+
+def _padding(name: str, text: str, ndim: int) -> tuple[int, ...] | str:
+    low = text.lower()
+    if low == L.SAME:
+        return L.SAME
+    if low == L.VALID:
+        return (0,) * ndim
+    try:
+        return _per_dim(name, "p", text, ndim)
+    except SpecError:
+        raise SpecError(f"{name}: p={text} must be a number, one per dimension (1x2), 'same' or 'valid'") from None
+
+
+def format_layer(layer: Layer, layout: Layout = "hwc") -> str:
+    """The canonical spec of ``layer``: every key it takes, defaults written out."""
+    parts = [layer.name, "in=" + format_shape(layer.input_shape, layout)]
+    for key in L.KEYS[layer.family][1:]:
+        parts.append(f"{key}={_value(layer, key)}")
+    return " ".join(parts)
+
+
+def format_shape(shape: tuple[int, ...], layout: Layout = "hwc", sep: str = "x") -> str:
+    """A shape in the chosen layout: ``55x55x96`` (hwc) or ``96x55x55`` (chw)."""
+    return L.fmt_shape(to_layout(shape, layout), sep)
+
+
+def to_layout(shape: tuple[int, ...], layout: Layout) -> tuple[int, ...]:
+    """Reorder a channels-last shape for ``layout``."""
+    return shape[-1:] + shape[:-1] if layout == "chw" and len(shape) > 1 else shape
+
+
+def _value(layer: Layer, key: str) -> str:
+    if key == "out":
+        return str(layer.out)
+    if key == "k":
+        return L.fmt_tuple(layer.kernel)
+    if key == "s":
+        return L.fmt_tuple(layer.stride)
+    if key == "p":
+        return layer.padding if isinstance(layer.padding, str) else L.fmt_tuple(layer.padding)
+    if key == "d":
+        return L.fmt_tuple(layer.dilation)
+    if key == "g":
+        return str(layer.groups)
+    if key == "op":
+        return L.fmt_tuple(layer.output_padding)
+    if key == "size":
+        return L.fmt_tuple(layer.output_size)
+    if key == "bias":
+        return "true" if layer.bias else "false"
+    if key == "ceil":
+        return "true" if layer.ceil_mode else "false"
+    raise AssertionError(key)

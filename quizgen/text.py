@@ -1,0 +1,177 @@
+"""Terminal output: a solution with its steps, a network table, and check verdicts."""
+
+from __future__ import annotations
+
+from quizgen import misconceptions as M
+from quizgen import spec, steps
+from quizgen.check import ClaimResult
+from quizgen.i18n import _
+from quizgen.layers import Layer
+from quizgen.network import Network
+from quizgen.solver import Solution
+from quizgen.spec import Layout
+from quizgen.steps import num
+
+CONVENTIONS = {
+    "macs": "compute = multiply-accumulates (MACs), bias adds excluded; FLOPs = 2 × MACs",
+    "flops": "compute = FLOPs = 2 × MACs (a multiply and an add each), bias adds excluded",
+    "flops+bias": "compute = FLOPs = 2 × MACs, plus one add per output element for the bias",
+}
+
+
+def convention(count: str) -> str:
+    """The one-line statement of a counting convention."""
+    return _(CONVENTIONS[count])
+
+
+def shape_text(shape: tuple[int, ...], layout: Layout = "hwc") -> str:
+    return spec.format_shape(shape, layout, sep=" × ")
+
+
+def solution(sol: Solution, layout: Layout = "hwc", count: str = "macs", show_steps: bool = True) -> str:
+    """A solved layer: summary, worked steps, notes and the convention."""
+    rows: list[tuple[str, str]] = [(_("Output shape"), shape_text(sol.output_shape, layout))]
+    p = sol.params
+    if p.total:
+        detail = _("weights {w} + bias {b}").format(w=num(p.weights), b=num(p.bias))
+        if p.non_trainable:
+            detail = _("trainable {t} + non-trainable {n}").format(t=num(p.trainable), n=num(p.non_trainable))
+        rows.append((_("Parameters"), f"{num(p.total)}  ({detail})"))
+    else:
+        rows.append((_("Parameters"), "0"))
+    rows.append((_("MACs"), num(sol.macs)))
+    rows.append((_("FLOPs"), f"{num(sol.flops)}  (2 × MACs)"))
+    if count == "flops+bias":
+        rows.append((_("FLOPs + bias"), num(sol.flops_with_bias)))
+    if sol.pool:
+        rows.append((_("Windows"), num(sol.pool.windows)))
+        if sol.pool.comparisons:
+            rows.append((_("Comparisons"), num(sol.pool.comparisons)))
+        if sol.pool.additions or sol.pool.divisions:
+            rows.append((_("Additions"), num(sol.pool.additions)))
+            rows.append((_("Divisions"), num(sol.pool.divisions)))
+    rows.append((_("Memory (fp32)"), _("output {o} bytes ({e} values), parameters {p} bytes").format(
+        o=num(sol.output_bytes), e=num(sol.output_elements), p=num(sol.params_bytes))))
+    width = max(len(k) for k, _v in rows)
+    lines = [spec.format_layer(sol.layer, layout), ""]
+    lines += [f"  {k:<{width}}  {v}" for k, v in rows]
+    if show_steps:
+        lines += ["", _("Worked steps")]
+        lines += step_lines(steps.explain(sol))
+    notes = steps.notes(sol)
+    if notes:
+        lines += ["", _("Notes")]
+        lines += [f"  - {n}" for n in notes]
+    lines += ["", _("Convention: {c}.").format(c=convention(count))]
+    return "\n".join(lines)
+
+
+def step_lines(items: list[steps.Step], indent: str = "  ") -> list[str]:
+    """Numbered steps: title, formula, substitution, result."""
+    lines = []
+    for i, s in enumerate(items, start=1):
+        lines.append(f"{indent}{i}. {s.title}")
+        lines.append(f"{indent}     {s.formula}")
+        if s.substituted and s.substituted != s.result:
+            lines.append(f"{indent}     = {s.substituted}")
+        lines.append(f"{indent}     = {s.result}")
+    return lines
+
+
+def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
+    """A per-layer table like torchinfo's summary, then the totals."""
+    compute_label = {"macs": "MACs", "flops": "FLOPs", "flops+bias": "FLOPs+bias"}[count]
+    header = ("#", _("line"), _("layer"), _("settings"), _("output"), _("params"), compute_label)
+    rows = []
+    for i, (line, sol) in enumerate(net.lines, start=1):
+        rows.append((str(i), str(line), sol.layer.name, short_spec(sol.layer),
+                     spec.format_shape(sol.output_shape, layout), num(sol.params.total), num(sol.compute(count))))
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    right = {0, 1, 5, 6}
+
+    def fmt(row: tuple[str, ...]) -> str:
+        return "  ".join(cell.rjust(w) if c in right else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))).rstrip()
+
+    first = net.solutions[0].layer
+    rule = "-" * len(fmt(header))
+    lines = [f"{net.name}: " + _("input {shape}").format(shape=spec.format_shape(first.input_shape, layout)), rule,
+             fmt(header), rule, *[fmt(r) for r in rows], rule]
+    p = net.params
+    totals = [
+        (_("Trainable params"), num(p.trainable)),
+        (_("Non-trainable params"), num(p.non_trainable)),
+        (_("Total params"), num(p.total)),
+        (_("MACs"), num(net.macs)),
+        (_("FLOPs"), num(net.flops)),
+    ]
+    if count == "flops+bias":
+        totals.append((_("FLOPs + bias"), num(net.compute(count))))
+    totals += [
+        (_("Output shape"), spec.format_shape(net.output_shape, layout)),
+        (_("Activations (fp32)"), _("{n} bytes").format(n=num(net.activation_bytes))),
+        (_("Parameters (fp32)"), _("{n} bytes").format(n=num(4 * p.total))),
+    ]
+    width = max(len(k) for k, _v in totals)
+    vw = max(len(v) for _k, v in totals)
+    lines += [f"{k:<{width}}  {v:>{vw}}" for k, v in totals]
+    lines += ["", _("Convention: {c}; batchnorm counts 0 MACs (folded).").format(c=convention(count))]
+    return "\n".join(lines)
+
+
+_DEFAULTS = {"s": "1", "p": "0", "d": "1", "g": "1", "bias": "true", "ceil": "false", "op": "0"}
+
+
+def short_spec(layer: Layer) -> str:
+    """The settings that differ from the defaults, e.g. ``out=96 k=11 s=4``."""
+    parts = spec.format_layer(layer).split()[2:]
+    kept = []
+    for part in parts:
+        key, _sep, value = part.partition("=")
+        default = _DEFAULTS.get(key)
+        if key == "s" and layer.is_pool:
+            default = spec.L.fmt_tuple(layer.kernel)
+        if value != default:
+            kept.append(part)
+    return " ".join(kept)
+
+
+def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -> str:
+    """``quizgen check`` output: one verdict per claim, with misconceptions and the right working."""
+    from quizgen.solver import solve
+
+    sol = solve(layer)
+    all_steps = steps.explain(sol)
+    lines = [spec.format_layer(layer, layout)]
+    for r in results:
+        claimed = r.text
+        correct = _value_text(r.correct, layout)
+        if r.ok:
+            lines.append("✓ " + _("{q} = {v} is correct.").format(q=r.quantity, v=claimed))
+            continue
+        lines.append("✗ " + _("{q} = {v} is wrong; the right value is {c}.").format(q=r.quantity, v=claimed, c=correct))
+        for combo in r.misconceptions:
+            ids = " + ".join(combo)
+            why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)
+            lines.append(f"    {ids}: {claimed} = {why}.")
+        if r.follows_from_output is not None:
+            out = "x".join(map(str, r.follows_from_output))
+            lines.append("    " + _("{v} follows from the claimed {o} output: it would be right for that size, but the "
+                                    "output is {c}.").format(v=claimed, o=out, c=shape_text(sol.output_shape[:-1], layout)))
+        if not r.misconceptions and r.follows_from_output is None:
+            lines.append("    " + _("No misconception in the catalogue produces {v}.").format(v=claimed))
+        if r.would_be_right_with and not r.misconceptions:
+            lines.append("    " + _("{v} would be right with {options}.").format(
+                v=claimed, options="; or ".join(r.would_be_right_with)))
+        related = [s for s in all_steps if s.quantity == r.quantity]
+        if related:
+            lines.append("    " + _("Right working:"))
+            lines += step_lines(related, indent="      ")
+    return "\n".join(lines)
+
+
+def _value_text(value: object, layout: Layout) -> str:
+    if isinstance(value, tuple):
+        return spec.format_shape(value, layout) if len(value) > 1 else str(value[0])
+    if isinstance(value, int):
+        return num(value)
+    return str(value)
