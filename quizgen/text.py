@@ -152,7 +152,7 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
         for combo in r.misconceptions:
             ids = " + ".join(combo)
             why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)
-            lines.append(f"    {ids}: {claimed} = {why}.")
+            lines.append(f"    {ids} — {why}.")
         if r.follows_from_output is not None:
             out = "x".join(map(str, r.follows_from_output))
             lines.append("    " + _("{v} follows from the claimed {o} output: it would be right for that size, but the "
