@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 import click
@@ -14,8 +16,11 @@ from quizgen.errors import QuizgenError
 from quizgen.solver import solve
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 def _dump(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+    return _ENCODER.encode(obj)
 
 
 def solve_one(spec_text: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs",
@@ -29,28 +34,93 @@ def solve_one(spec_text: str, *, as_json: bool = False, layout: str = "hwc", cou
     return 0
 
 
+def answer_line(line: str, number: int, layout: str = "hwc", as_json: bool = True, count: str = "macs",
+                show_steps: bool = True) -> tuple[str, bool] | None:
+    """One line of ``quizgen solve -``: (output text, ok), or ``None`` for a blank or comment line."""
+    if not line.split("#", 1)[0].strip():
+        return None
+    try:
+        sol = solve(spec.parse(line, layout=layout))  # type: ignore[arg-type]
+    except QuizgenError as exc:
+        if as_json:
+            return _dump({"line": number, "error": str(exc)}) + "\n", False
+        return f"Error: line {number}: {exc}\n", False
+    if as_json:
+        return _dump(report.solution_dict(sol, layout)) + "\n", True  # type: ignore[arg-type]
+    return text.solution(sol, layout, count, show_steps) + "\n\n", True  # type: ignore[arg-type]
+
+
+def _answer_batch(args: tuple[list[str], int, dict]) -> list[tuple[str, bool] | None]:
+    lines, first, options = args
+    return [answer_line(line, first + i, **options) for i, line in enumerate(lines)]
+
+
+#: A batch at least this long is split across processes; shorter ones (an interactive
+#: producer writing a line at a time) are answered at once in this process.
+PARALLEL_BATCH = 512
+
+
+def _fd_batches(fd: int) -> Iterator[list[str]]:
+    """Lines from a file descriptor in the batches that arrive together, never waiting for more."""
+    pending = b""
+    while True:
+        data = os.read(fd, 1 << 17)
+        if not data:
+            if pending:
+                yield [pending.decode("utf-8", errors="replace")]
+            return
+        *lines, pending = (pending + data).split(b"\n")
+        if lines:
+            yield [line.decode("utf-8", errors="replace") for line in lines]
+
+
 def solve_stream(lines: IO[str], out: IO[str], *, as_json: bool = True, layout: str = "hwc", count: str = "macs",
                  show_steps: bool = True) -> int:
-    """``quizgen solve -``: one spec per input line, answered in order; a bad line is reported, not fatal."""
+    """``quizgen solve -``: one spec per input line, answered in input order.
+
+    A bad line is answered with its error (``{"line": N, "error": ...}`` in JSON) and the
+    others still are; the status is 2 if any line failed.  Large batches use every core.
+    """
+    options = {"layout": layout, "as_json": as_json, "count": count, "show_steps": show_steps}
+    try:
+        batches: Iterable[list[str]] = _fd_batches(lines.fileno())
+    except (AttributeError, OSError, ValueError):
+        batches = ([line] for line in lines)
     failed = False
-    for number, line in enumerate(lines, start=1):
-        if not line.split("#", 1)[0].strip():
-            continue
-        try:
-            sol = solve(spec.parse(line, layout=layout))  # type: ignore[arg-type]
-        except QuizgenError as exc:
-            failed = True
-            if as_json:
-                out.write(_dump({"line": number, "error": str(exc)}) + "\n")
+    number = 1
+    pool = None
+    try:
+        for batch in batches:
+            if len(batch) >= PARALLEL_BATCH and (os.cpu_count() or 1) > 1:
+                if pool is None:
+                    pool = _make_pool()
+                size = -(-len(batch) // (2 * pool._processes))  # type: ignore[attr-defined]
+                chunks = [(batch[i:i + size], number + i, options) for i in range(0, len(batch), size)]
+                answers = [a for part in pool.map(_answer_batch, chunks) for a in part]
             else:
-                click.echo(f"Error: line {number}: {exc}", err=True)
-            continue
-        if as_json:
-            out.write(_dump(report.solution_dict(sol, layout)) + "\n")  # type: ignore[arg-type]
-        else:
-            out.write(text.solution(sol, layout, count, show_steps) + "\n\n")  # type: ignore[arg-type]
-    out.flush()
+                answers = _answer_batch((batch, number, options))
+            number += len(batch)
+            for answer in answers:
+                if answer is None:
+                    continue
+                body, ok = answer
+                failed |= not ok
+                if not ok and not as_json:
+                    click.echo(body.rstrip("\n"), err=True)
+                else:
+                    out.write(body)
+            out.flush()
+    finally:
+        if pool is not None:
+            pool.terminate()
     return 2 if failed else 0
+
+
+def _make_pool():  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return multiprocessing.get_context(method).Pool(min(os.cpu_count() or 2, 4))
 
 
 def solve_network(source: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs") -> int:

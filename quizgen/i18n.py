@@ -1,15 +1,14 @@
 """The one translation mechanism: every user-facing string passes through :func:`_`.
 
-English is the source language; catalogues for other languages plug in here.
+English is the source language.  A catalogue for another language is a
+mapping from English message to translation, loaded into ``_catalogue``.
 """
 
 from __future__ import annotations
 
-import gettext
-
-_translations: gettext.NullTranslations = gettext.NullTranslations()
+_catalogue: dict[str, str] = {}
 
 
 def _(message: str) -> str:
-    """Translate ``message`` into the active language."""
-    return _translations.gettext(message)
+    """Translate ``message`` into the active language (English when no catalogue is loaded)."""
+    return _catalogue.get(message, message)

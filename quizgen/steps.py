@@ -8,7 +8,7 @@ seed post stumbles on: inexact divisions, floor versus ceil, asymmetric
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from math import prod
 
 from quizgen import geometry
@@ -17,7 +17,7 @@ from quizgen.i18n import _
 from quizgen.solver import Solution
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Step:
     """One worked step: ``formula`` with ``substituted`` numbers gives ``result``."""
 
@@ -30,14 +30,13 @@ class Step:
     quantity: str = ""
 
     def as_dict(self) -> dict:
-        d = asdict(self)
         return {
-            "title": d["title"],
-            "formula": d["formula"],
-            "substituted": d["substituted"],
-            "result": d["result"],
-            "latex": {"formula": d["formula_tex"], "substituted": d["substituted_tex"]},
-            "quantity": d["quantity"],
+            "title": self.title,
+            "formula": self.formula,
+            "substituted": self.substituted,
+            "result": self.result,
+            "latex": {"formula": self.formula_tex, "substituted": self.substituted_tex},
+            "quantity": self.quantity,
         }
 
 
@@ -50,8 +49,8 @@ def _tex_num(n: int) -> str:
     return f"{n:,}".replace(",", "{,}")
 
 
-def _times(values: list[str] | tuple, tex: bool = False) -> str:
-    return (r" \times " if tex else " × ").join(str(v) for v in values)
+def _times(values: list | tuple, tex: bool = False) -> str:
+    return (r" \times " if tex else " × ").join(map(str, values))
 
 
 _AXIS_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
@@ -72,7 +71,7 @@ def _dim_groups(sol: Solution) -> list[tuple[list[int], tuple]]:
             layer.kernel[i] if layer.kernel else None,
             layer.stride[i] if layer.stride else None,
             sol.padding[i] if sol.padding else None,
-            layer.dilation[i] if layer.dilation else None,
+            layer.dilation[i] if layer.dilation else (1 if layer.has_kernel else None),
             layer.output_padding[i] if layer.output_padding else None,
             layer.output_size[i] if layer.output_size else None,
         )
@@ -108,7 +107,10 @@ def explain(sol: Solution) -> list[Step]:
 
 def _tag(steps: list[Step], *quantities: str) -> list[Step]:
     """Label each step with the quantity it computes (the last label repeats)."""
-    return [replace(step, quantity=quantities[min(i, len(quantities) - 1)]) for i, step in enumerate(steps)]
+    last = len(quantities) - 1
+    for i, step in enumerate(steps):
+        step.quantity = quantities[min(i, last)]
+    return steps
 
 
 def _size_steps(sol: Solution) -> list[Step]:
