@@ -19,14 +19,32 @@ from quizgen.solver import Solution, solve
 
 #: Claimable quantities and their accepted spellings.
 QUANTITY_ALIASES = {
-    "output": "output", "output_shape": "output", "shape": "output", "out": "output",
-    "params": "params", "parameters": "params", "total_params": "params", "total": "params",
-    "weights": "weights", "bias": "bias", "biases": "bias",
-    "trainable": "trainable", "non_trainable": "non_trainable",
-    "macs": "macs", "mult_adds": "macs", "madds": "macs",
-    "flops": "flops", "flops+bias": "flops+bias", "compute": "compute",
-    "windows": "windows", "comparisons": "comparisons", "additions": "additions", "divisions": "divisions",
-    "output_elements": "output_elements", "output_bytes": "output_bytes", "params_bytes": "params_bytes",
+    "output": "output",
+    "output_shape": "output",
+    "shape": "output",
+    "out": "output",
+    "params": "params",
+    "parameters": "params",
+    "total_params": "params",
+    "total": "params",
+    "weights": "weights",
+    "bias": "bias",
+    "biases": "bias",
+    "trainable": "trainable",
+    "non_trainable": "non_trainable",
+    "macs": "macs",
+    "mult_adds": "macs",
+    "madds": "macs",
+    "flops": "flops",
+    "flops+bias": "flops+bias",
+    "compute": "compute",
+    "windows": "windows",
+    "comparisons": "comparisons",
+    "additions": "additions",
+    "divisions": "divisions",
+    "output_elements": "output_elements",
+    "output_bytes": "output_bytes",
+    "params_bytes": "params_bytes",
 }
 
 
@@ -62,14 +80,17 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
     key = key.strip().lower().replace("-", "_")
     quantity = QUANTITY_ALIASES.get(key) or QUANTITY_ALIASES.get(key.replace("_", "+"))
     if quantity is None:
-        raise ClaimError(f"--claim {text}: unknown quantity '{key}'{closest(key, list(QUANTITY_ALIASES))}; "
-                         f"known: {', '.join(sorted(set(QUANTITY_ALIASES.values())))}")
+        raise ClaimError(
+            f"--claim {text}: unknown quantity '{key}'{closest(key, list(QUANTITY_ALIASES))}; "
+            f"known: {', '.join(sorted(set(QUANTITY_ALIASES.values())))}"
+        )
     if quantity == "compute":
         quantity = count
     value = parse_value(raw)
     if value is None:
-        raise ClaimError(f"--claim {text}: '{raw.strip()}' is not a number (34944, 34,944, 3.49e4, 34.9k) "
-                         "or a shape (55x55x96)")
+        raise ClaimError(
+            f"--claim {text}: '{raw.strip()}' is not a number (34944, 34,944, 3.49e4, 34.9k) or a shape (55x55x96)"
+        )
     if quantity == "output" and isinstance(value, Number):
         if value.value.denominator != 1 or value.tolerance:
             raise ClaimError(f"--claim {text}: output must be a shape such as 55x55x96 or a whole size")
@@ -86,12 +107,21 @@ def correct_value(sol: Solution, quantity: str) -> int | tuple[int, ...]:
     pool = sol.pool
     table: dict[str, int | tuple[int, ...]] = {
         "output": sol.output_shape,
-        "params": sol.params.total, "weights": sol.params.weights, "bias": sol.params.bias,
-        "trainable": sol.params.trainable, "non_trainable": sol.params.non_trainable,
-        "macs": sol.macs, "flops": sol.flops, "flops+bias": sol.flops_with_bias,
-        "windows": pool.windows if pool else 0, "comparisons": pool.comparisons if pool else 0,
-        "additions": pool.additions if pool else 0, "divisions": pool.divisions if pool else 0,
-        "output_elements": sol.output_elements, "output_bytes": sol.output_bytes, "params_bytes": sol.params_bytes,
+        "params": sol.params.total,
+        "weights": sol.params.weights,
+        "bias": sol.params.bias,
+        "trainable": sol.params.trainable,
+        "non_trainable": sol.params.non_trainable,
+        "macs": sol.macs,
+        "flops": sol.flops,
+        "flops+bias": sol.flops_with_bias,
+        "windows": pool.windows if pool else 0,
+        "comparisons": pool.comparisons if pool else 0,
+        "additions": pool.additions if pool else 0,
+        "divisions": pool.divisions if pool else 0,
+        "output_elements": sol.output_elements,
+        "output_bytes": sol.output_bytes,
+        "params_bytes": sol.params_bytes,
     }
     return table[quantity]
 
@@ -136,8 +166,9 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
         suggestions: tuple[str, ...] = ()
         if claim.quantity == "output" and isinstance(claim.value, tuple):
             suggestions = tuple(what_gives(layer, claim.value))
-        results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, False,
-                                   tuple(found), follows, suggestions))
+        results.append(
+            ClaimResult(claim.quantity, claim.text, claim.value, correct, False, tuple(found), follows, suggestions)
+        )
     return results
 
 

@@ -22,8 +22,14 @@ COUNT = click.Choice(["macs", "flops", "flops+bias"])
 class QuizgenCLI(click.Group):
     """A group that reports every error as one ``Error:`` line, exit status 2, and no traceback."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
             rv = super().main(args, prog_name or "quizgen", complete_var, standalone_mode=False, **extra)
         except click.exceptions.Exit as exc:
@@ -43,8 +49,11 @@ class QuizgenCLI(click.Group):
         except Exception as exc:  # a bug: one line unless asked for the traceback
             if os.environ.get("QUIZGEN_DEBUG"):
                 raise
-            click.echo(f"Error: internal error {type(exc).__name__}: {exc} (set QUIZGEN_DEBUG=1 for the traceback "
-                       "and please report it)", err=True)
+            click.echo(
+                f"Error: internal error {type(exc).__name__}: {exc} (set QUIZGEN_DEBUG=1 for the traceback "
+                "and please report it)",
+                err=True,
+            )
             code = 1
         else:
             code = rv if isinstance(rv, int) else 0
@@ -73,10 +82,18 @@ def _spec_text(words: tuple[str, ...]) -> str:
 @cli.command()
 @click.argument("spec", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per layer (JSON Lines with SPEC '-').")
-@click.option("--network", metavar="FILE|NAME", help="Solve a stack: a file with one spec per line, or a built-in "
-              "(lenet5, alexnet, vgg16, mobilenet_v1).")
-@click.option("--layout", type=LAYOUT, default="hwc", show_default=True,
-              help="Shape order: hwc (spatial, then channels) or chw (PyTorch's, channels first).")
+@click.option(
+    "--network",
+    metavar="FILE|NAME",
+    help="Solve a stack: a file with one spec per line, or a built-in (lenet5, alexnet, vgg16, mobilenet_v1).",
+)
+@click.option(
+    "--layout",
+    type=LAYOUT,
+    default="hwc",
+    show_default=True,
+    help="Shape order: hwc (spatial, then channels) or chw (PyTorch's, channels first).",
+)
 @click.option("--count", type=COUNT, default="macs", show_default=True, help="The compute convention shown.")
 @click.option("--no-steps", is_flag=True, help="Leave out the worked steps (text output).")
 def solve(spec: tuple[str, ...], as_json: bool, network: str | None, layout: str, count: str, no_steps: bool) -> int:
@@ -100,19 +117,31 @@ def solve(spec: tuple[str, ...], as_json: bool, network: str | None, layout: str
             raise click.UsageError("give either SPEC or --network, not both")
         return commands.solve_network(network, as_json=as_json, layout=layout, count=count)
     if not spec:
-        raise click.UsageError("missing SPEC, e.g. quizgen solve \"conv2d in=227x227x3 out=96 k=11 s=4\"")
+        raise click.UsageError('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"')
     if spec == ("-",):
-        return commands.solve_stream(sys.stdin, click.get_text_stream("stdout"), as_json=as_json, layout=layout,
-                                     count=count, show_steps=not no_steps)
+        return commands.solve_stream(
+            sys.stdin,
+            click.get_text_stream("stdout"),
+            as_json=as_json,
+            layout=layout,
+            count=count,
+            show_steps=not no_steps,
+        )
     return commands.solve_one(_spec_text(spec), as_json=as_json, layout=layout, count=count, show_steps=not no_steps)
 
 
 @cli.command()
 @click.argument("spec", nargs=-1, required=True)
-@click.option("--claim", "claims", multiple=True, required=True, metavar="QUANTITY=VALUE",
-              help="A claimed answer; repeat for several. Quantities: output, params, weights, bias, trainable, "
-              "non_trainable, macs, flops, compute, windows, comparisons, additions, divisions, output_elements, "
-              "output_bytes, params_bytes.")
+@click.option(
+    "--claim",
+    "claims",
+    multiple=True,
+    required=True,
+    metavar="QUANTITY=VALUE",
+    help="A claimed answer; repeat for several. Quantities: output, params, weights, bias, trainable, "
+    "non_trainable, macs, flops, compute, windows, comparisons, additions, divisions, output_elements, "
+    "output_bytes, params_bytes.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
 @click.option("--layout", type=LAYOUT, default="hwc", show_default=True, help="Shape order of SPEC and claims.")
 @click.option("--count", type=COUNT, default="macs", show_default=True, help="What 'compute=' means.")

@@ -15,7 +15,6 @@ from quizgen import report, spec, text
 from quizgen.errors import QuizgenError
 from quizgen.solver import solve
 
-
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
@@ -23,8 +22,9 @@ def _dump(obj: object) -> str:
     return _ENCODER.encode(obj)
 
 
-def solve_one(spec_text: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs",
-              show_steps: bool = True) -> int:
+def solve_one(
+    spec_text: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs", show_steps: bool = True
+) -> int:
     """``quizgen solve SPEC``."""
     sol = solve(spec.parse(spec_text, layout=layout))  # type: ignore[arg-type]
     if as_json:
@@ -34,8 +34,9 @@ def solve_one(spec_text: str, *, as_json: bool = False, layout: str = "hwc", cou
     return 0
 
 
-def answer_line(line: str, number: int, layout: str = "hwc", as_json: bool = True, count: str = "macs",
-                show_steps: bool = True) -> tuple[str, bool] | None:
+def answer_line(
+    line: str, number: int, layout: str = "hwc", as_json: bool = True, count: str = "macs", show_steps: bool = True
+) -> tuple[str, bool] | None:
     """One line of ``quizgen solve -``: (output text, ok), or ``None`` for a blank or comment line."""
     if not line.split("#", 1)[0].strip():
         return None
@@ -74,8 +75,15 @@ def _fd_batches(fd: int) -> Iterator[list[str]]:
             yield [line.decode("utf-8", errors="replace") for line in lines]
 
 
-def solve_stream(lines: IO[str], out: IO[str], *, as_json: bool = True, layout: str = "hwc", count: str = "macs",
-                 show_steps: bool = True) -> int:
+def solve_stream(
+    lines: IO[str],
+    out: IO[str],
+    *,
+    as_json: bool = True,
+    layout: str = "hwc",
+    count: str = "macs",
+    show_steps: bool = True,
+) -> int:
     """``quizgen solve -``: one spec per input line, answered in input order.
 
     A bad line is answered with its error (``{"line": N, "error": ...}`` in JSON) and the
@@ -95,7 +103,7 @@ def solve_stream(lines: IO[str], out: IO[str], *, as_json: bool = True, layout: 
                 if pool is None:
                     pool = _make_pool()
                 size = -(-len(batch) // (2 * pool._processes))  # type: ignore[attr-defined]
-                chunks = [(batch[i:i + size], number + i, options) for i in range(0, len(batch), size)]
+                chunks = [(batch[i : i + size], number + i, options) for i in range(0, len(batch), size)]
                 answers = [a for part in pool.map(_answer_batch, chunks) for a in part]
             else:
                 answers = _answer_batch((batch, number, options))
@@ -133,15 +141,22 @@ def solve_network(source: str, *, as_json: bool = False, layout: str = "hwc", co
     return 0
 
 
-def check_claims(spec_text: str, claims: list[str], *, as_json: bool = False, layout: str = "hwc",
-                 count: str = "macs") -> int:
+def check_claims(
+    spec_text: str, claims: list[str], *, as_json: bool = False, layout: str = "hwc", count: str = "macs"
+) -> int:
     """``quizgen check SPEC --claim Q=V ...``: exit 0 if all claims hold, 1 if any is wrong."""
     layer = spec.parse(spec_text, layout=layout)  # type: ignore[arg-type]
     parsed = [checking.parse_claim(c, count, layout) for c in claims]
     results = checking.check(layer, parsed)
     if as_json:
-        click.echo(_dump({"spec": spec.format_layer(layer, layout),  # type: ignore[arg-type]
-                          "claims": [checking.result_dict(r, layer) for r in results]}))
+        click.echo(
+            _dump(
+                {
+                    "spec": spec.format_layer(layer, layout),  # type: ignore[arg-type]
+                    "claims": [checking.result_dict(r, layer) for r in results],
+                }
+            )
+        )
     else:
         click.echo(text.verdicts(layer, results, layout))  # type: ignore[arg-type]
     return 0 if all(r.ok for r in results) else 1

@@ -6,6 +6,7 @@ the solver, the validator and the steps all call them.
 
 from __future__ import annotations
 
+
 def effective_kernel(k: int, d: int) -> int:
     """The span of a dilated kernel: ``d·(k-1)+1``."""
     return d * (k - 1) + 1

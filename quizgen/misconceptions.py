@@ -23,7 +23,18 @@ from quizgen.solver import output_spatial, solve
 
 Scalar = int | Fraction
 Shape = tuple[Scalar, ...]
-QUANTITIES = ("output", "weights", "bias", "params", "macs", "flops", "windows", "comparisons", "additions", "divisions")
+QUANTITIES = (
+    "output",
+    "weights",
+    "bias",
+    "params",
+    "macs",
+    "flops",
+    "windows",
+    "comparisons",
+    "additions",
+    "divisions",
+)
 _SIZE_QUANTITIES = frozenset({"output", "macs", "flops", "windows", "comparisons", "additions", "divisions"})
 _POOL_QUANTITIES = frozenset({"windows", "comparisons", "additions", "divisions"})
 
@@ -66,54 +77,114 @@ def _windowed(layer: Layer) -> bool:
 CATALOGUE: dict[str, Misconception] = {
     m.id: m
     for m in [
-        Misconception("precedence", "W - K + 2P/S + 1",
-                      "only 2P was divided by the stride (W - K + 2P/S + 1); the formula needs parentheses: floor((W - K + 2P)/S) + 1",
-                      _SIZE_QUANTITIES, lambda l: _sized(l) and l.family != L.CONVT),
-        Misconception("no-floor", "(W - K + 2P)/S + 1 unrounded, or rounded up",
-                      "the fraction was kept or rounded up; a window that does not fit is not counted, so round down",
-                      _SIZE_QUANTITIES, lambda l: _sized(l) and l.family != L.CONVT),
-        Misconception("padding-once", "W - K + P",
-                      "the padding was added once; p={p} pads both sides, so add 2P",
-                      _SIZE_QUANTITIES, lambda l: _sized(l) and l.family != L.CONVT),
-        Misconception("ignored-ceil-mode", "floor where ceil_mode rounds up",
-                      "floor was used, but ceil_mode=True rounds up (dropping only a window that would start in the padding)",
-                      _SIZE_QUANTITIES, lambda l: _windowed(l) and l.ceil_mode),
-        Misconception("forgot-bias", "weights only",
-                      "the weight count only; the {c_out} biases are missing",
-                      frozenset({"params", "bias"}), lambda l: l.family in (L.CONV, L.CONVT, L.LINEAR) and l.bias),
-        Misconception("forgot-in-channels", "K·K·N (+N)",
-                      "the {c_in} input channels are missing; each filter spans all of them (K·K·C_in weights per filter)",
-                      frozenset({"weights", "params", "macs", "flops"}), lambda l: _conv_like(l) and l.in_channels > 1),
-        Misconception("ignored-groups", "a grouped conv counted as a standard one",
-                      "the groups were ignored; with g={g} each filter sees only C_in/g = {c_in_per_group} channels",
-                      frozenset({"weights", "params", "macs", "flops"}), lambda l: _conv_like(l) and l.groups > 1),
-        Misconception("ignored-dilation", "K where the effective kernel is d·(K-1)+1",
-                      "K = {k} was used, but dilation d={d} stretches the kernel to d·(K-1)+1 = {k_eff}",
-                      _SIZE_QUANTITIES, lambda l: _sized(l) and any(d > 1 for d in l.dilation)),
-        Misconception("input-size-for-macs", "multiplies by the input's spatial size",
-                      "the input size {in_spatial} was used; each output position costs one kernel's MACs, "
-                      "so multiply by the output size {out_spatial}",
-                      frozenset({"macs", "flops"}), lambda l: _conv_like(l)),
-        Misconception("macs-vs-flops", "a factor of 2 either way",
-                      "off by a factor of 2; one MAC is a multiply plus an add, so FLOPs = 2 × MACs",
-                      frozenset({"macs", "flops"}), lambda l: l.family in (L.CONV, L.CONVT, L.LINEAR)),
-        Misconception("pool-windows-from-input", "(W_in/S)² windows, kernel ignored",
-                      "the input size was divided by the stride; there is one window per output element, "
-                      "and the output size is floor((W - K + 2P)/S) + 1",
-                      _POOL_QUANTITIES, _windowed),
-        Misconception("pool-stride-twice", "C·⌈W_out/S⌉·⌈H_out/S⌉",
-                      "the output size was divided by the stride again; the stride is already in the output size, "
-                      "so each channel has H_out × W_out windows",
-                      _POOL_QUANTITIES, lambda l: _windowed(l) and any(s > 1 for s in l.stride)),
-        Misconception("pool-forgot-channels", "one channel's windows",
-                      "one channel only; pooling runs on each of the {c_in} channels separately",
-                      _POOL_QUANTITIES, lambda l: l.is_pool and l.in_channels > 1),
-        Misconception("pool-k2-comparisons", "K² comparisons per window",
-                      "K·K per window; the largest of n values takes n - 1 comparisons (and a sum of n values, n - 1 additions)",
-                      frozenset({"comparisons", "additions"}), lambda l: l.is_pool),
-        Misconception("transposed-as-conv", "the conv output formula for a transposed conv",
-                      "the conv formula was used; a transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1",
-                      frozenset({"output", "macs", "flops"}), lambda l: l.family == L.CONVT),
+        Misconception(
+            "precedence",
+            "W - K + 2P/S + 1",
+            "only 2P was divided by the stride (W - K + 2P/S + 1); the formula needs parentheses: floor((W - K + 2P)/S) + 1",
+            _SIZE_QUANTITIES,
+            lambda lay: _sized(lay) and lay.family != L.CONVT,
+        ),
+        Misconception(
+            "no-floor",
+            "(W - K + 2P)/S + 1 unrounded, or rounded up",
+            "the fraction was kept or rounded up; a window that does not fit is not counted, so round down",
+            _SIZE_QUANTITIES,
+            lambda lay: _sized(lay) and lay.family != L.CONVT,
+        ),
+        Misconception(
+            "padding-once",
+            "W - K + P",
+            "the padding was added once; p={p} pads both sides, so add 2P",
+            _SIZE_QUANTITIES,
+            lambda lay: _sized(lay) and lay.family != L.CONVT,
+        ),
+        Misconception(
+            "ignored-ceil-mode",
+            "floor where ceil_mode rounds up",
+            "floor was used, but ceil_mode=True rounds up (dropping only a window that would start in the padding)",
+            _SIZE_QUANTITIES,
+            lambda lay: _windowed(lay) and lay.ceil_mode,
+        ),
+        Misconception(
+            "forgot-bias",
+            "weights only",
+            "the weight count only; the {c_out} biases are missing",
+            frozenset({"params", "bias"}),
+            lambda lay: lay.family in (L.CONV, L.CONVT, L.LINEAR) and lay.bias,
+        ),
+        Misconception(
+            "forgot-in-channels",
+            "K·K·N (+N)",
+            "the {c_in} input channels are missing; each filter spans all of them (K·K·C_in weights per filter)",
+            frozenset({"weights", "params", "macs", "flops"}),
+            lambda lay: _conv_like(lay) and lay.in_channels > 1,
+        ),
+        Misconception(
+            "ignored-groups",
+            "a grouped conv counted as a standard one",
+            "the groups were ignored; with g={g} each filter sees only C_in/g = {c_in_per_group} channels",
+            frozenset({"weights", "params", "macs", "flops"}),
+            lambda lay: _conv_like(lay) and lay.groups > 1,
+        ),
+        Misconception(
+            "ignored-dilation",
+            "K where the effective kernel is d·(K-1)+1",
+            "K = {k} was used, but dilation d={d} stretches the kernel to d·(K-1)+1 = {k_eff}",
+            _SIZE_QUANTITIES,
+            lambda lay: _sized(lay) and any(d > 1 for d in lay.dilation),
+        ),
+        Misconception(
+            "input-size-for-macs",
+            "multiplies by the input's spatial size",
+            "the input size {in_spatial} was used; each output position costs one kernel's MACs, "
+            "so multiply by the output size {out_spatial}",
+            frozenset({"macs", "flops"}),
+            lambda lay: _conv_like(lay),
+        ),
+        Misconception(
+            "macs-vs-flops",
+            "a factor of 2 either way",
+            "off by a factor of 2; one MAC is a multiply plus an add, so FLOPs = 2 × MACs",
+            frozenset({"macs", "flops"}),
+            lambda lay: lay.family in (L.CONV, L.CONVT, L.LINEAR),
+        ),
+        Misconception(
+            "pool-windows-from-input",
+            "(W_in/S)² windows, kernel ignored",
+            "the input size was divided by the stride; there is one window per output element, "
+            "and the output size is floor((W - K + 2P)/S) + 1",
+            _POOL_QUANTITIES,
+            _windowed,
+        ),
+        Misconception(
+            "pool-stride-twice",
+            "C·⌈W_out/S⌉·⌈H_out/S⌉",
+            "the output size was divided by the stride again; the stride is already in the output size, "
+            "so each channel has H_out × W_out windows",
+            _POOL_QUANTITIES,
+            lambda lay: _windowed(lay) and any(s > 1 for s in lay.stride),
+        ),
+        Misconception(
+            "pool-forgot-channels",
+            "one channel's windows",
+            "one channel only; pooling runs on each of the {c_in} channels separately",
+            _POOL_QUANTITIES,
+            lambda lay: lay.is_pool and lay.in_channels > 1,
+        ),
+        Misconception(
+            "pool-k2-comparisons",
+            "K² comparisons per window",
+            "K·K per window; the largest of n values takes n - 1 comparisons (and a sum of n values, n - 1 additions)",
+            frozenset({"comparisons", "additions"}),
+            lambda lay: lay.is_pool,
+        ),
+        Misconception(
+            "transposed-as-conv",
+            "the conv output formula for a transposed conv",
+            "the conv formula was used; a transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1",
+            frozenset({"output", "macs", "flops"}),
+            lambda lay: lay.family == L.CONVT,
+        ),
     ]
 }
 
@@ -201,8 +272,9 @@ def _weights(layer: Layer, flags: frozenset[str]) -> Scalar:
     return prod(layer.kernel) * (c_in // g) * c_out
 
 
-def wrong_values(layer: Layer, quantity: str, flags: frozenset[str],
-                 output_override: Shape | None = None) -> list[Scalar | Shape]:
+def wrong_values(
+    layer: Layer, quantity: str, flags: frozenset[str], output_override: Shape | None = None
+) -> list[Scalar | Shape]:
     """``quantity`` for ``layer`` computed under the misconceptions in ``flags``.
 
     ``output_override`` replaces the spatial output size, to follow a wrong
@@ -258,12 +330,17 @@ def _pool_quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: 
     counts: list[Scalar] = []
     if "pool-windows-from-input" in flags:
         exact = prod(Fraction(n, s) for n, s in zip(layer.spatial, layer.stride))
-        counts += [exact, prod(n // s for n, s in zip(layer.spatial, layer.stride)),
-                   prod(-(-n // s) for n, s in zip(layer.spatial, layer.stride))]
+        counts += [
+            exact,
+            prod(n // s for n, s in zip(layer.spatial, layer.stride)),
+            prod(-(-n // s) for n, s in zip(layer.spatial, layer.stride)),
+        ]
     elif "pool-stride-twice" in flags:
-        counts += [prod(-(-o // s) if isinstance(o, int) else ceil(o / s) for o, s in zip(spatial, layer.stride)),
-                   prod(Fraction(o) / s for o, s in zip(spatial, layer.stride)),
-                   prod(floor(Fraction(o) / s) for o, s in zip(spatial, layer.stride))]
+        counts += [
+            prod(-(-o // s) if isinstance(o, int) else ceil(o / s) for o, s in zip(spatial, layer.stride)),
+            prod(Fraction(o) / s for o, s in zip(spatial, layer.stride)),
+            prod(floor(Fraction(o) / s) for o, s in zip(spatial, layer.stride)),
+        ]
     else:
         counts.append(prod(spatial))
     windows = [_whole(Fraction(channels) * c) for c in counts]
@@ -283,8 +360,13 @@ def _pool_quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: 
     return [_whole(base - (0 if "pool-k2-comparisons" in flags else w)) for w in windows]
 
 
-def explain_value(layer: Layer, quantity: str, claimed: Callable[[Scalar | Shape], bool],
-                  output_override: Shape | None = None, max_combo: int = 2) -> list[tuple[str, ...]]:
+def explain_value(
+    layer: Layer,
+    quantity: str,
+    claimed: Callable[[Scalar | Shape], bool],
+    output_override: Shape | None = None,
+    max_combo: int = 2,
+) -> list[tuple[str, ...]]:
     """The misconceptions (singly, then in pairs) whose wrong value ``claimed`` accepts.
 
     Returns the smallest combinations that explain the value, each as a tuple of ids.

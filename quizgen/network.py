@@ -31,7 +31,12 @@ class Network:
     def params(self) -> Params:
         """Totals of each parameter count over the stack."""
         sols = self.solutions
-        return Params(*(sum(getattr(s.params, f) for s in sols) for f in ("weights", "bias", "trainable", "non_trainable", "total")))
+        return Params(
+            *(
+                sum(getattr(s.params, f) for s in sols)
+                for f in ("weights", "bias", "trainable", "non_trainable", "total")
+            )
+        )
 
     @property
     def macs(self) -> int:
@@ -76,8 +81,10 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
         return solve_stack(text, name=name, layout=layout)
     from quizgen.errors import closest
 
-    raise QuizgenError(f"--network {source}: no such file or built-in network{closest(name, builtin_names())}; "
-                       f"built-ins: {', '.join(builtin_names())}")
+    raise QuizgenError(
+        f"--network {source}: no such file or built-in network{closest(name, builtin_names())}; "
+        f"built-ins: {', '.join(builtin_names())}"
+    )
 
 
 def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Network:
@@ -96,14 +103,18 @@ def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Ne
         except SpecError as exc:
             raise SpecError(f"{where}: {exc}") from None
         if previous is not None and "in" in layer.given and layer.input_shape != previous.output_shape:
-            raise SpecError(f"{where}: in={_shape(layer.input_shape, layout)} does not match the output "
-                            f"{_shape(previous.output_shape, layout)} of line {prev_line}")
+            raise SpecError(
+                f"{where}: in={_shape(layer.input_shape, layout)} does not match the output "
+                f"{_shape(previous.output_shape, layout)} of line {prev_line}"
+            )
         try:
             layer = spec.L.validate(layer)
         except SpecError as exc:
             if previous is not None and "in" not in layer.given:
-                raise SpecError(f"{where}: {layer.name} cannot take the output {_shape(previous.output_shape, layout)} "
-                                f"of line {prev_line} ({exc})") from None
+                raise SpecError(
+                    f"{where}: {layer.name} cannot take the output {_shape(previous.output_shape, layout)} "
+                    f"of line {prev_line} ({exc})"
+                ) from None
             raise SpecError(f"{where}: {exc}") from None
         previous = solve(layer)
         prev_line = number

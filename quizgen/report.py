@@ -9,7 +9,13 @@ from quizgen.spec import Layout
 
 
 def _params(p: Params) -> dict[str, int]:
-    return {"weights": p.weights, "bias": p.bias, "trainable": p.trainable, "non_trainable": p.non_trainable, "total": p.total}
+    return {
+        "weights": p.weights,
+        "bias": p.bias,
+        "trainable": p.trainable,
+        "non_trainable": p.non_trainable,
+        "total": p.total,
+    }
 
 
 def solution_dict(sol: Solution, layout: Layout = "hwc") -> dict:
@@ -24,7 +30,9 @@ def solution_dict(sol: Solution, layout: Layout = "hwc") -> dict:
         "macs": sol.macs,
         "flops": sol.flops,
         "flops_with_bias": sol.flops_with_bias,
-        "pool": None if pool is None else {
+        "pool": None
+        if pool is None
+        else {
             "windows": pool.windows,
             "window_size": list(pool.window_size) if pool.window_size else None,
             "window_sizes": [list(s) for s in pool.window_sizes] if pool.window_size is None else None,

@@ -114,7 +114,9 @@ def output_spatial(layer: Layer) -> tuple[int, ...]:
     if layer.family == L.CONVT:
         return tuple(
             geometry.transposed_out(n, k, s, pad[0], op, d)
-            for n, k, s, pad, op, d in zip(layer.spatial, layer.kernel, layer.stride, pads, layer.output_padding, dilation)
+            for n, k, s, pad, op, d in zip(
+                layer.spatial, layer.kernel, layer.stride, pads, layer.output_padding, dilation
+            )
         )
     if layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
         return layer.output_size

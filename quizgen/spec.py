@@ -17,23 +17,49 @@ from quizgen.layers import Layer
 Layout = Literal["hwc", "chw"]
 
 _KEY_ALIASES = {
-    "in": "in", "input": "in", "in_features": "in", "input_shape": "in",
-    "out": "out", "out_channels": "out", "out_features": "out", "filters": "out", "units": "out",
-    "k": "k", "kernel": "k", "kernel_size": "k",
-    "s": "s", "stride": "s", "strides": "s",
-    "p": "p", "padding": "p", "pad": "p",
-    "d": "d", "dilation": "d", "dilation_rate": "d",
-    "g": "g", "groups": "g",
-    "bias": "bias", "use_bias": "bias",
-    "ceil": "ceil", "ceil_mode": "ceil",
-    "op": "op", "output_padding": "op",
-    "size": "size", "output_size": "size",
+    "in": "in",
+    "input": "in",
+    "in_features": "in",
+    "input_shape": "in",
+    "out": "out",
+    "out_channels": "out",
+    "out_features": "out",
+    "filters": "out",
+    "units": "out",
+    "k": "k",
+    "kernel": "k",
+    "kernel_size": "k",
+    "s": "s",
+    "stride": "s",
+    "strides": "s",
+    "p": "p",
+    "padding": "p",
+    "pad": "p",
+    "d": "d",
+    "dilation": "d",
+    "dilation_rate": "d",
+    "g": "g",
+    "groups": "g",
+    "bias": "bias",
+    "use_bias": "bias",
+    "ceil": "ceil",
+    "ceil_mode": "ceil",
+    "op": "op",
+    "output_padding": "op",
+    "size": "size",
+    "output_size": "size",
 }
 _NAME_ALIASES = {
-    "fc": "linear", "dense": "linear",
-    "deconv": L.CONVT, "conv{n}dtranspose": L.CONVT, "convtranspose": L.CONVT,
-    "bn": L.BATCHNORM, "batchnorm": L.BATCHNORM,
-    "maxpooling": L.MAXPOOL, "averagepooling": L.AVGPOOL, "avgpooling": L.AVGPOOL,
+    "fc": "linear",
+    "dense": "linear",
+    "deconv": L.CONVT,
+    "conv{n}dtranspose": L.CONVT,
+    "convtranspose": L.CONVT,
+    "bn": L.BATCHNORM,
+    "batchnorm": L.BATCHNORM,
+    "maxpooling": L.MAXPOOL,
+    "averagepooling": L.AVGPOOL,
+    "avgpooling": L.AVGPOOL,
 }
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False, "on": True, "off": False}
 _AROUND_EQUALS = re.compile(r"\s*=\s*")
@@ -80,9 +106,11 @@ def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] |
     raw_name = tokens[0]
     key = raw_name.lower().replace("_", "").replace("-", "")
     if key not in NAMES:
-        raise SpecError(f"unknown layer '{raw_name}'{closest(key, CANONICAL_NAMES)}; known layers: conv1d-3d, "
-                        "convtranspose1d-3d, maxpool/avgpool/adaptiveavgpool/adaptivemaxpool1d-3d, linear, "
-                        "batchnorm1d-3d, relu, flatten")
+        raise SpecError(
+            f"unknown layer '{raw_name}'{closest(key, CANONICAL_NAMES)}; known layers: conv1d-3d, "
+            "convtranspose1d-3d, maxpool/avgpool/adaptiveavgpool/adaptivemaxpool1d-3d, linear, "
+            "batchnorm1d-3d, relu, flatten"
+        )
     family, ndim = NAMES[key]
     name = f"{family}{ndim}d" if family in L.SPATIAL_FAMILIES else family
     allowed = L.KEYS[family]
@@ -93,8 +121,10 @@ def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] |
         given_key, value = token.split("=", 1)
         canon = _KEY_ALIASES.get(given_key.lower())
         if canon is None:
-            raise SpecError(f"{name}: unknown key '{given_key}'{closest(given_key, list(_KEY_ALIASES))}; "
-                            f"{name} takes {', '.join(allowed)}")
+            raise SpecError(
+                f"{name}: unknown key '{given_key}'{closest(given_key, list(_KEY_ALIASES))}; "
+                f"{name} takes {', '.join(allowed)}"
+            )
         if canon not in allowed:
             raise SpecError(f"{name}: key '{given_key}' does not apply to {name}; it takes {', '.join(allowed)}")
         if canon in raw:
@@ -148,7 +178,9 @@ def _bool(name: str, key: str, text: str) -> bool:
         raise SpecError(f"{name}: {key}={text} must be true or false") from None
 
 
-def _to_layer(family: str, ndim: int, raw: dict[str, str], layout: Layout, default_input: tuple[int, ...] | None) -> Layer:
+def _to_layer(
+    family: str, ndim: int, raw: dict[str, str], layout: Layout, default_input: tuple[int, ...] | None
+) -> Layer:
     name = f"{family}{ndim}d" if family in L.SPATIAL_FAMILIES else family
     if "in" in raw:
         shape = _ints(name, "in", raw["in"])

@@ -152,7 +152,9 @@ def _same_padding_step(sol: Solution, dims: list[int], n: int, k: int, s: int, d
 
 
 def _conv_size_step(title: str, n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil: bool, out: int) -> Step:
-    rounding, tex_open, tex_close = ("ceil", r"\left\lceil", r"\right\rceil") if ceil else ("floor", r"\left\lfloor", r"\right\rfloor")
+    rounding, tex_open, tex_close = (
+        ("ceil", r"\left\lceil", r"\right\rceil") if ceil else ("floor", r"\left\lfloor", r"\right\rfloor")
+    )
     symmetric = pad[0] == pad[1]
     if d == 1 and symmetric:
         formula, tex = f"{rounding}((W - K + 2P)/S) + 1", rf"{tex_open}\frac{{W - K + 2P}}{{S}}{tex_close} + 1"
@@ -199,8 +201,14 @@ def _shape_step(sol: Solution) -> Step:
     layer = sol.layer
     shape = sol.output_shape
     if layer.family == L.FLATTEN:
-        return Step(_("Output shape"), _("product of the input sizes"), _times(layer.input_shape),
-                    num(shape[0]), r"\prod \text{sizes}", _times(layer.input_shape, tex=True))
+        return Step(
+            _("Output shape"),
+            _("product of the input sizes"),
+            _times(layer.input_shape),
+            num(shape[0]),
+            r"\prod \text{sizes}",
+            _times(layer.input_shape, tex=True),
+        )
     if layer.family == L.LINEAR:
         return Step(_("Output shape"), "out", str(layer.out), str(shape[0]), "out", str(layer.out))
     if len(shape) == 1 or layer.family in (L.RELU, L.BATCHNORM):
@@ -223,7 +231,14 @@ def _param_steps(sol: Solution) -> list[Step]:
     assert layer.out is not None
     c_in, c_out, g = layer.in_channels, layer.out, layer.groups
     if layer.family == L.LINEAR:
-        w = Step(_("Weights"), "in × out", _times([c_in, c_out]), num(p.weights), r"in \times out", _times([c_in, c_out], tex=True))
+        w = Step(
+            _("Weights"),
+            "in × out",
+            _times([c_in, c_out]),
+            num(p.weights),
+            r"in \times out",
+            _times([c_in, c_out], tex=True),
+        )
     else:
         ks = _kernel_symbols(sol)
         if layer.family == L.CONV:
@@ -233,23 +248,37 @@ def _param_steps(sol: Solution) -> list[Step]:
             syms = ks + (["C_in", "(C_out/g)"] if g > 1 else ["C_in", "C_out"])
             vals = [*layer.kernel, c_in, f"({c_out}/{g})" if g > 1 else c_out]
         tex_syms = [s.replace("C_in", "C_{in}").replace("C_out", "C_{out}") for s in syms]
-        w = Step(_("Weights"), _times(syms), _times(vals), num(p.weights), _times(tex_syms, tex=True), _times(vals, tex=True))
+        w = Step(
+            _("Weights"), _times(syms), _times(vals), num(p.weights), _times(tex_syms, tex=True), _times(vals, tex=True)
+        )
     if layer.bias and layer.family == L.LINEAR:
         b = Step(_("Biases"), _("one per output feature: out"), str(c_out), num(p.bias), "out", str(c_out))
     elif layer.bias:
         b = Step(_("Biases"), _("one per output channel: C_out"), str(c_out), num(p.bias), "C_{out}", str(c_out))
     else:
         b = Step(_("Biases"), _("bias=false: none"), "0", "0", "0", "0")
-    t = Step(_("Parameters"), _("weights + biases"), f"{num(p.weights)} + {num(p.bias)}", num(p.total),
-             r"\text{weights} + \text{biases}", f"{_tex_num(p.weights)} + {_tex_num(p.bias)}")
+    t = Step(
+        _("Parameters"),
+        _("weights + biases"),
+        f"{num(p.weights)} + {num(p.bias)}",
+        num(p.total),
+        r"\text{weights} + \text{biases}",
+        f"{_tex_num(p.weights)} + {_tex_num(p.bias)}",
+    )
     return [w, b, t]
 
 
 def _compute_steps(sol: Solution) -> list[Step]:
     layer = sol.layer
     if layer.family == L.LINEAR:
-        macs = Step(_("MACs"), _("in × out (one multiply-accumulate per weight)"), _times([layer.in_channels, layer.out]),
-                    num(sol.macs), r"in \times out", _times([layer.in_channels, layer.out], tex=True))
+        macs = Step(
+            _("MACs"),
+            _("in × out (one multiply-accumulate per weight)"),
+            _times([layer.in_channels, layer.out]),
+            num(sol.macs),
+            r"in \times out",
+            _times([layer.in_channels, layer.out], tex=True),
+        )
     else:
         axes = _axes(sol)
         if layer.family == L.CONV:
@@ -261,10 +290,22 @@ def _compute_steps(sol: Solution) -> list[Step]:
             formula = _("weights × ") + _times(where)
             note = _(" (each input element is scattered through the kernel)")
         tex_where = [w.replace("_out", "_{out}").replace("_in", "_{in}") for w in where]
-        macs = Step(_("MACs") + note, formula, _times([num(sol.params.weights), *sizes]), num(sol.macs),
-                    r"\text{weights} \times " + _times(tex_where, tex=True), _times([_tex_num(sol.params.weights), *sizes], tex=True))
-    flops = Step(_("FLOPs"), _("2 × MACs (a multiply and an add)"), f"2 × {num(sol.macs)}", num(sol.flops),
-                 r"2 \times \text{MACs}", rf"2 \times {_tex_num(sol.macs)}")
+        macs = Step(
+            _("MACs") + note,
+            formula,
+            _times([num(sol.params.weights), *sizes]),
+            num(sol.macs),
+            r"\text{weights} \times " + _times(tex_where, tex=True),
+            _times([_tex_num(sol.params.weights), *sizes], tex=True),
+        )
+    flops = Step(
+        _("FLOPs"),
+        _("2 × MACs (a multiply and an add)"),
+        f"2 × {num(sol.macs)}",
+        num(sol.flops),
+        r"2 \times \text{MACs}",
+        rf"2 \times {_tex_num(sol.macs)}",
+    )
     return [macs, flops]
 
 
@@ -272,9 +313,22 @@ def _batchnorm_steps(sol: Solution) -> list[Step]:
     c = sol.layer.in_channels
     p = sol.params
     return [
-        Step(_("Trainable parameters"), _("2C (γ and β)"), f"2 × {c}", num(p.trainable), r"2C\ (\gamma, \beta)", rf"2 \times {c}"),
-        Step(_("Non-trainable parameters"), _("2C (running mean and variance)"), f"2 × {c}", num(p.non_trainable),
-             r"2C", rf"2 \times {c}"),
+        Step(
+            _("Trainable parameters"),
+            _("2C (γ and β)"),
+            f"2 × {c}",
+            num(p.trainable),
+            r"2C\ (\gamma, \beta)",
+            rf"2 \times {c}",
+        ),
+        Step(
+            _("Non-trainable parameters"),
+            _("2C (running mean and variance)"),
+            f"2 × {c}",
+            num(p.non_trainable),
+            r"2C",
+            rf"2 \times {c}",
+        ),
         Step(_("MACs"), _("0: at inference batchnorm folds into the preceding conv"), "0", "0", "0", "0"),
     ]
 
@@ -286,40 +340,91 @@ def _pool_steps(sol: Solution) -> list[Step]:
     out_spatial = sol.output_shape[:-1]
     axes = _axes(sol)
     where = [f"{a}_out" for a in axes]
-    steps = [Step(_("Pooling windows"), _("C × ") + _times(where) + _(" (one window per output element)"),
-                  _times([c, *out_spatial]), num(pool.windows),
-                  "C \\times " + _times([w.replace("_out", "_{out}") for w in where], tex=True), _times([c, *out_spatial], tex=True))]
+    steps = [
+        Step(
+            _("Pooling windows"),
+            _("C × ") + _times(where) + _(" (one window per output element)"),
+            _times([c, *out_spatial]),
+            num(pool.windows),
+            "C \\times " + _times([w.replace("_out", "_{out}") for w in where], tex=True),
+            _times([c, *out_spatial], tex=True),
+        )
+    ]
     is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
     if pool.window_size is not None:
         per = prod(pool.window_size)
         k_text = _times(pool.window_size)
         if is_max:
-            steps.append(Step(_("Comparisons"), _("windows × (window elements - 1): the max of n values takes n - 1 comparisons"),
-                              f"{num(pool.windows)} × ({k_text} - 1)", num(pool.comparisons),
-                              r"\text{windows} \times (n - 1)", rf"{_tex_num(pool.windows)} \times ({per} - 1)"))
+            steps.append(
+                Step(
+                    _("Comparisons"),
+                    _("windows × (window elements - 1): the max of n values takes n - 1 comparisons"),
+                    f"{num(pool.windows)} × ({k_text} - 1)",
+                    num(pool.comparisons),
+                    r"\text{windows} \times (n - 1)",
+                    rf"{_tex_num(pool.windows)} \times ({per} - 1)",
+                )
+            )
         else:
-            steps.append(Step(_("Additions"), _("windows × (window elements - 1): summing n values takes n - 1 additions"),
-                              f"{num(pool.windows)} × ({k_text} - 1)", num(pool.additions),
-                              r"\text{windows} \times (n - 1)", rf"{_tex_num(pool.windows)} \times ({per} - 1)"))
+            steps.append(
+                Step(
+                    _("Additions"),
+                    _("windows × (window elements - 1): summing n values takes n - 1 additions"),
+                    f"{num(pool.windows)} × ({k_text} - 1)",
+                    num(pool.additions),
+                    r"\text{windows} \times (n - 1)",
+                    rf"{_tex_num(pool.windows)} \times ({per} - 1)",
+                )
+            )
     else:
         sums = " × ".join("(" + " + ".join(map(str, s)) + ")" for s in pool.window_sizes)
         label, value = (_("Comparisons"), pool.comparisons) if is_max else (_("Additions"), pool.additions)
-        steps.append(Step(label, _("Σ over windows of (window size - 1), using the real window sizes"),
-                          f"{c} × {sums} - {num(pool.windows)}", num(value),
-                          r"\sum (\text{size} - 1)", rf"{c} \times " + sums.replace("×", r"\times") + rf" - {_tex_num(pool.windows)}"))
+        steps.append(
+            Step(
+                label,
+                _("Σ over windows of (window size - 1), using the real window sizes"),
+                f"{c} × {sums} - {num(pool.windows)}",
+                num(value),
+                r"\sum (\text{size} - 1)",
+                rf"{c} \times " + sums.replace("×", r"\times") + rf" - {_tex_num(pool.windows)}",
+            )
+        )
     if not is_max:
-        steps.append(Step(_("Divisions"), _("one per window"), num(pool.windows), num(pool.divisions),
-                          r"\text{windows}", _tex_num(pool.windows)))
+        steps.append(
+            Step(
+                _("Divisions"),
+                _("one per window"),
+                num(pool.windows),
+                num(pool.divisions),
+                r"\text{windows}",
+                _tex_num(pool.windows),
+            )
+        )
     return steps
 
 
 def _memory_steps(sol: Solution) -> list[Step]:
-    steps = [Step(_("Output memory (fp32)"), _("4 bytes × output elements"), f"4 × {num(sol.output_elements)}",
-                  _("{n} bytes").format(n=num(sol.output_bytes)), r"4 \times \text{elements}", rf"4 \times {_tex_num(sol.output_elements)}")]
+    steps = [
+        Step(
+            _("Output memory (fp32)"),
+            _("4 bytes × output elements"),
+            f"4 × {num(sol.output_elements)}",
+            _("{n} bytes").format(n=num(sol.output_bytes)),
+            r"4 \times \text{elements}",
+            rf"4 \times {_tex_num(sol.output_elements)}",
+        )
+    ]
     if sol.params.total:
-        steps.append(Step(_("Parameter memory (fp32)"), _("4 bytes × parameters"), f"4 × {num(sol.params.total)}",
-                          _("{n} bytes").format(n=num(sol.params_bytes)), r"4 \times \text{params}",
-                          rf"4 \times {_tex_num(sol.params.total)}"))
+        steps.append(
+            Step(
+                _("Parameter memory (fp32)"),
+                _("4 bytes × parameters"),
+                f"4 × {num(sol.params.total)}",
+                _("{n} bytes").format(n=num(sol.params_bytes)),
+                r"4 \times \text{params}",
+                rf"4 \times {_tex_num(sol.params.total)}",
+            )
+        )
     return steps
 
 
@@ -334,15 +439,25 @@ def notes(sol: Solution) -> list[str]:
     if layer.family in (L.MAXPOOL, L.AVGPOOL):
         out += _fraction_notes(sol)
     if layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX) and sol.pool and sol.pool.window_size is None:
-        out.append(_("Adaptive windows differ in size here ({sizes}), because an input size is not a multiple of the "
-                     "output size; the counts use the real sizes.").format(
-            sizes="; ".join(", ".join(map(str, s)) for s in sol.pool.window_sizes)))
+        out.append(
+            _(
+                "Adaptive windows differ in size here ({sizes}), because an input size is not a multiple of the "
+                "output size; the counts use the real sizes."
+            ).format(sizes="; ".join(", ".join(map(str, s)) for s in sol.pool.window_sizes))
+        )
     if layer.family == L.BATCHNORM:
-        out.append(_("Batchnorm is counted as 0 MACs: at inference it folds into the preceding conv. Unfolded it costs "
-                     "2 FLOPs per element: {n}.").format(n=num(sol.elementwise_ops)))
+        out.append(
+            _(
+                "Batchnorm is counted as 0 MACs: at inference it folds into the preceding conv. Unfolded it costs "
+                "2 FLOPs per element: {n}."
+            ).format(n=num(sol.elementwise_ops))
+        )
     if layer.family == L.RELU:
-        out.append(_("ReLU does one comparison per element ({n}); this is not counted as MACs.").format(
-            n=num(sol.elementwise_ops)))
+        out.append(
+            _("ReLU does one comparison per element ({n}); this is not counted as MACs.").format(
+                n=num(sol.elementwise_ops)
+            )
+        )
     if layer.family == L.AVGPOOL and isinstance(layer.padding, tuple) and any(layer.padding):
         out.append(_("PyTorch's avg-pool divides by the whole window, padding included (count_include_pad=True)."))
     return out
@@ -356,22 +471,34 @@ def _division_notes(sol: Solution) -> list[str]:
         rest = span % s
         names = " and ".join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
         if rest and not layer.ceil_mode:
-            notes_.append(_("Inexact division along the {dims}: {span}/{s} = {value} is not whole. Floor keeps {q}, so "
-                            "the last {rest} row(s)/column(s) of the padded input are never covered by a window.").format(
-                dims=names, span=span, s=s, value=f"{span / s:g}", q=span // s, rest=rest))
+            notes_.append(
+                _(
+                    "Inexact division along the {dims}: {span}/{s} = {value} is not whole. Floor keeps {q}, so "
+                    "the last {rest} row(s)/column(s) of the padded input are never covered by a window."
+                ).format(dims=names, span=span, s=s, value=f"{span / s:g}", q=span // s, rest=rest)
+            )
         elif rest:
-            notes_.append(_("Inexact division along the {dims}: {span}/{s} = {value} is rounded up by ceil mode.").format(
-                dims=names, span=span, s=s, value=f"{span / s:g}"))
+            notes_.append(
+                _("Inexact division along the {dims}: {span}/{s} = {value} is rounded up by ceil mode.").format(
+                    dims=names, span=span, s=s, value=f"{span / s:g}"
+                )
+            )
         if layer.is_pool and isinstance(layer.padding, tuple):
             floor_out = geometry.pool_out(n, k, s, pad, d, False)
             ceil_out = geometry.pool_out(n, k, s, pad, d, True)
             if floor_out != ceil_out:
                 if layer.ceil_mode:
-                    notes_.append(_("Ceil mode gives {a} along the {dims}; floor mode (the default) would give {b}.").format(
-                        a=ceil_out, b=floor_out, dims=names))
+                    notes_.append(
+                        _("Ceil mode gives {a} along the {dims}; floor mode (the default) would give {b}.").format(
+                            a=ceil_out, b=floor_out, dims=names
+                        )
+                    )
                 else:
-                    notes_.append(_("Floor mode (the default) gives {a} along the {dims}; with ceil=true it would be {b}.").format(
-                        a=floor_out, b=ceil_out, dims=names))
+                    notes_.append(
+                        _(
+                            "Floor mode (the default) gives {a} along the {dims}; with ceil=true it would be {b}."
+                        ).format(a=floor_out, b=ceil_out, dims=names)
+                    )
             elif layer.ceil_mode and -(-span // s) + 1 != ceil_out:
                 notes_.append(_("Ceil mode's extra window would start in the right padding, so PyTorch drops it."))
     return notes_
@@ -383,11 +510,19 @@ def _same_notes(sol: Solution) -> list[str]:
     asym = [(i, pad) for i, pad in enumerate(sol.padding) if pad[0] != pad[1]]
     if asym:
         parts = ", ".join(f"{_(_AXIS_WORDS[_axes(sol)[i]])} {a}+{b}" for i, (a, b) in asym)
-        notes_.append(_("'same' padding is asymmetric here ({parts}): the odd pixel goes at the bottom/right, "
-                        "as in TensorFlow. PyTorch cannot express this with one padding number.").format(parts=parts))
+        notes_.append(
+            _(
+                "'same' padding is asymmetric here ({parts}): the odd pixel goes at the bottom/right, "
+                "as in TensorFlow. PyTorch cannot express this with one padding number."
+            ).format(parts=parts)
+        )
     if any(s > 1 for s in layer.stride):
-        notes_.append(_("p=same with stride > 1 follows TensorFlow/Keras (output = ceil(in/s)); PyTorch refuses "
-                        "padding='same' with stride > 1."))
+        notes_.append(
+            _(
+                "p=same with stride > 1 follows TensorFlow/Keras (output = ceil(in/s)); PyTorch refuses "
+                "padding='same' with stride > 1."
+            )
+        )
     if layer.is_pool:
         notes_.append(_("PyTorch's pooling layers have no padding='same'; this is Keras's rule."))
     return notes_
@@ -404,9 +539,12 @@ def _fraction_notes(sol: Solution) -> list[str]:
         return []
     shown = ", ".join(f"{a} = {b}" for a, b in fractions)
     assert sol.pool is not None
-    return [_("Counting windows as (size/stride)² would give a fraction here ({shown}): a pool has one window per "
-              "output element, C × {where} = {n}.").format(
-        shown=shown, where=" × ".join(map(str, sol.output_shape[:-1])), n=num(sol.pool.windows))]
+    return [
+        _(
+            "Counting windows as (size/stride)² would give a fraction here ({shown}): a pool has one window per "
+            "output element, C × {where} = {n}."
+        ).format(shown=shown, where=" × ".join(map(str, sol.output_shape[:-1])), n=num(sol.pool.windows))
+    ]
 
 
 def to_dict_steps(steps: list[Step]) -> list[dict]:

@@ -50,8 +50,14 @@ def solution(sol: Solution, layout: Layout = "hwc", count: str = "macs", show_st
         if sol.pool.additions or sol.pool.divisions:
             rows.append((_("Additions"), num(sol.pool.additions)))
             rows.append((_("Divisions"), num(sol.pool.divisions)))
-    rows.append((_("Memory (fp32)"), _("output {o} bytes ({e} values), parameters {p} bytes").format(
-        o=num(sol.output_bytes), e=num(sol.output_elements), p=num(sol.params_bytes))))
+    rows.append(
+        (
+            _("Memory (fp32)"),
+            _("output {o} bytes ({e} values), parameters {p} bytes").format(
+                o=num(sol.output_bytes), e=num(sol.output_elements), p=num(sol.params_bytes)
+            ),
+        )
+    )
     width = max(len(k) for k, _v in rows)
     lines = [spec.format_layer(sol.layer, layout), ""]
     lines += [f"  {k:<{width}}  {v}" for k, v in rows]
@@ -84,18 +90,35 @@ def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
     header = ("#", _("line"), _("layer"), _("settings"), _("output"), _("params"), compute_label)
     rows = []
     for i, (line, sol) in enumerate(net.lines, start=1):
-        rows.append((str(i), str(line), sol.layer.name, short_spec(sol.layer),
-                     spec.format_shape(sol.output_shape, layout), num(sol.params.total), num(sol.compute(count))))
+        rows.append(
+            (
+                str(i),
+                str(line),
+                sol.layer.name,
+                short_spec(sol.layer),
+                spec.format_shape(sol.output_shape, layout),
+                num(sol.params.total),
+                num(sol.compute(count)),
+            )
+        )
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     right = {0, 1, 5, 6}
 
     def fmt(row: tuple[str, ...]) -> str:
-        return "  ".join(cell.rjust(w) if c in right else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))).rstrip()
+        return "  ".join(
+            cell.rjust(w) if c in right else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))
+        ).rstrip()
 
     first = net.solutions[0].layer
     rule = "-" * len(fmt(header))
-    lines = [f"{net.name}: " + _("input {shape}").format(shape=spec.format_shape(first.input_shape, layout)), rule,
-             fmt(header), rule, *[fmt(r) for r in rows], rule]
+    lines = [
+        f"{net.name}: " + _("input {shape}").format(shape=spec.format_shape(first.input_shape, layout)),
+        rule,
+        fmt(header),
+        rule,
+        *[fmt(r) for r in rows],
+        rule,
+    ]
     p = net.params
     totals = [
         (_("Trainable params"), num(p.trainable)),
@@ -155,13 +178,19 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
             lines.append(f"    {ids} — {why}.")
         if r.follows_from_output is not None:
             out = "x".join(map(str, r.follows_from_output))
-            lines.append("    " + _("{v} follows from the claimed {o} output: it would be right for that size, but the "
-                                    "output is {c}.").format(v=claimed, o=out, c=shape_text(sol.output_shape[:-1], layout)))
+            lines.append(
+                "    "
+                + _(
+                    "{v} follows from the claimed {o} output: it would be right for that size, but the output is {c}."
+                ).format(v=claimed, o=out, c=shape_text(sol.output_shape[:-1], layout))
+            )
         if not r.misconceptions and r.follows_from_output is None:
             lines.append("    " + _("No misconception in the catalogue produces {v}.").format(v=claimed))
         if r.would_be_right_with and not r.misconceptions:
-            lines.append("    " + _("{v} would be right with {options}.").format(
-                v=claimed, options="; or ".join(r.would_be_right_with)))
+            lines.append(
+                "    "
+                + _("{v} would be right with {options}.").format(v=claimed, options="; or ".join(r.would_be_right_with))
+            )
         related = [s for s in all_steps if s.quantity == r.quantity]
         if related:
             lines.append("    " + _("Right working:"))
