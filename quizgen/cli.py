@@ -121,7 +121,7 @@ def solve(spec: tuple[str, ...], as_json: bool, network: str | None, layout: str
     if spec == ("-",):
         return commands.solve_stream(
             sys.stdin,
-            click.get_text_stream("stdout"),
+            sys.stdout,
             as_json=as_json,
             layout=layout,
             count=count,

@@ -1,0 +1,77 @@
+"""quizgen's speed targets, measured and printed (not asserted): run ``python benchmarks/run.py``.
+
+1. Start-up: ``quizgen --help`` against ``python -c "import click"`` in the same run (goal: at most 1.15×).
+2. Throughput: ``quizgen solve --json -`` over 10,000 distinct specs (goal: under 2 s on 2 cores).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _time(cmd: list[str], stdin_path: Path | None = None) -> float:
+    stdin = stdin_path.open("rb") if stdin_path else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=False)
+        return time.perf_counter() - start
+    finally:
+        if stdin_path:
+            stdin.close()  # type: ignore[union-attr]
+
+
+def quizgen_cmd() -> list[str]:
+    exe = shutil.which("quizgen", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "quizgen"]
+
+
+def startup(runs: int = 21) -> None:
+    help_times, click_times = [], []
+    for _ in range(runs):  # interleaved, so that machine noise hits both alike
+        help_times.append(_time([*quizgen_cmd(), "--help"]))
+        click_times.append(_time([sys.executable, "-c", "import click"]))
+    h, c = statistics.median(help_times), statistics.median(click_times)
+    print(f"startup: quizgen --help {h * 1000:.1f} ms, python -c 'import click' {c * 1000:.1f} ms "
+          f"(medians of {runs}); ratio {h / c:.2f}x (goal <= 1.15x)")
+
+
+def specs(n: int = 10_000, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    kinds = [
+        "conv2d in={n}x{n}x{c} out={o} k={k} s={s} p={p}",
+        "maxpool2d in={n}x{n}x{c} k={k} s={s}",
+        "linear in={c}{n} out={o}",
+        "conv2d in={n}x{n}x{c} out={c} k={k} p=same g={c}",
+        "convtranspose2d in={n}x{n}x{c} out={o} k={k} s={s} p={p}",
+        "avgpool2d in={n}x{n}x{c} k={k} ceil=true",
+        "conv1d in={n}x{c} out={o} k={k} d=2",
+        "batchnorm2d in={n}x{n}x{c}",
+        "adaptiveavgpool2d in={n}x{n}x{c} size=3",
+    ]
+    seen: set[str] = set()
+    while len(seen) < n:
+        seen.add(rng.choice(kinds).format(
+            n=rng.randint(16, 240), c=rng.choice([3, 16, 32, 64, 96, 128, 256]), o=rng.choice([16, 32, 64, 128, 256, 512]),
+            k=rng.choice([1, 3, 5, 7]), s=rng.choice([1, 2]), p=rng.choice([0, 1, 2])))
+    return sorted(seen)
+
+
+def throughput(runs: int = 3) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "specs.txt"
+        path.write_text("\n".join(specs()) + "\n")
+        times = [_time([*quizgen_cmd(), "solve", "--json", "-"], path) for _ in range(runs)]
+    print(f"throughput: quizgen solve --json - over 10,000 distinct lines: median {statistics.median(times):.2f} s, "
+          f"best {min(times):.2f} s of {runs} (goal < 2 s)")
+
+
+if __name__ == "__main__":
+    startup()
+    throughput()

@@ -1,0 +1,269 @@
+"""The CLI as a user meets it: the seed post's errors, every error message, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+# --- quizgen check: the seed post's errors caught and named ---------------------------------------
+
+
+def test_check_names_precedence_for_the_unparenthesised_formula(run):
+    r = run("check", "conv2d in=227x227x3 out=96 k=11 s=4", "--claim", "output=217x217x96")
+    assert r.exit_code == 1
+    assert "output = 217x217x96 is wrong; the right value is 55x55x96" in r.stdout
+    assert "precedence" in r.stdout
+    # 227 - 11 + 0/4 + 1 = 217: the post's formula as written
+    assert "floor((227 - 11 + 2·0)/4) + 1" in r.stdout
+
+
+def test_check_3x3_example_both_wrong_and_what_would_make_it_true(run):
+    r = run("check", "conv2d in=3x3x1 out=1 k=3 bias=false", "--claim", "output=2x2x1", "--claim", "macs=36")
+    assert r.exit_code == 1
+    assert "output = 2x2x1 is wrong; the right value is 1x1x1" in r.stdout
+    # 3x3 kernel on a 3x3 input: 3*3*1*1 MACs at the single output position
+    assert "macs = 36 is wrong; the right value is 9" in r.stdout
+    assert "s=2 with p=1" in r.stdout
+    assert "a 4x4 input" in r.stdout
+    assert "follows from the claimed 2x2 output" in r.stdout
+
+
+def test_check_pooling_windows_names_both_misconceptions(run):
+    r = run("check", "maxpool2d in=55x55x96 k=3 s=2", "--claim", "windows=196", "--claim", "comparisons=1568")
+    assert r.exit_code == 1
+    # 96 channels x 27 x 27 windows, 8 comparisons each
+    assert f"the right value is {96 * 27 * 27:,}" in r.stdout
+    assert f"the right value is {96 * 27 * 27 * 8:,}" in r.stdout
+    assert r.stdout.count("pool-stride-twice + pool-forgot-channels") == 2
+
+
+def test_check_correct_claims(run):
+    r = run("check", "conv2d in=32x32x64 out=128 k=5 bias=false",
+            "--claim", "macs=160563200", "--claim", "params=204800")
+    assert r.exit_code == 0
+    assert "macs = 160563200 is correct" in r.stdout
+    assert "params = 204800 is correct" in r.stdout
+
+
+def test_check_forgot_bias_is_named(run):
+    r = run("check", "conv2d in=227x227x3 out=96 k=11 s=4", "--claim", "params=34,848")
+    assert "forgot-bias" in r.stdout
+    assert "the 96 biases are missing" in r.stdout
+
+
+def test_check_accepts_rounded_claims_within_their_precision(run):
+    assert run("check", "conv2d in=227x227x3 out=96 k=11 s=4", "--claim", "params=34.9k").exit_code == 0
+    assert run("check", "conv2d in=227x227x3 out=96 k=11 s=4", "--claim", "params=34.8k").exit_code == 1
+
+
+def test_check_json(run):
+    r = run("check", "maxpool2d in=55x55x96 k=3 s=2", "--claim", "windows=196", "--json")
+    data = json.loads(r.stdout)
+    claim = data["claims"][0]
+    assert claim["correct"] == 69984 and claim["ok"] is False
+    assert claim["misconceptions"][0]["ids"] == ["pool-stride-twice", "pool-forgot-channels"]
+
+
+def test_check_layout_chw_reads_claimed_shapes_channels_first(run):
+    r = run("check", "--layout", "chw", "conv2d in=3x227x227 out=96 k=11 s=4", "--claim", "output=96x55x55")
+    assert r.exit_code == 0, r.stdout
+
+
+# --- quizgen solve ---------------------------------------------------------------------------------
+
+
+def test_solve_text_shows_results_steps_and_convention(run):
+    r = run("solve", "conv2d in=227x227x3 out=96 k=11 s=4")
+    assert r.exit_code == 0
+    assert "55 × 55 × 96" in r.stdout
+    assert "34,944" in r.stdout and "105,415,200" in r.stdout
+    assert "Worked steps" in r.stdout and "floor((W - K + 2P)/S) + 1" in r.stdout
+    assert "Convention: compute = multiply-accumulates (MACs), bias adds excluded" in r.stdout
+
+
+def test_solve_unquoted_words_are_one_spec(run):
+    assert run("solve", "maxpool2d", "in=55x55x96", "k=3", "s=2").stdout == run("solve", "maxpool2d in=55x55x96 k=3 s=2").stdout
+
+
+def test_solve_json_has_the_contract_fields(run):
+    r = run("solve", "--json", "conv2d in=227x227x3 out=96 k=11 s=4")
+    d = json.loads(r.stdout)
+    assert d["spec"] == "conv2d in=227x227x3 out=96 k=11 s=4 p=0 d=1 g=1 bias=true"
+    assert d["layer"] == "conv2d"
+    assert d["input_shape"] == [227, 227, 3] and d["output_shape"] == [55, 55, 96]
+    assert d["params"] == {"weights": 34848, "bias": 96, "trainable": 34944, "non_trainable": 0, "total": 34944}
+    assert d["macs"] == 105415200 and d["flops"] == 210830400
+    assert d["pool"] is None
+    assert d["memory"] == {"output_elements": 290400, "output_bytes_fp32": 1161600, "params_bytes_fp32": 139776}
+    assert {"title", "formula", "substituted", "result"} <= set(d["steps"][0])
+    assert isinstance(d["notes"], list)
+
+
+def test_solve_json_pool_fields(run):
+    d = json.loads(run("solve", "--json", "maxpool2d in=55x55x96 k=3 s=2").stdout)
+    assert d["pool"]["windows"] == 69984 and d["pool"]["comparisons"] == 559872
+    assert d["pool"]["window_size"] == [3, 3]
+    assert any("27.5" in n for n in d["notes"])  # 55/2 is fractional: the seed's count cannot be right
+
+
+def test_solve_layout_chw(run):
+    d = json.loads(run("solve", "--json", "--layout", "chw", "conv2d in=3x227x227 out=96 k=11 s=4").stdout)
+    assert d["input_shape"] == [3, 227, 227] and d["output_shape"] == [96, 55, 55]
+    assert d["spec"].startswith("conv2d in=3x227x227 ")
+
+
+@pytest.mark.parametrize("count, label", [("flops", "FLOPs"), ("flops+bias", "FLOPs + bias")])
+def test_solve_count_convention(run, count, label):
+    r = run("solve", "--count", count, "conv2d in=227x227x3 out=96 k=11 s=4")
+    assert "Convention: compute = FLOPs" in r.stdout
+    if count == "flops+bias":
+        assert f"{2 * 105415200 + 55 * 55 * 96:,}" in r.stdout
+
+
+def test_solve_stdin_json_lines_keeps_order_and_reports_bad_lines(run):
+    text = "conv2d in=32x32x3 out=16 k=3\nconv2d in=8x8x64 out=64 k=3 g=3\n\n# comment\nrelu in=8\n"
+    r = run("solve", "--json", "-", input=text)
+    assert r.exit_code == 2
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x.get("layer") for x in lines] == ["conv2d", None, "relu"]
+    assert lines[1] == {"line": 2, "error": "conv2d: g=3 must divide in-channels 64"}
+
+
+def test_solve_stdin_large_batch_in_a_real_process_matches_one_by_one(sh, run):
+    specs = [f"conv2d in={n}x{n}x3 out=8 k=3 s=2" for n in range(8, 8 + 1500)] + ["conv2d in=2x2x1 out=1 k=3"]
+    r = sh("solve", "--json", "-", input="\n".join(specs) + "\n")
+    assert r.exit_code == 2
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(specs)
+    for i in (0, 700, 1499):
+        assert lines[i] == run("solve", "--json", specs[i]).stdout.rstrip("\n")
+    assert json.loads(lines[-1])["line"] == len(specs)
+
+
+# --- networks --------------------------------------------------------------------------------------
+
+PUBLISHED = {  # params, MACs as published for each network
+    "vgg16": (138_357_544, 15_470_264_320),
+    "alexnet": (62_378_344, 1_135_256_096),
+    "lenet5": (61_706, 416_520),
+    "mobilenet_v1": (4_231_976, 568_740_352),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_network_totals_equal_published_figures(run, name):
+    d = json.loads(run("solve", "--network", name, "--json").stdout)
+    params, macs = PUBLISHED[name]
+    assert d["total"]["params"]["trainable"] == params
+    assert d["total"]["macs"] == macs
+    assert d["total"]["flops"] == 2 * macs
+    assert d["total"]["output_shape"] == [{"lenet5": 10}.get(name, 1000)]
+
+
+def test_network_text_table(run):
+    r = run("solve", "--network", "alexnet")
+    assert "62,378,344" in r.stdout and "1,135,256,096" in r.stdout
+    assert "55x55x96" in r.stdout and "6x6x256" in r.stdout
+
+
+def test_network_from_file(run, tmp_path):
+    f = tmp_path / "net.txt"
+    f.write_text("# a tiny net\nconv2d in=28x28x1 out=8 k=3 p=1\nrelu\n\nmaxpool2d k=2\nflatten\nlinear out=10\n")
+    d = json.loads(run("solve", "--network", str(f), "--json").stdout)
+    assert [x["layer"] for x in d["layers"]] == ["conv2d", "relu", "maxpool2d", "flatten", "linear"]
+    assert d["layers"][-1]["input_shape"] == [14 * 14 * 8]
+    assert d["total"]["params"]["total"] == (9 * 8 + 8) + (14 * 14 * 8 * 10 + 10)
+
+
+# --- errors: one line, names the field, the value and the rule, exit 2 -----------------------------
+
+ERRORS = [
+    ("conv2d in=8x8x3 out=4 k=0", "conv2d: k=0 must be at least 1"),
+    ("conv2d in=8x8x3 out=4 k=3 s=-1", "conv2d: s=-1 must be at least 1"),
+    ("conv2d in=56x56x64 out=64 k=3 g=3", "conv2d: g=3 must divide in-channels 64"),
+    ("conv2d in=7x7x1 out=1 k=9", "conv2d: k=9 exceeds the padded input 7 (in=7 with p=0)"),
+    ("conv2d in=8x8x3 out=4 k=3 p=bogus", "conv2d: p=bogus must be a number, one per dimension (1x2), 'same' or 'valid'"),
+    ("convtranspose2d in=8x8x3 out=4 k=3 s=2 op=2", "convtranspose2d: op=2 must be smaller than the stride s=2 or the dilation d=1"),
+    ("conv2d in=8x8x3 out=4 k=3 strid=2", "conv2d: unknown key 'strid' (did you mean 'stride'?)"),
+    ("cnov2d in=8x8x3 out=4 k=3", "unknown layer 'cnov2d' (did you mean 'conv2d'?)"),
+    ("conv2d out=4 k=3", "conv2d: missing in= (the input shape, e.g. in=32x32x3)"),
+    ("conv2d in=8x8 out=4 k=3", "conv2d: in=8x8 must have 3 numbers (HxWxC), got 2"),
+    ("maxpool2d in=8x8x3 k=2 g=2", "maxpool2d: key 'g' does not apply to maxpool2d"),
+    ("maxpool2d in=8x8x3 k=3 p=2", "maxpool2d: p=2 must be at most half the kernel k=3"),
+    ("conv2d in=8x8x3 out=4 k=3.5", "conv2d: k=3.5 must be a whole number"),
+    ("conv2d in=32x32x3 out=8 k=3 s=2 d=2 p=same", "conv2d: p=same with s=2 and d=2"),
+]
+
+
+@pytest.mark.parametrize("spec, message", ERRORS)
+def test_bad_spec_one_line_exit_2(run, spec, message):
+    r = run("solve", spec)
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert r.stderr.startswith("Error: " + message)
+    assert r.stderr.count("\n") == 1
+
+
+def test_stack_that_does_not_fit_names_the_line_and_both_shapes(run, tmp_path):
+    f = tmp_path / "bad.txt"
+    f.write_text("conv2d in=28x28x1 out=8 k=3\nlinear out=10\n")
+    r = run("solve", "--network", str(f))
+    assert r.exit_code == 2
+    assert "bad.txt line 2: linear cannot take the output 26x26x8 of line 1" in r.stderr
+    f.write_text("conv2d in=28x28x1 out=8 k=3\nconv2d in=28x28x8 out=8 k=3\n")
+    r = run("solve", "--network", str(f))
+    assert "bad.txt line 2: in=28x28x8 does not match the output 26x26x8 of line 1" in r.stderr
+
+
+def test_unknown_network_and_claim_errors(run):
+    r = run("solve", "--network", "vgg61")
+    assert r.exit_code == 2 and "did you mean 'vgg16'" in r.stderr
+    r = run("check", "conv2d in=8x8x3 out=4 k=3", "--claim", "parms=5")
+    assert r.exit_code == 2 and "unknown quantity 'parms' (did you mean 'params'?)" in r.stderr
+    r = run("check", "conv2d in=8x8x3 out=4 k=3", "--claim", "params=lots")
+    assert r.exit_code == 2 and "'lots' is not a number" in r.stderr
+
+
+def test_usage_errors_are_one_line_too(run):
+    r = run("solve", "--count", "bogus", "conv2d in=8x8x3 out=4 k=3")
+    assert r.exit_code == 2
+    assert r.stderr.count("\n") == 1 and "'--count'" in r.stderr and "bogus" in r.stderr
+
+
+def test_errors_in_a_real_process_have_no_traceback(sh):
+    r = sh("solve", "conv2d in=8x8x3 out=4 k=0")
+    assert r.exit_code == 2
+    assert r.stderr == "Error: conv2d: k=0 must be at least 1\n"
+
+
+# --- help and version ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["solve"], ["check"]])
+def test_every_help_has_an_example(run, command):
+    r = run(*command, "--help")
+    assert r.exit_code == 0
+    assert "Example" in r.stdout and "quizgen " in r.stdout
+
+
+def test_version(run, sh):
+    from quizgen import __version__
+
+    assert run("--version").stdout.strip() == f"quizgen {__version__}"
+    assert sh("--version").stdout.strip() == f"quizgen {__version__}"
+
+
+def test_help_does_not_import_jinja2(sh):
+    import subprocess
+    import sys
+
+    code = "import sys; from quizgen.cli import cli\ntry:\n  cli(['--help'])\nexcept SystemExit: pass\nprint('jinja2' in sys.modules, 'quizgen.solver' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_same_input_same_bytes(sh):
+    a = sh("solve", "--network", "mobilenet_v1", "--json").stdout
+    b = sh("solve", "--network", "mobilenet_v1", "--json").stdout
+    assert a == b and len(a) > 1000
