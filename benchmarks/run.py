@@ -38,8 +38,10 @@ def startup(runs: int = 21) -> None:
         help_times.append(_time([*quizgen_cmd(), "--help"]))
         click_times.append(_time([sys.executable, "-c", "import click"]))
     h, c = statistics.median(help_times), statistics.median(click_times)
-    print(f"startup: quizgen --help {h * 1000:.1f} ms, python -c 'import click' {c * 1000:.1f} ms "
-          f"(medians of {runs}); ratio {h / c:.2f}x (goal <= 1.15x)")
+    print(
+        f"startup: quizgen --help {h * 1000:.1f} ms, python -c 'import click' {c * 1000:.1f} ms "
+        f"(medians of {runs}); ratio {h / c:.2f}x (goal <= 1.15x)"
+    )
 
 
 def specs(n: int = 10_000, seed: int = 7) -> list[str]:
@@ -57,9 +59,16 @@ def specs(n: int = 10_000, seed: int = 7) -> list[str]:
     ]
     seen: set[str] = set()
     while len(seen) < n:
-        seen.add(rng.choice(kinds).format(
-            n=rng.randint(16, 240), c=rng.choice([3, 16, 32, 64, 96, 128, 256]), o=rng.choice([16, 32, 64, 128, 256, 512]),
-            k=rng.choice([1, 3, 5, 7]), s=rng.choice([1, 2]), p=rng.choice([0, 1, 2])))
+        seen.add(
+            rng.choice(kinds).format(
+                n=rng.randint(16, 240),
+                c=rng.choice([3, 16, 32, 64, 96, 128, 256]),
+                o=rng.choice([16, 32, 64, 128, 256, 512]),
+                k=rng.choice([1, 3, 5, 7]),
+                s=rng.choice([1, 2]),
+                p=rng.choice([0, 1, 2]),
+            )
+        )
     return sorted(seen)
 
 
@@ -68,8 +77,10 @@ def throughput(runs: int = 3) -> None:
         path = Path(tmp) / "specs.txt"
         path.write_text("\n".join(specs()) + "\n")
         times = [_time([*quizgen_cmd(), "solve", "--json", "-"], path) for _ in range(runs)]
-    print(f"throughput: quizgen solve --json - over 10,000 distinct lines: median {statistics.median(times):.2f} s, "
-          f"best {min(times):.2f} s of {runs} (goal < 2 s)")
+    print(
+        f"throughput: quizgen solve --json - over 10,000 distinct lines: median {statistics.median(times):.2f} s, "
+        f"best {min(times):.2f} s of {runs} (goal < 2 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,15 @@ def sh():
     def invoke(*args: str, input: str | None = None, cwd: Path | None = None) -> Run:
         env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
         env.pop("QUIZGEN_DEBUG", None)
-        proc = subprocess.run([sys.executable, "-m", "quizgen", *args], input=input, capture_output=True,
-                              text=True, cwd=cwd, env=env, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "quizgen", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=env,
+            timeout=120,
+        )
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     return invoke

@@ -39,8 +39,9 @@ def test_check_pooling_windows_names_both_misconceptions(run):
 
 
 def test_check_correct_claims(run):
-    r = run("check", "conv2d in=32x32x64 out=128 k=5 bias=false",
-            "--claim", "macs=160563200", "--claim", "params=204800")
+    r = run(
+        "check", "conv2d in=32x32x64 out=128 k=5 bias=false", "--claim", "macs=160563200", "--claim", "params=204800"
+    )
     assert r.exit_code == 0
     assert "macs = 160563200 is correct" in r.stdout
     assert "params = 204800 is correct" in r.stdout
@@ -83,7 +84,10 @@ def test_solve_text_shows_results_steps_and_convention(run):
 
 
 def test_solve_unquoted_words_are_one_spec(run):
-    assert run("solve", "maxpool2d", "in=55x55x96", "k=3", "s=2").stdout == run("solve", "maxpool2d in=55x55x96 k=3 s=2").stdout
+    assert (
+        run("solve", "maxpool2d", "in=55x55x96", "k=3", "s=2").stdout
+        == run("solve", "maxpool2d in=55x55x96 k=3 s=2").stdout
+    )
 
 
 def test_solve_json_has_the_contract_fields(run):
@@ -183,8 +187,14 @@ ERRORS = [
     ("conv2d in=8x8x3 out=4 k=3 s=-1", "conv2d: s=-1 must be at least 1"),
     ("conv2d in=56x56x64 out=64 k=3 g=3", "conv2d: g=3 must divide in-channels 64"),
     ("conv2d in=7x7x1 out=1 k=9", "conv2d: k=9 exceeds the padded input 7 (in=7 with p=0)"),
-    ("conv2d in=8x8x3 out=4 k=3 p=bogus", "conv2d: p=bogus must be a number, one per dimension (1x2), 'same' or 'valid'"),
-    ("convtranspose2d in=8x8x3 out=4 k=3 s=2 op=2", "convtranspose2d: op=2 must be smaller than the stride s=2 or the dilation d=1"),
+    (
+        "conv2d in=8x8x3 out=4 k=3 p=bogus",
+        "conv2d: p=bogus must be a number, one per dimension (1x2), 'same' or 'valid'",
+    ),
+    (
+        "convtranspose2d in=8x8x3 out=4 k=3 s=2 op=2",
+        "convtranspose2d: op=2 must be smaller than the stride s=2 or the dilation d=1",
+    ),
     ("conv2d in=8x8x3 out=4 k=3 strid=2", "conv2d: unknown key 'strid' (did you mean 'stride'?)"),
     ("cnov2d in=8x8x3 out=4 k=3", "unknown layer 'cnov2d' (did you mean 'conv2d'?)"),
     ("conv2d out=4 k=3", "conv2d: missing in= (the input shape, e.g. in=32x32x3)"),

@@ -25,7 +25,11 @@ EXAMPLES = {
     "pool-stride-twice": ("maxpool2d in=55x55x96 k=3 s=2", "windows", 96 * 14 * 14),
     "pool-forgot-channels": ("maxpool2d in=55x55x96 k=3 s=2", "windows", 27 * 27),
     "pool-k2-comparisons": ("maxpool2d in=55x55x96 k=3 s=2", "comparisons", 96 * 27 * 27 * 9),
-    "transposed-as-conv": ("convtranspose2d in=14x14x64 out=32 k=4 s=2 p=1", "output", ((14 - 4 + 2) // 2 + 1,) * 2 + (32,)),
+    "transposed-as-conv": (
+        "convtranspose2d in=14x14x64 out=32 k=4 s=2 p=1",
+        "output",
+        ((14 - 4 + 2) // 2 + 1,) * 2 + (32,),
+    ),
 }
 
 
@@ -45,8 +49,10 @@ def test_each_misconception_produces_its_wrong_value(mid):
 
 
 def test_forgot_bias_feedback_names_the_biases():
-    assert CATALOGUE["forgot-bias"].explain(parse("conv2d in=227x227x3 out=96 k=11 s=4")) == \
-        "the weight count only; the 96 biases are missing"
+    assert (
+        CATALOGUE["forgot-bias"].explain(parse("conv2d in=227x227x3 out=96 k=11 s=4"))
+        == "the weight count only; the 96 biases are missing"
+    )
 
 
 def test_distractors_are_distinct_whole_and_wrong():

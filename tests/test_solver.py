@@ -59,16 +59,19 @@ def test_dilation():
     assert sol("conv1d in=100x16 out=32 k=5 d=2").output_shape == (92, 32)
 
 
-@pytest.mark.parametrize("text, size", [
-    # ceil((6 - 3)/2) + 1 = 3 windows start at 0, 2, 4; the last one (4) starts inside the input: kept
-    ("maxpool2d in=6x6x1 k=3 s=2 ceil=true", 3),
-    # floor: (6 - 3)//2 + 1 = 2
-    ("maxpool2d in=6x6x1 k=3 s=2", 2),
-    # ceil((5 + 2 - 2)/2) + 1 = 4; the 4th window would start at 6 >= 5 + 1: dropped, so 3
-    ("maxpool2d in=5x5x1 k=2 s=2 p=1 ceil=true", 3),
-    # kernel larger than the input, allowed under ceil: ceil((2 - 3)/2) + 1 = 1
-    ("maxpool2d in=2x2x1 k=3 s=2 ceil=true", 1),
-])
+@pytest.mark.parametrize(
+    "text, size",
+    [
+        # ceil((6 - 3)/2) + 1 = 3 windows start at 0, 2, 4; the last one (4) starts inside the input: kept
+        ("maxpool2d in=6x6x1 k=3 s=2 ceil=true", 3),
+        # floor: (6 - 3)//2 + 1 = 2
+        ("maxpool2d in=6x6x1 k=3 s=2", 2),
+        # ceil((5 + 2 - 2)/2) + 1 = 4; the 4th window would start at 6 >= 5 + 1: dropped, so 3
+        ("maxpool2d in=5x5x1 k=2 s=2 p=1 ceil=true", 3),
+        # kernel larger than the input, allowed under ceil: ceil((2 - 3)/2) + 1 = 1
+        ("maxpool2d in=2x2x1 k=3 s=2 ceil=true", 1),
+    ],
+)
 def test_ceil_mode(text, size):
     assert sol(text).output_shape[0] == size
 
@@ -115,8 +118,14 @@ def test_floor_vs_ceil_note():
 
 
 def test_every_step_has_text_and_latex():
-    for text in ["conv2d in=227x227x3 out=96 k=11 s=4", "maxpool2d in=55x55x96 k=3 s=2",
-                 "convtranspose3d in=4x8x8x16 out=8 k=3 s=2 p=1 op=1", "adaptivemaxpool1d in=10x4 size=3",
-                 "avgpool2d in=7x7x512 k=7", "conv2d in=32x32x3 out=8 k=3 s=2 p=same", "linear in=10 out=2"]:
+    for text in [
+        "conv2d in=227x227x3 out=96 k=11 s=4",
+        "maxpool2d in=55x55x96 k=3 s=2",
+        "convtranspose3d in=4x8x8x16 out=8 k=3 s=2 p=1 op=1",
+        "adaptivemaxpool1d in=10x4 size=3",
+        "avgpool2d in=7x7x512 k=7",
+        "conv2d in=32x32x3 out=8 k=3 s=2 p=same",
+        "linear in=10 out=2",
+    ]:
         for st in explain(sol(text)):
             assert st.title and st.formula and st.result and st.formula_tex and st.quantity
