@@ -221,6 +221,8 @@ def _out_size_variants(layer: Layer, flags: frozenset[str]) -> list[Shape]:
     """Spatial output sizes as computed under ``flags``; several where a rule has variants."""
     if layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
         return [layer.output_size]
+    if not layer.has_kernel:
+        return [layer.spatial]
     pads = L.resolved_padding(layer)
     variants: list[list[Scalar]] = [[], []] if "no-floor" in flags else [[]]
     for i, n in enumerate(layer.spatial):

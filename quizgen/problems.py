@@ -1,0 +1,141 @@
+"""Problems: what a worksheet asks, the hidden answers, and the known wrong answers with their causes.
+
+A :class:`Problem` is made once (by a kind's sampler or from a bank entry) and
+rendered into both the worksheet and the key, so any randomness is drawn once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+from quizgen import misconceptions as M
+from quizgen.i18n import _
+from quizgen.layers import Layer
+from quizgen.steps import Step, num
+
+Value = int | tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """A known wrong answer: its value, the misconception ids behind it, and why it is wrong."""
+
+    value: Value
+    ids: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a multiple-choice part."""
+
+    letter: str
+    value: Value
+    correct: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing to answer: a label, the quantity, the right value, and the known wrong values."""
+
+    label: str
+    quantity: str
+    answer: Value
+    wrongs: tuple[Wrong, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with its solution.  ``text`` may hold ``$…$`` LaTeX math."""
+
+    kind: str
+    title: str
+    difficulty: int
+    text: str
+    parts: tuple[Part, ...]
+    steps: tuple[Step, ...]
+    notes: tuple[str, ...] = ()
+    spec: str = ""
+    flawed: tuple[tuple[str, str], ...] = ()
+    form: str = "numeric"
+    source: str = ""
+    layer: Layer | None = field(default=None, compare=False)
+
+    @property
+    def id(self) -> str:
+        """A content id: the same problem always gets the same id."""
+        payload = json.dumps(
+            [self.kind, self.text, self.spec, [fmt_value(p.answer) for p in self.parts]], ensure_ascii=False
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:10]
+
+
+def fmt_value(value: Value | Fraction) -> str:
+    """A value as a student writes it: ``34,944`` or ``55x55x96``."""
+    if isinstance(value, tuple):
+        return "x".join(map(str, value))
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+    return num(value)
+
+
+def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 0) -> tuple[Wrong, ...]:
+    """Known wrong answers for a single-layer quantity, from the misconception catalogue."""
+    found = []
+    for value, ids in M.distractors(layer, quantity, limit=limit):
+        if value == answer or isinstance(value, Fraction):
+            continue
+        why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in ids)
+        found.append(Wrong(value if isinstance(value, tuple) else int(value), ids, why))
+    return tuple(found)
+
+
+def slips(answer: Value, rng: random.Random, exclude: list[Value]) -> list[Wrong]:
+    """Near misses for when the catalogue offers too few distractors: off-by-one, doubling and digit slips."""
+    candidates: list[Value] = []
+    if isinstance(answer, tuple) and len(answer) > 1:
+        spatial, last = answer[:-1], answer[-1]
+        for delta in (-1, 1, 2, -2, 3):
+            if all(s + delta > 0 for s in spatial):
+                candidates.append((*(s + delta for s in spatial), last))
+        candidates.append((*spatial, last * 2))
+    else:
+        scalar = answer[0] if isinstance(answer, tuple) else answer
+        numbers = [scalar - 1, scalar + 1, scalar + 2, scalar - 2, scalar + 3, 2 * scalar, scalar * 10]
+        if scalar % 2 == 0:
+            numbers.append(scalar // 2)
+        if scalar % 10 == 0:
+            numbers.append(scalar // 10)
+        kept = [n for n in numbers if n > 0]
+        candidates = [(n,) for n in kept] if isinstance(answer, tuple) else list(kept)
+    rng.shuffle(candidates)
+    why = _("an arithmetic slip: recompute it step by step")
+    return [Wrong(c, ("slip",), why) for c in candidates if c not in exclude]
+
+
+def with_choices(problem: Problem, rng: random.Random) -> Problem:
+    """Make every part multiple choice: the answer and 3 distinct distractors, in seeded order."""
+    parts = []
+    for part in problem.parts:
+        options: list[tuple[Value, bool, str]] = [(part.answer, True, _("correct"))]
+        taken: list[Value] = [part.answer]
+        pool = list(part.wrongs)
+        pool += slips(part.answer, rng, taken + [w.value for w in pool])
+        for wrong in pool:
+            if len(options) == 4:
+                break
+            if wrong.value not in taken:
+                taken.append(wrong.value)
+                options.append((wrong.value, False, wrong.why))
+        rng.shuffle(options)
+        letters = "ABCD"
+        choices = tuple(Choice(letters[i], v, ok, why) for i, (v, ok, why) in enumerate(options))
+        parts.append(replace(part, choices=choices))
+    return replace(problem, parts=tuple(parts), form="choice")
