@@ -139,6 +139,13 @@ def validate(layer: Layer) -> Layer:
                 raise SpecError(
                     f"{name}: p={p} must be at most half the kernel k={k} (PyTorch's rule: a window may not lie wholly in the padding)"
                 )
+    if layer.family == AVGPOOL and layer.ndim == 3:
+        for n, k in zip(layer.spatial, layer.kernel):
+            if k > n:
+                raise SpecError(
+                    f"{name}: k={k} exceeds the input {n} (PyTorch's avgpool3d needs the kernel to fit "
+                    "the unpadded input)"
+                )
     if layer.family == CONVT:
         for op, s, d in zip(layer.output_padding, layer.stride, layer.dilation):
             if op >= s and op >= d:

@@ -35,7 +35,7 @@ class PoolOps:
     ``windows`` = C·prod(out spatial).  Max-pool: ``comparisons`` =
     Σ(window elements - 1).  Avg-pool: ``additions`` = Σ(window elements - 1)
     and ``divisions`` = windows.  For adaptive pooling the sums run over the
-    real, possibly uneven, window sizes (``window_sizes`` per dimension).
+    real, possibly uneven, window sizes (``window_sizes`` per dimension, adaptive pooling only).
     """
 
     windows: int
@@ -163,14 +163,17 @@ def _pool(layer: Layer) -> Solution:
     if layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
         sizes = tuple(geometry.adaptive_windows(n, o) for n, o in zip(layer.spatial, spatial))
         pads: tuple[tuple[int, int], ...] = ()
+        uniform = all(len(set(s)) == 1 for s in sizes)
+        window_size = tuple(s[0] for s in sizes) if uniform else None
+        per_dim_sums = [sum(s) for s in sizes]
     else:
-        sizes = tuple((k,) * o for k, o in zip(layer.kernel, spatial))
+        sizes = ()
         pads = L.resolved_padding(layer)
-    uniform = all(len(set(s)) == 1 for s in sizes)
-    window_size = tuple(s[0] for s in sizes) if uniform else None
+        window_size = layer.kernel
+        per_dim_sums = [k * o for k, o in zip(layer.kernel, spatial)]
     windows = channels * prod(spatial)
     # Σ over windows of the window's element count; windows are separable across dimensions.
-    elements = channels * prod(sum(s) for s in sizes)
+    elements = channels * prod(per_dim_sums)
     is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
     pool = PoolOps(
         windows=windows,

@@ -62,8 +62,11 @@ _NAME_ALIASES = {
     "avgpooling": L.AVGPOOL,
 }
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False, "on": True, "off": False}
-_AROUND_EQUALS = re.compile(r"\s*=\s*")
-_AROUND_SEPARATORS = re.compile(r"(?<=[\d(\[])\s*([x×*,])\s*(?=[\d)\]])")
+_AROUND_EQUALS = re.compile(r"\s*=\s*(?![^\s=]*=)")
+_AROUND_SEPARATORS = re.compile(r"(?<=[\d(\[])\s*([xX×*,])\s*(?=[\d)\]])")
+_WHOLE = re.compile(r"-?[0-9]+")
+#: The largest size, channel count or kernel quizgen accepts: far beyond real networks, small enough to stay fast.
+MAX_VALUE = 10**7
 
 
 def _names() -> dict[str, tuple[str, int]]:
@@ -148,17 +151,21 @@ def _example_input(family: str, ndim: int) -> str:
 
 
 def _int(name: str, key: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise SpecError(f"{name}: {key}={text} must be a whole number") from None
+    if not _WHOLE.fullmatch(text):
+        raise SpecError(f"{name}: {key}={text} must be a whole number")
+    value = int(text)
+    if value > MAX_VALUE:
+        raise SpecError(f"{name}: {key}={text} is larger than quizgen's limit of {MAX_VALUE:,}")
+    return value
 
 
 def _ints(name: str, key: str, text: str) -> tuple[int, ...]:
-    text = text.strip("()[]")
-    parts = [t for t in re.split(r"[x×*,]", text) if t != ""]
-    if not parts:
+    inner = text.strip("()[]")
+    if not inner:
         raise SpecError(f"{name}: {key}= has no value")
+    parts = re.split(r"[xX×*,]", inner)
+    if any(part == "" for part in parts):
+        raise SpecError(f"{name}: {key}={text} must be numbers joined by x, e.g. 32x32x3")
     return tuple(_int(name, key, part) for part in parts)
 
 

@@ -57,6 +57,14 @@ _AXIS_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 _AXIS_WORDS = {"L": "length", "D": "depth", "H": "height", "W": "width"}
 
 
+def _abbrev(values: tuple[int, ...], sep: str = ", ", limit: int = 12) -> str:
+    """A list of numbers, shortened in the middle when long: ``3, 2, 3, …, 2, 3 (1,000 values)``."""
+    if len(values) <= limit:
+        return sep.join(map(str, values))
+    head, tail = sep.join(map(str, values[:4])), sep.join(map(str, values[-2:]))
+    return f"{head}{sep}…{sep}{tail} ({len(values):,} values)"
+
+
 def _axes(sol: Solution) -> tuple[str, ...]:
     return _AXIS_NAMES[len(sol.layer.spatial)]
 
@@ -191,9 +199,9 @@ def _adaptive_steps(sol: Solution) -> list[Step]:
         )
         formula = "window i spans [floor(i·W/O), ceil((i + 1)·W/O))"
         tex = r"\left[\lfloor iW/O \rfloor,\ \lceil (i+1)W/O \rceil\right)"
-        sub = f"W = {n}, O = {size}: " + _("lengths") + " " + ", ".join(map(str, lengths))
+        sub = f"W = {n}, O = {size}: " + _("lengths") + " " + _abbrev(lengths)
         sub_tex = rf"W = {n},\ O = {size}"
-        steps.append(Step(title, formula, sub, ", ".join(map(str, lengths)), tex, sub_tex))
+        steps.append(Step(title, formula, sub, _abbrev(lengths), tex, sub_tex))
     return steps
 
 
@@ -377,7 +385,7 @@ def _pool_steps(sol: Solution) -> list[Step]:
                 )
             )
     else:
-        sums = " × ".join("(" + " + ".join(map(str, s)) + ")" for s in pool.window_sizes)
+        sums = " × ".join("(" + _abbrev(s, " + ") + ")" for s in pool.window_sizes)
         label, value = (_("Comparisons"), pool.comparisons) if is_max else (_("Additions"), pool.additions)
         steps.append(
             Step(
@@ -443,7 +451,7 @@ def notes(sol: Solution) -> list[str]:
             _(
                 "Adaptive windows differ in size here ({sizes}), because an input size is not a multiple of the "
                 "output size; the counts use the real sizes."
-            ).format(sizes="; ".join(", ".join(map(str, s)) for s in sol.pool.window_sizes))
+            ).format(sizes="; ".join(_abbrev(s) for s in sol.pool.window_sizes))
         )
     if layer.family == L.BATCHNORM:
         out.append(
