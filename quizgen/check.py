@@ -9,6 +9,7 @@ import dataclasses
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
+from math import prod
 
 from quizgen import layers as L
 from quizgen import misconceptions as M
@@ -45,6 +46,7 @@ QUANTITY_ALIASES = {
     "output_elements": "output_elements",
     "output_bytes": "output_bytes",
     "params_bytes": "params_bytes",
+    "comparisons_per_window": "comparisons_per_window",
 }
 
 
@@ -122,6 +124,11 @@ def correct_value(sol: Solution, quantity: str) -> int | tuple[int, ...]:
         "output_elements": sol.output_elements,
         "output_bytes": sol.output_bytes,
         "params_bytes": sol.params_bytes,
+        "comparisons_per_window": (
+            prod(pool.window_size) - 1
+            if pool and pool.window_size and sol.layer.family.startswith(("max", "adaptivemax"))
+            else 0
+        ),
     }
     return table[quantity]
 
@@ -268,3 +275,23 @@ def result_dict(result: ClaimResult, layer: Layer) -> dict:
         "follows_from_output": list(result.follows_from_output) if result.follows_from_output else None,
         "would_be_right_with": list(result.would_be_right_with),
     }
+
+
+def check_network(net, claims: list[Claim]) -> list[ClaimResult]:  # type: ignore[no-untyped-def]
+    """Judge claims about a stack's totals: ``params``, ``macs``, ``flops`` and the final ``output``."""
+    totals: dict[str, int | tuple[int, ...]] = {
+        "params": net.params.total,
+        "trainable": net.params.trainable,
+        "non_trainable": net.params.non_trainable,
+        "macs": net.macs,
+        "flops": net.flops,
+        "output": net.output_shape,
+    }
+    results = []
+    for claim in claims:
+        if claim.quantity not in totals:
+            raise ClaimError(f"claimed {claim.quantity}: a stack's claims may be {', '.join(totals)}")
+        correct = totals[claim.quantity]
+        ok = _matcher(net.solutions[-1].layer, claim.value)(correct)
+        results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, ok))
+    return results

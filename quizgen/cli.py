@@ -161,6 +161,141 @@ def check(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool, layout:
     return commands.check_claims(_spec_text(spec), list(claims), as_json=as_json, layout=layout, count=count)
 
 
+@cli.command()
+@click.argument("recipe", required=False)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Base seed; the same seed and version give byte-identical files.",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    default="worksheets",
+    show_default=True,
+    metavar="DIR",
+    help="Folder for the sheet(s) and the key.",
+)
+@click.option("--variants", type=int, default=1, show_default=True, help="One sheet per student, each its own seed.")
+@click.option(
+    "--roster",
+    metavar="CSV",
+    help="Name the sheets after the students in a CSV (a 'name' column, and optionally 'id').",
+)
+@click.option(
+    "--code", metavar="CODE", help="Regenerate the sheet with this code (printed on every sheet) and its key."
+)
+@click.option("--count", type=COUNT, default=None, help="Compute convention [default: the recipe's, else macs].")
+@click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
+@click.option("--force", is_flag=True, help="Replace existing files that differ.")
+def worksheet(
+    recipe: str | None,
+    seed: int,
+    fmt: str,
+    outdir: str,
+    variants: int,
+    roster: str | None,
+    code: str | None,
+    count: str | None,
+    template_dir: str | None,
+    force: bool,
+) -> int:
+    """Write a worksheet and its answer key (worked steps, why each distractor is wrong).
+
+    RECIPE is a recipe file or a built-in name (default: the built-in 'default', a 10-problem mixed sheet).
+
+    \b
+    Examples:
+      quizgen worksheet
+      quizgen worksheet --seed 7 --format html -o week3
+      quizgen worksheet banks/default.yaml --variants 30 --format html
+      quizgen worksheet --roster students.csv --format html
+      quizgen worksheet --code 37-7C049FFB
+    """
+    from quizgen import commands
+
+    if variants > 1 and roster:
+        raise click.UsageError("give either --variants or --roster, not both")
+    many = variants > 1 or bool(roster)
+    written = commands.make_worksheets(
+        recipe,
+        seed=seed,
+        fmt=fmt,
+        outdir=outdir,
+        variants=variants,
+        roster=roster,
+        code=code,
+        count=count,
+        template_dir=template_dir,
+        force=force,
+        progress=many and sys.stderr.isatty(),
+    )
+    for path in written:
+        click.echo(path)
+    return 0
+
+
+@cli.command()
+def kinds() -> int:
+    """List the problem kinds, each with an example.
+
+    \b
+    Example:
+      quizgen kinds
+    """
+    from quizgen import commands
+
+    click.echo(commands.list_kinds())
+    return 0
+
+
+@cli.group()
+def bank() -> None:
+    """Problem banks and recipes: list them, check a bank's claims.
+
+    \b
+    Examples:
+      quizgen bank list
+      quizgen bank check banks/seed-post.yaml
+    """
+
+
+@bank.command("check")
+@click.argument("source", default="seed-post")
+def bank_check(source: str) -> int:
+    """Check every claimed answer in a problem bank (default: the seed post's).
+
+    Exit status: 0 if every claim is correct, 1 if any is wrong, 2 for a bad file.
+
+    \b
+    Examples:
+      quizgen bank check
+      quizgen bank check banks/seed-post.yaml
+      quizgen bank check my-bank.yaml
+    """
+    from quizgen import commands
+
+    return commands.bank_check(source)
+
+
+@bank.command("list")
+def bank_list() -> int:
+    """List the built-in problem banks and recipes.
+
+    \b
+    Example:
+      quizgen bank list
+    """
+    from quizgen import commands
+
+    click.echo(commands.bank_list())
+    return 0
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="quizgen")

@@ -160,3 +160,123 @@ def check_claims(
     else:
         click.echo(text.verdicts(layer, results, layout))  # type: ignore[arg-type]
     return 0 if all(r.ok for r in results) else 1
+
+
+def make_worksheets(
+    recipe: str | None,
+    *,
+    seed: int = 1,
+    fmt: str = "md",
+    outdir: str = "worksheets",
+    variants: int = 1,
+    roster: str | None = None,
+    code: str | None = None,
+    count: str | None = None,
+    template_dir: str | None = None,
+    force: bool = False,
+    progress: bool = False,
+) -> list[str]:
+    """``quizgen worksheet``: render every sheet and the key in memory, then write them whole.
+
+    Returns the paths written.  One sheet gives ``worksheet.EXT`` and ``key.EXT``; several give one
+    ``worksheet-…`` per student and one combined ``key.EXT``.
+    """
+    from pathlib import Path
+
+    from quizgen import render, worksheet
+
+    plan = worksheet.plan(recipe, seed=seed, variants=variants, roster=roster, code=code)
+    env = render.environment(template_dir)
+    files: dict[str, str] = {}
+    sheets = []
+    items = plan.sheets
+    bar = click.progressbar(items, label="Sheets", file=click.get_text_stream("stderr")) if progress else None
+    iterator = bar if bar is not None else items
+    try:
+        if bar is not None:
+            bar.__enter__()
+        for stem, student, sheet_seed in iterator:
+            sheet = worksheet.build_sheet(plan.recipe, sheet_seed, student=student, count=count)
+            sheets.append(sheet)
+            files[f"{stem}.{fmt}"] = render.render_sheet(env, sheet, fmt)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
+    written = worksheet.write_files(Path(outdir), files, force=force)
+    return [str(p) for p in written]
+
+
+def list_kinds() -> str:
+    """``quizgen kinds``: every problem kind with an example question at difficulty 1."""
+    import random
+
+    from quizgen.kinds import REGISTRY
+
+    lines = []
+    for kind in REGISTRY.values():
+        example = kind.sample(random.Random(0), 1)
+        answers = "; ".join(f"{p.label} = {fmt(p.answer)}" for p in example.parts[:2])
+        lines.append(f"{kind.id:<18} {kind.title}: {kind.asks}")
+        lines.append(f"{'':<18} e.g. {example.text}")
+        lines.append(f"{'':<18}      → {answers}")
+    return "\n".join(lines)
+
+
+def fmt(value: object) -> str:
+    from quizgen.problems import fmt_value
+
+    return fmt_value(value)  # type: ignore[arg-type]
+
+
+def bank_check(source: str) -> int:
+    """``quizgen bank check FILE``: every claim judged; exit 1 if any is wrong."""
+    from quizgen import bank as banks
+    from quizgen import misconceptions as M
+
+    bank = banks.load_bank(source)
+    report = banks.check_bank(bank)
+    n_claims = sum(len(r) for _e, r in report)
+    n_wrong = sum(not c.ok for _e, r in report for c in r)
+    click.echo(f"{bank.path}: {len(report)} entries, {n_claims} claims: {n_claims - n_wrong} correct, {n_wrong} wrong")
+    for entry, results in report:
+        for r in results:
+            if r.ok:
+                click.echo(f"✓ {entry.id}: {r.quantity} = {r.text}")
+                continue
+            click.echo(f"✗ {entry.id}: {r.quantity} = {r.text} is wrong; the right value is {_claim_text(r.correct)}.")
+            layer = _entry_layer(entry)
+            for combo in r.misconceptions:
+                why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)
+                click.echo(f"    {' + '.join(combo)} — {why}.")
+            if r.follows_from_output is not None:
+                click.echo(f"    {r.text} follows from the claimed {'x'.join(map(str, r.follows_from_output))} output.")
+            if not r.misconceptions and r.follows_from_output is None:
+                click.echo("    No misconception in the catalogue produces it.")
+            if r.would_be_right_with and not r.misconceptions:
+                click.echo(f"    {r.text} would be right with {'; or '.join(r.would_be_right_with)}.")
+    return 1 if n_wrong else 0
+
+
+def _claim_text(value: object) -> str:
+    """A value as claims are written: ``55x55x96`` or ``69,984``."""
+    return "x".join(map(str, value)) if isinstance(value, tuple) else fmt(value)
+
+
+def _entry_layer(entry):  # type: ignore[no-untyped-def]
+    from quizgen.network import solve_stack
+    from quizgen.spec import parse
+
+    return parse(entry.spec) if entry.spec else solve_stack(entry.stack).solutions[-1].layer
+
+
+def bank_list() -> str:
+    """``quizgen bank list``: the built-in banks and recipes."""
+    from quizgen import bank as banks
+
+    rows = banks.list_banks()
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(
+        f"{name:<{width}}  {what:<12}  {n:>3} {'problems' if what == 'recipe' else 'entries'}  {title}"
+        for name, what, title, n in rows
+    )

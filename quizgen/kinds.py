@@ -168,6 +168,8 @@ def layer_problem(
     question: str,
     count: str = "macs",
     extra_text: str = "",
+    title: str = "",
+    lead: str = "",
 ) -> Problem:
     """A problem about one layer: each quantity a part, its wrongs from the misconception catalogue."""
     sol = solve(layer)
@@ -195,14 +197,14 @@ def layer_problem(
     if "flops" in wanted:
         wanted.add("macs")
     steps = tuple(s for s in explain(sol) if s.quantity in wanted)
-    text = describe(layer) + " " + question
+    text = (lead or describe(layer)) + " " + question
     if extra_text:
         text += " " + extra_text
     if wanted & {"macs", "flops"}:
         text += " " + _(CONVENTION_TEXT[count])
     return Problem(
         kind=kind_id,
-        title=_(REGISTRY[kind_id].title),
+        title=title or _(REGISTRY[kind_id].title),
         difficulty=difficulty,
         text=text,
         parts=tuple(parts),

@@ -196,8 +196,8 @@ def context(layer: Layer) -> dict[str, object]:
     k = layer.kernel[0] if layer.kernel else 0
     d = layer.dilation[0] if layer.dilation else 1
     return {
-        "c_in": layer.in_channels,
-        "c_out": layer.out if layer.out is not None else layer.in_channels,
+        "c_in": f"{layer.in_channels:,}",
+        "c_out": f"{layer.out if layer.out is not None else layer.in_channels:,}",
         "g": layer.groups,
         "c_in_per_group": layer.in_channels // max(layer.groups, 1),
         "k": "×".join(map(str, layer.kernel)) if layer.kernel else "",

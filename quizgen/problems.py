@@ -78,9 +78,9 @@ class Problem:
 
 
 def fmt_value(value: Value | Fraction) -> str:
-    """A value as a student writes it: ``34,944`` or ``55x55x96``."""
+    """A value for display: ``34,944`` or ``55 × 55 × 96``."""
     if isinstance(value, tuple):
-        return "x".join(map(str, value))
+        return " × ".join(map(str, value))
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
     return num(value)

@@ -244,7 +244,7 @@ def _param_steps(sol: Solution) -> list[Step]:
             "in × out",
             _times([c_in, c_out]),
             num(p.weights),
-            r"in \times out",
+            r"\text{in} \times \text{out}",
             _times([c_in, c_out], tex=True),
         )
     else:
@@ -284,7 +284,7 @@ def _compute_steps(sol: Solution) -> list[Step]:
             _("in × out (one multiply-accumulate per weight)"),
             _times([layer.in_channels, layer.out]),
             num(sol.macs),
-            r"in \times out",
+            r"\text{in} \times \text{out}",
             _times([layer.in_channels, layer.out], tex=True),
         )
     else:

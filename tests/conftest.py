@@ -50,3 +50,26 @@ def sh():
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     return invoke
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with tests/golden/NAME; ``pytest --update-golden`` rewrites the file instead."""
+    update = request.config.getoption("--update-golden")
+
+    def compare(name: str, text: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden and review the diff"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs from its golden file; if the change is "
+            "intended, run pytest --update-golden and review the diff"
+        )
+
+    return compare

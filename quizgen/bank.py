@@ -1,0 +1,323 @@
+"""Banks (``banks/*.yaml``): problem banks with claimed answers, and worksheet recipes (module ``bank``; ``quizgen.banks`` is the data).
+
+Both are validated on load; an error names the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from quizgen.errors import QuizgenError, closest
+
+FORMS = ("numeric", "choice")
+COUNTS = ("macs", "flops", "flops+bias")
+
+
+class BankError(QuizgenError):
+    """A bank or recipe file that cannot be used: names the file, the entry and the field."""
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    """One fixed problem: a layer (``spec``) or a stack, what to ask, and claimed answers from a source."""
+
+    id: str
+    title: str
+    text: str
+    spec: str = ""
+    stack: str = ""
+    ask: tuple[str, ...] = ()
+    claimed: tuple[tuple[str, str], ...] = ()
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class Bank:
+    name: str
+    title: str
+    source: str
+    path: str
+    entries: tuple[BankEntry, ...]
+
+    def entry(self, entry_id: str) -> BankEntry:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        raise BankError(f"{self.path}: no entry '{entry_id}'{closest(entry_id, [e.id for e in self.entries])}")
+
+
+@dataclass(frozen=True)
+class Section:
+    """Part of a recipe: ``count`` problems of a kind, or entries drawn from a bank."""
+
+    title: str
+    kind: str
+    bank: str
+    entries: tuple[str, ...]
+    count: int
+    difficulty: int
+    form: str
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    title: str
+    instructions: str
+    count: str
+    sections: tuple[Section, ...]
+    path: str
+
+    @property
+    def size(self) -> int:
+        """How many problems one sheet of this recipe has."""
+        return sum(s.count for s in self.sections)
+
+
+# --- finding and reading files --------------------------------------------------------------------
+
+
+def _builtin_dir() -> Any:
+    return resources.files("quizgen.banks")
+
+
+def builtin_files() -> dict[str, str]:
+    """Built-in bank and recipe names mapped to their text."""
+    return {
+        p.name.removesuffix(".yaml"): p.read_text(encoding="utf-8")
+        for p in sorted(_builtin_dir().iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".yaml")
+    }
+
+
+def _read(source: str) -> tuple[str, Any]:
+    """(display path, parsed YAML) for a file path or a built-in name."""
+    import yaml
+
+    path = Path(source)
+    if path.is_file():
+        display = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BankError(f"{display}: cannot read the file ({exc})") from None
+    else:
+        builtins = builtin_files()
+        name = path.name.removesuffix(".yaml")
+        if name not in builtins or path.parent != Path("."):
+            raise BankError(
+                f"{source}: no such file or built-in bank{closest(name, list(builtins))}; "
+                f"built-ins: {', '.join(builtins)}"
+            )
+        display, text = f"banks/{name}.yaml", builtins[name]
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BankError(f"{display}: {where}not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise BankError(f"{display}: must be a mapping with 'bank:' or 'recipe:' at the top")
+    return display, data
+
+
+class _Fields:
+    """Reads fields of one mapping, naming the file and entry in every error."""
+
+    def __init__(self, path: str, where: str, data: Any, allowed: tuple[str, ...]) -> None:
+        self.path, self.where = path, where
+        if not isinstance(data, dict):
+            self.fail(f"must be a mapping of fields, not {type(data).__name__}")
+        for key in data:
+            if key not in allowed:
+                self.fail(f"unknown field '{key}'{closest(str(key), list(allowed))}; fields: {', '.join(allowed)}")
+        self.data = data
+
+    def fail(self, message: str) -> None:
+        raise BankError(f"{self.path}: {self.where}: {message}")
+
+    def str(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            self.fail(f"field '{key}' is missing")
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.fail(f"field '{key}' must be text")
+        return str(value).strip()
+
+    def int(self, key: str, default: int, allowed: range) -> int:
+        value = self.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
+            self.fail(f"field '{key}': {value!r} must be a whole number from {allowed.start} to {allowed.stop - 1}")
+        return value
+
+    def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.data.get(key, default)
+        if value not in allowed:
+            self.fail(f"field '{key}': {value!r} must be one of {', '.join(allowed)}")
+        return value
+
+    def str_list(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"field '{key}' must be a list of names")
+        return tuple(value)
+
+
+# --- problem banks --------------------------------------------------------------------------------
+
+_ENTRY_FIELDS = ("id", "title", "text", "spec", "stack", "ask", "claimed", "formula")
+
+
+def load_bank(source: str) -> Bank:
+    """Load and validate a problem bank: each entry's spec or stack must solve, and each claim must read."""
+    path, data = _read(source)
+    top = _Fields(path, "top", data, ("bank", "title", "source", "problems"))
+    name = top.str("bank")
+    problems = data.get("problems")
+    if not isinstance(problems, list) or not problems:
+        top.fail("field 'problems' must be a non-empty list")
+    entries, seen = [], set()
+    for i, raw in enumerate(problems):
+        label = f"problems[{i}]" + (f" ({raw.get('id')})" if isinstance(raw, dict) and raw.get("id") else "")
+        f = _Fields(path, label, raw, _ENTRY_FIELDS)
+        entry = BankEntry(
+            id=f.str("id"),
+            title=f.str("title", ""),
+            text=f.str("text", ""),
+            spec=f.str("spec", ""),
+            stack=f.str("stack", ""),
+            ask=f.str_list("ask"),
+            formula=f.str("formula", ""),
+            claimed=_claims(f, raw.get("claimed", {})),
+        )
+        if entry.id in seen:
+            f.fail(f"id '{entry.id}' is used twice")
+        seen.add(entry.id)
+        if bool(entry.spec) == bool(entry.stack):
+            f.fail("give exactly one of 'spec' (one layer) or 'stack' (one layer per line)")
+        _validate_entry(f, entry)
+        entries.append(entry)
+    return Bank(name, top.str("title", name), top.str("source", ""), path, tuple(entries))
+
+
+def _claims(f: _Fields, raw: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict):
+        f.fail("field 'claimed' must map quantities to values, e.g. output: 55x55x96")
+    return tuple((str(k), str(v)) for k, v in raw.items())
+
+
+def _validate_entry(f: _Fields, entry: BankEntry) -> None:
+    from quizgen import check as checking
+    from quizgen.kinds import LABELS
+    from quizgen.network import solve_stack
+    from quizgen.spec import parse
+
+    try:
+        if entry.spec:
+            parse(entry.spec)
+        else:
+            solve_stack(entry.stack, name="stack")
+    except QuizgenError as exc:
+        f.fail(f"field '{'spec' if entry.spec else 'stack'}': {exc}")
+    for q in entry.ask:
+        if q not in LABELS:
+            f.fail(f"field 'ask': '{q}' is not a quantity{closest(q, list(LABELS))}; known: {', '.join(LABELS)}")
+    for key, value in entry.claimed:
+        try:
+            checking.parse_claim(f"{key}={value}")
+        except QuizgenError as exc:
+            f.fail(f"field 'claimed': {str(exc).removeprefix('--claim ')}")
+
+
+# --- recipes --------------------------------------------------------------------------------------
+
+_SECTION_FIELDS = ("title", "kind", "bank", "entries", "count", "difficulty", "form")
+
+
+def load_recipe(source: str) -> Recipe:
+    """Load and validate a recipe: every kind, bank and entry it names must exist."""
+    from quizgen.kinds import REGISTRY
+
+    path, data = _read(source)
+    top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "sections"))
+    name = top.str("recipe")
+    raw_sections = data.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        top.fail("field 'sections' must be a non-empty list")
+    sections = []
+    for i, raw in enumerate(raw_sections):
+        f = _Fields(path, f"sections[{i}]", raw, _SECTION_FIELDS)
+        kind, bank = f.str("kind", ""), f.str("bank", "")
+        if bool(kind) == bool(bank):
+            f.fail("give exactly one of 'kind' (generated problems) or 'bank' (problems from a bank)")
+        if kind and kind not in REGISTRY:
+            f.fail(f"field 'kind': '{kind}' is not a problem kind{closest(kind, list(REGISTRY))}")
+        entries = f.str_list("entries")
+        if kind and entries:
+            f.fail("field 'entries' goes with 'bank', not 'kind'")
+        if bank:
+            loaded = load_bank(bank)
+            for e in entries:
+                loaded.entry(e)
+            default_count = len(entries) or len(loaded.entries)
+            count = f.int("count", default_count, range(1, len(loaded.entries) + 1))
+            if entries and count != len(entries):
+                f.fail(f"field 'count': {count} does not match the {len(entries)} entries listed")
+        else:
+            count = f.int("count", 1, range(1, 10_001))
+        sections.append(
+            Section(
+                title=f.str("title", ""),
+                kind=kind,
+                bank=bank,
+                entries=entries,
+                count=count,
+                difficulty=f.int("difficulty", 1, range(1, 4)),
+                form=f.choice("form", "numeric", FORMS),
+            )
+        )
+    return Recipe(
+        name,
+        top.str("title", name),
+        top.str("instructions", ""),
+        top.choice("count", "macs", COUNTS),
+        tuple(sections),
+        path,
+    )
+
+
+def list_banks() -> list[tuple[str, str, str, int]]:
+    """Built-in banks and recipes: (name, what, title, number of entries or problems)."""
+    out = []
+    for name in builtin_files():
+        _path, data = _read(name)
+        if "recipe" in data:
+            recipe = load_recipe(name)
+            out.append((name, "recipe", recipe.title, recipe.size))
+        else:
+            bank = load_bank(name)
+            out.append((name, "problem bank", bank.title, len(bank.entries)))
+    return out
+
+
+def check_bank(bank: Bank) -> list[tuple[BankEntry, list]]:
+    """Every entry's claims judged: (entry, [ClaimResult, ...]) in file order."""
+    from quizgen import check as checking
+    from quizgen.network import solve_stack
+    from quizgen.spec import parse
+
+    report = []
+    for entry in bank.entries:
+        claims = [checking.parse_claim(f"{k}={v}") for k, v in entry.claimed]
+        if entry.spec:
+            results = checking.check(parse(entry.spec), claims)
+        else:
+            results = checking.check_network(solve_stack(entry.stack, name=entry.id), claims)
+        report.append((entry, results))
+    return report

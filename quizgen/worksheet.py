@@ -1,0 +1,250 @@
+"""Worksheets: a recipe and a seed become sheets of problems; each sheet has a code that regenerates it.
+
+One ``random.Random`` per sheet, seeded from the base seed and the student's
+id, draws every problem once; the sheet and the key are rendered from the
+same objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import random
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizgen import kinds
+from quizgen.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
+from quizgen.errors import QuizgenError
+from quizgen.i18n import _
+from quizgen.problems import Problem, with_choices
+
+DEFAULT_RECIPE = "default"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One student's worksheet: numbered sections of problems, and the code that regenerates it."""
+
+    recipe: Recipe
+    code: str
+    student: str
+    seed: int
+    count: str
+    sections: tuple[tuple[str, tuple[Problem, ...]], ...]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for _title, problems in self.sections for p in problems]
+
+
+def _recipe_tag(recipe: Recipe) -> int:
+    return hashlib.sha256(recipe.name.encode()).digest()[0]
+
+
+def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
+    """The seed of one sheet: from the recipe, the base seed and the student's id (32 bits)."""
+    digest = hashlib.sha256(f"{recipe.name}\0{base_seed}\0{student_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def make_code(recipe: Recipe, seed: int) -> str:
+    """A sheet's code: a recipe check byte and the sheet's seed, e.g. ``7E-4F2A91C3``."""
+    return f"{_recipe_tag(recipe):02X}-{seed:08X}"
+
+
+def parse_code(recipe: Recipe, code: str) -> int:
+    """The sheet seed in a code, checked against the recipe it claims to come from."""
+    m = re.fullmatch(r"([0-9A-Fa-f]{2})-?([0-9A-Fa-f]{8})", code.strip())
+    if not m:
+        raise QuizgenError(f"--code {code}: must look like 7E-4F2A91C3 (as printed on a sheet)")
+    if int(m.group(1), 16) != _recipe_tag(recipe):
+        raise QuizgenError(f"--code {code}: this code was made from another recipe, not '{recipe.name}'")
+    return int(m.group(2), 16)
+
+
+def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | None = None) -> Sheet:
+    """Draw every problem of one sheet from ``random.Random(seed)``."""
+    rng = random.Random(seed)
+    convention = count or recipe.count
+    sections: list[tuple[str, tuple[Problem, ...]]] = []
+    seen: set[str] = set()
+    for section in recipe.sections:
+        problems: list[Problem] = []
+        if section.kind:
+            kind = kinds.get(section.kind)
+            for _n in range(section.count):
+                problem = kind.sample(rng, section.difficulty, convention)
+                for _retry in range(20):  # a sheet should not ask the same problem twice
+                    if problem.id not in seen:
+                        break
+                    problem = kind.sample(rng, section.difficulty, convention)
+                seen.add(problem.id)
+                problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
+        else:
+            bank = load_bank(section.bank)
+            entries = (
+                [bank.entry(e) for e in section.entries]
+                if section.entries
+                else sorted(rng.sample(list(bank.entries), section.count), key=list(bank.entries).index)
+            )
+            for entry in entries:
+                problem = bank_problem(bank, entry, section.difficulty, rng)
+                problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
+        if section.title or not sections:
+            default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
+            sections.append((_(section.title or default), tuple(problems)))
+        else:  # an untitled section continues the one before it
+            title, before = sections[-1]
+            sections[-1] = (title, before + tuple(problems))
+    return Sheet(recipe, make_code(recipe, seed), student, seed, convention, tuple(sections))
+
+
+def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Random) -> Problem:
+    """A problem from a bank entry: a layer's asked quantities, or a trace of a stack."""
+    from quizgen import compound
+    from quizgen.spec import parse
+
+    source = f"{bank.name}/{entry.id}"
+    if entry.stack:
+        problem = compound.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry.title)
+        text = f"{entry.text} {problem.text}" if entry.text else problem.text
+        return Problem(
+            problem.kind,
+            problem.title,
+            difficulty,
+            text,
+            problem.parts,
+            problem.steps,
+            problem.notes,
+            problem.spec,
+            problem.flawed,
+            problem.form,
+            source,
+            problem.layer,
+        )
+    layer = parse(entry.spec)
+    asked = list(entry.ask) or [k for k, _v in entry.claimed if k in kinds.LABELS] or ["output", "params"]
+    question = _("Work out the right values.") if entry.claimed else _("Work out these values.")
+    problem = kinds.layer_problem(
+        f"bank:{bank.name}",
+        difficulty,
+        layer,
+        asked,
+        question,
+        title=entry.title or entry.id,
+        lead=entry.text or kinds.describe(layer),
+    )
+    return Problem(
+        problem.kind,
+        problem.title,
+        difficulty,
+        problem.text,
+        problem.parts,
+        problem.steps,
+        problem.notes,
+        problem.spec,
+        problem.flawed,
+        problem.form,
+        source,
+        layer,
+    )
+
+
+def read_roster(path: str) -> list[tuple[str, str]]:
+    """(id, name) per student from a CSV with a ``name`` column (and optionally ``id``), or names in column 1."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuizgenError(f"--roster {path}: cannot read the file ({exc})") from None
+    if not rows:
+        raise QuizgenError(f"--roster {path}: no students in the file")
+    header = [c.strip().lower() for c in rows[0]]
+    if "name" in header:
+        name_col, id_col = header.index("name"), header.index("id") if "id" in header else None
+        rows = rows[1:]
+    else:
+        name_col, id_col = 0, None
+    students, seen = [], set()
+    for line, row in enumerate(rows, start=2 if "name" in header else 1):
+        name = row[name_col].strip() if name_col < len(row) else ""
+        if not name:
+            raise QuizgenError(f"--roster {path}: line {line}: the name is empty")
+        sid = row[id_col].strip() if id_col is not None and id_col < len(row) and row[id_col].strip() else name
+        if sid in seen:
+            raise QuizgenError(f"--roster {path}: line {line}: student id '{sid}' appears twice")
+        seen.add(sid)
+        students.append((sid, name))
+    return students
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a name (letters of any script kept)."""
+    return re.sub(r"[^\w]+", "-", text.strip().lower()).strip("-") or "student"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which sheets to make: (file stem, student name, sheet seed) each."""
+
+    recipe: Recipe
+    sheets: tuple[tuple[str, str, int], ...]
+
+
+def plan(
+    recipe_source: str | None, *, seed: int = 1, variants: int = 1, roster: str | None = None, code: str | None = None
+) -> Plan:
+    """Resolve the recipe and the seed of every sheet to make."""
+    recipe = load_recipe(recipe_source or DEFAULT_RECIPE)
+    if code:
+        return Plan(recipe, (("worksheet", "", parse_code(recipe, code)),))
+    if roster:
+        students = read_roster(roster)
+        stems, used = [], set()
+        for _sid, name in students:
+            stem = f"worksheet-{slug(name)}"
+            while stem in used:
+                stem += "-2"
+            used.add(stem)
+            stems.append(stem)
+        return Plan(
+            recipe, tuple((stem, name, derive_seed(recipe, seed, sid)) for stem, (sid, name) in zip(stems, students))
+        )
+    if variants < 1:
+        raise QuizgenError(f"--variants {variants}: must be at least 1")
+    if variants == 1:
+        return Plan(recipe, (("worksheet", "", derive_seed(recipe, seed, "")),))
+    width = len(str(variants))
+    return Plan(
+        recipe,
+        tuple((f"worksheet-{i:0{width}d}", "", derive_seed(recipe, seed, str(i))) for i in range(1, variants + 1)),
+    )
+
+
+def write_files(outdir: Path, files: dict[str, str], *, force: bool = False) -> list[Path]:
+    """Write every file whole or not at all; refuse to replace a different existing file unless ``force``."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    targets = {name: outdir / name for name in files}
+    if not force:
+        for name, path in targets.items():
+            if path.exists() and path.read_text(encoding="utf-8", errors="replace") != files[name]:
+                raise QuizgenError(
+                    f"-o {outdir}: {name} already exists with other content; use --force to "
+                    "replace it, or choose another folder"
+                )
+    written = []
+    for name, path in targets.items():
+        fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(files[name])
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return written
