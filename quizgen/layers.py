@@ -139,7 +139,7 @@ def validate(layer: Layer) -> Layer:
                 raise SpecError(
                     f"{name}: p={p} must be at most half the kernel k={k} (PyTorch's rule: a window may not lie wholly in the padding)"
                 )
-    if layer.family == AVGPOOL and layer.ndim == 3:
+    if layer.family == AVGPOOL and layer.ndim == 3 and layer.padding != SAME:
         for n, k in zip(layer.spatial, layer.kernel):
             if k > n:
                 raise SpecError(

@@ -567,11 +567,6 @@ def quizgen_stricter(s: Sample, run: TorchRun) -> str | None:
         return ZERO
     if 0 in run.y_shape:
         return ZERO
-    too_small = any(k > n for n, k in zip(s.spatial, s.kernel, strict=True))
-    if s.family == AVGPOOL and s.ndim == 3 and s.keys.get("p") == "same" and too_small:
-        # PyTorch's rule for avg_pool3d (the unpadded input must hold the kernel), applied by quizgen
-        # to p=same too, where it follows TensorFlow and PyTorch would run the padded input.
-        return AVGPOOL3D_SAME
     return None
 
 
@@ -711,6 +706,8 @@ def test_random_layers_match_torch(batch: int) -> None:
 # --- hand-picked edge cases, so each is covered whatever the draws --------------------------------
 
 EDGE_CASES = [
+    # Padded by TensorFlow's rule to 4x6x6 the kernel fits, and PyTorch runs the padded input.
+    sample_of("avgpool3d", (2, 6, 6, 4), k=(3, 3, 3), s=(1, 1, 1), p="same"),
     # groups: depthwise (g = C_in) with a multiplier, and grouped
     sample_of("conv2d", (14, 14, 32), out=64, k=(3, 3), s=(2, 2), p=(1, 1), g=32, bias=False),
     sample_of("conv1d", (50, 12), out=8, k=(5,), d=(2,), g=4),
@@ -777,7 +774,6 @@ def test_both_refuse(sample: Sample) -> None:
 
 
 ZERO = "zero-sized"
-AVGPOOL3D_SAME = "avgpool3d p=same with a kernel larger than the input"
 QUIZGEN_STRICTER = [
     (sample_of("conv2d", (8, 8, 0), out=4, k=(3, 3)), ZERO),
     (sample_of("linear", (0,), out=5), ZERO),
@@ -787,8 +783,6 @@ QUIZGEN_STRICTER = [
     # Output (3-1)·1 - 2·3 + (4-1) + 1 = 0 wide.  PyTorch's CPU backends differ on an exactly-0
     # transposed output: this one runs (empty output), others raise "Output size is too small".
     (sample_of("convtranspose2d", (3, 3, 3), out=6, k=(5, 4), p=(3, 3), bias=False), ZERO),
-    # Padded by TensorFlow's rule to 4x6x6 the kernel fits, and PyTorch runs it.
-    (sample_of("avgpool3d", (2, 6, 6, 4), k=(3, 3, 3), s=(1, 1, 1), p="same"), AVGPOOL3D_SAME),
 ]
 
 
