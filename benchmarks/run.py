@@ -2,6 +2,8 @@
 
 1. Start-up: ``quizgen --help`` against ``python -c "import click"`` in the same run (goal: at most 1.15×).
 2. Throughput: ``quizgen solve --json -`` over 10,000 distinct specs (goal: under 2 s on 2 cores).
+3. Worksheets: 30 variants of a 20-problem HTML sheet with keys (goal: under 3 s), and one
+   1,000-problem Markdown sheet (goal: under 2 s).
 """
 
 from __future__ import annotations
@@ -83,6 +85,77 @@ def throughput(runs: int = 3) -> None:
     )
 
 
+RECIPE_20 = """recipe: bench20
+sections:
+""" + "".join(
+    f"  - kind: {kind}\n    count: 2\n    difficulty: 2\n" + ("    form: choice\n" if i % 2 else "")
+    for i, kind in enumerate(
+        [
+            "output-conv",
+            "output-pool",
+            "params-conv",
+            "params-separable",
+            "macs-conv",
+            "pool-ops",
+            "inverse-stride",
+            "network-trace",
+            "receptive-field",
+            "spot-error",
+        ]
+    )
+)
+RECIPE_1000 = """recipe: bench1000
+sections:
+""" + "".join(
+    f"  - kind: {kind}\n    count: 125\n    difficulty: {d}\n"
+    for kind, d in [
+        ("output-conv", 2),
+        ("output-pool", 3),
+        ("params-conv", 2),
+        ("macs-conv", 3),
+        ("pool-ops", 2),
+        ("memory", 2),
+        ("spot-error", 2),
+        ("receptive-field", 3),
+    ]
+)
+
+
+def worksheets(runs: int = 3) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        r20, r1000 = Path(tmp) / "r20.yaml", Path(tmp) / "r1000.yaml"
+        r20.write_text(RECIPE_20)
+        r1000.write_text(RECIPE_1000)
+        html = [
+            _time(
+                [
+                    *quizgen_cmd(),
+                    "worksheet",
+                    str(r20),
+                    "--variants",
+                    "30",
+                    "--format",
+                    "html",
+                    "--force",
+                    "-o",
+                    str(Path(tmp) / "html"),
+                ]
+            )
+            for _ in range(runs)
+        ]
+        md = [
+            _time([*quizgen_cmd(), "worksheet", str(r1000), "--format", "md", "--force", "-o", str(Path(tmp) / "md")])
+            for _ in range(runs)
+        ]
+        sheets = len(list((Path(tmp) / "html").glob("worksheet-*.html")))
+        problems = (Path(tmp) / "md" / "worksheet.md").read_text().count("### Problem")
+    print(
+        f"worksheets: {sheets} variants of a 20-problem HTML sheet with keys: median {statistics.median(html):.2f} s "
+        f"(goal < 3 s); one {problems:,}-problem Markdown sheet: median {statistics.median(md):.2f} s (goal < 2 s)"
+    )
+
+
 if __name__ == "__main__":
     startup()
     throughput()
+    worksheets()

@@ -233,18 +233,16 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
 
 
 def _unique(layer: Layer, key: str, value: int, odd_only: bool = False) -> bool:
-    """True if no other value of ``key`` (odd ones only, if asked) gives the same output size."""
-    target = solve(layer).output_shape
-    n = layer.spatial[0]
-    for other in range(1, n + 12):
+    """True if no other stride (``key="s"``) or kernel size (``"k"``, odd ones only if asked) gives the same output."""
+    n, k, s = layer.spatial[0], layer.kernel[0], layer.stride[0]
+    p = layer.padding[0] if isinstance(layer.padding, tuple) else 0
+    target = (n + 2 * p - k) // s + 1
+    for other in range(1, n + 2 * p + 1):
         if other == value or (odd_only and other % 2 == 0):
             continue
-        text = spec.format_layer(layer).replace(f" {key}={value} ", f" {key}={other} ")
-        try:
-            if solve(spec.parse(text)).output_shape == target:
-                return False
-        except QuizgenError:
-            continue
+        span = n + 2 * p - (k if key == "s" else other)
+        if span >= 0 and span // (other if key == "s" else s) + 1 == target:
+            return False
     return True
 
 

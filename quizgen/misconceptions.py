@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil, floor, prod
 
 from quizgen import geometry
@@ -57,7 +58,7 @@ class Misconception:
         """The explanation with this layer's numbers filled in."""
         return _(self.explanation).format(**context(layer))
 
-    def wrong_values(self, layer: Layer, quantity: str) -> list[Scalar | Shape]:
+    def wrong_values(self, layer: Layer, quantity: str) -> tuple[Scalar | Shape, ...]:
         """The wrong value(s) this misconception produces for ``quantity`` (empty if it changes nothing)."""
         return wrong_values(layer, quantity, frozenset({self.id}))
 
@@ -189,6 +190,7 @@ CATALOGUE: dict[str, Misconception] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def context(layer: Layer) -> dict[str, object]:
     """Numbers an explanation may name."""
     spatial = layer.spatial
@@ -274,9 +276,10 @@ def _weights(layer: Layer, flags: frozenset[str]) -> Scalar:
     return prod(layer.kernel) * (c_in // g) * c_out
 
 
+@lru_cache(maxsize=65536)
 def wrong_values(
     layer: Layer, quantity: str, flags: frozenset[str], output_override: Shape | None = None
-) -> list[Scalar | Shape]:
+) -> tuple[Scalar | Shape, ...]:
     """``quantity`` for ``layer`` computed under the misconceptions in ``flags``.
 
     ``output_override`` replaces the spatial output size, to follow a wrong
@@ -290,7 +293,7 @@ def wrong_values(
     for v in values:
         if v not in unique:
             unique.append(v)
-    return unique
+    return tuple(unique)
 
 
 def _quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: Shape) -> list[Scalar | Shape]:
@@ -411,7 +414,9 @@ def distractors(layer: Layer, quantity: str, limit: int = 3) -> list[tuple[Scala
                 if _is_whole(v) and v not in seen and _positive(v):
                     seen.append(v)
                     found.append((v, combo))
-    return found[:limit] if limit else found
+                    if len(found) == limit:
+                        return found
+    return found
 
 
 def _is_whole(v: Scalar | Shape) -> bool:

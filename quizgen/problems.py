@@ -86,8 +86,8 @@ def fmt_value(value: Value | Fraction) -> str:
     return num(value)
 
 
-def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 0) -> tuple[Wrong, ...]:
-    """Known wrong answers for a single-layer quantity, from the misconception catalogue."""
+def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tuple[Wrong, ...]:
+    """Known wrong answers for a single-layer quantity, from the misconception catalogue (singles first)."""
     found = []
     for value, ids in M.distractors(layer, quantity, limit=limit):
         if value == answer or isinstance(value, Fraction):

@@ -78,7 +78,7 @@ def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | No
             kind = kinds.get(section.kind)
             for _n in range(section.count):
                 problem = kind.sample(rng, section.difficulty, convention)
-                for _retry in range(20):  # a sheet should not ask the same problem twice
+                for _retry in range(5):  # a sheet should not ask the same problem twice
                     if problem.id not in seen:
                         break
                     problem = kind.sample(rng, section.difficulty, convention)

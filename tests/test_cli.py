@@ -250,7 +250,9 @@ def test_errors_in_a_real_process_have_no_traceback(sh):
 # --- help and version ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["solve"], ["check"]])
+@pytest.mark.parametrize(
+    "command", [[], ["solve"], ["check"], ["worksheet"], ["kinds"], ["bank"], ["bank", "check"], ["bank", "list"]]
+)
 def test_every_help_has_an_example(run, command):
     r = run(*command, "--help")
     assert r.exit_code == 0
@@ -277,3 +279,13 @@ def test_same_input_same_bytes(sh):
     a = sh("solve", "--network", "mobilenet_v1", "--json").stdout
     b = sh("solve", "--network", "mobilenet_v1", "--json").stdout
     assert a == b and len(a) > 1000
+
+
+def test_lazy_command_table_matches_the_commands():
+    import click
+
+    from quizgen.cli import COMMANDS, cli
+
+    ctx = click.Context(cli)
+    for name, short in COMMANDS.items():
+        assert cli.get_command(ctx, name).get_short_help_str(500) == short
