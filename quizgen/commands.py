@@ -186,8 +186,8 @@ def make_worksheets(
     from quizgen import render, worksheet
 
     plan = worksheet.plan(recipe, seed=seed, variants=variants, roster=roster, code=code)
-    env = render.environment(template_dir)
-    files: dict[str, str] = {}
+    env = render.environment(template_dir) if fmt in render.FORMATS else None
+    files: dict[str, str | bytes] = {}
     sheets = []
     items = plan.sheets
     bar = click.progressbar(items, label="Sheets", file=click.get_text_stream("stderr")) if progress else None
@@ -198,11 +198,17 @@ def make_worksheets(
         for stem, student, sheet_seed in iterator:
             sheet = worksheet.build_sheet(plan.recipe, sheet_seed, student=student, count=count)
             sheets.append(sheet)
-            files[f"{stem}.{fmt}"] = render.render_sheet(env, sheet, fmt)
+            if env is not None:
+                files[f"{stem}.{fmt}"] = render.render_sheet(env, sheet, fmt)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
+    if env is not None:
+        files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
+    else:
+        from quizgen import exports
+
+        files.update(exports.export_files(fmt, sheets))
     written = worksheet.write_files(Path(outdir), files, force=force)
     return [str(p) for p in written]
 

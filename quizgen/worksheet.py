@@ -225,23 +225,29 @@ def plan(
     )
 
 
-def write_files(outdir: Path, files: dict[str, str], *, force: bool = False) -> list[Path]:
+def write_files(outdir: Path, files: dict[str, str | bytes], *, force: bool = False) -> list[Path]:
     """Write every file whole or not at all; refuse to replace a different existing file unless ``force``."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    targets = {name: outdir / name for name in files}
+    data = {name: text.encode("utf-8") if isinstance(text, str) else text for name, text in files.items()}
+    if outdir.exists() and not outdir.is_dir():
+        raise QuizgenError(f"-o {outdir}: exists and is not a folder")
+    targets = {name: outdir / name for name in data}
     if not force:
         for name, path in targets.items():
-            if path.exists() and path.read_text(encoding="utf-8", errors="replace") != files[name]:
+            if path.exists() and path.read_bytes() != data[name]:
                 raise QuizgenError(
                     f"-o {outdir}: {name} already exists with other content; use --force to "
                     "replace it, or choose another folder"
                 )
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QuizgenError(f"-o {outdir}: cannot create the folder ({exc.strerror})") from None
     written = []
     for name, path in targets.items():
         fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(files[name])
+            with os.fdopen(fd, "wb") as f:
+                f.write(data[name])
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
