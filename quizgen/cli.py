@@ -19,8 +19,10 @@ from quizgen.errors import QuizgenError
 COMMANDS = {
     "bank": "Problem banks and recipes: list them, check a bank's claims.",
     "check": "Check claimed answers about a layer: correct, or wrong with the right value and the misconception.",
+    "drill": "Practise in the terminal: feedback names your misconception; progress is saved.",
     "kinds": "List the problem kinds, each with an example.",
     "solve": "Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.",
+    "stats": "Show drill progress: accuracy by kind, frequent misconceptions, streak, what is due.",
     "worksheet": "Write a worksheet and its answer key.",
 }
 

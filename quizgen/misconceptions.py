@@ -100,6 +100,20 @@ CATALOGUE: dict[str, Misconception] = {
             lambda lay: _sized(lay) and lay.family != L.CONVT,
         ),
         Misconception(
+            "forgot-plus-one",
+            "floor((W - K + 2P)/S) without the + 1",
+            "the + 1 is missing; (W - K + 2P)/S counts the steps between windows, and there is one more window than steps",
+            _SIZE_QUANTITIES,
+            lambda lay: _sized(lay) and lay.family != L.CONVT,
+        ),
+        Misconception(
+            "ignored-padding",
+            "floor((W - K)/S) + 1, padding left out",
+            "the padding was left out; p={p} adds p rows and columns on every side",
+            _SIZE_QUANTITIES,
+            lambda lay: _sized(lay) and lay.family != L.CONVT and isinstance(lay.padding, tuple) and any(lay.padding),
+        ),
+        Misconception(
             "ignored-ceil-mode",
             "floor where ceil_mode rounds up",
             "floor was used, but ceil_mode=True rounds up (dropping only a window that would start in the padding)",
@@ -237,23 +251,25 @@ def _out_size_variants(layer: Layer, flags: frozenset[str]) -> list[Shape]:
             for v in variants:
                 v.append(out)
             continue
-        padded = n + (before if "padding-once" in flags else before + after)
+        pad_total = 0 if "ignored-padding" in flags else before if "padding-once" in flags else before + after
+        padded = n + pad_total
+        plus = 0 if "forgot-plus-one" in flags else 1
         if "precedence" in flags:
-            pad_total = before if "padding-once" in flags else before + after
             for v in variants:
-                v.append(_whole(n - keff + Fraction(pad_total, s) + 1))
+                v.append(_whole(n - keff + Fraction(pad_total, s) + plus))
             continue
         span = padded - keff
         if "no-floor" in flags:
-            variants[0].append(_whole(Fraction(span, s) + 1))
-            variants[1].append(-(-span // s) + 1)
+            variants[0].append(_whole(Fraction(span, s) + plus))
+            variants[1].append(-(-span // s) + plus)
             continue
         if layer.ceil_mode and layer.is_pool and "ignored-ceil-mode" not in flags:
             out = -(-span // s) + 1
             if (out - 1) * s >= n + before:
                 out -= 1
+            out += plus - 1
         else:
-            out = span // s + 1
+            out = span // s + plus
         for v in variants:
             v.append(out)
     return [tuple(v) for v in variants]

@@ -1,0 +1,445 @@
+"""The terminal drill: one question at a time, feedback by cause, every answer saved at once.
+
+The session logic (:class:`Drill`) reads lines and writes text through two
+callables, so the same code runs on a terminal, from a pipe, and in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import click
+
+from quizgen import kinds as K
+from quizgen.answers import Number, parse_number, parse_value
+from quizgen.i18n import _
+from quizgen.problems import Part, Problem, fmt_value
+from quizgen.progress import Progress
+
+#: The order in which a new student meets the kinds.
+CURRICULUM = [
+    "output-conv",
+    "output-pool",
+    "params-conv",
+    "params-linear",
+    "macs-conv",
+    "pool-ops",
+    "output-dilated",
+    "output-transposed",
+    "macs-linear",
+    "memory",
+    "inverse-padding",
+    "inverse-stride",
+    "inverse-kernel",
+    "params-separable",
+    "receptive-field",
+    "network-trace",
+    "spot-error",
+]
+
+
+class Finish(Exception):
+    """The student asked to stop (q, or end of input)."""
+
+
+@dataclass
+class Tally:
+    """What happened in one session."""
+
+    asked: int = 0
+    right: int = 0
+    wrong: int = 0
+    skipped: int = 0
+    streak: int = 0
+    best_streak: int = 0
+    misconceptions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Style:
+    """Terminal colour, on only for a terminal without NO_COLOR."""
+
+    color: bool = False
+
+    def good(self, text: str) -> str:
+        return self._s(text, "green")
+
+    def bad(self, text: str) -> str:
+        return self._s(text, "red")
+
+    def dim(self, text: str) -> str:
+        return self._s(text, "bright_black")
+
+    def bold(self, text: str) -> str:
+        return self._s(text, None, bold=True)
+
+    def _s(self, text: str, fg: str | None, bold: bool = False) -> str:
+        if not self.color:
+            return text
+        import click
+
+        return click.style(text, fg=fg, bold=bold)
+
+
+def schedule(
+    progress: Progress, allowed: list[str], rng: random.Random, avoid: str = "", now: float | None = None
+) -> tuple[str, int]:
+    """The next kind and its difficulty: due kinds in the lowest box first, the most-missed first among equals."""
+    now = time.time() if now is None else now
+    boxes = progress.boxes()
+    missed = {k: sum(progress.misconception_counts(k).values()) for k in allowed if k in boxes}
+    candidates = [k for k in allowed if k != avoid] or allowed
+
+    def state(k: str) -> tuple[int, int, float]:
+        b = boxes.get(k)
+        return (b.box, b.difficulty, b.due) if b else (1, 1, 0.0)
+
+    due = [k for k in candidates if state(k)[2] <= now]
+    if due:
+        started = [k for k in due if k in boxes]
+        pool = started if any(state(k)[0] == 1 for k in started) else due
+        lowest = min(state(k)[0] for k in pool)
+        tier = [k for k in pool if state(k)[0] == lowest]
+        if all(k not in boxes for k in tier):  # new kinds: follow the curriculum
+            order = {k: i for i, k in enumerate(CURRICULUM)}
+            tier.sort(key=lambda k: order.get(k, len(order)))
+            choice = tier[0]
+        else:
+            most = max(missed.get(k, 0) for k in tier)
+            choice = rng.choice(sorted(k for k in tier if missed.get(k, 0) == most))
+    else:
+        choice = min(candidates, key=lambda k: state(k)[2])
+    return choice, state(choice)[1]
+
+
+class Drill:
+    """A drill session over a progress store."""
+
+    def __init__(
+        self,
+        progress: Progress,
+        *,
+        read: Callable[[str], str],
+        write: Callable[[str], None],
+        kinds: list[str] | None = None,
+        difficulty: int | None = None,
+        count: int = 10,
+        seed: int | None = None,
+        convention: str = "macs",
+        style: Style | None = None,
+    ) -> None:
+        self.progress, self.read, self.write = progress, read, write
+        self.kinds = kinds or [k for k in CURRICULUM if k in K.REGISTRY]
+        for k in self.kinds:
+            K.get(k)
+        self.difficulty, self.count, self.convention = difficulty, count, convention
+        self.rng = random.Random(seed) if seed is not None else random.Random()
+        self.session = uuid.uuid4().hex[:12]
+        self.tally = Tally()
+        self.style = style or Style()
+
+    def run(self) -> Tally:
+        """Ask up to ``count`` problems; stops early on q or end of input (Ctrl-D)."""
+        last = ""
+        try:
+            for n in range(1, self.count + 1):
+                kind, difficulty = schedule(self.progress, self.kinds, self.rng, avoid=last)
+                problem = K.get(kind).sample(self.rng, self.difficulty or difficulty, self.convention)
+                if self.rng.random() < 0.35 and all(not p.choices for p in problem.parts):
+                    from quizgen.problems import with_choices
+
+                    problem = with_choices(problem, self.rng)
+                self.ask(n, problem)
+                last = kind
+        except Finish:
+            pass
+        return self.tally
+
+    def ask(self, number: int, problem: Problem) -> None:
+        s = self.style
+        self.tally.asked += 1
+        stars = "★" * problem.difficulty + "☆" * (3 - problem.difficulty)
+        self.write(f"\n{s.bold(_('Question') + f' {number}/{self.count}')} · {problem.title} · {stars}\n")
+        self.write(problem.text + "\n")
+        if problem.spec:
+            self.write(s.dim("  " + problem.spec.replace("\n", "\n  ")) + "\n")
+        for step, working in problem.flawed:
+            self.write(f"    {step}: {working}\n")
+        all_right = True
+        for i, part in enumerate(problem.parts):
+            all_right &= self.ask_part(problem, part, "abcdefghijklmnopqrstuvwxyz"[i])
+        self.progress.update_box(problem.kind, right=all_right)
+
+    def ask_part(self, problem: Problem, part: Part, letter: str) -> bool:
+        """Ask one part; True if it was answered right at the first try."""
+        s = self.style
+        if part.choices:
+            for c in part.choices:
+                self.write(f"    {c.letter}) {fmt_value(c.value)}\n")
+        attempt = 1
+        while True:
+            answer = self.read(f"{letter}) {part.label}? ").strip()
+            low = answer.lower()
+            if low in ("q", "quit", "exit"):
+                raise Finish
+            if low in ("?", "h", "hint"):
+                self.write(s.dim(_("Hint: ") + (part.hint or _("work through the formula step by step."))) + "\n")
+                continue
+            if low in ("s", "skip"):
+                self.save(problem, part, answer, "skipped", attempt)
+                self.tally.skipped += 1
+                self.tally.streak = 0
+                self.reveal(problem, part)
+                return False
+            value = self.read_value(part, answer)
+            if value is None:
+                self.write(
+                    _(
+                        "I couldn't read that. Type a number (34944, 34,944, 3.49e4, 34.9k), a shape "
+                        "(55x55x96){letters}; ? for a hint, s to skip, q to stop."
+                    ).format(letters=", or a letter A-D" if part.choices else "")
+                    + "\n"
+                )
+                continue
+            if (
+                isinstance(part.answer, tuple)
+                and len(part.answer) > 1
+                and (not isinstance(value, tuple) or len(value) != len(part.answer))
+            ):
+                self.write(
+                    _("Give the whole shape, every size and the channels, e.g. {example}.").format(
+                        example="x".join(["28"] * (len(part.answer) - 1) + ["64"])
+                    )
+                    + "\n"
+                )
+                continue
+            if _matches(value, part.answer):
+                self.save(problem, part, answer, "right", attempt)
+                self.tally.right += 1
+                self.tally.streak += 1
+                self.tally.best_streak = max(self.tally.best_streak, self.tally.streak)
+                self.write(s.good("✓ " + _("Right: {v}.").format(v=fmt_value(part.answer))) + "\n")
+                return attempt == 1
+            ids, why = self.diagnose(problem, part, value)
+            self.save(problem, part, answer, "wrong", attempt, ids)
+            self.tally.wrong += 1
+            self.tally.streak = 0
+            for i in ids:
+                self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
+            shown = _show(value)
+            if why:
+                self.write(s.bad("✗ " + f"{shown}: {why}.") + "\n")
+            else:
+                self.write(s.bad("✗ " + _("{v} is not right.").format(v=shown)) + "\n")
+            if attempt == 1:
+                if part.hint:
+                    self.write(s.dim(_("Hint: ") + part.hint) + "\n")
+                self.write(_("One more try.") + "\n")
+                attempt = 2
+                continue
+            self.reveal(problem, part)
+            return False
+
+    def read_value(self, part: Part, answer: str) -> Number | tuple[int, ...] | None:
+        if part.choices and len(answer) == 1 and answer.upper() in "ABCD":
+            chosen = next((c for c in part.choices if c.letter == answer.upper()), None)
+            if chosen is None:
+                return None
+            v = chosen.value
+            return v if isinstance(v, tuple) else parse_number(str(v))
+        value = parse_value(answer)
+        one_number = isinstance(part.answer, tuple) and len(part.answer) == 1
+        if one_number and isinstance(value, Number) and value.value.denominator == 1:
+            return (int(value.value),)
+        return value
+
+    def diagnose(self, problem: Problem, part: Part, value: Number | tuple[int, ...]) -> tuple[tuple[str, ...], str]:
+        """The misconception(s) that produce ``value``, and the sentence that names them."""
+        for c in part.choices:
+            if not c.correct and _matches(value, c.value):
+                ids = next((w.ids for w in part.wrongs if w.value == c.value), ("slip",) if "slip" in c.why else ())
+                return ids, c.why
+        for w in part.wrongs:
+            if _matches(value, w.value):
+                return w.ids, w.why
+        if problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem):
+            from quizgen import misconceptions as M
+
+            if part.quantity in M.QUANTITIES:
+                found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
+                if found:
+                    combo = found[0]
+                    why = "; and ".join(M.CATALOGUE[i].explain(problem.layer) for i in combo)
+                    return combo, why
+        return (), ""
+
+    def reveal(self, problem: Problem, part: Part) -> None:
+        s = self.style
+        self.write(_("The answer is {v}. Worked steps:").format(v=s.bold(fmt_value(part.answer))) + "\n")
+        wanted = {part.quantity, "output"} if part.quantity not in ("step",) else {"step"}
+        steps = [st for st in problem.steps if st.quantity in wanted or not st.quantity] or list(problem.steps)
+        for i, st in enumerate(steps, start=1):
+            line = f"  {i}. {st.title}: {st.formula}"
+            if st.substituted and st.substituted != st.result:
+                line += f" = {st.substituted}"
+            self.write(line + f" = {st.result}\n")
+
+    def save(
+        self, problem: Problem, part: Part, given: str, outcome: str, attempt: int, ids: tuple[str, ...] = ()
+    ) -> None:
+        self.progress.record(
+            session=self.session,
+            kind=problem.kind,
+            difficulty=problem.difficulty,
+            problem_id=problem.id,
+            part=part.label,
+            given=given,
+            outcome=outcome,
+            attempt=attempt,
+            misconceptions=ids,
+        )
+
+    def summary(self) -> str:
+        t = self.tally
+        answered = t.right + t.wrong
+        lines = [
+            "",
+            self.style.bold(_("Session summary")),
+            _("  {n} questions asked; {r} right answers, {w} wrong, {s} skipped.").format(
+                n=t.asked, r=t.right, w=t.wrong, s=t.skipped
+            ),
+        ]
+        if answered:
+            lines.append(_("  Accuracy {p:.0%}; best streak {b}.").format(p=t.right / answered, b=t.best_streak))
+        if t.misconceptions:
+            top = sorted(t.misconceptions.items(), key=lambda kv: (-kv[1], kv[0]))
+            lines.append(_("  Misconceptions to work on: ") + ", ".join(f"{k} ×{v}" for k, v in top))
+        lines.append(_("  Progress saved in {path}.").format(path=self.progress.path))
+        return "\n".join(lines) + "\n"
+
+
+def _single_layer(problem: Problem) -> bool:
+    return "\n" not in problem.spec and problem.kind not in ("params-separable", "spot-error")
+
+
+def _matches(value: object, answer: object) -> bool:
+    if isinstance(answer, tuple):
+        return isinstance(value, tuple) and tuple(value) == answer
+    if isinstance(value, tuple):
+        return False
+    if isinstance(value, Number):
+        return value.matches(answer)  # type: ignore[arg-type]
+    return value == answer
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Number):
+        v = value.value
+        return fmt_value(int(v)) if v.denominator == 1 else f"{float(v):g}"
+    return fmt_value(value)  # type: ignore[arg-type]
+
+
+def run(
+    *,
+    kinds: list[str] | None,
+    difficulty: int | None,
+    count: int,
+    seed: int | None,
+    db: str | None,
+    convention: str = "macs",
+) -> int:
+    """``quizgen drill``: interactive on a terminal, one answer per line from a pipe."""
+    import os
+    import sys
+
+    interactive = sys.stdin.isatty()
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False)
+
+    def read(prompt: str) -> str:
+        write(prompt)
+        line = sys.stdin.readline()
+        if not line:
+            write("\n")
+            raise Finish
+        if not interactive:
+            write(line if line.endswith("\n") else line + "\n")
+        return line.rstrip("\n")
+
+    progress = Progress(db)
+    drill = Drill(
+        progress,
+        read=read,
+        write=write,
+        kinds=kinds or None,
+        difficulty=difficulty,
+        count=count,
+        seed=seed,
+        convention=convention,
+        style=Style(color),
+    )
+    try:
+        drill.run()
+    except KeyboardInterrupt:
+        write("\n" + drill.summary())
+        progress.close()
+        return 130
+    write(drill.summary())
+    progress.close()
+    return 0
+
+
+def show_stats(*, db: str | None, as_json: bool) -> int:
+    """``quizgen stats``."""
+    from quizgen.progress import stats
+
+    progress = Progress(db)
+    data = stats(progress)
+    progress.close()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    lines = [f"Progress in {data['database']}: {data['answers']} answers"]
+    if data["accuracy_overall"] is not None:
+        lines[0] += f", {data['accuracy_overall']:.0%} right"
+    lines.append(f"Streak: {data['streak']} right in a row; {data['day_streak']} day(s) in a row of practice.")
+    if data["by_kind"]:
+        lines.append("")
+        lines.append(f"{'kind':<20} {'level':>5} {'right':>6} {'wrong':>6} {'skip':>5} {'accuracy':>9}")
+        for row in data["by_kind"]:
+            acc = "-" if row["accuracy"] is None else f"{row['accuracy']:.0%}"
+            lines.append(
+                f"{row['kind']:<20} {row['difficulty']:>5} {row['right']:>6} {row['wrong']:>6} "
+                f"{row['skipped']:>5} {acc:>9}"
+            )
+    if data["misconceptions"]:
+        lines.append("")
+        lines.append("Most frequent misconceptions:")
+        lines += [f"  {m['id']:<26} ×{m['count']}" for m in data["misconceptions"][:8]]
+    lines.append("")
+    if data["due"]:
+        lines.append(
+            "Due now: " + ", ".join(f"{d['kind']} (box {d['box']}, level {d['difficulty']})" for d in data["due"])
+        )
+    else:
+        lines.append("Nothing is due now.")
+    if data["upcoming"]:
+        nxt = data["upcoming"][0]
+        lines.append(f"Next: {nxt['kind']} in {_duration(nxt['due_in_seconds'])}.")
+    click.echo("\n".join(lines))
+    return 0
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 3600:
+        return f"{max(1, seconds // 60)} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

@@ -1,0 +1,284 @@
+"""The drill's progress store: SQLite in the user's data directory, one row per answer, committed at once.
+
+The file is never overwritten: a corrupt or foreign file is reported with the
+way to start afresh.  WAL mode and a busy timeout let two drills share it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizgen.errors import QuizgenError
+
+SCHEMA_VERSION = 1
+APP = "quizgen"
+#: Leitner boxes 1..5 and how long a kind rests in each before it is due again (seconds).
+INTERVALS = {1: 0, 2: 10 * 60, 3: 24 * 3600, 4: 3 * 24 * 3600, 5: 7 * 24 * 3600}
+#: A kind answered right in the top box at a difficulty moves up a difficulty.
+TOP_BOX = 5
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE answers (
+    id INTEGER PRIMARY KEY,
+    ts REAL NOT NULL,
+    session TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    difficulty INTEGER NOT NULL,
+    problem_id TEXT NOT NULL,
+    part TEXT NOT NULL,
+    given TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('right', 'wrong', 'skipped')),
+    attempt INTEGER NOT NULL,
+    misconceptions TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX answers_kind ON answers (kind, difficulty);
+CREATE TABLE boxes (
+    kind TEXT PRIMARY KEY,
+    box INTEGER NOT NULL,
+    difficulty INTEGER NOT NULL,
+    due REAL NOT NULL
+);
+"""
+
+
+class ProgressError(QuizgenError):
+    """The progress file cannot be used; it is left exactly as it was."""
+
+
+def default_path() -> Path:
+    """``$QUIZGEN_HOME/progress.sqlite3``, else the platform's user data directory."""
+    home = os.environ.get("QUIZGEN_HOME")
+    if home:
+        return Path(home) / "progress.sqlite3"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("quizgen", appauthor=False)) / "progress.sqlite3"
+
+
+@dataclass(frozen=True)
+class Box:
+    kind: str
+    box: int
+    difficulty: int
+    due: float
+
+
+class Progress:
+    """An open progress database."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else default_path()
+        self.db = self._open()
+
+    def _fresh(self) -> str:
+        return (
+            f"To start afresh, move it away (for example: mv '{self.path}' '{self.path}.bak') or use "
+            "--db with another file"
+        )
+
+    def _open(self) -> sqlite3.Connection:
+        path = self.path
+        if path.exists():
+            if not path.is_file():
+                raise ProgressError(f"--db {path}: is not a file")
+            with path.open("rb") as f:
+                header = f.read(16)
+            if header and header != b"SQLite format 3\x00":
+                raise ProgressError(
+                    f"--db {path}: is not a quizgen progress database (not SQLite); it was left "
+                    f"untouched. {self._fresh()}"
+                )
+            try:
+                db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10, isolation_level=None)
+                self._check(db)
+            except sqlite3.DatabaseError as exc:
+                raise ProgressError(
+                    f"--db {path}: cannot be read ({exc}); it was left untouched. {self._fresh()}"
+                ) from None
+            return db
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+            db.execute("PRAGMA busy_timeout = 10000")
+            # IF NOT EXISTS and OR IGNORE: a second drill creating the same file at the same moment is harmless.
+            db.executescript(
+                "BEGIN IMMEDIATE;"
+                + _SCHEMA.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS").replace(
+                    "CREATE INDEX", "CREATE INDEX IF NOT EXISTS"
+                )
+                + f"INSERT OR IGNORE INTO meta VALUES ('app', '{APP}'), ('schema', '{SCHEMA_VERSION}');"
+                + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            )
+            db.execute("PRAGMA journal_mode = WAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise ProgressError(f"--db {path}: cannot be created ({exc})") from None
+        return db
+
+    def _check(self, db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA busy_timeout = 10000")
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise ProgressError(
+                f"--db {self.path}: is damaged (SQLite's quick_check failed); it was left untouched. {self._fresh()}"
+            )
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "meta" not in tables:
+            raise ProgressError(
+                f"--db {self.path}: is an SQLite file but not a quizgen progress database; it was "
+                f"left untouched. {self._fresh()}"
+            )
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("app") != APP:
+            raise ProgressError(f"--db {self.path}: belongs to another program; it was left untouched. {self._fresh()}")
+        version = int(meta.get("schema", "0"))
+        if version > SCHEMA_VERSION:
+            raise ProgressError(
+                f"--db {self.path}: was written by a newer quizgen (schema {version}, this one "
+                f"reads {SCHEMA_VERSION}); upgrade quizgen, or use --db with another file"
+            )
+        db.execute("PRAGMA journal_mode = WAL")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- writing: every call commits at once --------------------------------------------------------
+
+    def record(
+        self,
+        *,
+        session: str,
+        kind: str,
+        difficulty: int,
+        problem_id: str,
+        part: str,
+        given: str,
+        outcome: str,
+        attempt: int,
+        misconceptions: tuple[str, ...] = (),
+    ) -> None:
+        """Store one answer and commit it before returning."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO answers (ts, session, kind, difficulty, problem_id, part, given, outcome, attempt, "
+                "misconceptions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    time.time(),
+                    session,
+                    kind,
+                    difficulty,
+                    problem_id,
+                    part,
+                    given,
+                    outcome,
+                    attempt,
+                    " ".join(misconceptions),
+                ),
+            )
+
+    def update_box(self, kind: str, *, right: bool, now: float | None = None) -> Box:
+        """Leitner: right moves a kind up a box (and, from the top box, up a difficulty); wrong sends it to box 1."""
+        now = time.time() if now is None else now
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute("SELECT box, difficulty FROM boxes WHERE kind = ?", (kind,)).fetchone()
+            box, difficulty = row if row else (1, 1)
+            if right:
+                if box >= TOP_BOX and difficulty < 3:
+                    box, difficulty = 2, difficulty + 1
+                else:
+                    box = min(box + 1, TOP_BOX)
+            else:
+                box = 1
+            due = now + INTERVALS[box]
+            self.db.execute(
+                "INSERT INTO boxes (kind, box, difficulty, due) VALUES (?, ?, ?, ?) ON CONFLICT(kind) "
+                "DO UPDATE SET box = excluded.box, difficulty = excluded.difficulty, due = excluded.due",
+                (kind, box, difficulty, due),
+            )
+        return Box(kind, box, difficulty, due)
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def boxes(self) -> dict[str, Box]:
+        return {r[0]: Box(*r) for r in self.db.execute("SELECT kind, box, difficulty, due FROM boxes")}
+
+    def answers(self) -> list[sqlite3.Row]:
+        self.db.row_factory = sqlite3.Row
+        try:
+            return list(self.db.execute("SELECT * FROM answers ORDER BY id"))
+        finally:
+            self.db.row_factory = None
+
+    def misconception_counts(self, kind: str | None = None) -> dict[str, int]:
+        """How often each misconception was named, overall or for one kind."""
+        query = "SELECT misconceptions FROM answers WHERE misconceptions != ''"
+        rows = self.db.execute(query + (" AND kind = ?" if kind else ""), (kind,) if kind else ()).fetchall()
+        counts: dict[str, int] = {}
+        for (ids,) in rows:
+            for i in ids.split():
+                counts[i] = counts.get(i, 0) + 1
+        return counts
+
+
+def stats(progress: Progress, now: float | None = None) -> dict:
+    """Accuracy by kind and difficulty, the most frequent misconceptions, streaks, and what is due."""
+    now = time.time() if now is None else now
+    rows = progress.db.execute("SELECT ts, kind, difficulty, outcome FROM answers ORDER BY id").fetchall()
+    by_kind: dict[tuple[str, int], dict[str, int]] = {}
+    for _ts, kind, difficulty, outcome in rows:
+        cell = by_kind.setdefault((kind, difficulty), {"right": 0, "wrong": 0, "skipped": 0})
+        cell[outcome] += 1
+    accuracy = []
+    for (kind, difficulty), cell in sorted(by_kind.items()):
+        answered = cell["right"] + cell["wrong"]
+        accuracy.append(
+            {
+                "kind": kind,
+                "difficulty": difficulty,
+                **cell,
+                "accuracy": round(cell["right"] / answered, 4) if answered else None,
+            }
+        )
+    streak = 0
+    for _ts, _kind, _d, outcome in reversed(rows):
+        if outcome != "right":
+            break
+        streak += 1
+    days = sorted({time.strftime("%Y-%m-%d", time.localtime(ts)) for ts, *_rest in rows}, reverse=True)
+    day_streak = 0
+    if days:
+        expected = time.strftime("%Y-%m-%d", time.localtime(now))
+        yesterday = time.strftime("%Y-%m-%d", time.localtime(now - 86400))
+        cursor = now if days[0] == expected else now - 86400 if days[0] == yesterday else None
+        while cursor is not None and time.strftime("%Y-%m-%d", time.localtime(cursor)) in days:
+            day_streak += 1
+            cursor -= 86400
+    boxes = progress.boxes()
+    due = [
+        {"kind": b.kind, "box": b.box, "difficulty": b.difficulty}
+        for b in sorted(boxes.values(), key=lambda b: b.due)
+        if b.due <= now
+    ]
+    upcoming = [
+        {"kind": b.kind, "box": b.box, "difficulty": b.difficulty, "due_in_seconds": round(b.due - now)}
+        for b in sorted(boxes.values(), key=lambda b: b.due)
+        if b.due > now
+    ]
+    counts = progress.misconception_counts()
+    total_right = sum(c["right"] for c in by_kind.values())
+    total_answered = total_right + sum(c["wrong"] for c in by_kind.values())
+    return {
+        "database": str(progress.path),
+        "answers": len(rows),
+        "accuracy_overall": round(total_right / total_answered, 4) if total_answered else None,
+        "by_kind": accuracy,
+        "misconceptions": [{"id": k, "count": v} for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "streak": streak,
+        "day_streak": day_streak,
+        "due": due,
+        "upcoming": upcoming,
+    }
