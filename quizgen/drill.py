@@ -43,6 +43,23 @@ CURRICULUM = [
 ]
 
 
+#: The worked steps shown with each quantity's answer.
+RELATED_STEPS = {
+    "output": {"output"},
+    "params": {"weights", "bias", "params", "trainable", "non_trainable"},
+    "weights": {"weights"},
+    "macs": {"output", "macs"},
+    "flops": {"output", "macs", "flops"},
+    "flops+bias": {"output", "macs", "flops"},
+    "windows": {"output", "windows"},
+    "comparisons": {"output", "windows", "comparisons"},
+    "additions": {"output", "windows", "additions"},
+    "divisions": {"output", "windows", "divisions"},
+    "output_bytes": {"output", "output_bytes"},
+    "params_bytes": {"weights", "bias", "params", "params_bytes"},
+}
+
+
 class Finish(Exception):
     """The student asked to stop (q, or end of input)."""
 
@@ -91,6 +108,7 @@ def schedule(
 ) -> tuple[str, int]:
     """The next kind and its difficulty: due kinds in the lowest box first, the most-missed first among equals."""
     now = time.time() if now is None else now
+    draw = rng.random()  # one draw whatever the state, so a seeded session asks the same questions
     boxes = progress.boxes()
     missed = {k: sum(progress.misconception_counts(k).values()) for k in allowed if k in boxes}
     candidates = [k for k in allowed if k != avoid] or allowed
@@ -111,7 +129,8 @@ def schedule(
             choice = tier[0]
         else:
             most = max(missed.get(k, 0) for k in tier)
-            choice = rng.choice(sorted(k for k in tier if missed.get(k, 0) == most))
+            ties = sorted(k for k in tier if missed.get(k, 0) == most)
+            choice = ties[int(draw * len(ties))]
     else:
         choice = min(candidates, key=lambda k: state(k)[2])
     return choice, state(choice)[1]
@@ -281,7 +300,7 @@ class Drill:
     def reveal(self, problem: Problem, part: Part) -> None:
         s = self.style
         self.write(_("The answer is {v}. Worked steps:").format(v=s.bold(fmt_value(part.answer))) + "\n")
-        wanted = {part.quantity, "output"} if part.quantity not in ("step",) else {"step"}
+        wanted = RELATED_STEPS.get(part.quantity, {part.quantity})
         steps = [st for st in problem.steps if st.quantity in wanted or not st.quantity] or list(problem.steps)
         for i, st in enumerate(steps, start=1):
             line = f"  {i}. {st.title}: {st.formula}"

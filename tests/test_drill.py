@@ -1,0 +1,288 @@
+"""The drill as a student meets it: a real terminal, a pipe, the progress file, scheduling and stats."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from quizgen import parse, solve
+from quizgen.drill import schedule
+from quizgen.progress import INTERVALS, Progress
+
+SPEC = re.compile(r"conv2d in=\S+ out=\d+ k=\S+ s=\S+ p=\S+ d=\S+ g=\d+ bias=\w+")
+
+
+def env(**extra: str) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "QUIZGEN_HOME")}
+    e.update(PYTHONIOENCODING="utf-8", **extra)
+    return e
+
+
+def drill(db: Path, answers: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "quizgen", "drill", "--db", str(db), *args],
+        input=answers,
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=120,
+    )
+
+
+def rows(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT kind, outcome, attempt, misconceptions, given FROM answers ORDER BY id").fetchall()
+
+
+# --- a real terminal ------------------------------------------------------------------------------
+
+
+def test_real_terminal_session_then_ctrl_c_keeps_every_answer(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    db = tmp_path / "progress.sqlite3"
+    child = pexpect.spawn(
+        sys.executable,
+        [
+            "-m",
+            "quizgen",
+            "drill",
+            "--kind",
+            "params-conv",
+            "--difficulty",
+            "1",
+            "--count",
+            "10",
+            "--seed",
+            "4",
+            "--db",
+            str(db),
+        ],
+        env=env(),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 200),
+    )
+
+    def next_layer():
+        child.expect(SPEC)
+        layer = parse(child.match.group(0))
+        child.expect(r"a\) Parameters \(weights \+ biases\)\? ")
+        return solve(layer)
+
+    first = next_layer()  # 1: the right answer
+    child.sendline(f"{first.params.total:,}")
+    child.expect("Right")
+
+    second = next_layer()  # 2: the weights only, a named misconception, then the right answer
+    child.sendline(str(second.params.weights))
+    child.expect(f"the {second.params.bias:,} biases are missing")
+    child.expect("One more try")
+    child.expect(r"\? ")
+    child.sendline(str(second.params.total))
+    child.expect("Right")
+
+    next_layer()  # 3: unreadable (no penalty), then skipped
+    child.sendline("twelve thousand")
+    child.expect("I couldn't read that")
+    child.expect(r"\? ")
+    child.sendline("s")
+    child.expect("The answer is")
+
+    next_layer()  # 4: Ctrl-C at the prompt
+    child.sendintr()
+    child.expect("Session summary")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+    saved = rows(db)
+    assert [(r[1], r[2], r[3]) for r in saved] == [
+        ("right", 1, ""),
+        ("wrong", 1, "forgot-bias"),
+        ("right", 2, ""),
+        ("skipped", 1, ""),
+    ]
+    assert saved[1][4] == str(second.params.weights)
+    stats = subprocess.run(
+        [sys.executable, "-m", "quizgen", "stats", "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+    )
+    data = json.loads(stats.stdout)
+    assert data["answers"] == 4
+    assert data["misconceptions"] == [{"id": "forgot-bias", "count": 1}]
+    assert data["by_kind"][0]["kind"] == "params-conv" and data["by_kind"][0]["right"] == 2
+    text = subprocess.run(
+        [sys.executable, "-m", "quizgen", "stats", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+    ).stdout
+    assert "params-conv" in text and "forgot-bias" in text
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_colour_only_on_a_terminal_and_off_with_no_color(tmp_path, no_color):
+    pexpect = pytest.importorskip("pexpect")
+    extra = {"NO_COLOR": "1"} if no_color else {}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizgen", "drill", "--count", "1", "--seed", "1", "--db", str(tmp_path / "p.sqlite3")],
+        env=env(**extra),
+        encoding="utf-8",
+        timeout=30,
+    )
+    child.expect(r"\? ")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    assert ("\x1b[" in child.before + (child.after if isinstance(child.after, str) else "")) or no_color
+    seen = child.before
+    if no_color:
+        assert "\x1b[" not in seen
+    piped = drill(tmp_path / "q.sqlite3", "q\n", "--count", "1", "--seed", "1")
+    assert "\x1b[" not in piped.stdout
+
+
+# --- a pipe ---------------------------------------------------------------------------------------
+
+
+def test_piped_answers_get_the_same_feedback(tmp_path):
+    # The questions depend on the seed only, so a first run (all skipped) shows the layers to answer.
+    args = ("--kind", "params-conv", "--difficulty", "1", "--count", "2", "--seed", "11")
+    first = drill(tmp_path / "a.sqlite3", "s\ns\n", *args)
+    layers = [solve(parse(m)) for m in SPEC.findall(first.stdout)]
+    assert len(layers) == 2
+    answers = f"{layers[0].params.total}\n{layers[1].params.weights}\n34.9kk\n{layers[1].params.total}\n"
+    out = drill(tmp_path / "b.sqlite3", answers, *args)
+    assert out.returncode == 0
+    assert "✓ Right" in out.stdout
+    assert f"the {layers[1].params.bias:,} biases are missing" in out.stdout
+    assert "I couldn't read that" in out.stdout
+    assert "Session summary" in out.stdout and "forgot-bias ×1" in out.stdout
+    assert [r[1] for r in rows(tmp_path / "b.sqlite3")] == ["right", "wrong", "right"]
+
+
+def test_end_of_input_finishes_with_a_summary(tmp_path):
+    out = drill(tmp_path / "p.sqlite3", "", "--count", "3", "--seed", "2")
+    assert out.returncode == 0 and "Session summary" in out.stdout
+
+
+def test_quizgen_home_chooses_the_database(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "quizgen", "drill", "--count", "1", "--seed", "1"],
+        input="s\n",
+        capture_output=True,
+        text=True,
+        env=env(QUIZGEN_HOME=str(tmp_path / "home")),
+        timeout=60,
+    )
+    assert out.returncode == 0
+    assert (tmp_path / "home" / "progress.sqlite3").exists()
+    assert len(rows(tmp_path / "home" / "progress.sqlite3")) == 1
+
+
+def test_two_drills_at_once_share_the_database(tmp_path):
+    db = tmp_path / "shared.sqlite3"
+    Progress(db).close()
+    results = []
+
+    def one(seed: str) -> None:
+        results.append(drill(db, "s\n" * 25, "--count", "25", "--seed", seed))
+
+    threads = [threading.Thread(target=one, args=(s,)) for s in ("1", "2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert c.execute("SELECT COUNT(*), COUNT(DISTINCT session) FROM answers").fetchone() == (50, 2)
+
+
+# --- a damaged or foreign file is reported and left as it was ------------------------------------
+
+
+def _sqlite_foreign(path: Path) -> None:
+    with sqlite3.connect(path) as c:
+        c.execute("CREATE TABLE notes (text)")
+        c.execute("INSERT INTO notes VALUES ('my thesis')")
+    c.close()
+
+
+def _sqlite_damaged(path: Path) -> None:
+    Progress(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page after the header
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.write_bytes(b"these are my lecture notes, not a database\n" * 10), "not SQLite"),
+        (_sqlite_foreign, "not a quizgen progress database"),
+        (_sqlite_damaged, "left untouched"),
+    ],
+)
+@pytest.mark.parametrize("command", [["drill", "--count", "1"], ["stats"]])
+def test_corrupt_or_foreign_file_is_reported_and_left_as_it_was(tmp_path, make, message, command):
+    db = tmp_path / "progress.sqlite3"
+    make(db)
+    before = db.read_bytes()
+    for wal in (tmp_path / "progress.sqlite3-wal", tmp_path / "progress.sqlite3-shm"):
+        wal.unlink(missing_ok=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "quizgen", *command, "--db", str(db)],
+        input="1\n",
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"Error: --db {db}: ")
+    assert message in out.stderr and "To start afresh" in out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert db.read_bytes() == before
+
+
+# --- scheduling -----------------------------------------------------------------------------------
+
+
+def test_leitner_boxes_and_difficulty(tmp_path):
+    p = Progress(tmp_path / "p.sqlite3")
+    b = p.update_box("pool-ops", right=True, now=1000.0)
+    assert (b.box, b.difficulty, b.due) == (2, 1, 1000.0 + INTERVALS[2])
+    for _ in range(3):
+        b = p.update_box("pool-ops", right=True, now=1000.0)
+    assert (b.box, b.difficulty) == (5, 1)
+    b = p.update_box("pool-ops", right=True, now=1000.0)  # mastered at level 1: up a difficulty
+    assert (b.box, b.difficulty) == (2, 2)
+    b = p.update_box("pool-ops", right=False, now=2000.0)
+    assert (b.box, b.difficulty, b.due) == (1, 2, 2000.0)
+
+
+def test_missed_kinds_come_back_first(tmp_path):
+    import random
+
+    p = Progress(tmp_path / "p.sqlite3")
+    kinds = ["output-conv", "params-conv", "pool-ops"]
+    for k in kinds:
+        p.update_box(k, right=True, now=0.0)
+    p.update_box("pool-ops", right=False, now=100.0)
+    assert schedule(p, kinds, random.Random(0), now=100.0) == ("pool-ops", 1)
+    # once it is answered, the others (due later) follow in due order
+    p.update_box("pool-ops", right=True, now=100.0)
+    assert schedule(p, kinds, random.Random(0), now=100.0 + INTERVALS[2] + 1)[0] in kinds
