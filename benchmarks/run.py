@@ -4,10 +4,13 @@
 2. Throughput: ``quizgen solve --json -`` over 10,000 distinct specs (goal: under 2 s on 2 cores).
 3. Worksheets: 30 variants of a 20-problem HTML sheet with keys (goal: under 3 s), and one
    1,000-problem Markdown sheet (goal: under 2 s).
+4. Drill: from start to the first question (goal: under 1.2× ``python -c "import click"``), and from an
+   answer to its feedback.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import statistics
@@ -18,11 +21,17 @@ import time
 from pathlib import Path
 
 
+# Installed packages carry bytecode; a checkout under PYTHONDONTWRITEBYTECODE would recompile every module on
+# every start and measure the compiler, not quizgen.  So the measured processes may write bytecode, and a
+# warm-up run comes first.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _time(cmd: list[str], stdin_path: Path | None = None) -> float:
     stdin = stdin_path.open("rb") if stdin_path else subprocess.DEVNULL
     try:
         start = time.perf_counter()
-        subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=False, env=ENV)
         return time.perf_counter() - start
     finally:
         if stdin_path:
@@ -155,7 +164,51 @@ def worksheets(runs: int = 3) -> None:
     )
 
 
+def _read_until(stream, marker: bytes) -> bytes:  # type: ignore[no-untyped-def]
+    seen = b""
+    while marker not in seen:
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            raise RuntimeError(f"drill ended before {marker!r}: {seen[-300:]!r}")
+        seen += chunk
+    return seen
+
+
+def drill(runs: int = 15) -> None:
+    first, feedback, clicks = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(runs):
+            db = Path(tmp) / f"p{i}.sqlite3"
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                [*quizgen_cmd(), "drill", "--kind", "params-conv", "--count", "3", "--seed", "1", "--db", str(db)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env={**ENV, "NO_COLOR": "1"},
+            )
+            _read_until(proc.stdout, b"? ")
+            first.append(time.perf_counter() - start)
+            for _ in range(2):
+                start = time.perf_counter()
+                proc.stdin.write(b"12345\n")  # type: ignore[union-attr]
+                proc.stdin.flush()  # type: ignore[union-attr]
+                _read_until(proc.stdout, b"\xe2\x9c\x97")  # the feedback mark
+                feedback.append(time.perf_counter() - start)
+            proc.stdin.write(b"q\n")  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+            proc.communicate(timeout=30)
+            clicks.append(_time([sys.executable, "-c", "import click"]))
+    f, c = statistics.median(first), statistics.median(clicks)
+    print(
+        f"drill: start to first question {f * 1000:.1f} ms against python -c 'import click' {c * 1000:.1f} ms "
+        f"(medians of {runs}): {f / c:.2f}x (goal < 1.2x); answer to feedback median "
+        f"{statistics.median(feedback) * 1000:.1f} ms"
+    )
+
+
 if __name__ == "__main__":
+    _time([*quizgen_cmd(), "kinds"])  # warm-up: writes bytecode for every module
     startup()
     throughput()
     worksheets()
+    drill()

@@ -107,7 +107,15 @@ def check_command(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool,
     show_default=True,
     help="Base seed; the same seed and version give byte-identical files.",
 )
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "moodle", "gift", "qti", "anki"]),
+    default="md",
+    show_default=True,
+    help="md, html or json: a sheet and its key. moodle (Moodle XML), gift, qti (a Canvas QTI 1.2 zip) "
+    "or anki (an .apkg deck): one file of every sheet's problems, for import.",
+)
 @click.option(
     "-o",
     "--output",
@@ -143,7 +151,9 @@ def worksheet_command(
 ) -> int:
     """Write a worksheet and its answer key.
 
-    The key has the answers, the worked steps, and why each distractor is wrong.
+    The key has the answers, the worked steps, and why each distractor is wrong. --format moodle, gift,
+    qti or anki instead exports the problems, with the same answers and steps, for Moodle, Canvas or
+    Anki: quiz.moodle.xml, quiz.gift.txt, quiz.qti.zip or deck.apkg.
 
     RECIPE is a recipe file or a built-in name (default: the built-in 'default', a 10-problem mixed sheet).
 
@@ -154,6 +164,10 @@ def worksheet_command(
       quizgen worksheet banks/default.yaml --variants 30 --format html
       quizgen worksheet --roster students.csv --format html
       quizgen worksheet --code 37-7C049FFB
+      quizgen worksheet --seed 7 --format moodle -o week3
+      quizgen worksheet --variants 30 --format qti -o canvas
+      quizgen worksheet --format gift
+      quizgen worksheet --format anki -o decks
     """
     from quizgen import commands
 

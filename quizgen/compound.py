@@ -29,7 +29,30 @@ def _title(kind_id: str) -> str:
 def _step(
     title: str, formula: str, substituted: str, result: str, tex: str = "", sub_tex: str = "", quantity: str = ""
 ) -> Step:
-    return Step(title, formula, substituted, result, tex or formula, sub_tex or substituted, quantity)
+    return Step(title, formula, substituted, result, tex or _text(formula), sub_tex or _text(substituted), quantity)
+
+
+def _text(plain: str) -> str:
+    """Plain working as LaTeX text; characters that are special in TeX become harmless ones."""
+    if not plain:
+        return ""
+    safe = plain.translate(
+        str.maketrans(
+            {
+                "{": "(",
+                "}": ")",
+                "\\": "/",
+                "_": " ",
+                "%": " percent",
+                "&": "and",
+                "#": "no.",
+                "$": "",
+                "^": "",
+                "~": " ",
+            }
+        )
+    )
+    return rf"\text{{{safe}}}"
 
 
 # --- depthwise-separable against standard ---------------------------------------------------------
@@ -497,7 +520,7 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
                 f"r = {row.r - (row.k_eff - 1) * row.jump_before} + ({row.k_eff} - 1)·{row.jump_before};  "
                 f"j = {row.jump_before}·{row.stride}",
                 f"r = {row.r}, j = {row.jump}",
-                r"r \leftarrow r + (K_{eff} - 1)\,j,\quad j \leftarrow j S",
+                r"r \leftarrow r + (K_{\text{eff}} - 1)\,j,\quad j \leftarrow j S",
                 rf"r = {row.r - (row.k_eff - 1) * row.jump_before} + ({row.k_eff} - 1) \cdot {row.jump_before}",
                 "receptive_field",
             )

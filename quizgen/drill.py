@@ -6,10 +6,9 @@ callables, so the same code runs on a terminal, from a pipe, and in tests.
 
 from __future__ import annotations
 
-import json
+import os
 import random
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -158,7 +157,7 @@ class Drill:
             K.get(k)
         self.difficulty, self.count, self.convention = difficulty, count, convention
         self.rng = random.Random(seed) if seed is not None else random.Random()
-        self.session = uuid.uuid4().hex[:12]
+        self.session = os.urandom(6).hex()
         self.tally = Tally()
         self.style = style or Style()
 
@@ -423,6 +422,8 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
     data = stats(progress)
     progress.close()
     if as_json:
+        import json
+
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     lines = [f"Progress in {data['database']}: {data['answers']} answers"]

@@ -6,8 +6,6 @@ rendered into both the worksheet and the key, so any randomness is drawn once.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -71,6 +69,9 @@ class Problem:
     @property
     def id(self) -> str:
         """A content id: the same problem always gets the same id."""
+        import hashlib
+        import json
+
         payload = json.dumps(
             [self.kind, self.text, self.spec, [fmt_value(p.answer) for p in self.parts]], ensure_ascii=False
         )

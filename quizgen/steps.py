@@ -46,7 +46,8 @@ def num(n: int | float) -> str:
 
 
 def _tex_num(n: int) -> str:
-    return f"{n:,}".replace(",", "{,}")
+    """A count for LaTeX: ``\\text{34,848}``, so MathML shows one number, not "34, 848"."""
+    return rf"\text{{{n:,}}}" if n >= 1000 else str(n)
 
 
 def _times(values: list | tuple, tex: bool = False) -> str:
@@ -152,7 +153,7 @@ def _same_padding_step(sol: Solution, dims: list[int], n: int, k: int, s: int, d
     names = " and ".join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
     title = _("'same' padding ({dims}), TensorFlow's rule").format(dims=names)
     formula = "out = ceil(W/S); P_total = max((out - 1)·S + K - W, 0); P_before = floor(P_total/2)"
-    tex = r"\lceil W/S \rceil,\quad P_{total} = \max((out - 1)S + K - W,\ 0)"
+    tex = r"\lceil W/S \rceil,\quad P_{\text{total}} = \max((\text{out} - 1)S + K - W,\ 0)"
     sub = f"out = ceil({n}/{s}) = {out}; P_total = max(({out} - 1)·{s} + {keff} - {n}, 0) = {total}"
     sub_tex = rf"\lceil {n}/{s} \rceil = {out},\quad \max(({out} - 1) \cdot {s} + {keff} - {n},\ 0) = {total}"
     result = _("{before} before, {after} after").format(before=pad[0], after=pad[1])
@@ -225,7 +226,7 @@ def _shape_step(sol: Solution) -> Step:
     axes = _AXIS_NAMES[len(shape) - 1]
     c_name = "C_out" if layer.family in (L.CONV, L.CONVT) else "C"
     formula = _times([f"{a}_out" for a in axes] + [c_name])
-    tex = _times([f"{a}_{{out}}" for a in axes] + ["C_{out}" if c_name == "C_out" else "C"], tex=True)
+    tex = _times([rf"{a}_{{\text{{out}}}}" for a in axes] + [r"C_{\text{out}}" if c_name == "C_out" else "C"], tex=True)
     return Step(_("Output shape"), formula, _times(shape), _times(shape), tex, _times(shape, tex=True))
 
 
@@ -255,14 +256,16 @@ def _param_steps(sol: Solution) -> list[Step]:
         else:
             syms = ks + (["C_in", "(C_out/g)"] if g > 1 else ["C_in", "C_out"])
             vals = [*layer.kernel, c_in, f"({c_out}/{g})" if g > 1 else c_out]
-        tex_syms = [s.replace("C_in", "C_{in}").replace("C_out", "C_{out}") for s in syms]
+        tex_syms = [s.replace("C_in", r"C_{\text{in}}").replace("C_out", r"C_{\text{out}}") for s in syms]
         w = Step(
             _("Weights"), _times(syms), _times(vals), num(p.weights), _times(tex_syms, tex=True), _times(vals, tex=True)
         )
     if layer.bias and layer.family == L.LINEAR:
         b = Step(_("Biases"), _("one per output feature: out"), str(c_out), num(p.bias), "out", str(c_out))
     elif layer.bias:
-        b = Step(_("Biases"), _("one per output channel: C_out"), str(c_out), num(p.bias), "C_{out}", str(c_out))
+        b = Step(
+            _("Biases"), _("one per output channel: C_out"), str(c_out), num(p.bias), r"C_{\text{out}}", str(c_out)
+        )
     else:
         b = Step(_("Biases"), _("bias=false: none"), "0", "0", "0", "0")
     t = Step(
@@ -297,7 +300,7 @@ def _compute_steps(sol: Solution) -> list[Step]:
             where, sizes = [f"{a}_in" for a in axes], layer.spatial
             formula = _("weights × ") + _times(where)
             note = _(" (each input element is scattered through the kernel)")
-        tex_where = [w.replace("_out", "_{out}").replace("_in", "_{in}") for w in where]
+        tex_where = [w.replace("_out", r"_{\text{out}}").replace("_in", r"_{\text{in}}") for w in where]
         macs = Step(
             _("MACs") + note,
             formula,
@@ -354,7 +357,7 @@ def _pool_steps(sol: Solution) -> list[Step]:
             _("C × ") + _times(where) + _(" (one window per output element)"),
             _times([c, *out_spatial]),
             num(pool.windows),
-            "C \\times " + _times([w.replace("_out", "_{out}") for w in where], tex=True),
+            "C \\times " + _times([w.replace("_out", r"_{\text{out}}") for w in where], tex=True),
             _times([c, *out_spatial], tex=True),
         )
     ]

@@ -1,0 +1,480 @@
+"""Exports (issue 5): Moodle XML, GIFT, Canvas QTI 1.2 and Anki, made through the CLI and read back.
+
+Expected values come from the problems themselves (the same seed built through the library),
+never from the output; Moodle XML and QTI are read with lxml, GIFT with a small parser written
+here from the format's rules, and the Anki package through sqlite3.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import json
+import re
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import genanki
+import lxml.etree
+import lxml.html
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from quizgen import exports, worksheet
+from quizgen.cli import cli
+from quizgen.errors import QuizgenError
+from quizgen.problems import fmt_value
+from quizgen.worksheet import Sheet
+
+SEED = 42
+LETTERS = [*"abcdefghijklmnopqrstuvwxyz", *(f"a{c}" for c in "abcdefghijklmnopqrstuvwxyz")]
+AXES = {2: ("length", "channels"), 3: ("height", "width", "channels"), 4: ("depth", "height", "width", "channels")}
+MOODLE_FRACTIONS = {"100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333", "30"}
+MOODLE_FRACTIONS |= {"25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5", "0"}
+
+
+def export(tmp_path: Path, fmt: str, *args: str, name: str = "out") -> Path:
+    """Run ``quizgen worksheet --format FMT`` into a fresh folder and return the one file it wrote."""
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["worksheet", *args, "--format", fmt, "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    files = sorted(out.iterdir())
+    assert [f.name for f in files] == [exports.FILES[fmt]]
+    assert result.stdout.strip() == str(files[0])
+    return files[0]
+
+
+def sheets_for(recipe: str | None = None, *, seed: int = SEED, variants: int = 1) -> list[Sheet]:
+    """The sheets the CLI makes for these arguments, built through the library."""
+    plan = worksheet.plan(recipe, seed=seed, variants=variants)
+    return [worksheet.build_sheet(plan.recipe, s, student=student) for _stem, student, s in plan.sheets]
+
+
+def text_of(fragment: str) -> str:
+    """The visible text of an HTML fragment."""
+    return lxml.html.fragment_fromstring(fragment, create_parent="div").text_content()
+
+
+def expected_items(sheet: Sheet) -> list[dict]:
+    """What each gradable question must be: one per choice part, one per number, one per shape dimension."""
+    items = []
+    for number, p in enumerate(sheet.problems, start=1):
+        for i, part in enumerate(p.parts):
+            key = f"P{number}{LETTERS[i] if len(p.parts) > 1 else ''}"
+            base = {"problem": p, "part": part}
+            if part.choices:
+                items.append({**base, "name": f"{key} · {part.label}", "type": "choice"})
+                continue
+            answer = part.answer if isinstance(part.answer, tuple) else (part.answer,)
+            for d, value in enumerate(answer):
+                name = f"{key} · {part.label}" + (f" · {AXES[len(answer)][d]}" if len(answer) > 1 else "")
+                wrongs: dict[int, list[str]] = {}
+                for w in part.wrongs:
+                    wv = w.value if isinstance(w.value, tuple) else (w.value,)
+                    if len(wv) == len(answer) and wv[d] != value:
+                        wrongs.setdefault(wv[d], []).append(w.why)
+                items.append({**base, "name": name, "type": "numeric", "answer": value, "wrongs": wrongs})
+    return items
+
+
+# --- a GIFT reader, from the format's rules ---------------------------------------------------------
+
+_PLACEHOLDER = 0xE000  # an escaped character becomes a private-use character until the structure is read
+
+
+def gift_hide_escapes(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append("\n" if nxt == "n" else chr(_PLACEHOLDER + ord(nxt)))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def gift_restore(text: str) -> str:
+    return "".join(chr(ord(c) - _PLACEHOLDER) if _PLACEHOLDER <= ord(c) < _PLACEHOLDER + 128 else c for c in text)
+
+
+def gift_unescape(text: str) -> str:
+    return gift_restore(gift_hide_escapes(text))
+
+
+def _answer(raw: str) -> tuple[str, str]:
+    value, _sep, feedback = raw.partition("#")
+    return gift_restore(value.strip()), gift_restore(feedback.strip())
+
+
+def parse_gift(text: str) -> list[dict]:
+    """Questions of a GIFT file: category, name, text, kind, answers and general feedback."""
+    questions, category = [], None
+    for block in re.split(r"\n[ \t]*\n", text):
+        body = "\n".join(line for line in block.split("\n") if not line.strip().startswith("//")).strip()
+        if not body:
+            continue
+        if body.startswith("$CATEGORY:"):
+            category = body.removeprefix("$CATEGORY:").strip()
+            continue
+        body = gift_hide_escapes(body)
+        assert body.startswith("::"), body[:80]
+        name, rest = body[2:].split("::", 1)
+        start, end = rest.index("{"), rest.index("}")
+        assert rest[end + 1 :].strip() == "", "one answer section, at the end"
+        question, inside = rest[:start], rest[start + 1 : end].strip()
+        fmt = ""
+        if question.startswith("["):
+            fmt, question = question[1:].split("]", 1)
+        inside, _sep, general = inside.partition("####")
+        q = {
+            "category": category,
+            "name": gift_restore(name),
+            "format": fmt,
+            "text": gift_restore(question.strip()),
+            "general": gift_restore(general.strip()),
+        }
+        if inside.startswith("#"):
+            q["kind"] = "numerical"
+            q["answers"] = []
+            for raw in inside[1:].split("=")[1:]:
+                weight = 100
+                if m := re.match(r"%(-?\d+(?:\.\d+)?)%", raw):
+                    weight, raw = float(m.group(1)), raw[m.end() :]
+                value, feedback = _answer(raw)
+                number, _colon, tolerance = value.partition(":")
+                q["answers"].append((int(number), float(tolerance or 0), weight, feedback))
+        else:
+            q["kind"] = "multichoice"
+            q["answers"] = [
+                (*_answer(raw), marker == "=") for marker, raw in re.findall(r"([=~])([^=~]*)", inside.strip())
+            ]
+        questions.append(q)
+    return questions
+
+
+# --- Moodle XML -------------------------------------------------------------------------------------
+
+
+def moodle_questions(path: Path) -> list[lxml.etree._Element]:
+    root = lxml.etree.parse(str(path)).getroot()
+    assert root.tag == "quiz"
+    return root.findall("question")
+
+
+def test_moodle_xml_numerical_and_multichoice(tmp_path: Path) -> None:
+    path = export(tmp_path, "moodle", "--seed", str(SEED))
+    (sheet,) = sheets_for()
+    questions = moodle_questions(path)
+    category, *rest = questions
+    assert category.get("type") == "category"
+    assert category.findtext("category/text") == f"$course$/top/{sheet.recipe.title}/Sheet {sheet.code}"
+    want = expected_items(sheet)
+    assert [q.findtext("name/text") for q in rest] == [w["name"] for w in want]
+    assert [q.get("type") for q in rest] == ["numerical" if w["type"] == "numeric" else "multichoice" for w in want]
+    for q in rest:
+        assert {a.get("fraction") for a in q.findall("answer")} <= MOODLE_FRACTIONS
+
+    # One numerical question with misconceptions: the right answer first at tolerance 0, then each wrong value.
+    num_q, num = next((q, w) for q, w in zip(rest, want) if w["type"] == "numeric" and w["wrongs"])
+    answers = [(a.findtext("text"), a.get("fraction"), a.findtext("tolerance")) for a in num_q.findall("answer")]
+    assert answers == [(str(num["answer"]), "100", "0")] + [(str(v), "0", "0") for v in num["wrongs"]]
+    for a, whys in zip(num_q.findall("answer")[1:], num["wrongs"].values()):
+        feedback = a.findtext("feedback/text").lower()
+        assert all(why.lower() in feedback for why in whys)
+    steps = text_of(num_q.findtext("generalfeedback/text"))
+    for step in num["problem"].steps:
+        assert step.title in steps and step.result in steps
+    assert num["problem"].text in text_of(num_q.findtext("questiontext/text"))
+    assert num["problem"].spec in text_of(num_q.findtext("questiontext/text"))
+
+    # One multichoice question: the sheet's options in order, 100 for the right one, feedback on each.
+    mc_q, mc = next((q, w) for q, w in zip(rest, want) if w["type"] == "choice")
+    assert mc_q.findtext("single") == "true" and mc_q.findtext("shuffleanswers") == "false"
+    options = [(a.findtext("text"), a.get("fraction")) for a in mc_q.findall("answer")]
+    assert options == [(fmt_value(c.value), "100" if c.correct else "0") for c in mc["part"].choices]
+    for a, c in zip(mc_q.findall("answer"), mc["part"].choices):
+        assert c.correct or c.why.lower() in a.findtext("feedback/text").lower()
+    steps = text_of(mc_q.findtext("generalfeedback/text"))
+    assert all(s.title in steps and s.result in steps for s in mc["problem"].steps)
+
+
+def test_moodle_xml_one_category_per_sheet(tmp_path: Path) -> None:
+    path = export(tmp_path, "moodle", "--seed", str(SEED), "--variants", "2")
+    sheets = sheets_for(variants=2)
+    categories, counts = [], []
+    for q in moodle_questions(path):
+        if q.get("type") == "category":
+            categories.append(q.findtext("category/text"))
+            counts.append(0)
+        else:
+            counts[-1] += 1
+    assert categories == [f"$course$/top/{s.recipe.title}/Sheet {s.code}" for s in sheets]
+    assert counts == [len(expected_items(s)) for s in sheets]
+
+
+# --- GIFT ---------------------------------------------------------------------------------------------
+
+
+def test_gift_parses_back_to_the_problems(tmp_path: Path) -> None:
+    path = export(tmp_path, "gift", "--seed", str(SEED))
+    (sheet,) = sheets_for()
+    questions = parse_gift(path.read_text(encoding="utf-8"))
+    want = expected_items(sheet)
+    assert [q["name"] for q in questions] == [w["name"] for w in want]
+    assert {q["category"] for q in questions} == {f"$course$/top/{sheet.recipe.title}/Sheet {sheet.code}"}
+    for q, w in zip(questions, want):
+        assert q["format"] == "html"
+        assert w["problem"].text in text_of(q["text"])
+        assert all(s.title in text_of(q["general"]) for s in w["problem"].steps)
+        if w["type"] == "numeric":
+            assert q["kind"] == "numerical"
+            assert [(v, t, wt) for v, t, wt, _fb in q["answers"]] == [(w["answer"], 0, 100)] + [
+                (v, 0, 0) for v in w["wrongs"]
+            ]
+            for (_v, _t, _wt, feedback), whys in zip(q["answers"][1:], w["wrongs"].values()):
+                assert all(why.lower() in feedback.lower() for why in whys)
+        else:
+            assert q["kind"] == "multichoice"
+            assert [(text, ok) for text, _fb, ok in q["answers"]] == [
+                (fmt_value(c.value), c.correct) for c in w["part"].choices
+            ]
+            assert all(
+                c.correct or c.why.lower() in fb.lower() for (_t, fb, _ok), c in zip(q["answers"], w["part"].choices)
+            )
+
+
+TRICKY = 'Find {x} where a=b ~ c, #1: "quoted" <b> & \\ backslash'
+
+
+@pytest.fixture
+def tricky_recipe(tmp_path: Path) -> Path:
+    """A recipe drawing from a bank whose question text has every GIFT special character (and HTML ones)."""
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(
+        yaml.safe_dump(
+            {
+                "bank": "tricky",
+                "title": "Tricky: {text} = ~#",
+                "problems": [
+                    {
+                        "id": "one",
+                        "title": "One",
+                        "text": TRICKY,
+                        "spec": "conv2d in=32x32x3 out=16 k=3",
+                        "ask": ["output", "params"],
+                    },
+                    {
+                        "id": "two",
+                        "title": "Two",
+                        "text": TRICKY + " again",
+                        "spec": "maxpool2d in=8x8x4 k=2 s=2",
+                        "ask": ["windows"],
+                    },
+                ],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        f"recipe: r\nsections:\n  - bank: {bank}\n    entries: [one]\n  - bank: {bank}\n    entries: [two]\n    form: choice\n",
+        encoding="utf-8",
+    )
+    return recipe
+
+
+def test_gift_escapes_every_special_character(tmp_path: Path, tricky_recipe: Path) -> None:
+    path = export(tmp_path, "gift", str(tricky_recipe))
+    raw = path.read_text(encoding="utf-8")
+    sheets = sheets_for(str(tricky_recipe))
+    questions = parse_gift(raw)
+    want = expected_items(sheets[0])
+    assert [q["name"] for q in questions] == [w["name"] for w in want]
+    assert {q["kind"] for q in questions} == {"numerical", "multichoice"}
+    for q, w in zip(questions, want):
+        assert TRICKY in text_of(q["text"]) and w["problem"].text in text_of(q["text"])
+    # Outside the answer sections, no special character is left bare.
+    for line in raw.splitlines():
+        if line.startswith("::"):
+            text = re.sub(r"\{#?$", "", line[2:].split("::", 1)[1])
+            assert not re.search(r"(?<!\\)(?:\\\\)*[~=#{}:]", text), text
+    for sample in (TRICKY, "a:b\nc\\n", "}{", "\\"):
+        assert gift_unescape(exports.gift_escape(sample)) == sample
+
+
+# --- Canvas QTI 1.2 -----------------------------------------------------------------------------------
+
+CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
+QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+
+
+def qti_assessments(path: Path) -> list[lxml.etree._Element]:
+    """The assessments the manifest names, each checked against the zip."""
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        manifest = lxml.etree.fromstring(z.read("imsmanifest.xml"))
+        assert manifest.tag == f"{CP}manifest"
+        resources = {r.get("identifier"): r for r in manifest.iter(f"{CP}resource")}
+        found = []
+        for r in resources.values():
+            if r.get("type") != "imsqti_xmlv1p2":
+                continue
+            (href,) = [f.get("href") for f in r.findall(f"{CP}file")]
+            assert href in names
+            (dep,) = r.findall(f"{CP}dependency")
+            meta = resources[dep.get("identifierref")]
+            assert [f.get("href") for f in meta.findall(f"{CP}file")][0] in names
+            doc = lxml.etree.fromstring(z.read(href))
+            assert doc.tag == f"{QTI}questestinterop"
+            (assessment,) = doc.findall(f"{QTI}assessment")
+            assert assessment.get("ident") == r.get("identifier")
+            found.append(assessment)
+        return found
+
+
+def meta_fields(item: lxml.etree._Element) -> dict[str, str]:
+    return {f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry") for f in item.iter(f"{QTI}qtimetadatafield")}
+
+
+def test_qti_zip_is_a_canvas_quiz(tmp_path: Path) -> None:
+    path = export(tmp_path, "qti", "--seed", str(SEED))
+    (sheet,) = sheets_for()
+    (assessment,) = qti_assessments(path)
+    assert sheet.code in assessment.get("title")
+    items = assessment.findall(f"{QTI}section/{QTI}item")
+    want = expected_items(sheet)
+    assert [i.get("title") for i in items] == [w["name"] for w in want]
+    assert len({i.get("ident") for i in items}) == len(items)
+    for item, w in zip(items, want):
+        kind = meta_fields(item)["question_type"]
+        question = item.findtext(f"{QTI}presentation/{QTI}material/{QTI}mattext")
+        assert w["problem"].text in text_of(question)
+        conditions = item.findall(f"{QTI}resprocessing/{QTI}respcondition")
+        scoring = [c for c in conditions if c.findtext(f"{QTI}setvar") == "100"]
+        assert len(scoring) == 1 and scoring[0].get("continue") == "No"
+        if w["type"] == "numeric":
+            assert kind == "numerical_question"
+            assert item.find(f"{QTI}presentation/{QTI}response_str/{QTI}render_fib").get("fibtype") == "Decimal"
+            exact = scoring[0].find(f"{QTI}conditionvar/{QTI}or")
+            assert exact.findtext(f"{QTI}varequal") == str(w["answer"])
+            assert (
+                exact.findtext(f"{QTI}and/{QTI}vargte") == exact.findtext(f"{QTI}and/{QTI}varlte") == str(w["answer"])
+            )
+        else:
+            assert kind == "multiple_choice_question"
+            labels = item.findall(f"{QTI}presentation/{QTI}response_lid/{QTI}render_choice/{QTI}response_label")
+            texts = [lbl.findtext(f"{QTI}material/{QTI}mattext") for lbl in labels]
+            assert texts == [fmt_value(c.value) for c in w["part"].choices]
+            right = scoring[0].findtext(f"{QTI}conditionvar/{QTI}varequal")
+            (correct,) = [c for c in w["part"].choices if c.correct]
+            assert texts[[lbl.get("ident") for lbl in labels].index(right)] == fmt_value(correct.value)
+            assert meta_fields(item)["original_answer_ids"] == ",".join(lbl.get("ident") for lbl in labels)
+        general = item.find(f"{QTI}itemfeedback[@ident='general_fb']")
+        assert all(s.title in text_of(general.findtext(f".//{QTI}mattext")) for s in w["problem"].steps)
+
+
+def test_qti_zip_one_quiz_per_sheet(tmp_path: Path) -> None:
+    path = export(tmp_path, "qti", "--seed", str(SEED), "--variants", "3")
+    sheets = sheets_for(variants=3)
+    assessments = qti_assessments(path)
+    assert [s.code in a.get("title") for a, s in zip(assessments, sheets)] == [True] * 3
+    assert [len(a.findall(f".//{QTI}item")) for a in assessments] == [len(expected_items(s)) for s in sheets]
+
+
+# --- Anki -------------------------------------------------------------------------------------------------
+
+
+def anki_notes(path: Path, tmp_path: Path) -> tuple[list[tuple], sqlite3.Connection]:
+    with zipfile.ZipFile(path) as z:
+        assert set(z.namelist()) == {"collection.anki2", "media"}
+        assert json.loads(z.read("media")) == {}
+        db = tmp_path / f"{path.parent.name}.anki2"
+        db.write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(db)
+    return conn.execute("SELECT guid, mid, flds, tags FROM notes ORDER BY id").fetchall(), conn
+
+
+def test_anki_deck_fields_and_guids(tmp_path: Path) -> None:
+    path = export(tmp_path, "anki", "--seed", str(SEED))
+    (sheet,) = sheets_for()
+    notes, conn = anki_notes(path, tmp_path)
+    problems = sheet.problems
+    assert [n[0] for n in notes] == [genanki.guid_for("quizgen", p.id) for p in problems]
+    assert {n[1] for n in notes} == {exports.ANKI_MODEL_ID}
+    for (_guid, _mid, flds, tags), p in zip(notes, problems):
+        front, back, steps = flds.split("\x1f")
+        assert p.text in text_of(front) and p.spec in text_of(front)
+        for part in p.parts:
+            assert part.label in text_of(front)
+            assert fmt_value(part.answer) in text_of(back)
+            assert all(fmt_value(c.value) in text_of(front) for c in part.choices)
+        assert all(s.title in text_of(steps) and s.result in text_of(steps) for s in p.steps)
+        assert set(tags.split()) >= {"quizgen", p.kind, f"sheet::{sheet.code}"}
+    decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+    assert decks[str(exports.anki_deck_id(sheet))]["name"] == f"quizgen::{sheet.recipe.title}"
+    models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+    assert [f["name"] for f in models[str(exports.ANKI_MODEL_ID)]["flds"]] == ["Question", "Answer", "Steps"]
+    # Every timestamp is pinned, not the time of the export.
+    stamps = {m for (m,) in conn.execute("SELECT mod FROM notes UNION SELECT mod FROM cards")}
+    assert stamps == {exports.anki_timestamp()}
+    conn.close()
+
+
+def test_anki_guids_follow_the_problem_not_the_seed(tmp_path: Path, tricky_recipe: Path) -> None:
+    """A bank's fixed problems give the same notes from any seed, so a re-import updates them."""
+    first, _c1 = anki_notes(export(tmp_path, "anki", str(tricky_recipe), "--seed", "1", name="a"), tmp_path)
+    again, _c2 = anki_notes(export(tmp_path, "anki", str(tricky_recipe), "--seed", "1", name="b"), tmp_path)
+    other, _c3 = anki_notes(export(tmp_path, "anki", str(tricky_recipe), "--seed", "9", name="c"), tmp_path)
+    guids = [n[0] for n in first]
+    assert len(guids) == len(set(guids)) == 2
+    assert [n[0] for n in again] == guids
+    assert sorted(n[0] for n in other) == sorted(guids)
+
+
+def test_anki_one_note_per_distinct_problem(tmp_path: Path) -> None:
+    path = export(tmp_path, "anki", "--seed", str(SEED), "--variants", "2")
+    sheets = sheets_for(variants=2)
+    notes, _conn = anki_notes(path, tmp_path)
+    ids = list(dict.fromkeys(p.id for s in sheets for p in s.problems))
+    assert [n[0] for n in notes] == [genanki.guid_for("quizgen", i) for i in ids]
+
+
+# --- determinism and errors -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", exports.FORMATS)
+def test_same_seed_gives_byte_identical_files(tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = export(tmp_path, fmt, "--seed", str(SEED), "--variants", "2", name="first").read_bytes()
+    later = time.time() + 3 * 86_400  # a later export must not differ: no clock in the output
+    monkeypatch.setattr(time, "time", lambda: later)
+    second = export(tmp_path, fmt, "--seed", str(SEED), "--variants", "2", name="second").read_bytes()
+    assert first == second
+    other = export(tmp_path, fmt, "--seed", str(SEED + 1), "--variants", "2", name="other").read_bytes()
+    assert other != first
+    if fmt in ("qti", "anki"):
+        with zipfile.ZipFile(io.BytesIO(first)) as z:
+            assert {i.date_time for i in z.infolist()} == {exports.ZIP_DATE}
+
+
+def test_unknown_format_is_a_one_line_error() -> None:
+    with pytest.raises(QuizgenError) as exc:
+        exports.export_files("moodel", sheets_for())
+    assert "\n" not in str(exc.value) and "moodle" in str(exc.value)
+
+
+def test_html_in_problem_text_is_escaped(tmp_path: Path, tricky_recipe: Path) -> None:
+    """``<b> & "`` in a problem's text stays text in every format, never markup."""
+    moodle = moodle_questions(export(tmp_path, "moodle", str(tricky_recipe), name="m"))
+    assert all(TRICKY in text_of(q.findtext("questiontext/text")) for q in moodle[1:])
+    (assessment,) = qti_assessments(export(tmp_path, "qti", str(tricky_recipe), name="q"))
+    for item in assessment.iter(f"{QTI}item"):
+        assert TRICKY in text_of(item.findtext(f"{QTI}presentation/{QTI}material/{QTI}mattext"))
+    notes, _conn = anki_notes(export(tmp_path, "anki", str(tricky_recipe), name="a"), tmp_path)
+    assert all(TRICKY in text_of(flds.split("\x1f")[0]) for _g, _m, flds, _t in notes)
+    assert htmllib.escape("<b>") in notes[0][2]
