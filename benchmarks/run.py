@@ -20,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 # Installed packages carry bytecode; a checkout under PYTHONDONTWRITEBYTECODE would recompile every module on
 # every start and measure the compiler, not quizgen.  So the measured processes may write bytecode, and a
 # warm-up run comes first.

@@ -40,7 +40,7 @@ def parse_number(text: str) -> Number | None:
     if re.fullmatch(r"[+-]?\d{1,3}([, ]\d{3})+", t):
         t = t.replace(",", "").replace(" ", "")
     if "/" in t:
-        top, _, bottom = t.partition("/")
+        top, _sep, bottom = t.partition("/")
         a, b = parse_number(top), parse_number(bottom)
         if a is None or b is None or b.value == 0 or a.tolerance or b.tolerance:
             return None

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from quizgen.errors import QuizgenError, closest
+from quizgen.i18n import N_, _
 
 FORMS = ("numeric", "choice")
 COUNTS = ("macs", "flops", "flops+bias")
@@ -46,7 +47,11 @@ class Bank:
         for e in self.entries:
             if e.id == entry_id:
                 return e
-        raise BankError(f"{self.path}: no entry '{entry_id}'{closest(entry_id, [e.id for e in self.entries])}")
+        raise BankError(
+            _("{path}: no entry '{entry_id}'{suggestion}").format(
+                path=self.path, entry_id=entry_id, suggestion=closest(entry_id, [e.id for e in self.entries])
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -103,14 +108,15 @@ def _read(source: str) -> tuple[str, Any]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise BankError(f"{display}: cannot read the file ({exc})") from None
+            raise BankError(_("{display}: cannot read the file ({exc})").format(display=display, exc=exc)) from None
     else:
         builtins = builtin_files()
         name = path.name.removesuffix(".yaml")
         if name not in builtins or path.parent != Path("."):
             raise BankError(
-                f"{source}: no such file or built-in bank{closest(name, list(builtins))}; "
-                f"built-ins: {', '.join(builtins)}"
+                _("{source}: no such file or built-in bank{suggestion}; built-ins: {items}").format(
+                    source=source, suggestion=closest(name, list(builtins)), items=", ".join(builtins)
+                )
             )
         display, text = f"banks/{name}.yaml", builtins[name]
     try:
@@ -119,9 +125,11 @@ def _read(source: str) -> tuple[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise BankError(f"{display}: {where}not valid YAML ({problem})") from None
+        raise BankError(
+            _("{display}: {where}not valid YAML ({problem})").format(display=display, where=where, problem=problem)
+        ) from None
     if not isinstance(data, dict):
-        raise BankError(f"{display}: must be a mapping with 'bank:' or 'recipe:' at the top")
+        raise BankError(_("{display}: must be a mapping with 'bank:' or 'recipe:' at the top").format(display=display))
     return display, data
 
 
@@ -131,33 +139,45 @@ class _Fields:
     def __init__(self, path: str, where: str, data: Any, allowed: tuple[str, ...]) -> None:
         self.path, self.where = path, where
         if not isinstance(data, dict):
-            self.fail(f"must be a mapping of fields, not {type(data).__name__}")
+            self.fail(_("must be a mapping of fields, not {name__}").format(name__=type(data).__name__))
         for key in data:
             if key not in allowed:
-                self.fail(f"unknown field '{key}'{closest(str(key), list(allowed))}; fields: {', '.join(allowed)}")
+                self.fail(
+                    _("unknown field '{key}'{suggestion}; fields: {items}").format(
+                        key=key, suggestion=closest(str(key), list(allowed)), items=", ".join(allowed)
+                    )
+                )
         self.data = data
 
     def fail(self, message: str) -> None:
-        raise BankError(f"{self.path}: {self.where}: {message}")
+        raise BankError(_("{path}: {where}: {message}").format(path=self.path, where=self.where, message=message))
 
     def str(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if value is None:
-            self.fail(f"field '{key}' is missing")
+            self.fail(_("field '{key}' is missing").format(key=key))
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.fail(f"field '{key}' must be text")
+            self.fail(_("field '{key}' must be text").format(key=key))
         return str(value).strip()
 
     def int(self, key: str, default: int, allowed: range) -> int:
         value = self.data.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
-            self.fail(f"field '{key}': {value!r} must be a whole number from {allowed.start} to {allowed.stop - 1}")
+            self.fail(
+                _("field '{key}': {value} must be a whole number from {start} to {value2}").format(
+                    key=key, value=repr(value), start=allowed.start, value2=allowed.stop - 1
+                )
+            )
         return value
 
     def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self.data.get(key, default)
         if value not in allowed:
-            self.fail(f"field '{key}': {value!r} must be one of {', '.join(allowed)}")
+            self.fail(
+                _("field '{key}': {value} must be one of {items}").format(
+                    key=key, value=repr(value), items=", ".join(allowed)
+                )
+            )
         return value
 
     def str_list(self, key: str) -> tuple[str, ...]:
@@ -165,7 +185,7 @@ class _Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"field '{key}' must be a list of names")
+            self.fail(_("field '{key}' must be a list of names").format(key=key))
         return tuple(value)
 
 
@@ -181,7 +201,7 @@ def load_bank(source: str) -> Bank:
     name = top.str("bank")
     problems = data.get("problems")
     if not isinstance(problems, list) or not problems:
-        top.fail("field 'problems' must be a non-empty list")
+        top.fail(_("field 'problems' must be a non-empty list"))
     entries, seen = [], set()
     for i, raw in enumerate(problems):
         label = f"problems[{i}]" + (f" ({raw.get('id')})" if isinstance(raw, dict) and raw.get("id") else "")
@@ -197,10 +217,10 @@ def load_bank(source: str) -> Bank:
             claimed=_claims(f, raw.get("claimed", {})),
         )
         if entry.id in seen:
-            f.fail(f"id '{entry.id}' is used twice")
+            f.fail(_("id '{id}' is used twice").format(id=entry.id))
         seen.add(entry.id)
         if bool(entry.spec) == bool(entry.stack):
-            f.fail("give exactly one of 'spec' (one layer) or 'stack' (one layer per line)")
+            f.fail(_("give exactly one of 'spec' (one layer) or 'stack' (one layer per line)"))
         _validate_entry(f, entry)
         entries.append(entry)
     return Bank(name, top.str("title", name), top.str("source", ""), path, tuple(entries))
@@ -208,7 +228,7 @@ def load_bank(source: str) -> Bank:
 
 def _claims(f: _Fields, raw: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(raw, dict):
-        f.fail("field 'claimed' must map quantities to values, e.g. output: 55x55x96")
+        f.fail(_("field 'claimed' must map quantities to values, e.g. output: 55x55x96"))
     return tuple((str(k), str(v)) for k, v in raw.items())
 
 
@@ -224,15 +244,19 @@ def _validate_entry(f: _Fields, entry: BankEntry) -> None:
         else:
             solve_stack(entry.stack, name="stack")
     except QuizgenError as exc:
-        f.fail(f"field '{'spec' if entry.spec else 'stack'}': {exc}")
+        f.fail(_("field '{value}': {exc}").format(value="spec" if entry.spec else "stack", exc=exc))
     for q in entry.ask:
         if q not in LABELS:
-            f.fail(f"field 'ask': '{q}' is not a quantity{closest(q, list(LABELS))}; known: {', '.join(LABELS)}")
+            f.fail(
+                _("field 'ask': '{q}' is not a quantity{suggestion}; known: {items}").format(
+                    q=q, suggestion=closest(q, list(LABELS)), items=", ".join(LABELS)
+                )
+            )
     for key, value in entry.claimed:
         try:
             checking.parse_claim(f"{key}={value}")
         except QuizgenError as exc:
-            f.fail(f"field 'claimed': {str(exc).removeprefix('--claim ')}")
+            f.fail(_("field 'claimed': {removeprefix}").format(removeprefix=str(exc).removeprefix("--claim ")))
 
 
 # --- recipes --------------------------------------------------------------------------------------
@@ -249,18 +273,22 @@ def load_recipe(source: str) -> Recipe:
     name = top.str("recipe")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
-        top.fail("field 'sections' must be a non-empty list")
+        top.fail(_("field 'sections' must be a non-empty list"))
     sections = []
     for i, raw in enumerate(raw_sections):
         f = _Fields(path, f"sections[{i}]", raw, _SECTION_FIELDS)
         kind, bank = f.str("kind", ""), f.str("bank", "")
         if bool(kind) == bool(bank):
-            f.fail("give exactly one of 'kind' (generated problems) or 'bank' (problems from a bank)")
+            f.fail(_("give exactly one of 'kind' (generated problems) or 'bank' (problems from a bank)"))
         if kind and kind not in REGISTRY:
-            f.fail(f"field 'kind': '{kind}' is not a problem kind{closest(kind, list(REGISTRY))}")
+            f.fail(
+                _("field 'kind': '{kind}' is not a problem kind{suggestion}").format(
+                    kind=kind, suggestion=closest(kind, list(REGISTRY))
+                )
+            )
         entries = f.str_list("entries")
         if kind and entries:
-            f.fail("field 'entries' goes with 'bank', not 'kind'")
+            f.fail(_("field 'entries' goes with 'bank', not 'kind'"))
         if bank:
             loaded = load_bank(bank)
             for e in entries:
@@ -268,7 +296,11 @@ def load_recipe(source: str) -> Recipe:
             default_count = len(entries) or len(loaded.entries)
             count = f.int("count", default_count, range(1, len(loaded.entries) + 1))
             if entries and count != len(entries):
-                f.fail(f"field 'count': {count} does not match the {len(entries)} entries listed")
+                f.fail(
+                    _("field 'count': {count} does not match the {count2} entries listed").format(
+                        count=count, count2=len(entries)
+                    )
+                )
         else:
             count = f.int("count", 1, range(1, 10_001))
         sections.append(
@@ -299,10 +331,10 @@ def list_banks() -> list[tuple[str, str, str, int]]:
         _path, data = _read(name)
         if "recipe" in data:
             recipe = load_recipe(name)
-            out.append((name, "recipe", recipe.title, recipe.size))
+            out.append((name, N_("recipe"), recipe.title, recipe.size))
         else:
             bank = load_bank(name)
-            out.append((name, "problem bank", bank.title, len(bank.entries)))
+            out.append((name, N_("problem bank"), bank.title, len(bank.entries)))
     return out
 
 

@@ -15,6 +15,7 @@ from quizgen import layers as L
 from quizgen import misconceptions as M
 from quizgen.answers import Number, Value, parse_value
 from quizgen.errors import ClaimError, QuizgenError, closest
+from quizgen.i18n import _
 from quizgen.layers import Layer
 from quizgen.solver import Solution, solve
 
@@ -77,28 +78,40 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
     A shape is read in ``layout`` (``chw``: channels first) and kept channels-last.
     """
     if "=" not in text:
-        raise ClaimError(f"--claim {text}: must be QUANTITY=VALUE, e.g. output=55x55x96 or macs=105415200")
-    key, _, raw = text.partition("=")
+        raise ClaimError(
+            _("--claim {text}: must be QUANTITY=VALUE, e.g. output=55x55x96 or macs=105415200").format(text=text)
+        )
+    key, _sep, raw = text.partition("=")
     key = key.strip().lower().replace("-", "_")
     quantity = QUANTITY_ALIASES.get(key) or QUANTITY_ALIASES.get(key.replace("_", "+"))
     if quantity is None:
         raise ClaimError(
-            f"--claim {text}: unknown quantity '{key}'{closest(key, list(QUANTITY_ALIASES))}; "
-            f"known: {', '.join(sorted(set(QUANTITY_ALIASES.values())))}"
+            _("--claim {text}: unknown quantity '{key}'{suggestion}; known: {items}").format(
+                text=text,
+                key=key,
+                suggestion=closest(key, list(QUANTITY_ALIASES)),
+                items=", ".join(sorted(set(QUANTITY_ALIASES.values()))),
+            )
         )
     if quantity == "compute":
         quantity = count
     value = parse_value(raw)
     if value is None:
         raise ClaimError(
-            f"--claim {text}: '{raw.strip()}' is not a number (34944, 34,944, 3.49e4, 34.9k) or a shape (55x55x96)"
+            _("--claim {text}: '{strip}' is not a number (34944, 34,944, 3.49e4, 34.9k) or a shape (55x55x96)").format(
+                text=text, strip=raw.strip()
+            )
         )
     if quantity == "output" and isinstance(value, Number):
         if value.value.denominator != 1 or value.tolerance:
-            raise ClaimError(f"--claim {text}: output must be a shape such as 55x55x96 or a whole size")
+            raise ClaimError(
+                _("--claim {text}: output must be a shape such as 55x55x96 or a whole size").format(text=text)
+            )
         value = (int(value.value),)
     if quantity != "output" and isinstance(value, tuple):
-        raise ClaimError(f"--claim {text}: {quantity} is a single number, not a shape")
+        raise ClaimError(
+            _("--claim {text}: {quantity} is a single number, not a shape").format(text=text, quantity=quantity)
+        )
     if layout == "chw" and isinstance(value, tuple) and len(value) > 1:
         value = value[1:] + value[:1]
     return Claim(quantity, raw.strip(), value)
@@ -290,7 +303,11 @@ def check_network(net, claims: list[Claim]) -> list[ClaimResult]:  # type: ignor
     results = []
     for claim in claims:
         if claim.quantity not in totals:
-            raise ClaimError(f"claimed {claim.quantity}: a stack's claims may be {', '.join(totals)}")
+            raise ClaimError(
+                _("claimed {quantity}: a stack's claims may be {items}").format(
+                    quantity=claim.quantity, items=", ".join(totals)
+                )
+            )
         correct = totals[claim.quantity]
         ok = _matcher(net.solutions[-1].layer, claim.value)(correct)
         results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, ok))

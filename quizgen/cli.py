@@ -60,7 +60,9 @@ class QuizgenCLI(click.Group):
             click.echo(f"Error: {exc.format_message()}", err=True)
             code = 2 if isinstance(exc, click.UsageError) else exc.exit_code
         except QuizgenError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            from quizgen.i18n import _
+
+            click.echo(_("Error: ") + str(exc), err=True)
             code = exc.exit_code
         except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
@@ -71,11 +73,10 @@ class QuizgenCLI(click.Group):
         except Exception as exc:  # a bug: one line unless asked for the traceback
             if os.environ.get("QUIZGEN_DEBUG"):
                 raise
-            click.echo(
-                f"Error: internal error {type(exc).__name__}: {exc} (set QUIZGEN_DEBUG=1 for the traceback "
-                "and please report it)",
-                err=True,
-            )
+            from quizgen.i18n import _
+
+            message = _("internal error {type}: {error} (set QUIZGEN_DEBUG=1 for the traceback and please report it)")
+            click.echo(_("Error: ") + message.format(type=type(exc).__name__, error=exc), err=True)
             code = 1
         else:
             code = rv if isinstance(rv, int) else 0

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from quizgen.i18n import _
+
 LAYOUT = click.Choice(["hwc", "chw"])
 COUNT = click.Choice(["macs", "flops", "flops+bias"])
 
@@ -51,10 +53,10 @@ def solve_command(
 
     if network:
         if spec:
-            raise click.UsageError("give either SPEC or --network, not both")
+            raise click.UsageError(_("give either SPEC or --network, not both"))
         return commands.solve_network(network, as_json=as_json, layout=layout, count=count)
     if not spec:
-        raise click.UsageError('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"')
+        raise click.UsageError(_('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"'))
     if spec == ("-",):
         return commands.solve_stream(
             sys.stdin,
@@ -172,7 +174,7 @@ def worksheet_command(
     from quizgen import commands
 
     if variants > 1 and roster:
-        raise click.UsageError("give either --variants or --roster, not both")
+        raise click.UsageError(_("give either --variants or --roster, not both"))
     many = variants > 1 or bool(roster)
     written = commands.make_worksheets(
         recipe,

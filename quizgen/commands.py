@@ -13,6 +13,7 @@ from quizgen import check as checking
 from quizgen import network as networks
 from quizgen import report, spec, text
 from quizgen.errors import QuizgenError
+from quizgen.i18n import _
 from quizgen.solver import solve
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
@@ -45,7 +46,7 @@ def answer_line(
     except QuizgenError as exc:
         if as_json:
             return _dump({"line": number, "error": str(exc)}) + "\n", False
-        return f"Error: line {number}: {exc}\n", False
+        return _("Error: line {number}: {error}").format(number=number, error=exc) + "\n", False
     if as_json:
         return _dump(report.solution_dict(sol, layout)) + "\n", True  # type: ignore[arg-type]
     return text.solution(sol, layout, count, show_steps) + "\n\n", True  # type: ignore[arg-type]
@@ -223,8 +224,8 @@ def list_kinds() -> str:
     for kind in REGISTRY.values():
         example = kind.sample(random.Random(0), 1)
         answers = "; ".join(f"{p.label} = {fmt(p.answer)}" for p in example.parts[:2])
-        lines.append(f"{kind.id:<18} {kind.title}: {kind.asks}")
-        lines.append(f"{'':<18} e.g. {example.text}")
+        lines.append(f"{kind.id:<18} {_(kind.title)}: {_(kind.asks)}")
+        lines.append(f"{'':<18} " + _("e.g. {text}").format(text=example.text))
         lines.append(f"{'':<18}      → {answers}")
     return "\n".join(lines)
 
@@ -244,23 +245,42 @@ def bank_check(source: str) -> int:
     report = banks.check_bank(bank)
     n_claims = sum(len(r) for _e, r in report)
     n_wrong = sum(not c.ok for _e, r in report for c in r)
-    click.echo(f"{bank.path}: {len(report)} entries, {n_claims} claims: {n_claims - n_wrong} correct, {n_wrong} wrong")
+    click.echo(
+        _("{path}: {entries} entries, {claims} claims: {right} correct, {wrong} wrong").format(
+            path=bank.path, entries=len(report), claims=n_claims, right=n_claims - n_wrong, wrong=n_wrong
+        )
+    )
     for entry, results in report:
         for r in results:
             if r.ok:
                 click.echo(f"✓ {entry.id}: {r.quantity} = {r.text}")
                 continue
-            click.echo(f"✗ {entry.id}: {r.quantity} = {r.text} is wrong; the right value is {_claim_text(r.correct)}.")
+            click.echo(
+                "✗ "
+                + _("{entry}: {quantity} = {value} is wrong; the right value is {right}.").format(
+                    entry=entry.id, quantity=r.quantity, value=r.text, right=_claim_text(r.correct)
+                )
+            )
             layer = _entry_layer(entry)
             for combo in r.misconceptions:
                 why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)
                 click.echo(f"    {' + '.join(combo)} — {why}.")
             if r.follows_from_output is not None:
-                click.echo(f"    {r.text} follows from the claimed {'x'.join(map(str, r.follows_from_output))} output.")
+                click.echo(
+                    "    "
+                    + _("{value} follows from the claimed {output} output.").format(
+                        value=r.text, output="x".join(map(str, r.follows_from_output))
+                    )
+                )
             if not r.misconceptions and r.follows_from_output is None:
-                click.echo("    No misconception in the catalogue produces it.")
+                click.echo("    " + _("No misconception in the catalogue produces it."))
             if r.would_be_right_with and not r.misconceptions:
-                click.echo(f"    {r.text} would be right with {'; or '.join(r.would_be_right_with)}.")
+                click.echo(
+                    "    "
+                    + _("{value} would be right with {options}.").format(
+                        value=r.text, options=_("; or ").join(r.would_be_right_with)
+                    )
+                )
     return 1 if n_wrong else 0
 
 
@@ -283,6 +303,6 @@ def bank_list() -> str:
     rows = banks.list_banks()
     width = max(len(r[0]) for r in rows)
     return "\n".join(
-        f"{name:<{width}}  {what:<12}  {n:>3} {'problems' if what == 'recipe' else 'entries'}  {title}"
+        f"{name:<{width}}  {_(what):<12}  {n:>3} {_('problems') if what == 'recipe' else _('entries')}  {_(title)}"
         for name, what, title, n in rows
     )

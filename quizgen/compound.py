@@ -13,7 +13,7 @@ from quizgen import misconceptions as M
 from quizgen import receptive, spec
 from quizgen.check import correct_value
 from quizgen.errors import QuizgenError
-from quizgen.i18n import _
+from quizgen.i18n import N_, _
 from quizgen.kinds import REGISTRY, describe, shape_words
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
@@ -686,13 +686,13 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
 
 
 _CHAIN_LABELS = {
-    "output": "Output size",
-    "params": "Parameters",
-    "macs": "MACs",
-    "flops": "FLOPs",
-    "windows": "Pooling windows",
-    "comparisons": "Comparisons",
-    "output_bytes": "Output memory (bytes, fp32)",
+    "output": N_("Output size"),
+    "params": N_("Parameters"),
+    "macs": N_("MACs"),
+    "flops": N_("FLOPs"),
+    "windows": N_("Pooling windows"),
+    "comparisons": N_("Comparisons"),
+    "output_bytes": N_("Output memory (bytes, fp32)"),
 }
 
 

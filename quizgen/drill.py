@@ -426,13 +426,16 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
 
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    lines = [f"Progress in {data['database']}: {data['answers']} answers"]
+    lines = [_("Progress in {path}: {n} answers").format(path=data["database"], n=data["answers"])]
     if data["accuracy_overall"] is not None:
-        lines[0] += f", {data['accuracy_overall']:.0%} right"
-    lines.append(f"Streak: {data['streak']} right in a row; {data['day_streak']} day(s) in a row of practice.")
+        lines[0] += _(", {p:.0%} right").format(p=data["accuracy_overall"])
+    lines.append(
+        _("Streak: {n} right in a row; {d} day(s) in a row of practice.").format(n=data["streak"], d=data["day_streak"])
+    )
     if data["by_kind"]:
         lines.append("")
-        lines.append(f"{'kind':<20} {'level':>5} {'right':>6} {'wrong':>6} {'skip':>5} {'accuracy':>9}")
+        header = (_("kind"), _("level"), _("right"), _("wrong"), _("skip"), _("accuracy"))
+        lines.append(f"{header[0]:<20} {header[1]:>5} {header[2]:>6} {header[3]:>6} {header[4]:>5} {header[5]:>9}")
         for row in data["by_kind"]:
             acc = "-" if row["accuracy"] is None else f"{row['accuracy']:.0%}"
             lines.append(
@@ -441,18 +444,22 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
             )
     if data["misconceptions"]:
         lines.append("")
-        lines.append("Most frequent misconceptions:")
+        lines.append(_("Most frequent misconceptions:"))
         lines += [f"  {m['id']:<26} ×{m['count']}" for m in data["misconceptions"][:8]]
     lines.append("")
     if data["due"]:
         lines.append(
-            "Due now: " + ", ".join(f"{d['kind']} (box {d['box']}, level {d['difficulty']})" for d in data["due"])
+            _("Due now: ")
+            + ", ".join(
+                _("{kind} (box {box}, level {level})").format(kind=d["kind"], box=d["box"], level=d["difficulty"])
+                for d in data["due"]
+            )
         )
     else:
-        lines.append("Nothing is due now.")
+        lines.append(_("Nothing is due now."))
     if data["upcoming"]:
         nxt = data["upcoming"][0]
-        lines.append(f"Next: {nxt['kind']} in {_duration(nxt['due_in_seconds'])}.")
+        lines.append(_("Next: {kind} in {time}.").format(kind=nxt["kind"], time=_duration(nxt["due_in_seconds"])))
     click.echo("\n".join(lines))
     return 0
 

@@ -27,5 +27,7 @@ def closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     import difflib
 
+    from quizgen.i18n import _
+
     match = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.5)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return _(" (did you mean '{name}'?)").format(name=match[0]) if match else ""

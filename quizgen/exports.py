@@ -55,9 +55,13 @@ def export_files(fmt: str, sheets: list[Sheet]) -> dict[str, str | bytes]:
     writers = {"moodle": moodle_xml, "gift": gift, "qti": qti_zip, "anki": anki_package}
     if fmt not in writers:
         known = ("md", "html", "json", *FORMATS)
-        raise QuizgenError(f"--format {fmt}: not a known format{closest(fmt, known)}; choose one of {', '.join(known)}")
+        raise QuizgenError(
+            _("--format {fmt}: not a known format{suggestion}; choose one of {items}").format(
+                fmt=fmt, suggestion=closest(fmt, known), items=", ".join(known)
+            )
+        )
     if not sheets:
-        raise QuizgenError(f"--format {fmt}: no sheets to export")
+        raise QuizgenError(_("--format {fmt}: no sheets to export").format(fmt=fmt))
     return {FILES[fmt]: writers[fmt](sheets)}
 
 
@@ -345,7 +349,7 @@ MOODLE_FRACTIONS = (
 
 def _fraction(percent: str) -> str:
     if percent.lstrip("-") not in MOODLE_FRACTIONS:
-        raise ValueError(f"{percent} is not one of Moodle's grades")
+        raise ValueError(_("{percent} is not one of Moodle's grades").format(percent=percent))
     return percent
 
 

@@ -1,14 +1,59 @@
 """The one translation mechanism: every user-facing string passes through :func:`_`.
 
-English is the source language.  A catalogue for another language is a
-mapping from English message to translation, loaded into ``_catalogue``.
+English is the source language.  Translations are gettext catalogues in
+``quizgen/locale/<lang>/LC_MESSAGES/quizgen.po``, compiled to ``.mo`` by
+``python tools/i18n.py`` (Babel) and shipped with the package.  Strings kept in
+data (titles, labels, explanations) are marked with :func:`N_` for extraction
+and translated where they are shown.
 """
 
 from __future__ import annotations
 
+import os
+
+LANGUAGES = ("en", "zh")
+DOMAIN = "quizgen"
 _catalogue: dict[str, str] = {}
+_language = "en"
 
 
 def _(message: str) -> str:
     """Translate ``message`` into the active language (English when no catalogue is loaded)."""
-    return _catalogue.get(message, message)
+    return _catalogue.get(message, message) if _catalogue else message
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's no-op marker
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+def language() -> str:
+    """The active language."""
+    return _language
+
+
+def set_language(lang: str | None) -> str:
+    """Activate ``lang`` (``en`` or ``zh``); ``None`` takes ``QUIZGEN_LANG``, else English."""
+    global _language
+    from quizgen.errors import QuizgenError
+
+    lang = (lang or os.environ.get("QUIZGEN_LANG") or "en").strip().lower()
+    lang = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "cn": "zh", "chinese": "zh", "english": "en"}.get(lang, lang)
+    if lang not in LANGUAGES:
+        raise QuizgenError(f"--lang {lang}: must be one of {', '.join(LANGUAGES)} (or set QUIZGEN_LANG)")
+    _catalogue.clear()
+    if lang != "en":
+        _catalogue.update(load_catalogue(lang))
+    _language = lang
+    return lang
+
+
+def load_catalogue(lang: str) -> dict[str, str]:
+    """The compiled catalogue of ``lang`` as a dict, read with the standard library's gettext."""
+    import gettext
+    from importlib import resources
+
+    path = resources.files("quizgen").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.mo")
+    with path.open("rb") as f:
+        translations = gettext.GNUTranslations(f)
+    return {k: v for k, v in translations._catalog.items() if isinstance(k, str) and k and v}  # type: ignore[attr-defined]

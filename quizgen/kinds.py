@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from quizgen import layers as L
 from quizgen import spec
 from quizgen.errors import QuizgenError
-from quizgen.i18n import _
+from quizgen.i18n import N_, _
 from quizgen.layers import Layer
 from quizgen.problems import Part, Problem, Wrong, wrongs_for
 from quizgen.solver import solve
@@ -25,12 +25,11 @@ from quizgen.steps import explain, notes, num
 Sampler = Callable[[random.Random, int, str], Problem]
 
 CONVENTION_TEXT = {
-    "macs": "Count compute as multiply-accumulates (MACs); bias adds are not counted.",
-    "flops": "Count compute as FLOPs = 2 × MACs (a multiply and an add); bias adds are not counted.",
-    "flops+bias": "Count compute as FLOPs = 2 × MACs, plus one add per output element for the bias.",
+    "macs": N_("Count compute as multiply-accumulates (MACs); bias adds are not counted."),
+    "flops": N_("Count compute as FLOPs = 2 × MACs (a multiply and an add); bias adds are not counted."),
+    "flops+bias": N_("Count compute as FLOPs = 2 × MACs, plus one add per output element for the bias."),
 }
 COMPUTE_QUANTITY = {"macs": "macs", "flops": "flops", "flops+bias": "flops+bias"}
-COMPUTE_LABEL = {"macs": "MACs", "flops": "FLOPs", "flops+bias": "FLOPs (with bias adds)"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Kind:
     def sample(self, rng: random.Random, difficulty: int = 1, count: str = "macs") -> Problem:
         """Draw one problem; ``difficulty`` is 1, 2 or 3."""
         if difficulty not in (1, 2, 3):
-            raise QuizgenError(f"difficulty={difficulty} must be 1, 2 or 3")
+            raise QuizgenError(_("difficulty={difficulty} must be 1, 2 or 3").format(difficulty=difficulty))
         return self.sampler(rng, difficulty, count)
 
 
@@ -70,7 +69,9 @@ def get(kind_id: str) -> Kind:
         return REGISTRY[kind_id]
     except KeyError:
         raise QuizgenError(
-            f"kind={kind_id} is not a problem kind{closest(kind_id, list(REGISTRY))}; 'quizgen kinds' lists them"
+            _("kind={kind_id} is not a problem kind{suggestion}; 'quizgen kinds' lists them").format(
+                kind_id=kind_id, suggestion=closest(kind_id, list(REGISTRY))
+            )
         ) from None
 
 
@@ -144,18 +145,18 @@ def shape_order(layer: Layer) -> str:
 # --- building single-layer problems ---------------------------------------------------------------
 
 LABELS = {
-    "output": "Output shape",
-    "params": "Parameters (weights + biases)",
-    "weights": "Weights",
-    "macs": "MACs",
-    "flops": "FLOPs",
-    "flops+bias": "FLOPs (with bias adds)",
-    "windows": "Pooling windows",
-    "comparisons": "Comparisons",
-    "additions": "Additions",
-    "divisions": "Divisions",
-    "output_bytes": "Output activation memory (bytes, fp32)",
-    "params_bytes": "Parameter memory (bytes, fp32)",
+    "output": N_("Output shape"),
+    "params": N_("Parameters (weights + biases)"),
+    "weights": N_("Weights"),
+    "macs": N_("MACs"),
+    "flops": N_("FLOPs"),
+    "flops+bias": N_("FLOPs (with bias adds)"),
+    "windows": N_("Pooling windows"),
+    "comparisons": N_("Comparisons"),
+    "additions": N_("Additions"),
+    "divisions": N_("Divisions"),
+    "output_bytes": N_("Output activation memory (bytes, fp32)"),
+    "params_bytes": N_("Parameter memory (bytes, fp32)"),
 }
 _STEP_QUANTITY = {"flops+bias": "flops"}
 
@@ -249,7 +250,7 @@ def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer],
             continue
         if accept(layer):
             return layer
-    raise AssertionError("sampler could not draw a valid layer")  # a bug in a sampler, not user input
+    raise AssertionError(_("sampler could not draw a valid layer"))  # a bug in a sampler, not user input
 
 
 def _exact(layer: Layer) -> bool:
@@ -317,7 +318,7 @@ def _conv_text(rng: random.Random, difficulty: int) -> tuple[Callable[[], str], 
     ), lambda _l: True
 
 
-@kind("output-conv", "Output size: convolution", "the output shape of a conv layer")
+@kind("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
 def _output_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
     make, accept = _conv_text(rng, difficulty)
     layer = _draw(rng, make, accept)
@@ -345,7 +346,7 @@ def _pool_text(rng: random.Random, difficulty: int) -> tuple[Callable[[], str], 
     return lambda: f"maxpool3d in={c([8, 16])}x{(n := c([28, 56]))}x{n}x{c([64, 128])} k=2", lambda _l: True
 
 
-@kind("output-pool", "Output size: pooling", "the output shape of a pooling layer")
+@kind("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
 def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
     make, accept = _pool_text(rng, difficulty)
     return layer_problem(
@@ -353,7 +354,7 @@ def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
     )
 
 
-@kind("output-dilated", "Output size: dilated convolution", "the output shape of a dilated conv")
+@kind("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
 def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
     c = rng.choice
     if difficulty == 1:
@@ -375,7 +376,7 @@ def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
     return layer_problem("output-dilated", difficulty, _draw(rng, make), ["output"], _("What is the output shape?"))
 
 
-@kind("output-transposed", "Output size: transposed convolution", "the output shape of a transposed conv")
+@kind("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
 def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Problem:
     c = rng.choice
     if difficulty == 1:
@@ -401,14 +402,14 @@ def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Probl
     return layer_problem("output-transposed", difficulty, _draw(rng, make), ["output"], _("What is the output shape?"))
 
 
-@kind("params-conv", "Parameters: convolution", "the parameter count of a conv layer")
+@kind("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
 def _params_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
     make, accept = _conv_text(rng, difficulty)
     layer = _draw(rng, make, accept)
     return layer_problem("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
 
 
-@kind("params-linear", "Parameters: fully connected", "the parameter count of a linear layer")
+@kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
 def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
     c = rng.choice
     if difficulty == 1:
@@ -430,8 +431,8 @@ def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind(
     "params-separable",
-    "Parameters: depthwise-separable against standard",
-    "the parameters of a standard conv and of its depthwise-separable replacement",
+    N_("Parameters: depthwise-separable against standard"),
+    N_("the parameters of a standard conv and of its depthwise-separable replacement"),
 )
 def _params_separable(rng: random.Random, difficulty: int, count: str) -> Problem:
     from quizgen import compound
@@ -439,7 +440,7 @@ def _params_separable(rng: random.Random, difficulty: int, count: str) -> Proble
     return compound.separable_problem(rng, difficulty, count)
 
 
-@kind("macs-conv", "Compute: convolution", "the MACs or FLOPs of a conv layer")
+@kind("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
 def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
     if difficulty == 3 and rng.random() < 0.3:
         layer = _draw(
@@ -458,7 +459,7 @@ def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
     )
 
 
-@kind("macs-linear", "Compute: fully connected", "the MACs or FLOPs of a linear layer")
+@kind("macs-linear", N_("Compute: fully connected"), N_("the MACs or FLOPs of a linear layer"))
 def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
     i, o = rng.choice(
         [(120, 84), (84, 10), (400, 120)]
@@ -476,7 +477,7 @@ def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
     )
 
 
-@kind("pool-ops", "Pooling operations", "the windows and comparisons (or additions) of a pooling layer")
+@kind("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
 def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
     make, accept = _pool_text(rng, difficulty)
     layer = _draw(rng, make, accept)
@@ -491,7 +492,7 @@ def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
     )
 
 
-@kind("memory", "Memory", "the parameter bytes and output activation bytes of a layer (fp32)")
+@kind("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
 def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
     make, accept = _conv_text(rng, difficulty)
     layer = _draw(rng, make, accept)
@@ -507,42 +508,42 @@ def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
     )
 
 
-@kind("inverse-padding", "Inverse: padding for 'same'", "the padding that keeps the size")
+@kind("inverse-padding", N_("Inverse: padding for 'same'"), N_("the padding that keeps the size"))
 def _inverse_padding(rng: random.Random, difficulty: int, count: str) -> Problem:
     from quizgen import compound
 
     return compound.inverse_padding_problem(rng, difficulty)
 
 
-@kind("inverse-stride", "Inverse: find the stride", "the stride that gives a stated output size")
+@kind("inverse-stride", N_("Inverse: find the stride"), N_("the stride that gives a stated output size"))
 def _inverse_stride(rng: random.Random, difficulty: int, count: str) -> Problem:
     from quizgen import compound
 
     return compound.inverse_problem(rng, difficulty, "s")
 
 
-@kind("inverse-kernel", "Inverse: find the kernel size", "the kernel size that gives a stated output size")
+@kind("inverse-kernel", N_("Inverse: find the kernel size"), N_("the kernel size that gives a stated output size"))
 def _inverse_kernel(rng: random.Random, difficulty: int, count: str) -> Problem:
     from quizgen import compound
 
     return compound.inverse_problem(rng, difficulty, "k")
 
 
-@kind("network-trace", "Network trace", "the output shape and parameters of every layer of a small stack")
+@kind("network-trace", N_("Network trace"), N_("the output shape and parameters of every layer of a small stack"))
 def _network_trace(rng: random.Random, difficulty: int, count: str) -> Problem:
     from quizgen import compound
 
     return compound.trace_problem(rng, difficulty)
 
 
-@kind("receptive-field", "Receptive field", "the receptive field of a stack of conv and pooling layers")
+@kind("receptive-field", N_("Receptive field"), N_("the receptive field of a stack of conv and pooling layers"))
 def _receptive_field(rng: random.Random, difficulty: int, count: str) -> Problem:
     from quizgen import compound
 
     return compound.receptive_field_problem(rng, difficulty)
 
 
-@kind("spot-error", "Spot the error", "the wrong step in a flawed worked solution, and the right value")
+@kind("spot-error", N_("Spot the error"), N_("the wrong step in a flawed worked solution, and the right value"))
 def _spot_error(rng: random.Random, difficulty: int, count: str) -> Problem:
     from quizgen import compound
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from quizgen import geometry
 from quizgen.errors import SpecError
+from quizgen.i18n import _
 
 CONV, CONVT, MAXPOOL, AVGPOOL = "conv", "convtranspose", "maxpool", "avgpool"
 ADAPTIVE_AVG, ADAPTIVE_MAX = "adaptiveavgpool", "adaptivemaxpool"
@@ -122,13 +123,15 @@ def validate(layer: Layer) -> Layer:
     name = layer.name
     _check_input(layer)
     if layer.out is not None and layer.out < 1:
-        raise SpecError(f"{name}: out={layer.out} must be at least 1")
+        raise SpecError(_("{name}: out={out} must be at least 1").format(name=name, out=layer.out))
     for key, values in (("k", layer.kernel), ("s", layer.stride), ("d", layer.dilation), ("size", layer.output_size)):
         _check_positive(name, key, values)
     if isinstance(layer.padding, tuple) and any(p < 0 for p in layer.padding):
-        raise SpecError(f"{name}: p={fmt_tuple(layer.padding)} must be 0 or more")
+        raise SpecError(_("{name}: p={value} must be 0 or more").format(name=name, value=fmt_tuple(layer.padding)))
     if any(p < 0 for p in layer.output_padding):
-        raise SpecError(f"{name}: op={fmt_tuple(layer.output_padding)} must be 0 or more")
+        raise SpecError(
+            _("{name}: op={value} must be 0 or more").format(name=name, value=fmt_tuple(layer.output_padding))
+        )
     if layer.family in (CONV, CONVT):
         _check_groups(layer)
     if layer.padding == SAME:
@@ -137,19 +140,26 @@ def validate(layer: Layer) -> Layer:
         for p, k in zip(layer.padding, layer.kernel):
             if p > k // 2:
                 raise SpecError(
-                    f"{name}: p={p} must be at most half the kernel k={k} (PyTorch's rule: a window may not lie wholly in the padding)"
+                    _(
+                        "{name}: p={p} must be at most half the kernel k={k} (PyTorch's rule: a window may not lie wholly in the padding)"
+                    ).format(name=name, p=p, k=k)
                 )
     if layer.family == AVGPOOL and layer.ndim == 3 and layer.padding != SAME:
         for n, k in zip(layer.spatial, layer.kernel):
             if k > n:
                 raise SpecError(
-                    f"{name}: k={k} exceeds the input {n} (PyTorch's avgpool3d needs the kernel to fit "
-                    "the unpadded input)"
+                    _(
+                        "{name}: k={k} exceeds the input {n} (PyTorch's avgpool3d needs the kernel to fit the unpadded input)"
+                    ).format(name=name, k=k, n=n)
                 )
     if layer.family == CONVT:
         for op, s, d in zip(layer.output_padding, layer.stride, layer.dilation):
             if op >= s and op >= d:
-                raise SpecError(f"{name}: op={op} must be smaller than the stride s={s} or the dilation d={d}")
+                raise SpecError(
+                    _("{name}: op={op} must be smaller than the stride s={s} or the dilation d={d}").format(
+                        name=name, op=op, s=s, d=d
+                    )
+                )
     if layer.has_kernel:
         _check_fits(layer)
     return layer
@@ -158,45 +168,64 @@ def validate(layer: Layer) -> Layer:
 def _check_positive(name: str, key: str, values: tuple[int, ...]) -> None:
     for v in values:
         if v < 1:
-            raise SpecError(f"{name}: {key}={fmt_tuple(values)} must be at least 1")
+            raise SpecError(
+                _("{name}: {key}={value} must be at least 1").format(name=name, key=key, value=fmt_tuple(values))
+            )
 
 
 def _check_input(layer: Layer) -> None:
     name, shape = layer.name, layer.input_shape
     if any(v < 1 for v in shape):
-        raise SpecError(f"{name}: in={fmt_shape(shape)} must have every size at least 1")
+        raise SpecError(
+            _("{name}: in={shape} must have every size at least 1").format(name=name, shape=fmt_shape(shape))
+        )
     if layer.family == LINEAR:
         if len(shape) != 1:
-            raise SpecError(f"{name}: in={fmt_shape(shape)} must be one number, the input features (flatten first)")
+            raise SpecError(
+                _("{name}: in={shape} must be one number, the input features (flatten first)").format(
+                    name=name, shape=fmt_shape(shape)
+                )
+            )
     elif layer.family == BATCHNORM and layer.ndim == 1:
         if len(shape) not in (1, 2):
-            raise SpecError(f"{name}: in={fmt_shape(shape)} must be C or LxC")
+            raise SpecError(_("{name}: in={shape} must be C or LxC").format(name=name, shape=fmt_shape(shape)))
     elif layer.family in SPATIAL_FAMILIES and len(shape) != layer.ndim + 1:
         want = f"{AXES[layer.ndim]}xC"
-        raise SpecError(f"{name}: in={fmt_shape(shape)} must have {layer.ndim + 1} numbers ({want}), got {len(shape)}")
+        raise SpecError(
+            _("{name}: in={shape} must have {value} numbers ({want}), got {count}").format(
+                name=name, shape=fmt_shape(shape), value=layer.ndim + 1, want=want, count=len(shape)
+            )
+        )
 
 
 def _check_groups(layer: Layer) -> None:
     name, g = layer.name, layer.groups
     if g < 1:
-        raise SpecError(f"{name}: g={g} must be at least 1")
+        raise SpecError(_("{name}: g={g} must be at least 1").format(name=name, g=g))
     if layer.in_channels % g:
-        raise SpecError(f"{name}: g={g} must divide in-channels {layer.in_channels}")
+        raise SpecError(
+            _("{name}: g={g} must divide in-channels {in_channels}").format(
+                name=name, g=g, in_channels=layer.in_channels
+            )
+        )
     assert layer.out is not None
     if layer.out % g:
-        raise SpecError(f"{name}: g={g} must divide out={layer.out}")
+        raise SpecError(_("{name}: g={g} must divide out={out}").format(name=name, g=g, out=layer.out))
 
 
 def _check_same(layer: Layer) -> None:
     name = layer.name
     if layer.family == CONVT:
-        raise SpecError(f"{name}: p=same is not defined for a transposed conv here; give p and op as numbers")
+        raise SpecError(
+            _("{name}: p=same is not defined for a transposed conv here; give p and op as numbers").format(name=name)
+        )
     if layer.ceil_mode:
-        raise SpecError(f"{name}: p=same cannot be combined with ceil=true (no framework has both)")
+        raise SpecError(_("{name}: p=same cannot be combined with ceil=true (no framework has both)").format(name=name))
     if any(s > 1 for s in layer.stride) and any(d > 1 for d in layer.dilation):
         raise SpecError(
-            f"{name}: p=same with s={fmt_tuple(layer.stride)} and d={fmt_tuple(layer.dilation)}: "
-            "TensorFlow refuses 'same' with both stride > 1 and dilation > 1, and PyTorch refuses 'same' with stride > 1"
+            _(
+                "{name}: p=same with s={value} and d={value2}: TensorFlow refuses 'same' with both stride > 1 and dilation > 1, and PyTorch refuses 'same' with stride > 1"
+            ).format(name=name, value=fmt_tuple(layer.stride), value2=fmt_tuple(layer.dilation))
         )
 
 
@@ -209,8 +238,16 @@ def _check_fits(layer: Layer) -> None:
             op = layer.output_padding[i]
             if geometry.transposed_out(n, k, s, pad[0], op, d) < 1:
                 raise SpecError(
-                    f"{name}: p={pad[0]} is too large: the output (in-1)·s - 2p + d·(k-1) + op + 1 would be "
-                    f"{geometry.transposed_out(n, k, s, pad[0], op, d)} (in={n}, k={k}, s={s})"
+                    _(
+                        "{name}: p={item} is too large: the output (in-1)·s - 2p + d·(k-1) + op + 1 would be {transposed_out} (in={n}, k={k}, s={s})"
+                    ).format(
+                        name=name,
+                        item=pad[0],
+                        transposed_out=geometry.transposed_out(n, k, s, pad[0], op, d),
+                        n=n,
+                        k=k,
+                        s=s,
+                    )
                 )
             continue
         keff = geometry.effective_kernel(k, d)
@@ -218,7 +255,12 @@ def _check_fits(layer: Layer) -> None:
         if out >= 1:
             continue
         padded = n + pad[0] + pad[1]
-        what = f"k={k}" if d == 1 else f"the effective kernel {keff} (k={k}, d={d})"
+        what = f"k={k}" if d == 1 else _("the effective kernel {keff} (k={k}, d={d})").format(keff=keff, k=k, d=d)
         p_text = "same" if layer.padding == SAME else str(pad[0])
-        hint = "; ceil=true would allow it" if layer.is_pool and geometry.pool_out(n, k, s, pad, d, True) >= 1 else ""
-        raise SpecError(f"{name}: {what} exceeds the padded input {padded} (in={n} with p={p_text}){hint}")
+        allowed = layer.is_pool and geometry.pool_out(n, k, s, pad, d, True) >= 1
+        hint = _("; ceil=true would allow it") if allowed else ""
+        raise SpecError(
+            _("{name}: {what} exceeds the padded input {padded} (in={n} with p={p_text}){hint}").format(
+                name=name, what=what, padded=padded, n=n, p_text=p_text, hint=hint
+            )
+        )

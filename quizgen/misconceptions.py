@@ -18,7 +18,7 @@ from math import ceil, floor, prod
 
 from quizgen import geometry
 from quizgen import layers as L
-from quizgen.i18n import _
+from quizgen.i18n import N_, _
 from quizgen.layers import Layer
 from quizgen.solver import output_spatial, solve
 
@@ -80,123 +80,135 @@ CATALOGUE: dict[str, Misconception] = {
     for m in [
         Misconception(
             "precedence",
-            "W - K + 2P/S + 1",
-            "only 2P was divided by the stride (W - K + 2P/S + 1); the formula needs parentheses: floor((W - K + 2P)/S) + 1",
+            N_("W - K + 2P/S + 1"),
+            N_(
+                "only 2P was divided by the stride (W - K + 2P/S + 1); the formula needs parentheses: floor((W - K + 2P)/S) + 1"
+            ),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and lay.family != L.CONVT,
         ),
         Misconception(
             "no-floor",
-            "(W - K + 2P)/S + 1 unrounded, or rounded up",
-            "the fraction was kept or rounded up; a window that does not fit is not counted, so round down",
+            N_("(W - K + 2P)/S + 1 unrounded, or rounded up"),
+            N_("the fraction was kept or rounded up; a window that does not fit is not counted, so round down"),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and lay.family != L.CONVT,
         ),
         Misconception(
             "padding-once",
-            "W - K + P",
-            "the padding was added once; p={p} pads both sides, so add 2P",
+            N_("W - K + P"),
+            N_("the padding was added once; p={p} pads both sides, so add 2P"),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and lay.family != L.CONVT,
         ),
         Misconception(
             "forgot-plus-one",
-            "floor((W - K + 2P)/S) without the + 1",
-            "the + 1 is missing; (W - K + 2P)/S counts the steps between windows, and there is one more window than steps",
+            N_("floor((W - K + 2P)/S) without the + 1"),
+            N_(
+                "the + 1 is missing; (W - K + 2P)/S counts the steps between windows, and there is one more window than steps"
+            ),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and lay.family != L.CONVT,
         ),
         Misconception(
             "ignored-padding",
-            "floor((W - K)/S) + 1, padding left out",
-            "the padding was left out; p={p} adds p rows and columns on every side",
+            N_("floor((W - K)/S) + 1, padding left out"),
+            N_("the padding was left out; p={p} adds p rows and columns on every side"),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and lay.family != L.CONVT and isinstance(lay.padding, tuple) and any(lay.padding),
         ),
         Misconception(
             "ignored-ceil-mode",
-            "floor where ceil_mode rounds up",
-            "floor was used, but ceil_mode=True rounds up (dropping only a window that would start in the padding)",
+            N_("floor where ceil_mode rounds up"),
+            N_("floor was used, but ceil_mode=True rounds up (dropping only a window that would start in the padding)"),
             _SIZE_QUANTITIES,
             lambda lay: _windowed(lay) and lay.ceil_mode,
         ),
         Misconception(
             "forgot-bias",
-            "weights only",
-            "the weight count only; the {c_out} biases are missing",
+            N_("weights only"),
+            N_("the weight count only; the {c_out} biases are missing"),
             frozenset({"params", "bias"}),
             lambda lay: lay.family in (L.CONV, L.CONVT, L.LINEAR) and lay.bias,
         ),
         Misconception(
             "forgot-in-channels",
-            "K·K·N (+N)",
-            "the {c_in} input channels are missing; each filter spans all of them (K·K·C_in weights per filter)",
+            N_("K·K·N (+N)"),
+            N_("the {c_in} input channels are missing; each filter spans all of them (K·K·C_in weights per filter)"),
             frozenset({"weights", "params", "macs", "flops"}),
             lambda lay: _conv_like(lay) and lay.in_channels > 1,
         ),
         Misconception(
             "ignored-groups",
-            "a grouped conv counted as a standard one",
-            "the groups were ignored; with g={g} each filter sees only C_in/g = {c_in_per_group} channels",
+            N_("a grouped conv counted as a standard one"),
+            N_("the groups were ignored; with g={g} each filter sees only C_in/g = {c_in_per_group} channels"),
             frozenset({"weights", "params", "macs", "flops"}),
             lambda lay: _conv_like(lay) and lay.groups > 1,
         ),
         Misconception(
             "ignored-dilation",
-            "K where the effective kernel is d·(K-1)+1",
-            "K = {k} was used, but dilation d={d} stretches the kernel to d·(K-1)+1 = {k_eff}",
+            N_("K where the effective kernel is d·(K-1)+1"),
+            N_("K = {k} was used, but dilation d={d} stretches the kernel to d·(K-1)+1 = {k_eff}"),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and any(d > 1 for d in lay.dilation),
         ),
         Misconception(
             "input-size-for-macs",
-            "multiplies by the input's spatial size",
-            "the input size {in_spatial} was used; each output position costs one kernel's MACs, "
-            "so multiply by the output size {out_spatial}",
+            N_("multiplies by the input's spatial size"),
+            N_(
+                "the input size {in_spatial} was used; each output position costs one kernel's MACs, "
+                "so multiply by the output size {out_spatial}"
+            ),
             frozenset({"macs", "flops"}),
             lambda lay: _conv_like(lay),
         ),
         Misconception(
             "macs-vs-flops",
-            "a factor of 2 either way",
-            "off by a factor of 2; one MAC is a multiply plus an add, so FLOPs = 2 × MACs",
+            N_("a factor of 2 either way"),
+            N_("off by a factor of 2; one MAC is a multiply plus an add, so FLOPs = 2 × MACs"),
             frozenset({"macs", "flops"}),
             lambda lay: lay.family in (L.CONV, L.CONVT, L.LINEAR),
         ),
         Misconception(
             "pool-windows-from-input",
-            "(W_in/S)² windows, kernel ignored",
-            "the input size was divided by the stride; there is one window per output element, "
-            "and the output size is floor((W - K + 2P)/S) + 1",
+            N_("(W_in/S)² windows, kernel ignored"),
+            N_(
+                "the input size was divided by the stride; there is one window per output element, "
+                "and the output size is floor((W - K + 2P)/S) + 1"
+            ),
             _POOL_QUANTITIES,
             _windowed,
         ),
         Misconception(
             "pool-stride-twice",
-            "C·⌈W_out/S⌉·⌈H_out/S⌉",
-            "the output size was divided by the stride again; the stride is already in the output size, "
-            "so each channel has H_out × W_out windows",
+            N_("C·⌈W_out/S⌉·⌈H_out/S⌉"),
+            N_(
+                "the output size was divided by the stride again; the stride is already in the output size, "
+                "so each channel has H_out × W_out windows"
+            ),
             _POOL_QUANTITIES,
             lambda lay: _windowed(lay) and any(s > 1 for s in lay.stride),
         ),
         Misconception(
             "pool-forgot-channels",
-            "one channel's windows",
-            "one channel only; pooling runs on each of the {c_in} channels separately",
+            N_("one channel's windows"),
+            N_("one channel only; pooling runs on each of the {c_in} channels separately"),
             _POOL_QUANTITIES,
             lambda lay: lay.is_pool and lay.in_channels > 1,
         ),
         Misconception(
             "pool-k2-comparisons",
-            "K² comparisons per window",
-            "K·K per window; the largest of n values takes n - 1 comparisons (and a sum of n values, n - 1 additions)",
+            N_("K² comparisons per window"),
+            N_(
+                "K·K per window; the largest of n values takes n - 1 comparisons (and a sum of n values, n - 1 additions)"
+            ),
             frozenset({"comparisons", "additions"}),
             lambda lay: lay.is_pool,
         ),
         Misconception(
             "transposed-as-conv",
-            "the conv output formula for a transposed conv",
-            "the conv formula was used; a transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1",
+            N_("the conv output formula for a transposed conv"),
+            N_("the conv formula was used; a transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1"),
             frozenset({"output", "macs", "flops"}),
             lambda lay: lay.family == L.CONVT,
         ),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from quizgen import spec
 from quizgen.errors import QuizgenError, SpecError
+from quizgen.i18n import _
 from quizgen.layers import Layer, fmt_shape
 from quizgen.solver import Params, Solution, solve
 from quizgen.spec import Layout
@@ -25,7 +26,7 @@ class Network:
 
     @property
     def solutions(self) -> list[Solution]:
-        return [s for _, s in self.lines]
+        return [s for _line, s in self.lines]
 
     @property
     def params(self) -> Params:
@@ -73,7 +74,9 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise QuizgenError(f"--network {source}: cannot read the file ({exc})") from None
+            raise QuizgenError(
+                _("--network {source}: cannot read the file ({exc})").format(source=source, exc=exc)
+            ) from None
         return solve_stack(text, name=path.name, layout=layout)
     name = source.lower()
     if name in builtin_names():
@@ -82,8 +85,9 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
     from quizgen.errors import closest
 
     raise QuizgenError(
-        f"--network {source}: no such file or built-in network{closest(name, builtin_names())}; "
-        f"built-ins: {', '.join(builtin_names())}"
+        _("--network {source}: no such file or built-in network{suggestion}; built-ins: {items}").format(
+            source=source, suggestion=closest(name, builtin_names()), items=", ".join(builtin_names())
+        )
     )
 
 
@@ -101,26 +105,35 @@ def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Ne
         try:
             layer = spec.build(body, layout=layout, default_input=default)
         except SpecError as exc:
-            raise SpecError(f"{where}: {exc}") from None
+            raise SpecError(_("{where}: {exc}").format(where=where, exc=exc)) from None
         if previous is not None and "in" in layer.given and layer.input_shape != previous.output_shape:
             raise SpecError(
-                f"{where}: in={_shape(layer.input_shape, layout)} does not match the output "
-                f"{_shape(previous.output_shape, layout)} of line {prev_line}"
+                _("{where}: in={value} does not match the output {value2} of line {prev_line}").format(
+                    where=where,
+                    value=_shape(layer.input_shape, layout),
+                    value2=_shape(previous.output_shape, layout),
+                    prev_line=prev_line,
+                )
             )
         try:
             layer = spec.L.validate(layer)
         except SpecError as exc:
             if previous is not None and "in" not in layer.given:
                 raise SpecError(
-                    f"{where}: {layer.name} cannot take the output {_shape(previous.output_shape, layout)} "
-                    f"of line {prev_line} ({exc})"
+                    _("{where}: {name} cannot take the output {value} of line {prev_line} ({exc})").format(
+                        where=where,
+                        name=layer.name,
+                        value=_shape(previous.output_shape, layout),
+                        prev_line=prev_line,
+                        exc=exc,
+                    )
                 ) from None
-            raise SpecError(f"{where}: {exc}") from None
+            raise SpecError(_("{where}: {exc}").format(where=where, exc=exc)) from None
         previous = solve(layer)
         prev_line = number
         lines.append((number, previous))
     if not lines:
-        raise SpecError(f"{name}: the stack has no layers")
+        raise SpecError(_("{name}: the stack has no layers").format(name=name))
     return Network(name, tuple(lines))
 
 

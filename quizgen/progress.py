@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen.errors import QuizgenError
+from quizgen.i18n import _
 
 SCHEMA_VERSION = 1
 APP = "quizgen"
@@ -76,29 +77,31 @@ class Progress:
         self.db = self._open()
 
     def _fresh(self) -> str:
-        return (
-            f"To start afresh, move it away (for example: mv '{self.path}' '{self.path}.bak') or use "
-            "--db with another file"
-        )
+        return _(
+            "To start afresh, move it away (for example: mv '{path}' '{path}.bak') or use --db with another file"
+        ).format(path=self.path)
 
     def _open(self) -> sqlite3.Connection:
         path = self.path
         if path.exists():
             if not path.is_file():
-                raise ProgressError(f"--db {path}: is not a file")
+                raise ProgressError(_("--db {path}: is not a file").format(path=path))
             with path.open("rb") as f:
                 header = f.read(16)
             if header and header != b"SQLite format 3\x00":
                 raise ProgressError(
-                    f"--db {path}: is not a quizgen progress database (not SQLite); it was left "
-                    f"untouched. {self._fresh()}"
+                    _(
+                        "--db {path}: is not a quizgen progress database (not SQLite); it was left untouched. {fresh}"
+                    ).format(path=path, fresh=self._fresh())
                 )
             try:
                 db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10, isolation_level=None)
                 self._check(db)
             except sqlite3.DatabaseError as exc:
                 raise ProgressError(
-                    f"--db {path}: cannot be read ({exc}); it was left untouched. {self._fresh()}"
+                    _("--db {path}: cannot be read ({exc}); it was left untouched. {fresh}").format(
+                        path=path, exc=exc, fresh=self._fresh()
+                    )
                 ) from None
             return db
         try:
@@ -116,29 +119,37 @@ class Progress:
             )
             db.execute("PRAGMA journal_mode = WAL")
         except (OSError, sqlite3.Error) as exc:
-            raise ProgressError(f"--db {path}: cannot be created ({exc})") from None
+            raise ProgressError(_("--db {path}: cannot be created ({exc})").format(path=path, exc=exc)) from None
         return db
 
     def _check(self, db: sqlite3.Connection) -> None:
         db.execute("PRAGMA busy_timeout = 10000")
         if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise ProgressError(
-                f"--db {self.path}: is damaged (SQLite's quick_check failed); it was left untouched. {self._fresh()}"
+                _("--db {path}: is damaged (SQLite's quick_check failed); it was left untouched. {fresh}").format(
+                    path=self.path, fresh=self._fresh()
+                )
             )
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "meta" not in tables:
             raise ProgressError(
-                f"--db {self.path}: is an SQLite file but not a quizgen progress database; it was "
-                f"left untouched. {self._fresh()}"
+                _(
+                    "--db {path}: is an SQLite file but not a quizgen progress database; it was left untouched. {fresh}"
+                ).format(path=self.path, fresh=self._fresh())
             )
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("app") != APP:
-            raise ProgressError(f"--db {self.path}: belongs to another program; it was left untouched. {self._fresh()}")
+            raise ProgressError(
+                _("--db {path}: belongs to another program; it was left untouched. {fresh}").format(
+                    path=self.path, fresh=self._fresh()
+                )
+            )
         version = int(meta.get("schema", "0"))
         if version > SCHEMA_VERSION:
             raise ProgressError(
-                f"--db {self.path}: was written by a newer quizgen (schema {version}, this one "
-                f"reads {SCHEMA_VERSION}); upgrade quizgen, or use --db with another file"
+                _(
+                    "--db {path}: was written by a newer quizgen (schema {version}, this one reads {SCHEMA_VERSION}); upgrade quizgen, or use --db with another file"
+                ).format(path=self.path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
             )
         db.execute("PRAGMA journal_mode = WAL")
 

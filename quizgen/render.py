@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from quizgen.errors import QuizgenError
-from quizgen.i18n import _
+from quizgen.i18n import _, language
 from quizgen.kinds import CONVENTION_TEXT
 from quizgen.problems import Problem, fmt_value
 from quizgen.worksheet import Sheet
@@ -71,7 +71,7 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if template_dir:
         if not Path(template_dir).is_dir():
-            raise QuizgenError(f"--template-dir {template_dir}: no such folder")
+            raise QuizgenError(_("--template-dir {template_dir}: no such folder").format(template_dir=template_dir))
         loaders.append(jinja2.FileSystemLoader(template_dir))
     loaders.append(jinja2.FileSystemLoader(str(resources.files("quizgen.templates"))))
     env = jinja2.Environment(
@@ -83,7 +83,7 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(value=fmt_value, mathml=mathml, html_text=html_text, md_text=md_text, md_math=md_math)
-    env.globals.update(_=_, convention=lambda count: _(CONVENTION_TEXT[count]))
+    env.globals.update(_=_, lang=language(), convention=lambda count: _(CONVENTION_TEXT[count]))
     return env
 
 
@@ -91,11 +91,19 @@ def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise QuizgenError(f"template {exc.name} not found in --template-dir or the built-in templates") from None
+        raise QuizgenError(
+            _("template {name} not found in --template-dir or the built-in templates").format(name=exc.name)
+        ) from None
     except jinja2.UndefinedError as exc:
-        raise QuizgenError(f"template {name}: {exc.message} (templates run with StrictUndefined)") from None
+        raise QuizgenError(
+            _("template {name}: {message} (templates run with StrictUndefined)").format(name=name, message=exc.message)
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise QuizgenError(f"template {exc.filename or name}: line {exc.lineno}: {exc.message}") from None
+        raise QuizgenError(
+            _("template {value}: line {lineno}: {message}").format(
+                value=exc.filename or name, lineno=exc.lineno, message=exc.message
+            )
+        ) from None
 
 
 def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str) -> str:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from quizgen import layers as L
 from quizgen.errors import SpecError, closest
+from quizgen.i18n import N_, _
 from quizgen.layers import Layer
 
 Layout = Literal["hwc", "chw"]
@@ -105,14 +106,14 @@ def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] |
     text = _AROUND_EQUALS.sub("=", text.split("#", 1)[0].strip())
     tokens = _AROUND_SEPARATORS.sub(r"\1", text).split()
     if not tokens:
-        raise SpecError("empty spec: expected a layer name such as 'conv2d in=32x32x3 out=16 k=3'")
+        raise SpecError(_("empty spec: expected a layer name such as 'conv2d in=32x32x3 out=16 k=3'"))
     raw_name = tokens[0]
     key = raw_name.lower().replace("_", "").replace("-", "")
     if key not in NAMES:
         raise SpecError(
-            f"unknown layer '{raw_name}'{closest(key, CANONICAL_NAMES)}; known layers: conv1d-3d, "
-            "convtranspose1d-3d, maxpool/avgpool/adaptiveavgpool/adaptivemaxpool1d-3d, linear, "
-            "batchnorm1d-3d, relu, flatten"
+            _(
+                "unknown layer '{raw_name}'{suggestion}; known layers: conv1d-3d, convtranspose1d-3d, maxpool/avgpool/adaptiveavgpool/adaptivemaxpool1d-3d, linear, batchnorm1d-3d, relu, flatten"
+            ).format(raw_name=raw_name, suggestion=closest(key, CANONICAL_NAMES))
         )
     family, ndim = NAMES[key]
     name = f"{family}{ndim}d" if family in L.SPATIAL_FAMILIES else family
@@ -120,28 +121,48 @@ def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] |
     raw: dict[str, str] = {}
     for token in tokens[1:]:
         if "=" not in token:
-            raise SpecError(f"{name}: '{token}' is not key=value (keys: {', '.join(allowed)})")
+            raise SpecError(
+                _("{name}: '{token}' is not key=value (keys: {items})").format(
+                    name=name, token=token, items=", ".join(allowed)
+                )
+            )
         given_key, value = token.split("=", 1)
         canon = _KEY_ALIASES.get(given_key.lower())
         if canon is None:
             raise SpecError(
-                f"{name}: unknown key '{given_key}'{closest(given_key, list(_KEY_ALIASES))}; "
-                f"{name} takes {', '.join(allowed)}"
+                _("{name}: unknown key '{given_key}'{suggestion}; {name} takes {items}").format(
+                    name=name,
+                    given_key=given_key,
+                    suggestion=closest(given_key, list(_KEY_ALIASES)),
+                    items=", ".join(allowed),
+                )
             )
         if canon not in allowed:
-            raise SpecError(f"{name}: key '{given_key}' does not apply to {name}; it takes {', '.join(allowed)}")
+            raise SpecError(
+                _("{name}: key '{given_key}' does not apply to {name}; it takes {items}").format(
+                    name=name, given_key=given_key, items=", ".join(allowed)
+                )
+            )
         if canon in raw:
-            raise SpecError(f"{name}: key '{canon}' is given twice")
+            raise SpecError(_("{name}: key '{canon}' is given twice").format(name=name, canon=canon))
         raw[canon] = value
     if "in" not in raw and default_input is None:
-        raise SpecError(f"{name}: missing in= (the input shape, e.g. {_example_input(family, ndim)})")
+        raise SpecError(
+            _("{name}: missing in= (the input shape, e.g. {value})").format(
+                name=name, value=_example_input(family, ndim)
+            )
+        )
     for req in L.REQUIRED[family]:
         if req not in raw and req != "in":
-            raise SpecError(f"{name}: missing {req}= ({_MEANING[req]})")
+            raise SpecError(_("{name}: missing {req}= ({item})").format(name=name, req=req, item=_(_MEANING[req])))
     return _to_layer(family, ndim, raw, layout, default_input)
 
 
-_MEANING = {"out": "output channels or features", "k": "the kernel size", "size": "the adaptive output size"}
+_MEANING = {
+    "out": N_("output channels or features"),
+    "k": N_("the kernel size"),
+    "size": N_("the adaptive output size"),
+}
 
 
 def _example_input(family: str, ndim: int) -> str:
@@ -152,20 +173,26 @@ def _example_input(family: str, ndim: int) -> str:
 
 def _int(name: str, key: str, text: str) -> int:
     if not _WHOLE.fullmatch(text):
-        raise SpecError(f"{name}: {key}={text} must be a whole number")
+        raise SpecError(_("{name}: {key}={text} must be a whole number").format(name=name, key=key, text=text))
     value = int(text)
     if value > MAX_VALUE:
-        raise SpecError(f"{name}: {key}={text} is larger than quizgen's limit of {MAX_VALUE:,}")
+        raise SpecError(
+            _("{name}: {key}={text} is larger than quizgen's limit of {MAX_VALUE:,}").format(
+                name=name, key=key, text=text, MAX_VALUE=MAX_VALUE
+            )
+        )
     return value
 
 
 def _ints(name: str, key: str, text: str) -> tuple[int, ...]:
     inner = text.strip("()[]")
     if not inner:
-        raise SpecError(f"{name}: {key}= has no value")
+        raise SpecError(_("{name}: {key}= has no value").format(name=name, key=key))
     parts = re.split(r"[xX×*,]", inner)
     if any(part == "" for part in parts):
-        raise SpecError(f"{name}: {key}={text} must be numbers joined by x, e.g. 32x32x3")
+        raise SpecError(
+            _("{name}: {key}={text} must be numbers joined by x, e.g. 32x32x3").format(name=name, key=key, text=text)
+        )
     return tuple(_int(name, key, part) for part in parts)
 
 
@@ -174,7 +201,11 @@ def _per_dim(name: str, key: str, text: str, ndim: int) -> tuple[int, ...]:
     if len(values) == 1:
         return values * ndim
     if len(values) != ndim:
-        raise SpecError(f"{name}: {key}={text} must be one number or {ndim} (one per spatial dimension)")
+        raise SpecError(
+            _("{name}: {key}={text} must be one number or {ndim} (one per spatial dimension)").format(
+                name=name, key=key, text=text, ndim=ndim
+            )
+        )
     return values
 
 
@@ -182,7 +213,7 @@ def _bool(name: str, key: str, text: str) -> bool:
     try:
         return _BOOLS[text.lower()]
     except KeyError:
-        raise SpecError(f"{name}: {key}={text} must be true or false") from None
+        raise SpecError(_("{name}: {key}={text} must be true or false").format(name=name, key=key, text=text)) from None
 
 
 def _to_layer(
@@ -229,7 +260,11 @@ def _padding(name: str, text: str, ndim: int) -> tuple[int, ...] | str:
     try:
         return _per_dim(name, "p", text, ndim)
     except SpecError:
-        raise SpecError(f"{name}: p={text} must be a number, one per dimension (1x2), 'same' or 'valid'") from None
+        raise SpecError(
+            _("{name}: p={text} must be a number, one per dimension (1x2), 'same' or 'valid'").format(
+                name=name, text=text
+            )
+        ) from None
 
 
 def format_layer(layer: Layer, layout: Layout = "hwc") -> str:

@@ -13,7 +13,7 @@ from math import prod
 
 from quizgen import geometry
 from quizgen import layers as L
-from quizgen.i18n import _
+from quizgen.i18n import N_, _
 from quizgen.solver import Solution
 
 
@@ -55,7 +55,7 @@ def _times(values: list | tuple, tex: bool = False) -> str:
 
 
 _AXIS_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
-_AXIS_WORDS = {"L": "length", "D": "depth", "H": "height", "W": "width"}
+_AXIS_WORDS = {"L": N_("length"), "D": N_("depth"), "H": N_("height"), "W": N_("width")}
 
 
 def _abbrev(values: tuple[int, ...], sep: str = ", ", limit: int = 12) -> str:
@@ -185,7 +185,7 @@ def _conv_size_step(title: str, n: int, k: int, s: int, pad: tuple[int, int], d:
     sub_tex = rf"{tex_open}\frac{{{top_tex}}}{{{s}}}{tex_close} + 1 = {q} + 1"
     if ceil and q + 1 != out:
         sub += "; " + _("the last window would start in the right padding, so it is dropped")
-        sub_tex += r"\ (\text{last window dropped})"
+        sub_tex += r"\ (\text{" + _("last window dropped") + "})"
     return Step(title, formula, sub, str(out), tex, sub_tex)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quizgen import misconceptions as M
 from quizgen import spec, steps
 from quizgen.check import ClaimResult
-from quizgen.i18n import _
+from quizgen.i18n import N_, _
 from quizgen.layers import Layer
 from quizgen.network import Network
 from quizgen.solver import Solution
@@ -13,9 +13,9 @@ from quizgen.spec import Layout
 from quizgen.steps import num
 
 CONVENTIONS = {
-    "macs": "compute = multiply-accumulates (MACs), bias adds excluded; FLOPs = 2 × MACs",
-    "flops": "compute = FLOPs = 2 × MACs (a multiply and an add each), bias adds excluded",
-    "flops+bias": "compute = FLOPs = 2 × MACs, plus one add per output element for the bias",
+    "macs": N_("compute = multiply-accumulates (MACs), bias adds excluded; FLOPs = 2 × MACs"),
+    "flops": N_("compute = FLOPs = 2 × MACs (a multiply and an add each), bias adds excluded"),
+    "flops+bias": N_("compute = FLOPs = 2 × MACs, plus one add per output element for the bias"),
 }
 
 

@@ -60,9 +60,11 @@ def parse_code(recipe: Recipe, code: str) -> int:
     """The sheet seed in a code, checked against the recipe it claims to come from."""
     m = re.fullmatch(r"([0-9A-Fa-f]{2})-?([0-9A-Fa-f]{8})", code.strip())
     if not m:
-        raise QuizgenError(f"--code {code}: must look like 7E-4F2A91C3 (as printed on a sheet)")
+        raise QuizgenError(_("--code {code}: must look like 7E-4F2A91C3 (as printed on a sheet)").format(code=code))
     if int(m.group(1), 16) != _recipe_tag(recipe):
-        raise QuizgenError(f"--code {code}: this code was made from another recipe, not '{recipe.name}'")
+        raise QuizgenError(
+            _("--code {code}: this code was made from another recipe, not '{name}'").format(code=code, name=recipe.name)
+        )
     return int(m.group(2), 16)
 
 
@@ -160,9 +162,9 @@ def read_roster(path: str) -> list[tuple[str, str]]:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
     except (OSError, UnicodeDecodeError) as exc:
-        raise QuizgenError(f"--roster {path}: cannot read the file ({exc})") from None
+        raise QuizgenError(_("--roster {path}: cannot read the file ({exc})").format(path=path, exc=exc)) from None
     if not rows:
-        raise QuizgenError(f"--roster {path}: no students in the file")
+        raise QuizgenError(_("--roster {path}: no students in the file").format(path=path))
     header = [c.strip().lower() for c in rows[0]]
     if "name" in header:
         name_col, id_col = header.index("name"), header.index("id") if "id" in header else None
@@ -173,10 +175,14 @@ def read_roster(path: str) -> list[tuple[str, str]]:
     for line, row in enumerate(rows, start=2 if "name" in header else 1):
         name = row[name_col].strip() if name_col < len(row) else ""
         if not name:
-            raise QuizgenError(f"--roster {path}: line {line}: the name is empty")
+            raise QuizgenError(_("--roster {path}: line {line}: the name is empty").format(path=path, line=line))
         sid = row[id_col].strip() if id_col is not None and id_col < len(row) and row[id_col].strip() else name
         if sid in seen:
-            raise QuizgenError(f"--roster {path}: line {line}: student id '{sid}' appears twice")
+            raise QuizgenError(
+                _("--roster {path}: line {line}: student id '{sid}' appears twice").format(
+                    path=path, line=line, sid=sid
+                )
+            )
         seen.add(sid)
         students.append((sid, name))
     return students
@@ -215,7 +221,7 @@ def plan(
             recipe, tuple((stem, name, derive_seed(recipe, seed, sid)) for stem, (sid, name) in zip(stems, students))
         )
     if variants < 1:
-        raise QuizgenError(f"--variants {variants}: must be at least 1")
+        raise QuizgenError(_("--variants {variants}: must be at least 1").format(variants=variants))
     if variants == 1:
         return Plan(recipe, (("worksheet", "", derive_seed(recipe, seed, "")),))
     width = len(str(variants))
@@ -229,19 +235,22 @@ def write_files(outdir: Path, files: dict[str, str | bytes], *, force: bool = Fa
     """Write every file whole or not at all; refuse to replace a different existing file unless ``force``."""
     data = {name: text.encode("utf-8") if isinstance(text, str) else text for name, text in files.items()}
     if outdir.exists() and not outdir.is_dir():
-        raise QuizgenError(f"-o {outdir}: exists and is not a folder")
+        raise QuizgenError(_("-o {outdir}: exists and is not a folder").format(outdir=outdir))
     targets = {name: outdir / name for name in data}
     if not force:
         for name, path in targets.items():
             if path.exists() and path.read_bytes() != data[name]:
                 raise QuizgenError(
-                    f"-o {outdir}: {name} already exists with other content; use --force to "
-                    "replace it, or choose another folder"
+                    _(
+                        "-o {outdir}: {name} already exists with other content; use --force to replace it, or choose another folder"
+                    ).format(outdir=outdir, name=name)
                 )
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise QuizgenError(f"-o {outdir}: cannot create the folder ({exc.strerror})") from None
+        raise QuizgenError(
+            _("-o {outdir}: cannot create the folder ({strerror})").format(outdir=outdir, strerror=exc.strerror)
+        ) from None
     written = []
     for name, path in targets.items():
         fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{name}.", suffix=".tmp")
