@@ -53,6 +53,9 @@ class QuizgenCLI(click.Group):
         **extra: object,
     ) -> object:
         try:
+            from quizgen.i18n import set_language
+
+            set_language(None)  # QUIZGEN_LANG; a command's --lang overrides it
             rv = super().main(args, prog_name or "quizgen", complete_var, standalone_mode=False, **extra)
         except click.exceptions.Exit as exc:
             code = exc.exit_code

@@ -9,6 +9,24 @@ import click
 from quizgen.i18n import _
 
 LAYOUT = click.Choice(["hwc", "chw"])
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        from quizgen.i18n import set_language
+
+        set_language(value)
+    return value
+
+
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    callback=_set_lang,
+    is_eager=True,
+    expose_value=False,
+    help="Language of the output: en or zh (简体中文) [default: $QUIZGEN_LANG, else en].",
+)
 COUNT = click.Choice(["macs", "flops", "flops+bias"])
 
 
@@ -17,6 +35,7 @@ def _spec_text(words: tuple[str, ...]) -> str:
 
 
 @click.command("solve")
+@LANG
 @click.argument("spec", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per layer (JSON Lines with SPEC '-').")
 @click.option(
@@ -70,6 +89,7 @@ def solve_command(
 
 
 @click.command("check")
+@LANG
 @click.argument("spec", nargs=-1, required=True)
 @click.option(
     "--claim",
@@ -101,6 +121,7 @@ def check_command(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool,
 
 
 @click.command("worksheet")
+@LANG
 @click.argument("recipe", required=False)
 @click.option(
     "--seed",
@@ -252,6 +273,7 @@ def bank_list() -> int:
 
 
 @click.command("drill")
+@LANG
 @click.option("--kind", "kinds", multiple=True, metavar="ID", help="Only these kinds (repeatable); see quizgen kinds.")
 @click.option("--difficulty", type=click.IntRange(1, 3), help="Fix the difficulty [default: from your progress].")
 @click.option("--count", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many questions.")

@@ -37,10 +37,11 @@ def set_language(lang: str | None) -> str:
     global _language
     from quizgen.errors import QuizgenError
 
+    source = "--lang" if lang else "QUIZGEN_LANG"
     lang = (lang or os.environ.get("QUIZGEN_LANG") or "en").strip().lower()
     lang = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "cn": "zh", "chinese": "zh", "english": "en"}.get(lang, lang)
     if lang not in LANGUAGES:
-        raise QuizgenError(f"--lang {lang}: must be one of {', '.join(LANGUAGES)} (or set QUIZGEN_LANG)")
+        raise QuizgenError(f"{source}={lang}: must be one of {', '.join(LANGUAGES)}")
     _catalogue.clear()
     if lang != "en":
         _catalogue.update(load_catalogue(lang))

@@ -111,9 +111,10 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
     from quizgen.spec import parse
 
     source = f"{bank.name}/{entry.id}"
+    entry_title, entry_text = _(entry.title) if entry.title else "", _(entry.text) if entry.text else ""
     if entry.stack:
-        problem = compound.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry.title)
-        text = f"{entry.text} {problem.text}" if entry.text else problem.text
+        problem = compound.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
+        text = f"{entry_text} {problem.text}" if entry_text else problem.text
         return Problem(
             problem.kind,
             problem.title,
@@ -137,8 +138,8 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
         layer,
         asked,
         question,
-        title=entry.title or entry.id,
-        lead=entry.text or kinds.describe(layer),
+        title=entry_title or entry.id,
+        lead=entry_text or kinds.describe(layer),
     )
     return Problem(
         problem.kind,
