@@ -13,7 +13,7 @@ import os
 import random
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quizgen import kinds
@@ -115,20 +115,7 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
     if entry.stack:
         problem = compound.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
         text = f"{entry_text} {problem.text}" if entry_text else problem.text
-        return Problem(
-            problem.kind,
-            problem.title,
-            difficulty,
-            text,
-            problem.parts,
-            problem.steps,
-            problem.notes,
-            problem.spec,
-            problem.flawed,
-            problem.form,
-            source,
-            problem.layer,
-        )
+        return replace(problem, text=text, source=source, difficulty=difficulty)
     layer = parse(entry.spec)
     asked = list(entry.ask) or [k for k, _v in entry.claimed if k in kinds.LABELS] or ["output", "params"]
     question = _("Work out the right values.") if entry.claimed else _("Work out these values.")
@@ -141,20 +128,7 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
         title=entry_title or entry.id,
         lead=entry_text or kinds.describe(layer),
     )
-    return Problem(
-        problem.kind,
-        problem.title,
-        difficulty,
-        problem.text,
-        problem.parts,
-        problem.steps,
-        problem.notes,
-        problem.spec,
-        problem.flawed,
-        problem.form,
-        source,
-        layer,
-    )
+    return replace(problem, source=source, difficulty=difficulty, layer=layer)
 
 
 def read_roster(path: str) -> list[tuple[str, str]]:

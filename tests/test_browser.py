@@ -297,3 +297,33 @@ def test_screenshots(opener, single, tmp_path, name):
     for png in (desktop, phone):
         data = png.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000, png
+
+
+# --- Chinese sheets: CJK glyphs, not boxes --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chinese(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("zh")
+    quizgen("worksheet", "--lang", "zh", "--seed", "42", "--format", "html", "-o", str(out))
+    return out
+
+
+@pytest.mark.parametrize("name", ["worksheet.html", "key.html"])
+def test_chinese_sheets_render_cjk_glyphs(opener, chinese, name):
+    opened = opener(chinese / name)
+    page = opened.page
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    assert "卷积" in page.inner_text("body")
+    # Missing glyphs are drawn as identical empty boxes; real glyphs of different characters differ.
+    page.evaluate(
+        """() => { for (const [id, ch] of [['g1', '卷'], ['g2', '积'], ['g3', '池']]) {
+             const s = document.createElement('span'); s.id = id; s.textContent = ch;
+             s.style.cssText = 'font-size:48px;line-height:1;display:inline-block;background:#fff;color:#000';
+             document.querySelector('h1').appendChild(s); } }"""
+    )
+    shots = [page.locator(f"#{i}").screenshot() for i in ("g1", "g2", "g3")]
+    assert len(set(shots)) == 3, "CJK characters render as identical boxes: is a CJK font (fonts-noto-cjk) installed?"
+    widths = page.evaluate("['g1','g2'].map(i => document.getElementById(i).getBoundingClientRect().width)")
+    assert all(w > 20 for w in widths)
+    assert opened.foreign_requests() == []
