@@ -282,7 +282,7 @@ def result_dict(result: ClaimResult, layer: Layer) -> dict:
         "correct": correct,
         "ok": result.ok,
         "misconceptions": [
-            {"ids": list(combo), "explanation": "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)}
+            {"ids": list(combo), "explanation": M.explain_combo(layer, combo)}
             for combo in result.misconceptions
         ],
         "follows_from_output": list(result.follows_from_output) if result.follows_from_output else None,

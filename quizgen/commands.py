@@ -263,7 +263,7 @@ def bank_check(source: str) -> int:
             )
             layer = _entry_layer(entry)
             for combo in r.misconceptions:
-                why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)
+                why = M.explain_combo(layer, combo)
                 click.echo(f"    {' + '.join(combo)} — {why}.")
             if r.follows_from_output is not None:
                 click.echo(

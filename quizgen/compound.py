@@ -648,7 +648,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         label = _(_CHAIN_LABELS[q])
         lines.append((f"{i + 1}. {label}", f"{formula} = {_show(flawed[i])}"))
     q = chain[wrong_at]
-    why = "; and ".join(M.CATALOGUE[m].explain(layer) for m in ids)
+    why = M.explain_combo(layer, ids)
     step_part = Part(
         _("Number of the wrong step"),
         "step",

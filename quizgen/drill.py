@@ -292,7 +292,7 @@ class Drill:
                 found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
                 if found:
                     combo = found[0]
-                    why = "; and ".join(M.CATALOGUE[i].explain(problem.layer) for i in combo)
+                    why = M.explain_combo(problem.layer, combo)
                     return combo, why
         return (), ""
 

@@ -216,6 +216,11 @@ CATALOGUE: dict[str, Misconception] = {
 }
 
 
+def explain_combo(layer: Layer, ids: tuple[str, ...] | list[str]) -> str:
+    """One sentence for a misconception or a combination: "the weight count only; the 96 biases are missing"."""
+    return _("; and ").join(CATALOGUE[i].explain(layer) for i in ids)
+
+
 @lru_cache(maxsize=4096)
 def context(layer: Layer) -> dict[str, object]:
     """Numbers an explanation may name."""

@@ -93,7 +93,7 @@ def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tu
     for value, ids in M.distractors(layer, quantity, limit=limit):
         if value == answer or isinstance(value, Fraction):
             continue
-        why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in ids)
+        why = M.explain_combo(layer, ids)
         found.append(Wrong(value if isinstance(value, tuple) else int(value), ids, why))
     return tuple(found)
 

@@ -90,7 +90,7 @@ def _dim_groups(sol: Solution) -> list[tuple[list[int], tuple]]:
 
 def _dims_title(sol: Solution, dims: list[int]) -> str:
     names = [_AXIS_WORDS[_axes(sol)[i]] for i in dims]
-    return _("Output {dims}").format(dims=" and ".join(_(n) for n in names))
+    return _("Output {dims}").format(dims=_(" and ").join(_(n) for n in names))
 
 
 def explain(sol: Solution) -> list[Step]:
@@ -150,7 +150,7 @@ def _same_padding_step(sol: Solution, dims: list[int], n: int, k: int, s: int, d
     keff = geometry.effective_kernel(k, d)
     out = -(-n // s)
     total = pad[0] + pad[1]
-    names = " and ".join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
+    names = _(" and ").join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
     title = _("'same' padding ({dims}), TensorFlow's rule").format(dims=names)
     formula = "out = ceil(W/S); P_total = max((out - 1)·S + K - W, 0); P_before = floor(P_total/2)"
     tex = r"\lceil W/S \rceil,\quad P_{\text{total}} = \max((\text{out} - 1)S + K - W,\ 0)"
@@ -196,7 +196,7 @@ def _adaptive_steps(sol: Solution) -> list[Step]:
         n, size = key[0], key[-1]
         lengths = sol.pool.window_sizes[dims[0]]
         title = _("Adaptive windows along the {dims}").format(
-            dims=" and ".join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
+            dims=_(" and ").join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
         )
         formula = "window i spans [floor(i·W/O), ceil((i + 1)·W/O))"
         tex = r"\left[\lfloor iW/O \rfloor,\ \lceil (i+1)W/O \rceil\right)"
@@ -480,7 +480,7 @@ def _division_notes(sol: Solution) -> list[str]:
     for dims, (n, k, s, pad, d, _op, _size) in _dim_groups(sol):
         span = n + pad[0] + pad[1] - geometry.effective_kernel(k, d)
         rest = span % s
-        names = " and ".join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
+        names = _(" and ").join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
         if rest and not layer.ceil_mode:
             notes_.append(
                 _(

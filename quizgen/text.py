@@ -174,7 +174,7 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
         lines.append("✗ " + _("{q} = {v} is wrong; the right value is {c}.").format(q=r.quantity, v=claimed, c=correct))
         for combo in r.misconceptions:
             ids = " + ".join(combo)
-            why = "; and ".join(M.CATALOGUE[i].explain(layer) for i in combo)
+            why = M.explain_combo(layer, combo)
             lines.append(f"    {ids} — {why}.")
         if r.follows_from_output is not None:
             out = "x".join(map(str, r.follows_from_output))

@@ -50,3 +50,21 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
         [bin_dir / "python", "-m", "quizgen", "--version"], cwd=elsewhere, capture_output=True, text=True
     )
     assert version.stdout.startswith("quizgen ")
+
+    # the main job: templates and the default recipe come from the installed package
+    sheet = subprocess.run(
+        [bin_dir / "quizgen", "worksheet", "--format", "html"], cwd=elsewhere, capture_output=True, text=True
+    )
+    assert sheet.returncode == 0, sheet.stderr
+    assert (elsewhere / "worksheets" / "worksheet.html").read_text(encoding="utf-8").count("Problem ") >= 10
+    assert "<math" in (elsewhere / "worksheets" / "key.html").read_text(encoding="utf-8")
+
+    # the Chinese catalogue ships with the package
+    zh = subprocess.run(
+        [bin_dir / "quizgen", "check", "--lang", "zh", "maxpool2d in=55x55x96 k=3 s=2", "--claim", "windows=196"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PATH": str(bin_dir), "PYTHONIOENCODING": "utf-8"},
+    )
+    assert zh.returncode == 1 and "通道" in zh.stdout, zh.stdout + zh.stderr
