@@ -269,6 +269,12 @@ def load_recipe(source: str) -> Recipe:
     from quizgen.kinds import REGISTRY
 
     path, data = _read(source)
+    if "bank" in data and "recipe" not in data:
+        raise BankError(
+            _("{path}: is a problem bank, not a recipe; draw from it in a recipe section ('- bank: {name}')").format(
+                path=path, name=data["bank"]
+            )
+        )
     top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "sections"))
     name = top.str("recipe")
     raw_sections = data.get("sections")

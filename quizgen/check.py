@@ -98,9 +98,9 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
     value = parse_value(raw)
     if value is None:
         raise ClaimError(
-            _("--claim {text}: '{strip}' is not a number (34944, 34,944, 3.49e4, 34.9k) or a shape (55x55x96)").format(
-                text=text, strip=raw.strip()
-            )
+            _(
+                "--claim {text}: '{strip}' is not a number (34944, 34,944, 3.4944e4, 34.9k) or a shape (55x55x96)"
+            ).format(text=text, strip=raw.strip())
         )
     if quantity == "output" and isinstance(value, Number):
         if value.value.denominator != 1 or value.tolerance:
@@ -161,12 +161,21 @@ def _matcher(layer: Layer, claimed: Value):
     return match
 
 
+_POOL_ONLY = ("windows", "comparisons", "additions", "divisions", "comparisons_per_window")
+
+
 def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
     """Judge each claim about ``layer``."""
     sol = solve(layer)
     results = []
     claimed_output = next((c.value for c in claims if c.quantity == "output"), None)
     for claim in claims:
+        if claim.quantity in _POOL_ONLY and sol.pool is None:
+            raise ClaimError(
+                _(
+                    "--claim {quantity}={value}: {layer} has no pooling windows; {quantity} applies to pooling layers"
+                ).format(quantity=claim.quantity, value=claim.text, layer=layer.name)
+            )
         correct = correct_value(sol, claim.quantity)
         match = _matcher(layer, claim.value)
         if match(correct):
@@ -282,8 +291,7 @@ def result_dict(result: ClaimResult, layer: Layer) -> dict:
         "correct": correct,
         "ok": result.ok,
         "misconceptions": [
-            {"ids": list(combo), "explanation": M.explain_combo(layer, combo)}
-            for combo in result.misconceptions
+            {"ids": list(combo), "explanation": M.explain_combo(layer, combo)} for combo in result.misconceptions
         ],
         "follows_from_output": list(result.follows_from_output) if result.follows_from_output else None,
         "would_be_right_with": list(result.would_be_right_with),

@@ -7,6 +7,7 @@ network traces, receptive fields, and spot-the-error worked solutions.
 from __future__ import annotations
 
 import random
+import re
 from fractions import Fraction
 
 from quizgen import misconceptions as M
@@ -252,7 +253,20 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
         steps,
         spec=spec.format_layer(layer),
         layer=layer,
+        asked_spec=_unknown(spec.format_layer(layer), "p"),
     )
+
+
+def _unknown(text: str, key: str) -> str:
+    """A spec with one key's value replaced by ``?``: what the student is asked to find."""
+    return re.sub(rf"(?<= ){key}=\S+", f"{key}=?", text)
+
+
+def _stack_spec(layers: list[Layer]) -> str:
+    """A stack as a student reads it: only the first layer names its input (the rest is to be traced)."""
+    lines = [spec.format_layer(layers[0])]
+    lines += [re.sub(r" in=\S+", "", spec.format_layer(x), count=1) for x in layers[1:]]
+    return "\n".join(lines)
 
 
 def _unique(layer: Layer, key: str, value: int, odd_only: bool = False) -> bool:
@@ -342,6 +356,7 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
         steps,
         spec=spec.format_layer(layer),
         layer=layer,
+        asked_spec=_unknown(spec.format_layer(layer), key),
     )
 
 
@@ -452,6 +467,7 @@ def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = 
         tuple(steps),
         spec="\n".join(spec.format_layer(s.layer) for s in net.solutions),
         layer=first,
+        asked_spec=_stack_spec([s.layer for s in net.solutions]),
     )
 
 
@@ -545,6 +561,7 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
         tuple(steps),
         spec="\n".join(spec.format_layer(x) for x in layers),
         layer=layers[0],
+        asked_spec=_stack_spec(layers),
     )
 
 
@@ -655,6 +672,8 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         wrong_at + 1,
         tuple(
             Wrong(j + 1, ("carried-error",), _("this step only carries an earlier error forward"))
+            if not _same(right[j], flawed[j])
+            else Wrong(j + 1, ("correct-step",), _("this step is right"))
             for j in range(wrong_at + 1, len(chain))
         )
         + tuple(Wrong(j + 1, ("correct-step",), _("this step is right")) for j in range(wrong_at)),

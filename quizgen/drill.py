@@ -59,6 +59,13 @@ RELATED_STEPS = {
 }
 
 
+def M_CATALOGUE_IDS() -> frozenset[str]:  # noqa: N802 - reads as the constant it is
+    """The ids of the misconception catalogue (a near miss, 'slip', is not one to work on)."""
+    from quizgen.misconceptions import CATALOGUE
+
+    return frozenset(CATALOGUE)
+
+
 class Finish(Exception):
     """The student asked to stop (q, or end of input)."""
 
@@ -159,15 +166,22 @@ class Drill:
         self.rng = random.Random(seed) if seed is not None else random.Random()
         self.session = os.urandom(6).hex()
         self.tally = Tally()
+        self._answered: set[str] = set()
         self.style = style or Style()
 
     def run(self) -> Tally:
         """Ask up to ``count`` problems; stops early on q or end of input (Ctrl-D)."""
         last = ""
+        seen: set[str] = set()
         try:
             for n in range(1, self.count + 1):
                 kind, difficulty = schedule(self.progress, self.kinds, self.rng, avoid=last)
                 problem = K.get(kind).sample(self.rng, self.difficulty or difficulty, self.convention)
+                for _retry in range(5):  # a session should not ask the same problem twice
+                    if problem.id not in seen:
+                        break
+                    problem = K.get(kind).sample(self.rng, self.difficulty or difficulty, self.convention)
+                seen.add(problem.id)
                 if self.rng.random() < 0.35 and all(not p.choices for p in problem.parts):
                     from quizgen.problems import with_choices
 
@@ -180,12 +194,11 @@ class Drill:
 
     def ask(self, number: int, problem: Problem) -> None:
         s = self.style
-        self.tally.asked += 1
         stars = "★" * problem.difficulty + "☆" * (3 - problem.difficulty)
         self.write(f"\n{s.bold(_('Question') + f' {number}/{self.count}')} · {problem.title} · {stars}\n")
         self.write(problem.text + "\n")
-        if problem.spec:
-            self.write(s.dim("  " + problem.spec.replace("\n", "\n  ")) + "\n")
+        if problem.shown_spec:
+            self.write(s.dim("  " + problem.shown_spec.replace("\n", "\n  ")) + "\n")
         for step, working in problem.flawed:
             self.write(f"    {step}: {working}\n")
         all_right = True
@@ -218,7 +231,7 @@ class Drill:
             if value is None:
                 self.write(
                     _(
-                        "I couldn't read that. Type a number (34944, 34,944, 3.49e4, 34.9k), a shape "
+                        "I couldn't read that. Type a number (34944, 34,944, 3.4944e4, 34.9k), a shape "
                         "(55x55x96){letters}; ? for a hint, s to skip, q to stop."
                     ).format(letters=", or a letter A-D" if part.choices else "")
                     + "\n"
@@ -248,7 +261,8 @@ class Drill:
             self.tally.wrong += 1
             self.tally.streak = 0
             for i in ids:
-                self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
+                if i in M_CATALOGUE_IDS():
+                    self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
             if why:
                 self.write(s.bad("✗ " + f"{shown}: {why}.") + "\n")
@@ -310,6 +324,9 @@ class Drill:
     def save(
         self, problem: Problem, part: Part, given: str, outcome: str, attempt: int, ids: tuple[str, ...] = ()
     ) -> None:
+        if problem.id not in self._answered:
+            self._answered.add(problem.id)
+            self.tally.asked += 1
         self.progress.record(
             session=self.session,
             kind=problem.kind,
@@ -328,7 +345,7 @@ class Drill:
         lines = [
             "",
             self.style.bold(_("Session summary")),
-            _("  {n} questions asked; {r} right answers, {w} wrong, {s} skipped.").format(
+            _("  Questions answered: {n}; right answers: {r}, wrong: {w}, skipped: {s}.").format(
                 n=t.asked, r=t.right, w=t.wrong, s=t.skipped
             ),
         ]
@@ -418,7 +435,7 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
     """``quizgen stats``."""
     from quizgen.progress import stats
 
-    progress = Progress(db)
+    progress = Progress(db, create=False)
     data = stats(progress)
     progress.close()
     if as_json:

@@ -269,7 +269,7 @@ def problem_elements(problem: Problem) -> list[ET.Element | None]:
         )
     return [
         h("p", math(problem.text)),
-        h("pre", problem.spec, class_="spec") if problem.spec else None,
+        h("pre", problem.shown_spec, class_="spec") if problem.shown_spec else None,
         flawed,
     ]
 

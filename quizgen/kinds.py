@@ -112,7 +112,7 @@ def describe(layer: Layer) -> str:
         settings.append(_("with bias") if layer.bias else _("without bias"))
     if layer.ceil_mode:
         settings.append(_("ceil mode"))
-    tail = ", ".join(settings)
+    tail = _(", ").join(settings)
     inp = shape_words(layer.input_shape)
     if fam == L.CONV:
         return _("A {name} layer applies {out} filters of size {k} ({tail}) to a {inp} input.").format(

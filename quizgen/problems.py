@@ -65,6 +65,12 @@ class Problem:
     form: str = "numeric"
     source: str = ""
     layer: Layer | None = field(default=None, compare=False)
+    asked_spec: str = ""
+
+    @property
+    def shown_spec(self) -> str:
+        """The spec a student sees: with the unknown as ``?`` where the spec would give the answer away."""
+        return self.asked_spec or self.spec
 
     @property
     def id(self) -> str:
@@ -81,7 +87,7 @@ class Problem:
 def fmt_value(value: Value | Fraction) -> str:
     """A value for display: ``34,944`` or ``55 × 55 × 96``."""
     if isinstance(value, tuple):
-        return " × ".join(map(str, value))
+        return num(value[0]) if len(value) == 1 else " × ".join(map(str, value))
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
     return num(value)

@@ -72,8 +72,12 @@ class Box:
 class Progress:
     """An open progress database."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path else default_path()
+        if not create and not self.path.exists():
+            raise ProgressError(
+                _("--db {path}: no progress yet (run quizgen drill first, or check the path)").format(path=self.path)
+            )
         self.db = self._open()
 
     def _fresh(self) -> str:

@@ -219,7 +219,7 @@ def _shape_step(sol: Solution) -> Step:
             _times(layer.input_shape, tex=True),
         )
     if layer.family == L.LINEAR:
-        return Step(_("Output shape"), "out", str(layer.out), str(shape[0]), "out", str(layer.out))
+        return Step(_("Output shape"), "out", str(layer.out), str(shape[0]), r"\text{out}", str(layer.out))
     if len(shape) == 1 or layer.family in (L.RELU, L.BATCHNORM):
         text = _times(shape)
         return Step(_("Output shape"), _("same as the input"), text, text, r"\text{input}", _times(shape, tex=True))
@@ -261,7 +261,7 @@ def _param_steps(sol: Solution) -> list[Step]:
             _("Weights"), _times(syms), _times(vals), num(p.weights), _times(tex_syms, tex=True), _times(vals, tex=True)
         )
     if layer.bias and layer.family == L.LINEAR:
-        b = Step(_("Biases"), _("one per output feature: out"), str(c_out), num(p.bias), "out", str(c_out))
+        b = Step(_("Biases"), _("one per output feature: out"), str(c_out), num(p.bias), r"\text{out}", str(c_out))
     elif layer.bias:
         b = Step(
             _("Biases"), _("one per output channel: C_out"), str(c_out), num(p.bias), r"C_{\text{out}}", str(c_out)

@@ -141,6 +141,12 @@ def read_roster(path: str) -> list[tuple[str, str]]:
     if not rows:
         raise QuizgenError(_("--roster {path}: no students in the file").format(path=path))
     header = [c.strip().lower() for c in rows[0]]
+    if "name" not in header and {"student", "email", "id", "first", "last", "姓名"} & set(header):
+        raise QuizgenError(
+            _("--roster {path}: the header row needs a 'name' column (and optionally 'id')").format(path=path)
+        )
+    if "name" in header and len(rows) == 1:
+        raise QuizgenError(_("--roster {path}: no students in the file").format(path=path))
     if "name" in header:
         name_col, id_col = header.index("name"), header.index("id") if "id" in header else None
         rows = rows[1:]
@@ -226,10 +232,13 @@ def write_files(outdir: Path, files: dict[str, str | bytes], *, force: bool = Fa
         raise QuizgenError(
             _("-o {outdir}: cannot create the folder ({strerror})").format(outdir=outdir, strerror=exc.strerror)
         ) from None
+    umask = os.umask(0)
+    os.umask(umask)
     written = []
     for name, path in targets.items():
         fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{name}.", suffix=".tmp")
         try:
+            os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a worksheet is for sharing
             with os.fdopen(fd, "wb") as f:
                 f.write(data[name])
             os.replace(tmp, path)

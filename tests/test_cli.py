@@ -235,6 +235,12 @@ def test_unknown_network_and_claim_errors(run):
     assert r.exit_code == 2 and "'lots' is not a number" in r.stderr
 
 
+def test_pooling_quantities_are_refused_for_other_layers(run):
+    r = run("check", "conv2d in=8x8x3 out=4 k=3", "--claim", "windows=3")
+    assert r.exit_code == 2
+    assert "conv2d has no pooling windows; windows applies to pooling layers" in r.stderr
+
+
 def test_usage_errors_are_one_line_too(run):
     r = run("solve", "--count", "bogus", "conv2d in=8x8x3 out=4 k=3")
     assert r.exit_code == 2

@@ -409,7 +409,7 @@ def test_anki_deck_fields_and_guids(tmp_path: Path) -> None:
     assert {n[1] for n in notes} == {exports.ANKI_MODEL_ID}
     for (_guid, _mid, flds, tags), p in zip(notes, problems):
         front, back, steps = flds.split("\x1f")
-        assert p.text in text_of(front) and p.spec in text_of(front)
+        assert p.text in text_of(front) and p.shown_spec in text_of(front)
         for part in p.parts:
             assert part.label in text_of(front)
             assert fmt_value(part.answer) in text_of(back)
