@@ -264,7 +264,7 @@ def bank_check(source: str) -> int:
             layer = _entry_layer(entry)
             for combo in r.misconceptions:
                 why = M.explain_combo(layer, combo)
-                click.echo(f"    {' + '.join(combo)} — {why}.")
+                click.echo(f"    {' + '.join(combo)} — {why}" + _("."))
             if r.follows_from_output is not None:
                 click.echo(
                     "    "

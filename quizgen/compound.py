@@ -14,7 +14,7 @@ from quizgen import misconceptions as M
 from quizgen import receptive, spec
 from quizgen.check import correct_value
 from quizgen.errors import QuizgenError
-from quizgen.i18n import N_, _
+from quizgen.i18n import N_, _, sentences
 from quizgen.kinds import REGISTRY, describe, shape_words
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
@@ -151,7 +151,7 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
         "convolution, also without bias."
     ).format(k=k, s=size, m=m, n=n)
     if difficulty >= 2:
-        text += " " + _("Count compute as multiply-accumulates (MACs); bias adds are not counted.")
+        text = sentences(text, _("Count compute as multiply-accumulates (MACs); bias adds are not counted."))
     return Problem(
         "params-separable",
         _title("params-separable"),
@@ -340,7 +340,7 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
         + question
     )
     if difficulty == 3:
-        text += " " + _("(The division need not be exact: the output size is floored.)")
+        text = sentences(text, _("(The division need not be exact: the output size is floored.)"))
     steps = (
         _step(_("Invert the size formula"), formula + "  ⇒  " + solved, sub, str(answer), quantity=key),
         *[st for st in explain(solve(layer)) if st.quantity == "output"],

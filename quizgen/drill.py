@@ -265,7 +265,7 @@ class Drill:
                     self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
             if why:
-                self.write(s.bad("✗ " + f"{shown}: {why}.") + "\n")
+                self.write(s.bad("✗ " + f"{shown}: {why}" + _(".")) + "\n")
             else:
                 self.write(s.bad("✗ " + _("{v} is not right.").format(v=shown)) + "\n")
             if attempt == 1:

@@ -22,6 +22,14 @@ def _(message: str) -> str:
     return _catalogue.get(message, message) if _catalogue else message
 
 
+def sentences(*parts: str) -> str:
+    """Sentences run together as the language writes them: with a space in English, without in Chinese."""
+    out = ""
+    for part in parts:
+        out = _("{first} {second}").format(first=out, second=part) if out else part
+    return out
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's no-op marker
     """Mark a string for extraction without translating it here."""
     return message

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from quizgen import layers as L
 from quizgen import spec
 from quizgen.errors import QuizgenError
-from quizgen.i18n import N_, _
+from quizgen.i18n import N_, _, sentences
 from quizgen.layers import Layer
 from quizgen.problems import Part, Problem, Wrong, wrongs_for
 from quizgen.solver import solve
@@ -198,11 +198,11 @@ def layer_problem(
     if "flops" in wanted:
         wanted.add("macs")
     steps = tuple(s for s in explain(sol) if s.quantity in wanted)
-    text = (lead or describe(layer)) + " " + question
+    text = sentences(lead or describe(layer), question)
     if extra_text:
-        text += " " + extra_text
+        text = sentences(text, extra_text)
     if wanted & {"macs", "flops"}:
-        text += " " + _(CONVENTION_TEXT[count])
+        text = sentences(text, _(CONVENTION_TEXT[count]))
     return Problem(
         kind=kind_id,
         title=title or _(REGISTRY[kind_id].title),

@@ -83,7 +83,14 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(value=fmt_value, mathml=mathml, html_text=html_text, md_text=md_text, md_math=md_math)
-    env.globals.update(_=_, lang=language(), convention=lambda count: _(CONVENTION_TEXT[count]))
+    colon = _(": ")  # a label's colon and space; a full-width colon in Chinese
+    env.globals.update(
+        _=_,
+        lang=language(),
+        colon=colon,
+        colon_tight=colon.rstrip(),
+        convention=lambda count: _(CONVENTION_TEXT[count]),
+    )
     return env
 
 

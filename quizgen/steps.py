@@ -66,6 +66,24 @@ def _abbrev(values: tuple[int, ...], sep: str = ", ", limit: int = 12) -> str:
     return f"{head}{sep}…{sep}{tail} ({len(values):,} values)"
 
 
+_TEX_WORDS = (
+    N_("MACs"),
+    N_("biases"),
+    N_("elements"),
+    N_("input"),
+    N_("params"),
+    N_("sizes"),
+    N_("size"),
+    N_("weights"),
+    N_("windows"),
+)
+
+
+def _tw(word: str) -> str:
+    """A word inside LaTeX ``\\text{}``, translated."""
+    return _(word)
+
+
 def _axes(sol: Solution) -> tuple[str, ...]:
     return _AXIS_NAMES[len(sol.layer.spatial)]
 
@@ -215,14 +233,21 @@ def _shape_step(sol: Solution) -> Step:
             _("product of the input sizes"),
             _times(layer.input_shape),
             num(shape[0]),
-            r"\prod \text{sizes}",
+            r"\prod \text{" + _tw("sizes") + r"}",
             _times(layer.input_shape, tex=True),
         )
     if layer.family == L.LINEAR:
         return Step(_("Output shape"), "out", str(layer.out), str(shape[0]), r"\text{out}", str(layer.out))
     if len(shape) == 1 or layer.family in (L.RELU, L.BATCHNORM):
         text = _times(shape)
-        return Step(_("Output shape"), _("same as the input"), text, text, r"\text{input}", _times(shape, tex=True))
+        return Step(
+            _("Output shape"),
+            _("same as the input"),
+            text,
+            text,
+            r"\text{" + _tw("input") + r"}",
+            _times(shape, tex=True),
+        )
     axes = _AXIS_NAMES[len(shape) - 1]
     c_name = "C_out" if layer.family in (L.CONV, L.CONVT) else "C"
     formula = _times([f"{a}_out" for a in axes] + [c_name])
@@ -273,7 +298,7 @@ def _param_steps(sol: Solution) -> list[Step]:
         _("weights + biases"),
         f"{num(p.weights)} + {num(p.bias)}",
         num(p.total),
-        r"\text{weights} + \text{biases}",
+        r"\text{" + _tw("weights") + r"} + \text{" + _tw("biases") + r"}",
         f"{_tex_num(p.weights)} + {_tex_num(p.bias)}",
     )
     return [w, b, t]
@@ -306,7 +331,7 @@ def _compute_steps(sol: Solution) -> list[Step]:
             formula,
             _times([num(sol.params.weights), *sizes]),
             num(sol.macs),
-            r"\text{weights} \times " + _times(tex_where, tex=True),
+            r"\text{" + _tw("weights") + r"} \times " + _times(tex_where, tex=True),
             _times([_tex_num(sol.params.weights), *sizes], tex=True),
         )
     flops = Step(
@@ -314,7 +339,7 @@ def _compute_steps(sol: Solution) -> list[Step]:
         _("2 × MACs (a multiply and an add)"),
         f"2 × {num(sol.macs)}",
         num(sol.flops),
-        r"2 \times \text{MACs}",
+        r"2 \times \text{" + _tw("MACs") + r"}",
         rf"2 \times {_tex_num(sol.macs)}",
     )
     return [macs, flops]
@@ -372,7 +397,7 @@ def _pool_steps(sol: Solution) -> list[Step]:
                     _("windows × (window elements - 1): the max of n values takes n - 1 comparisons"),
                     f"{num(pool.windows)} × ({k_text} - 1)",
                     num(pool.comparisons),
-                    r"\text{windows} \times (n - 1)",
+                    r"\text{" + _tw("windows") + r"} \times (n - 1)",
                     rf"{_tex_num(pool.windows)} \times ({per} - 1)",
                 )
             )
@@ -383,7 +408,7 @@ def _pool_steps(sol: Solution) -> list[Step]:
                     _("windows × (window elements - 1): summing n values takes n - 1 additions"),
                     f"{num(pool.windows)} × ({k_text} - 1)",
                     num(pool.additions),
-                    r"\text{windows} \times (n - 1)",
+                    r"\text{" + _tw("windows") + r"} \times (n - 1)",
                     rf"{_tex_num(pool.windows)} \times ({per} - 1)",
                 )
             )
@@ -396,7 +421,7 @@ def _pool_steps(sol: Solution) -> list[Step]:
                 _("Σ over windows of (window size - 1), using the real window sizes"),
                 f"{c} × {sums} - {num(pool.windows)}",
                 num(value),
-                r"\sum (\text{size} - 1)",
+                r"\sum (\text{" + _tw("size") + r"} - 1)",
                 rf"{c} \times " + sums.replace("×", r"\times") + rf" - {_tex_num(pool.windows)}",
             )
         )
@@ -407,7 +432,7 @@ def _pool_steps(sol: Solution) -> list[Step]:
                 _("one per window"),
                 num(pool.windows),
                 num(pool.divisions),
-                r"\text{windows}",
+                r"\text{" + _tw("windows") + r"}",
                 _tex_num(pool.windows),
             )
         )
@@ -421,7 +446,7 @@ def _memory_steps(sol: Solution) -> list[Step]:
             _("4 bytes × output elements"),
             f"4 × {num(sol.output_elements)}",
             _("{n} bytes").format(n=num(sol.output_bytes)),
-            r"4 \times \text{elements}",
+            r"4 \times \text{" + _tw("elements") + r"}",
             rf"4 \times {_tex_num(sol.output_elements)}",
         )
     ]
@@ -432,7 +457,7 @@ def _memory_steps(sol: Solution) -> list[Step]:
                 _("4 bytes × parameters"),
                 f"4 × {num(sol.params.total)}",
                 _("{n} bytes").format(n=num(sol.params_bytes)),
-                r"4 \times \text{params}",
+                r"4 \times \text{" + _tw("params") + r"}",
                 rf"4 \times {_tex_num(sol.params.total)}",
             )
         )

@@ -175,7 +175,7 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
         for combo in r.misconceptions:
             ids = " + ".join(combo)
             why = M.explain_combo(layer, combo)
-            lines.append(f"    {ids} — {why}.")
+            lines.append(f"    {ids} — {why}" + _("."))
         if r.follows_from_output is not None:
             out = "x".join(map(str, r.follows_from_output))
             lines.append(
