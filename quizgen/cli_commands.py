@@ -216,6 +216,7 @@ def worksheet_command(
 
 
 @click.command("kinds")
+@LANG
 def kinds_command() -> int:
     """List the problem kinds, each with an example.
 
@@ -241,6 +242,7 @@ def bank_command() -> None:
 
 
 @bank_command.command("check")
+@LANG
 @click.argument("source", default="seed-post")
 def bank_check(source: str) -> int:
     """Check every claimed answer in a problem bank (default: the seed post's).
@@ -259,6 +261,7 @@ def bank_check(source: str) -> int:
 
 
 @bank_command.command("list")
+@LANG
 def bank_list() -> int:
     """List the built-in problem banks and recipes.
 
@@ -310,6 +313,7 @@ def drill_command(
 
 
 @click.command("stats")
+@LANG
 @click.option("--db", metavar="PATH", help="Progress database [default: $QUIZGEN_HOME or the user data folder].")
 @click.option("--json", "as_json", is_flag=True, help="The same data as JSON.")
 def stats_command(db: str | None, as_json: bool) -> int:

@@ -296,6 +296,14 @@ def _entry_layer(entry):  # type: ignore[no-untyped-def]
     return parse(entry.spec) if entry.spec else solve_stack(entry.stack).solutions[-1].layer
 
 
+def PROBLEMS() -> str:  # noqa: N802
+    return _("problems")
+
+
+def ENTRIES() -> str:  # noqa: N802
+    return _("entries")
+
+
 def bank_list() -> str:
     """``quizgen bank list``: the built-in banks and recipes."""
     from quizgen import bank as banks
@@ -303,6 +311,6 @@ def bank_list() -> str:
     rows = banks.list_banks()
     width = max(len(r[0]) for r in rows)
     return "\n".join(
-        f"{name:<{width}}  {_(what):<12}  {n:>3} {_('problems') if what == 'recipe' else _('entries')}  {_(title)}"
+        f"{name:<{width}}  {_(what):<12}  {n:>3} {PROBLEMS() if what == 'recipe' else ENTRIES()}  {_(title)}"
         for name, what, title, n in rows
     )

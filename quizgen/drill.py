@@ -195,7 +195,8 @@ class Drill:
     def ask(self, number: int, problem: Problem) -> None:
         s = self.style
         stars = "★" * problem.difficulty + "☆" * (3 - problem.difficulty)
-        self.write(f"\n{s.bold(_('Question') + f' {number}/{self.count}')} · {problem.title} · {stars}\n")
+        heading = _("Question {n}/{total}").format(n=number, total=self.count)
+        self.write(f"\n{s.bold(heading)} · {problem.title} · {stars}\n")
         self.write(problem.text + "\n")
         if problem.shown_spec:
             self.write(s.dim("  " + problem.shown_spec.replace("\n", "\n  ")) + "\n")
@@ -316,7 +317,7 @@ class Drill:
         wanted = RELATED_STEPS.get(part.quantity, {part.quantity})
         steps = [st for st in problem.steps if st.quantity in wanted or not st.quantity] or list(problem.steps)
         for i, st in enumerate(steps, start=1):
-            line = f"  {i}. {st.title}: {st.formula}"
+            line = f"  {i}. {st.title}{_(': ')}{st.formula}"
             if st.substituted and st.substituted != st.result:
                 line += f" = {st.substituted}"
             self.write(line + f" = {st.result}\n")

@@ -452,7 +452,8 @@ def gift(sheets: list[Sheet]) -> str:
             head = f"::{gift_escape(item.name)}::[html]{gift_escape(item.question_html)}"
             if item.numeric:
                 lines.append(head + "{#")
-                lines.append(f"\t={item.answer}:0#{gift_escape(_('Correct.'))}")
+                correct = gift_escape(_("Correct."))
+                lines.append(f"\t={item.answer}:0#{correct}")
                 lines += [f"\t=%0%{value}:0#{gift_escape(why)}" for value, why in item.wrongs]
             else:
                 lines.append(head + "{")

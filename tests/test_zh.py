@@ -203,7 +203,7 @@ def test_drill_speaks_chinese(tmp_path):
     )
     assert out.returncode == 0
     assert not ENGLISH_RUN.findall(_visible_text(out.stdout, "md")), out.stdout
-    assert "参数" in out.stdout
+    assert "参数" in out.stdout and "第 1/1 题" in out.stdout and "Question" not in out.stdout
 
 
 def test_stats_json_is_unchanged_by_language(tmp_path):
