@@ -9,7 +9,6 @@ import dataclasses
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
-from math import prod
 
 from quizgen import layers as L
 from quizgen import misconceptions as M
@@ -17,7 +16,7 @@ from quizgen.answers import Number, Value, parse_value
 from quizgen.errors import ClaimError, QuizgenError, closest
 from quizgen.i18n import _
 from quizgen.layers import Layer
-from quizgen.solver import Solution, solve
+from quizgen.solver import Solution, solve, value_of
 
 #: Claimable quantities and their accepted spellings.
 QUANTITY_ALIASES = {
@@ -117,35 +116,6 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
     return Claim(quantity, raw.strip(), value)
 
 
-def correct_value(sol: Solution, quantity: str) -> int | tuple[int, ...]:
-    """The solver's value for a claimable quantity."""
-    pool = sol.pool
-    table: dict[str, int | tuple[int, ...]] = {
-        "output": sol.output_shape,
-        "params": sol.params.total,
-        "weights": sol.params.weights,
-        "bias": sol.params.bias,
-        "trainable": sol.params.trainable,
-        "non_trainable": sol.params.non_trainable,
-        "macs": sol.macs,
-        "flops": sol.flops,
-        "flops+bias": sol.flops_with_bias,
-        "windows": pool.windows if pool else 0,
-        "comparisons": pool.comparisons if pool else 0,
-        "additions": pool.additions if pool else 0,
-        "divisions": pool.divisions if pool else 0,
-        "output_elements": sol.output_elements,
-        "output_bytes": sol.output_bytes,
-        "params_bytes": sol.params_bytes,
-        "comparisons_per_window": (
-            prod(pool.window_size) - 1
-            if pool and pool.window_size and sol.layer.family.startswith(("max", "adaptivemax"))
-            else 0
-        ),
-    }
-    return table[quantity]
-
-
 def _matcher(layer: Layer, claimed: Value):
     def match(v: object) -> bool:
         if isinstance(claimed, tuple):
@@ -176,7 +146,7 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
                     "--claim {quantity}={value}: {layer} has no pooling windows; {quantity} applies to pooling layers"
                 ).format(quantity=claim.quantity, value=claim.text, layer=layer.name)
             )
-        correct = correct_value(sol, claim.quantity)
+        correct = value_of(sol, claim.quantity)
         match = _matcher(layer, claim.value)
         if match(correct):
             results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, True))

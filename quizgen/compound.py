@@ -12,14 +12,13 @@ from fractions import Fraction
 
 from quizgen import misconceptions as M
 from quizgen import receptive, spec
-from quizgen.check import correct_value
 from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
 from quizgen.kinds import REGISTRY, describe, shape_words
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
 from quizgen.problems import Part, Problem, Wrong, fmt_value
-from quizgen.solver import solve
+from quizgen.solver import solve, value_of
 from quizgen.steps import Step, explain, num
 
 
@@ -642,7 +641,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         chain = _POOL_CHAIN if layer.is_pool else _CONV_CHAIN
         flags = frozenset(ids)
         sol = solve(layer)
-        right = [correct_value(sol, q) for q in chain]
+        right = [value_of(sol, q) for q in chain]
         flawed = []
         for q in chain:
             if q == "output_bytes":

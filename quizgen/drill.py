@@ -172,16 +172,16 @@ class Drill:
     def run(self) -> Tally:
         """Ask up to ``count`` problems; stops early on q or end of input (Ctrl-D)."""
         last = ""
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         try:
             for n in range(1, self.count + 1):
                 kind, difficulty = schedule(self.progress, self.kinds, self.rng, avoid=last)
                 problem = K.get(kind).sample(self.rng, self.difficulty or difficulty, self.convention)
                 for _retry in range(5):  # a session should not ask the same problem twice
-                    if problem.id not in seen:
+                    if (problem.text, problem.spec) not in seen:
                         break
                     problem = K.get(kind).sample(self.rng, self.difficulty or difficulty, self.convention)
-                seen.add(problem.id)
+                seen.add((problem.text, problem.spec))
                 if self.rng.random() < 0.35 and all(not p.choices for p in problem.parts):
                     from quizgen.problems import with_choices
 

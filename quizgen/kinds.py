@@ -19,7 +19,7 @@ from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
 from quizgen.layers import Layer
 from quizgen.problems import Part, Problem, Wrong, wrongs_for
-from quizgen.solver import solve
+from quizgen.solver import solve, value_of
 from quizgen.steps import explain, notes, num
 
 Sampler = Callable[[random.Random, int, str], Problem]
@@ -174,11 +174,10 @@ def layer_problem(
 ) -> Problem:
     """A problem about one layer: each quantity a part, its wrongs from the misconception catalogue."""
     sol = solve(layer)
-    from quizgen.check import correct_value
 
     parts = []
     for q in quantities:
-        answer = correct_value(sol, q)
+        answer = value_of(sol, q)
         label = _(LABELS[q])
         if q == "output":
             label = f"{label} ({shape_order(layer)})" if layer.spatial else label

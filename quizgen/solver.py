@@ -185,3 +185,32 @@ def _pool(layer: Layer) -> Solution:
         divisions=0 if is_max else windows,
     )
     return Solution(layer, (*spatial, channels), pads, Params(0, 0, 0, 0, 0), 0, 0, 0, pool)
+
+
+def value_of(sol: Solution, quantity: str) -> int | tuple[int, ...]:
+    """The value of a claimable quantity: ``output``, ``params``, ``macs``, ``windows``, … (``check`` names them)."""
+    pool = sol.pool
+    table: dict[str, int | tuple[int, ...]] = {
+        "output": sol.output_shape,
+        "params": sol.params.total,
+        "weights": sol.params.weights,
+        "bias": sol.params.bias,
+        "trainable": sol.params.trainable,
+        "non_trainable": sol.params.non_trainable,
+        "macs": sol.macs,
+        "flops": sol.flops,
+        "flops+bias": sol.flops_with_bias,
+        "windows": pool.windows if pool else 0,
+        "comparisons": pool.comparisons if pool else 0,
+        "additions": pool.additions if pool else 0,
+        "divisions": pool.divisions if pool else 0,
+        "output_elements": sol.output_elements,
+        "output_bytes": sol.output_bytes,
+        "params_bytes": sol.params_bytes,
+        "comparisons_per_window": (
+            prod(pool.window_size) - 1
+            if pool and pool.window_size and sol.layer.family.startswith(("max", "adaptivemax"))
+            else 0
+        ),
+    }
+    return table[quantity]
