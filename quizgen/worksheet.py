@@ -128,7 +128,42 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
         title=entry_title or entry.id,
         lead=entry_text or kinds.describe(layer),
     )
-    return replace(problem, source=source, difficulty=difficulty, layer=layer)
+    parts = _with_claimed_wrongs(layer, problem.parts, entry.claimed)
+    return replace(problem, parts=parts, source=source, difficulty=difficulty, layer=layer)
+
+
+def _with_claimed_wrongs(layer, parts, claimed):  # type: ignore[no-untyped-def]
+    """Put a source's wrong claims first among a part's known wrong answers, each with why it is wrong."""
+    from quizgen import check as checking
+    from quizgen import misconceptions as M
+    from quizgen.problems import Wrong
+
+    if not claimed:
+        return parts
+    results = {r.quantity: r for r in checking.check(layer, [checking.parse_claim(f"{k}={v}") for k, v in claimed])}
+    out = []
+    for part in parts:
+        r = results.get(part.quantity)
+        if r is None or r.ok or not isinstance(r.claimed, (tuple,)) and r.claimed.value.denominator != 1:
+            out.append(part)
+            continue
+        value = r.claimed if isinstance(r.claimed, tuple) else int(r.claimed.value)
+        if r.misconceptions:
+            why = M.explain_combo(layer, r.misconceptions[0])
+        elif r.follows_from_output is not None:
+            why = _("the source's value; it follows from its wrong {output} output").format(
+                output="x".join(map(str, r.follows_from_output))
+            )
+        elif r.would_be_right_with:
+            why = _("the source's value; it would be right with {options}").format(
+                options=_("; or ").join(r.would_be_right_with)
+            )
+        else:
+            why = _("the source's value")
+        ids = r.misconceptions[0] if r.misconceptions else ("source-claim",)
+        wrongs = (Wrong(value, ids, why), *(w for w in part.wrongs if w.value != value))
+        out.append(replace(part, wrongs=wrongs))
+    return tuple(out)
 
 
 def read_roster(path: str) -> list[tuple[str, str]]:

@@ -254,3 +254,15 @@ def test_every_kind_at_every_difficulty_makes_a_sheet(run, tmp_path):
     for fmt in ("md", "html"):
         r = run("worksheet", str(tmp_path / "all.yaml"), "--format", fmt, "-o", str(tmp_path / fmt))
         assert r.exit_code == 0, r.stderr
+
+
+def test_key_explains_the_sources_own_wrong_claims(run, tmp_path):
+    recipe = tmp_path / "errata.yaml"
+    recipe.write_text(
+        "recipe: errata\nsections:\n  - bank: seed-post\n    entries: [one-image-one-map, max-pool-example]\n"
+    )
+    assert run("worksheet", str(recipe), "-o", str(tmp_path / "o")).exit_code == 0
+    key = (tmp_path / "o" / "key.md").read_text()
+    assert "- Not 2 × 2 × 1: the source's value; it would be right with a 4x4 input" in key
+    assert "- Not 36: the source's value; it follows from its wrong 2x2 output" in key
+    assert "- Not 196: the output size was divided by the stride again" in key
