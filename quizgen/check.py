@@ -246,10 +246,14 @@ def _describe(layer: Layer, values: dict[str, int]) -> str:
     parts = []
     for key, v in values.items():
         if key == "in":
-            parts.append(f"a {'x'.join([str(v)] * len(layer.spatial))} input (in={L.fmt_shape(layer.input_shape)})")
+            parts.append(
+                _("a {size} input (in={shape})").format(
+                    size="x".join([str(v)] * len(layer.spatial)), shape=L.fmt_shape(layer.input_shape)
+                )
+            )
         else:
             parts.append(f"{key}={v}")
-    return " with ".join(parts)
+    return _(" with ").join(parts)
 
 
 def result_dict(result: ClaimResult, layer: Layer) -> dict:

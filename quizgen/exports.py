@@ -142,7 +142,7 @@ def _merge(pairs: list[tuple[int, str]], answer: int) -> tuple[tuple[int, str], 
         whys = found.setdefault(value, [])
         if why and why not in whys:
             whys.append(why)
-    return tuple((value, sentence("; or ".join(whys))) for value, whys in found.items())
+    return tuple((value, sentence(_("; or ").join(whys))) for value, whys in found.items())
 
 
 def part_letter(index: int) -> str:

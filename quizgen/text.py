@@ -189,7 +189,9 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
         if r.would_be_right_with and not r.misconceptions:
             lines.append(
                 "    "
-                + _("{v} would be right with {options}.").format(v=claimed, options="; or ".join(r.would_be_right_with))
+                + _("{v} would be right with {options}.").format(
+                    v=claimed, options=_("; or ").join(r.would_be_right_with)
+                )
             )
         related = [s for s in all_steps if s.quantity == r.quantity]
         if related:
