@@ -5,7 +5,6 @@ This serves ``quizgen check`` and ``quizgen bank check`` (errata for a source).
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -237,7 +236,7 @@ def _edit(layer: Layer, values: dict[str, int]) -> Layer | None:
         elif key == "d":
             changes["dilation"] = (v,) * n
     try:
-        return L.validate(dataclasses.replace(layer, **changes))
+        return L.validate(layer._replace(**changes))
     except QuizgenError:
         return None
 

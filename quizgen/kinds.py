@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quizgen import layers as L
 from quizgen import spec
@@ -32,8 +32,7 @@ CONVENTION_TEXT = {
 COMPUTE_QUANTITY = {"macs": "macs", "flops": "flops", "flops+bias": "flops+bias"}
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """A registered problem kind."""
 
     id: str

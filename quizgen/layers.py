@@ -1,4 +1,4 @@
-"""Layers as frozen dataclasses, and the rules that make a layer buildable.
+"""Layers as immutable records, and the rules that make a layer buildable.
 
 Shapes are kept in the seed's and Keras's order: spatial sizes first, then
 channels (``(H, W, C)`` for 2d).  Every rule here is one a framework enforces:
@@ -8,7 +8,7 @@ TensorFlow where DESIGN says so (``p=same`` with stride > 1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from quizgen import geometry
 from quizgen.errors import SpecError
@@ -48,12 +48,13 @@ SAME, VALID = "same", "valid"
 AXES = {1: "L", 2: "HxW", 3: "DxHxW"}
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     """One layer, with every default filled in.
 
     ``input_shape`` is spatial sizes then channels; for ``linear`` it is
     ``(features,)``.  ``padding`` is a per-dimension tuple or ``"same"``.
+    ``given`` names the keys the spec wrote out; it is not part of what the
+    layer is, so two layers that differ only in it are equal.
     """
 
     family: str
@@ -69,7 +70,16 @@ class Layer:
     ceil_mode: bool = False
     output_padding: tuple[int, ...] = ()
     output_size: tuple[int, ...] = ()
-    given: frozenset[str] = field(default=frozenset(), compare=False)
+    given: frozenset[str] = frozenset()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Layer and self[:-1] == other[:-1]  # type: ignore[index]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])
 
     @property
     def name(self) -> str:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 from math import ceil, floor, prod
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from quizgen import geometry
 from quizgen import layers as L
@@ -22,7 +21,12 @@ from quizgen.i18n import N_, _
 from quizgen.layers import Layer
 from quizgen.solver import output_spatial, solve
 
-Scalar = int | Fraction
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+#: A value a rule produces: whole numbers are ints; a :class:`~fractions.Fraction` appears only when a rule
+#: divides unevenly, and ``fractions`` is imported only then (see :func:`_div`).
+Scalar: TypeAlias = "int | Fraction"
 Shape = tuple[Scalar, ...]
 QUANTITIES = (
     "output",
@@ -40,8 +44,7 @@ _SIZE_QUANTITIES = frozenset({"output", "macs", "flops", "windows", "comparisons
 _POOL_QUANTITIES = frozenset({"windows", "comparisons", "additions", "divisions"})
 
 
-@dataclass(frozen=True)
-class Misconception:
+class Misconception(NamedTuple):
     """A named wrong rule.
 
     ``explanation`` is one line a student understands; it reads after the wrong
@@ -273,11 +276,11 @@ def _out_size_variants(layer: Layer, flags: frozenset[str]) -> list[Shape]:
         plus = 0 if "forgot-plus-one" in flags else 1
         if "precedence" in flags:
             for v in variants:
-                v.append(_whole(n - keff + Fraction(pad_total, s) + plus))
+                v.append(n - keff + _div(pad_total, s) + plus)
             continue
         span = padded - keff
         if "no-floor" in flags:
-            variants[0].append(_whole(Fraction(span, s) + plus))
+            variants[0].append(_div(span, s) + plus)
             variants[1].append(-(-span // s) + plus)
             continue
         if layer.ceil_mode and layer.is_pool and "ignored-ceil-mode" not in flags:
@@ -292,8 +295,21 @@ def _out_size_variants(layer: Layer, flags: frozenset[str]) -> list[Shape]:
     return [tuple(v) for v in variants]
 
 
-def _whole(x: Fraction) -> Scalar:
+def _whole(x: Scalar) -> Scalar:
     return int(x) if x.denominator == 1 else x
+
+
+def _div(a: Scalar, b: int) -> Scalar:
+    """``a / b`` exactly: an int when ``b`` divides ``a``, else a Fraction."""
+    if isinstance(a, int) and a % b == 0:
+        return a // b
+    from fractions import Fraction
+
+    return _whole(Fraction(a) / b)
+
+
+def _fractional(x: Scalar) -> bool:
+    return x.denominator != 1  # ints have a denominator too: 1
 
 
 def _weights(layer: Layer, flags: frozenset[str]) -> Scalar:
@@ -354,7 +370,7 @@ def _quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: Shape
             positions = prod(spatial)
         macs = weights * positions
         if quantity == "macs":
-            return [macs * 2, Fraction(macs, 2)] if "macs-vs-flops" in flags else [macs]
+            return [macs * 2, _div(macs, 2)] if "macs-vs-flops" in flags else [macs]
         return [macs, macs * 4] if "macs-vs-flops" in flags else [2 * macs]
     if quantity in _POOL_QUANTITIES:
         return _pool_quantity(layer, quantity, flags, spatial)
@@ -367,7 +383,7 @@ def _pool_quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: 
     channels = 1 if "pool-forgot-channels" in flags else layer.in_channels
     counts: list[Scalar] = []
     if "pool-windows-from-input" in flags:
-        exact = prod(Fraction(n, s) for n, s in zip(layer.spatial, layer.stride))
+        exact = prod(_div(n, s) for n, s in zip(layer.spatial, layer.stride))
         counts += [
             exact,
             prod(n // s for n, s in zip(layer.spatial, layer.stride)),
@@ -376,12 +392,12 @@ def _pool_quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: 
     elif "pool-stride-twice" in flags:
         counts += [
             prod(-(-o // s) if isinstance(o, int) else ceil(o / s) for o, s in zip(spatial, layer.stride)),
-            prod(Fraction(o) / s for o, s in zip(spatial, layer.stride)),
-            prod(floor(Fraction(o) / s) for o, s in zip(spatial, layer.stride)),
+            prod(_div(o, s) for o, s in zip(spatial, layer.stride)),
+            prod(floor(_div(o, s)) for o, s in zip(spatial, layer.stride)),
         ]
     else:
         counts.append(prod(spatial))
-    windows = [_whole(Fraction(channels) * c) for c in counts]
+    windows = [_whole(channels * c) for c in counts]
     if quantity in ("windows", "divisions"):
         if quantity == "divisions" and layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX):
             return [0]
@@ -391,10 +407,10 @@ def _pool_quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: 
         return [0]
     if layer.kernel:
         per = prod(layer.kernel) - (0 if "pool-k2-comparisons" in flags else 1)
-        return [_whole(Fraction(w) * per) for w in windows]
+        return [_whole(w * per) for w in windows]
     pool = solve(layer).pool
     assert pool is not None
-    base = Fraction(pool.elements_read, layer.in_channels) * channels
+    base = _div(pool.elements_read * channels, layer.in_channels)
     return [_whole(base - (0 if "pool-k2-comparisons" in flags else w)) for w in windows]
 
 
@@ -427,9 +443,9 @@ def _with_rounding(values: Iterable[Scalar | Shape]) -> list[Scalar | Shape]:
     out: list[Scalar | Shape] = []
     for v in values:
         out.append(v)
-        if isinstance(v, Fraction) and v.denominator != 1:
+        if not isinstance(v, tuple) and _fractional(v):
             out += [floor(v), ceil(v), round(v)]
-        elif isinstance(v, tuple) and any(isinstance(x, Fraction) and x.denominator != 1 for x in v):
+        elif isinstance(v, tuple) and any(_fractional(x) for x in v):
             out.append(tuple(floor(x) for x in v))
             out.append(tuple(ceil(x) for x in v))
     return out
@@ -454,8 +470,8 @@ def distractors(layer: Layer, quantity: str, limit: int = 3) -> list[tuple[Scala
 
 def _is_whole(v: Scalar | Shape) -> bool:
     if isinstance(v, tuple):
-        return all(not isinstance(x, Fraction) or x.denominator == 1 for x in v)
-    return not isinstance(v, Fraction) or v.denominator == 1
+        return not any(_fractional(x) for x in v)
+    return not _fractional(v)
 
 
 def _positive(v: Scalar | Shape) -> bool:

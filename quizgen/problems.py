@@ -7,19 +7,20 @@ rendered into both the worksheet and the key, so any randomness is drawn once.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
-from fractions import Fraction
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizgen import misconceptions as M
 from quizgen.i18n import _
 from quizgen.layers import Layer
 from quizgen.steps import Step, num
 
+if TYPE_CHECKING:
+    from fractions import Fraction
+
 Value = int | tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Wrong:
+class Wrong(NamedTuple):
     """A known wrong answer: its value, the misconception ids behind it, and why it is wrong."""
 
     value: Value
@@ -27,8 +28,7 @@ class Wrong:
     why: str
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One option of a multiple-choice part."""
 
     letter: str
@@ -37,8 +37,7 @@ class Choice:
     why: str
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """One thing to answer: a label, the quantity, the right value, and the known wrong values."""
 
     label: str
@@ -49,8 +48,7 @@ class Part:
     hint: str = ""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A problem with its solution.  ``text`` may hold ``$…$`` LaTeX math."""
 
     kind: str
@@ -64,7 +62,7 @@ class Problem:
     flawed: tuple[tuple[str, str], ...] = ()
     form: str = "numeric"
     source: str = ""
-    layer: Layer | None = field(default=None, compare=False)
+    layer: Layer | None = None
     asked_spec: str = ""
 
     @property
@@ -88,7 +86,7 @@ def fmt_value(value: Value | Fraction) -> str:
     """A value for display: ``34,944`` or ``55 × 55 × 96``."""
     if isinstance(value, tuple):
         return num(value[0]) if len(value) == 1 else " × ".join(map(str, value))
-    if isinstance(value, Fraction):
+    if not isinstance(value, int):  # a Fraction
         return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
     return num(value)
 
@@ -97,7 +95,7 @@ def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tu
     """Known wrong answers for a single-layer quantity, from the misconception catalogue (singles first)."""
     found = []
     for value, ids in M.distractors(layer, quantity, limit=limit):
-        if value == answer or isinstance(value, Fraction):
+        if value == answer or not isinstance(value, (int, tuple)):
             continue
         why = M.explain_combo(layer, ids)
         found.append(Wrong(value if isinstance(value, tuple) else int(value), ids, why))
@@ -144,5 +142,5 @@ def with_choices(problem: Problem, rng: random.Random) -> Problem:
         rng.shuffle(options)
         letters = "ABCD"
         choices = tuple(Choice(letters[i], v, ok, why) for i, (v, ok, why) in enumerate(options))
-        parts.append(replace(part, choices=choices))
-    return replace(problem, parts=tuple(parts), form="choice")
+        parts.append(part._replace(choices=choices))
+    return problem._replace(parts=tuple(parts), form="choice")

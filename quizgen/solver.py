@@ -7,8 +7,8 @@ number is computed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import prod
+from typing import NamedTuple
 
 from quizgen import geometry
 from quizgen import layers as L
@@ -17,8 +17,7 @@ from quizgen.layers import Layer
 FP32_BYTES = 4
 
 
-@dataclass(frozen=True)
-class Params:
+class Params(NamedTuple):
     """Parameter counts.  ``trainable`` is what PyTorch's ``parameters()`` holds."""
 
     weights: int
@@ -28,8 +27,7 @@ class Params:
     total: int
 
 
-@dataclass(frozen=True)
-class PoolOps:
+class PoolOps(NamedTuple):
     """The work of a pooling layer.
 
     ``windows`` = C·prod(out spatial).  Max-pool: ``comparisons`` =
@@ -47,8 +45,7 @@ class PoolOps:
     divisions: int
 
 
-@dataclass(frozen=True)
-class Solution:
+class Solution(NamedTuple):
     """Everything quizgen computes about one layer (shapes spatial-first, channels last)."""
 
     layer: Layer

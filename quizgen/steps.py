@@ -8,8 +8,8 @@ seed post stumbles on: inexact divisions, floor versus ceil, asymmetric
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import prod
+from typing import NamedTuple
 
 from quizgen import geometry
 from quizgen import layers as L
@@ -17,8 +17,7 @@ from quizgen.i18n import N_, _
 from quizgen.solver import Solution
 
 
-@dataclass(slots=True)
-class Step:
+class Step(NamedTuple):
     """One worked step: ``formula`` with ``substituted`` numbers gives ``result``."""
 
     title: str
@@ -135,9 +134,7 @@ def explain(sol: Solution) -> list[Step]:
 def _tag(steps: list[Step], *quantities: str) -> list[Step]:
     """Label each step with the quantity it computes (the last label repeats)."""
     last = len(quantities) - 1
-    for i, step in enumerate(steps):
-        step.quantity = quantities[min(i, last)]
-    return steps
+    return [step._replace(quantity=quantities[min(i, last)]) for i, step in enumerate(steps)]
 
 
 def _size_steps(sol: Solution) -> list[Step]:

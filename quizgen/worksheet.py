@@ -13,7 +13,7 @@ import os
 import random
 import re
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen import kinds
@@ -115,7 +115,7 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
     if entry.stack:
         problem = compound.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
         text = f"{entry_text} {problem.text}" if entry_text else problem.text
-        return replace(problem, text=text, source=source, difficulty=difficulty)
+        return problem._replace(text=text, source=source, difficulty=difficulty)
     layer = parse(entry.spec)
     asked = list(entry.ask) or [k for k, _v in entry.claimed if k in kinds.LABELS] or ["output", "params"]
     question = _("Work out the right values.") if entry.claimed else _("Work out these values.")
@@ -129,7 +129,7 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
         lead=entry_text or kinds.describe(layer),
     )
     parts = _with_claimed_wrongs(layer, problem.parts, entry.claimed)
-    return replace(problem, parts=parts, source=source, difficulty=difficulty, layer=layer)
+    return problem._replace(parts=parts, source=source, difficulty=difficulty, layer=layer)
 
 
 def _with_claimed_wrongs(layer, parts, claimed):  # type: ignore[no-untyped-def]
@@ -162,7 +162,7 @@ def _with_claimed_wrongs(layer, parts, claimed):  # type: ignore[no-untyped-def]
             why = _("the source's value")
         ids = r.misconceptions[0] if r.misconceptions else ("source-claim",)
         wrongs = (Wrong(value, ids, why), *(w for w in part.wrongs if w.value != value))
-        out.append(replace(part, wrongs=wrongs))
+        out.append(part._replace(wrongs=wrongs))
     return tuple(out)
 
 

@@ -282,7 +282,9 @@ def test_round_trip_every_layer(name, data):
 def test_spelling_variants_parse_to_the_same_layer(data):
     layer = data.draw(layers())
     variant = data.draw(spelling_variant(layer))
-    assert spec.parse(variant) == layer, variant
+    parsed = spec.parse(variant)
+    assert parsed == layer, variant
+    assert hash(parsed) == hash(layer) and (parsed != layer) is False  # the keys a spec wrote out are not the layer
 
 
 # --- 2. layout ---------------------------------------------------------------------------------
