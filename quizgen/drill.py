@@ -10,15 +10,17 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
 from quizgen import kinds as K
-from quizgen.answers import Number, parse_number, parse_value
 from quizgen.i18n import _
 from quizgen.problems import Part, Problem, fmt_value
 from quizgen.progress import Progress
+
+if TYPE_CHECKING:  # answers are read after the question is shown: their module is imported then
+    from quizgen.answers import Number
 
 #: The order in which a new student meets the kinds.
 CURRICULUM = [
@@ -70,24 +72,20 @@ class Finish(Exception):
     """The student asked to stop (q, or end of input)."""
 
 
-@dataclass
 class Tally:
-    """What happened in one session."""
+    """What happened in one session: counts, streaks, and how often each misconception was named."""
 
-    asked: int = 0
-    right: int = 0
-    wrong: int = 0
-    skipped: int = 0
-    streak: int = 0
-    best_streak: int = 0
-    misconceptions: dict[str, int] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.asked = self.right = self.wrong = self.skipped = 0
+        self.streak = self.best_streak = 0
+        self.misconceptions: dict[str, int] = {}
 
 
-@dataclass
 class Style:
     """Terminal colour, on only for a terminal without NO_COLOR."""
 
-    color: bool = False
+    def __init__(self, color: bool = False) -> None:
+        self.color = color
 
     def good(self, text: str) -> str:
         return self._s(text, "green")
@@ -234,7 +232,7 @@ class Drill:
                     _(
                         "I couldn't read that. Type a number (34944, 34,944, 3.4944e4, 34.9k), a shape "
                         "(55x55x96){letters}; ? for a hint, s to skip, q to stop."
-                    ).format(letters=", or a letter A-D" if part.choices else "")
+                    ).format(letters=_(", or a letter A-D") if part.choices else "")
                     + "\n"
                 )
                 continue
@@ -279,6 +277,8 @@ class Drill:
             return False
 
     def read_value(self, part: Part, answer: str) -> Number | tuple[int, ...] | None:
+        from quizgen.answers import Number, parse_number, parse_value
+
         if part.choices and len(answer) == 1 and answer.upper() in "ABCD":
             chosen = next((c for c in part.choices if c.letter == answer.upper()), None)
             if chosen is None:
@@ -355,7 +355,10 @@ class Drill:
         if t.misconceptions:
             top = sorted(t.misconceptions.items(), key=lambda kv: (-kv[1], kv[0]))
             lines.append(_("  Misconceptions to work on: ") + ", ".join(f"{k} ×{v}" for k, v in top))
-        lines.append(_("  Progress saved in {path}.").format(path=self.progress.path))
+        if self.progress.exists:
+            lines.append(_("  Progress saved in {path}.").format(path=self.progress.path))
+        else:
+            lines.append(_("  Nothing answered, so nothing was saved."))
         return "\n".join(lines) + "\n"
 
 
@@ -364,6 +367,8 @@ def _single_layer(problem: Problem) -> bool:
 
 
 def _matches(value: object, answer: object) -> bool:
+    from quizgen.answers import Number
+
     if isinstance(answer, tuple):
         return isinstance(value, tuple) and tuple(value) == answer
     if isinstance(value, tuple):
@@ -374,6 +379,8 @@ def _matches(value: object, answer: object) -> bool:
 
 
 def _show(value: object) -> str:
+    from quizgen.answers import Number
+
     if isinstance(value, Number):
         v = value.value
         return fmt_value(int(v)) if v.denominator == 1 else f"{float(v):g}"
@@ -409,7 +416,7 @@ def run(
             write(line if line.endswith("\n") else line + "\n")
         return line.rstrip("\n")
 
-    progress = Progress(db)
+    progress = Progress(db, defer=True)
     drill = Drill(
         progress,
         read=read,

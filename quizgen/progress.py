@@ -2,18 +2,24 @@
 
 The file is never overwritten: a corrupt or foreign file is reported with the
 way to start afresh.  WAL mode and a busy timeout let two drills share it.
+A drill that finds no file yet creates it with its first answer, so a first
+session starts without creating a database and one that ends before any answer
+leaves nothing behind.  ``sqlite3`` and ``pathlib`` are imported only when a
+file is opened: the first question comes before either is needed.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
+
+if TYPE_CHECKING:
+    import sqlite3
+    from pathlib import Path
 
 SCHEMA_VERSION = 1
 APP = "quizgen"
@@ -51,18 +57,17 @@ class ProgressError(QuizgenError):
     """The progress file cannot be used; it is left exactly as it was."""
 
 
-def default_path() -> Path:
+def default_path() -> str:
     """``$QUIZGEN_HOME/progress.sqlite3``, else the platform's user data directory."""
     home = os.environ.get("QUIZGEN_HOME")
     if home:
-        return Path(home) / "progress.sqlite3"
+        return os.path.join(home, "progress.sqlite3")
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("quizgen", appauthor=False)) / "progress.sqlite3"
+    return os.path.join(user_data_dir("quizgen", appauthor=False), "progress.sqlite3")
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     kind: str
     box: int
     difficulty: int
@@ -70,15 +75,46 @@ class Box:
 
 
 class Progress:
-    """An open progress database."""
+    """A progress database: opened (or created) at once, or with ``defer=True`` created by the first write."""
 
-    def __init__(self, path: Path | str | None = None, *, create: bool = True) -> None:
-        self.path = Path(path) if path else default_path()
-        if not create and not self.path.exists():
+    def __init__(self, path: Path | str | None = None, *, create: bool = True, defer: bool = False) -> None:
+        self.path = os.fspath(path) if path else default_path()
+        self._db: sqlite3.Connection | None = None
+        if not os.path.lexists(self.path):
+            if not create:
+                raise ProgressError(
+                    _("--db {path}: no progress yet (run quizgen drill first, or check the path)").format(
+                        path=self.path
+                    )
+                )
+            if defer:
+                self._check_creatable()
+                return
+        self._db = self._open()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, opening or creating the file on first use."""
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    @property
+    def exists(self) -> bool:
+        """Whether there is a file to read (a deferred store has none until its first write)."""
+        return self._db is not None or os.path.lexists(self.path)
+
+    def _check_creatable(self) -> None:
+        """Fail now, before any question, if the file could not be created later."""
+        parent = os.path.dirname(os.path.abspath(self.path))
+        while not os.path.exists(parent) and os.path.dirname(parent) != parent:
+            parent = os.path.dirname(parent)
+        if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
             raise ProgressError(
-                _("--db {path}: no progress yet (run quizgen drill first, or check the path)").format(path=self.path)
+                _("--db {path}: cannot be created ({exc})").format(
+                    path=self.path, exc=_("{parent} is not a writable folder").format(parent=parent)
+                )
             )
-        self.db = self._open()
 
     def _fresh(self) -> str:
         return _(
@@ -86,11 +122,13 @@ class Progress:
         ).format(path=self.path)
 
     def _open(self) -> sqlite3.Connection:
+        import sqlite3
+
         path = self.path
-        if path.exists():
-            if not path.is_file():
+        if os.path.lexists(path):
+            if not os.path.isfile(path):
                 raise ProgressError(_("--db {path}: is not a file").format(path=path))
-            with path.open("rb") as f:
+            with open(path, "rb") as f:
                 header = f.read(16)
             if header and header != b"SQLite format 3\x00":
                 raise ProgressError(
@@ -109,8 +147,8 @@ class Progress:
                 ) from None
             return db
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            db = sqlite3.connect(path, timeout=10, isolation_level=None)
             db.execute("PRAGMA busy_timeout = 10000")
             # IF NOT EXISTS and OR IGNORE: a second drill creating the same file at the same moment is harmless.
             db.executescript(
@@ -158,7 +196,8 @@ class Progress:
         db.execute("PRAGMA journal_mode = WAL")
 
     def close(self) -> None:
-        self.db.close()
+        if self._db is not None:
+            self._db.close()
 
     # --- writing: every call commits at once --------------------------------------------------------
 
@@ -219,9 +258,15 @@ class Progress:
     # --- reading ------------------------------------------------------------------------------------
 
     def boxes(self) -> dict[str, Box]:
+        if not self.exists:
+            return {}
         return {r[0]: Box(*r) for r in self.db.execute("SELECT kind, box, difficulty, due FROM boxes")}
 
     def answers(self) -> list[sqlite3.Row]:
+        import sqlite3
+
+        if not self.exists:
+            return []
         self.db.row_factory = sqlite3.Row
         try:
             return list(self.db.execute("SELECT * FROM answers ORDER BY id"))
@@ -230,6 +275,8 @@ class Progress:
 
     def misconception_counts(self, kind: str | None = None) -> dict[str, int]:
         """How often each misconception was named, overall or for one kind."""
+        if not self.exists:
+            return {}
         query = "SELECT misconceptions FROM answers WHERE misconceptions != ''"
         rows = self.db.execute(query + (" AND kind = ?" if kind else ""), (kind,) if kind else ()).fetchall()
         counts: dict[str, int] = {}

@@ -211,6 +211,56 @@ def test_two_drills_at_once_share_the_database(tmp_path):
         assert c.execute("SELECT COUNT(*), COUNT(DISTINCT session) FROM answers").fetchone() == (50, 2)
 
 
+def test_a_first_session_creates_the_file_with_its_first_answer(tmp_path):
+    db = tmp_path / "new" / "progress.sqlite3"
+    out = drill(db, "q\n", "--kind", "params-conv", "--seed", "1")
+    assert out.returncode == 0, out.stderr
+    assert "Nothing answered, so nothing was saved." in out.stdout
+    assert not db.exists()
+    out = drill(db, "s\nq\n", "--kind", "params-conv", "--seed", "1")
+    assert out.returncode == 0, out.stderr
+    assert f"Progress saved in {db}." in out.stdout
+    assert rows(db) == [("params-conv", "skipped", 1, "", "s")]
+
+
+def test_a_database_that_could_not_be_created_is_reported_before_the_first_question(tmp_path):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder\n")
+    db = blocker / "progress.sqlite3"
+    out = drill(db, "1\n", "--count", "1")
+    assert out.returncode == 2
+    assert out.stderr == f"Error: --db {db}: cannot be created ({blocker} is not a writable folder)\n"
+    assert "Question" not in out.stdout
+    assert blocker.read_text() == "a file, not a folder\n"
+
+
+def test_the_first_question_comes_before_the_database_and_answer_modules_are_loaded(tmp_path):
+    # What start-up must not pay for (benchmarks/run.py measures the time): the first question of a first
+    # session needs no SQLite, no answer parsing and no fractions; they are loaded once an answer comes.
+    script = """
+import json, sys
+from quizgen import drill
+modules = ("sqlite3", "fractions", "quizgen.answers", "quizgen.check", "dataclasses")
+seen = []
+def read(prompt):
+    seen.append([m for m in modules if m in sys.modules])
+    if len(seen) == 1:
+        return "12345"
+    raise drill.Finish
+progress = drill.Progress(sys.argv[1], defer=True)
+drill.Drill(progress, read=read, write=lambda text: None, kinds=["params-conv"], count=1, seed=1).run()
+print(json.dumps(seen))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "p.sqlite3")], capture_output=True, text=True, env=env()
+    )
+    assert out.returncode == 0, out.stderr
+    first, second = json.loads(out.stdout)
+    assert first == []
+    assert {"sqlite3", "quizgen.answers"} <= set(second)
+    assert len(rows(tmp_path / "p.sqlite3")) == 1
+
+
 # --- a damaged or foreign file is reported and left as it was ------------------------------------
 
 
