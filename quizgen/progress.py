@@ -4,8 +4,8 @@ The file is never overwritten: a corrupt or foreign file is reported with the
 way to start afresh.  WAL mode and a busy timeout let two drills share it.
 A drill that finds no file yet creates it with its first answer, so a first
 session starts without creating a database and one that ends before any answer
-leaves nothing behind.  ``sqlite3`` and ``pathlib`` are imported only when a
-file is opened: the first question comes before either is needed.
+leaves nothing behind.  ``sqlite3`` is imported only when a file is opened:
+a first session's first question comes before it is needed.
 """
 
 from __future__ import annotations
