@@ -201,7 +201,7 @@ def drill(runs: int = 30) -> None:
         proc.communicate(b"s\n", timeout=30)  # one skipped question: the file exists from now on
         for i in range(runs):
             for name, (args, fresh) in cases.items():
-                db = Path(tmp) / f"{i}-{len(times[name])}-{args[-1] if args else 'all'}.sqlite3" if fresh else returning
+                db = Path(tmp) / f"{i}-{args[-1] if args else 'all'}.sqlite3" if fresh else returning
                 elapsed, proc = _first_question([*args, "--count", "3", "--seed", str(i)], db)
                 times[name].append(elapsed)
                 if "params-conv" in args:  # a number question: a wrong number gets feedback

@@ -72,6 +72,7 @@ class Layer(NamedTuple):
     output_size: tuple[int, ...] = ()
     given: frozenset[str] = frozenset()
 
+    # ``given`` is the last field, so ``self[:-1]`` is everything the layer is.
     def __eq__(self, other: object) -> bool:
         return type(other) is Layer and self[:-1] == other[:-1]  # type: ignore[index]
 
