@@ -6,12 +6,13 @@ This serves ``quizgen check`` and ``quizgen bank check`` (errata for a source).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from quizgen import layers as L
 from quizgen import misconceptions as M
-from quizgen.answers import Number, Value, parse_value
+from quizgen.answers import RIGHT, ROUNDED, Number, Value, judge_value, parse_value
 from quizgen.errors import ClaimError, QuizgenError, closest
 from quizgen.i18n import _
 from quizgen.layers import Layer
@@ -61,6 +62,7 @@ class ClaimResult:
     misconceptions: tuple[tuple[str, ...], ...] = ()
     follows_from_output: tuple[int, ...] | None = None
     would_be_right_with: tuple[str, ...] = ()
+    rounded: bool = False  # right as a correct rounding (answers.judge), not as the exact value
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
             ).format(text=text, strip=raw.strip())
         )
     if quantity == "output" and isinstance(value, Number):
-        if value.value.denominator != 1 or value.tolerance:
+        if value.value.denominator != 1 or value.rounding:
             raise ClaimError(
                 _("--claim {text}: output must be a shape such as 55x55x96 or a whole size").format(text=text)
             )
@@ -115,19 +117,26 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
     return Claim(quantity, raw.strip(), value)
 
 
-def _matcher(layer: Layer, claimed: Value):
+def _matcher(layer: Layer, claimed: Value) -> Callable[[object], bool]:
+    """Whether ``claimed`` is right for a value, by the one grading rule (:func:`answers.judge_value`).
+
+    A claimed shape without channels is compared with the spatial sizes only.
+    """
+
     def match(v: object) -> bool:
-        if isinstance(claimed, tuple):
-            if not isinstance(v, tuple):
-                return False
-            if len(claimed) == len(v):
-                return claimed == v
-            if layer.spatial and len(claimed) == len(v) - 1:
-                return claimed == v[:-1]
-            return False
-        return not isinstance(v, tuple) and isinstance(v, (int, Fraction)) and claimed.matches(v)
+        return _verdict(layer, claimed, v) in RIGHT
 
     return match
+
+
+def _verdict(layer: Layer, claimed: Value, v: object) -> str:
+    if isinstance(claimed, tuple) and isinstance(v, tuple) and layer.spatial and len(claimed) == len(v) - 1:
+        v = v[:-1]
+    if isinstance(claimed, tuple) != isinstance(v, tuple):
+        return "wrong"
+    if not isinstance(v, (int, Fraction, tuple)):
+        return "wrong"
+    return judge_value(claimed, v)
 
 
 _POOL_ONLY = ("windows", "comparisons", "additions", "divisions", "comparisons_per_window")
@@ -146,10 +155,13 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
                 ).format(quantity=claim.quantity, value=claim.text, layer=layer.name)
             )
         correct = value_of(sol, claim.quantity)
-        match = _matcher(layer, claim.value)
-        if match(correct):
-            results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, True))
+        verdict = _verdict(layer, claim.value, correct)
+        if verdict in RIGHT:
+            results.append(
+                ClaimResult(claim.quantity, claim.text, claim.value, correct, True, rounded=verdict == ROUNDED)
+            )
             continue
+        match = _matcher(layer, claim.value)
         found: list[tuple[str, ...]] = []
         if claim.quantity in M.QUANTITIES:
             found = M.explain_value(layer, claim.quantity, match)
@@ -263,6 +275,7 @@ def result_dict(result: ClaimResult, layer: Layer) -> dict:
         "claimed": result.text,
         "correct": correct,
         "ok": result.ok,
+        "verdict": ("rounded" if result.rounded else "exact") if result.ok else "wrong",
         "misconceptions": [
             {"ids": list(combo), "explanation": M.explain_combo(layer, combo)} for combo in result.misconceptions
         ],
@@ -290,6 +303,8 @@ def check_network(net, claims: list[Claim]) -> list[ClaimResult]:  # type: ignor
                 )
             )
         correct = totals[claim.quantity]
-        ok = _matcher(net.solutions[-1].layer, claim.value)(correct)
-        results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, ok))
+        verdict = _verdict(net.solutions[-1].layer, claim.value, correct)
+        results.append(
+            ClaimResult(claim.quantity, claim.text, claim.value, correct, verdict in RIGHT, rounded=verdict == ROUNDED)
+        )
     return results

@@ -212,6 +212,7 @@ class Drill:
             for c in part.choices:
                 self.write(f"    {c.letter}) {fmt_value(c.value)}\n")
         attempt = 1
+        hinted = False
         while True:
             answer = self.read(f"{letter}) {part.label}? ").strip()
             low = answer.lower()
@@ -219,6 +220,7 @@ class Drill:
                 raise Finish
             if low in ("?", "h", "hint"):
                 self.write(s.dim(_("Hint: ") + (part.hint or _("work through the formula step by step."))) + "\n")
+                hinted = True
                 continue
             if low in ("s", "skip"):
                 self.save(problem, part, answer, "skipped", attempt)
@@ -248,12 +250,19 @@ class Drill:
                     + "\n"
                 )
                 continue
-            if _matches(value, part.answer):
+            verdict = _verdict(value, part.answer)
+            if verdict != "wrong":
                 self.save(problem, part, answer, "right", attempt)
                 self.tally.right += 1
                 self.tally.streak += 1
                 self.tally.best_streak = max(self.tally.best_streak, self.tally.streak)
-                self.write(s.good("✓ " + _("Right: {v}.").format(v=fmt_value(part.answer))) + "\n")
+                if verdict == "rounded":
+                    from quizgen.answers import rounded_text
+
+                    line = _("Right ({rounded}): {v}.").format(rounded=rounded_text(value), v=fmt_value(part.answer))
+                else:
+                    line = _("Right: {v}.").format(v=fmt_value(part.answer))
+                self.write(s.good("✓ " + line) + "\n")
                 return attempt == 1
             ids, why = self.diagnose(problem, part, value)
             self.save(problem, part, answer, "wrong", attempt, ids)
@@ -268,7 +277,7 @@ class Drill:
             else:
                 self.write(s.bad("✗ " + _("{v} is not right.").format(v=shown)) + "\n")
             if attempt == 1:
-                if part.hint:
+                if part.hint and not hinted:
                     self.write(s.dim(_("Hint: ") + part.hint) + "\n")
                 self.write(_("One more try.") + "\n")
                 attempt = 2
@@ -325,7 +334,7 @@ class Drill:
     def save(
         self, problem: Problem, part: Part, given: str, outcome: str, attempt: int, ids: tuple[str, ...] = ()
     ) -> None:
-        if problem.id not in self._answered:
+        if outcome != "skipped" and problem.id not in self._answered:
             self._answered.add(problem.id)
             self.tally.asked += 1
         self.progress.record(
@@ -366,16 +375,19 @@ def _single_layer(problem: Problem) -> bool:
     return "\n" not in problem.spec and problem.kind not in ("params-separable", "spot-error")
 
 
-def _matches(value: object, answer: object) -> bool:
-    from quizgen.answers import Number
+def _verdict(value: object, answer: object) -> str:
+    """``exact``, ``rounded`` or ``wrong``, by the one grading rule (:func:`quizgen.answers.judge_value`)."""
+    from fractions import Fraction
 
-    if isinstance(answer, tuple):
-        return isinstance(value, tuple) and tuple(value) == answer
-    if isinstance(value, tuple):
-        return False
-    if isinstance(value, Number):
-        return value.matches(answer)  # type: ignore[arg-type]
-    return value == answer
+    from quizgen.answers import Number, judge_value
+
+    if not isinstance(value, (Number, tuple)) or not isinstance(answer, (int, Fraction, tuple)):
+        return "exact" if value == answer else "wrong"
+    return judge_value(value, answer)
+
+
+def _matches(value: object, answer: object) -> bool:
+    return _verdict(value, answer) != "wrong"
 
 
 def _show(value: object) -> str:

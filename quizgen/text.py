@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quizgen import misconceptions as M
 from quizgen import spec, steps
+from quizgen.answers import rounded_text
 from quizgen.check import ClaimResult
 from quizgen.i18n import N_, _
 from quizgen.layers import Layer
@@ -168,6 +169,14 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
     for r in results:
         claimed = r.text
         correct = _value_text(r.correct, layout)
+        if r.ok and r.rounded:
+            lines.append(
+                "✓ "
+                + _("{q} = {v} is correct ({rounded}).").format(
+                    q=r.quantity, v=claimed, rounded=rounded_text(r.claimed)
+                )
+            )
+            continue
         if r.ok:
             lines.append("✓ " + _("{q} = {v} is correct.").format(q=r.quantity, v=claimed))
             continue

@@ -58,6 +58,38 @@ def test_check_accepts_rounded_claims_within_their_precision(run):
     assert run("check", "conv2d in=227x227x3 out=96 k=11 s=4", "--claim", "params=34.8k").exit_code == 1
 
 
+ALEXNET_CONV1 = "conv2d in=227x227x3 out=96 k=11 s=4"
+# params = 11·11·3·96 + 96 = 34,848 + 96 = 34,944; MACs = 34,848 · 55 · 55 = 105,415,200
+
+
+@pytest.mark.parametrize("claim", ["params=0M", "macs=0G", "params=0.03M", "params=0B", "params=35k", "params=34,900"])
+def test_check_refuses_zero_and_too_coarse_values_written_with_a_suffix(run, claim):
+    r = run("check", ALEXNET_CONV1, "--claim", claim)
+    assert r.exit_code == 1, r.stdout
+    assert "is wrong" in r.stdout
+
+
+@pytest.mark.parametrize("claim", ["params=34.9k", "params=3.49e4", "params=0.0349M", "macs=105M", "macs=0.105G"])
+def test_check_accepts_a_correct_rounding_and_says_it_is_rounded(run, claim):
+    r = run("check", ALEXNET_CONV1, "--claim", claim)
+    assert r.exit_code == 0, r.stdout
+    assert "is correct (rounded to 3 significant figures)." in r.stdout
+    data = json.loads(run("check", ALEXNET_CONV1, "--claim", claim, "--json").stdout)
+    assert data["claims"][0]["verdict"] == "rounded"
+
+
+def test_check_exact_claims_are_not_called_rounded(run):
+    r = run("check", ALEXNET_CONV1, "--claim", "params=3.4944e4", "--claim", "params=34,944", "--json")
+    assert [c["verdict"] for c in json.loads(r.stdout)["claims"]] == ["exact", "exact"]
+
+
+def test_check_a_rounded_misconception_value_is_named(run):
+    # forgot-bias gives 11·11·3·96 = 34,848, which a student writes 34.8k (3 s.f.)
+    r = run("check", ALEXNET_CONV1, "--claim", "params=34.8k")
+    assert r.exit_code == 1
+    assert "forgot-bias" in r.stdout
+
+
 def test_check_json(run):
     r = run("check", "maxpool2d in=55x55x96 k=3 s=2", "--claim", "windows=196", "--json")
     data = json.loads(r.stdout)

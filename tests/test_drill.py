@@ -336,3 +336,72 @@ def test_missed_kinds_come_back_first(tmp_path):
     # once it is answered, the others (due later) follow in due order
     p.update_box("pool-ops", right=True, now=100.0)
     assert schedule(p, kinds, random.Random(0), now=100.0 + INTERVALS[2] + 1)[0] in kinds
+
+
+# --- grading, the summary and hints ---------------------------------------------------------------
+
+
+def test_zero_written_with_a_large_suffix_is_never_right(tmp_path):
+    out = drill(
+        tmp_path / "p.sqlite3",
+        "0G\n0G\n0G\nq\n",
+        "--seed",
+        "3",
+        "--kind",
+        "macs-conv",
+        "--kind",
+        "params-conv",
+        "--count",
+        "3",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "✓" not in out.stdout
+    assert "right answers: 0," in out.stdout and "Accuracy 0%" in out.stdout
+    assert {r[1] for r in rows(tmp_path / "p.sqlite3")} == {"wrong"}
+
+
+def test_a_correct_rounding_is_right_and_called_rounded(tmp_path):
+    args = ("--kind", "params-conv", "--difficulty", "1", "--count", "1", "--seed", "3")
+    first = drill(tmp_path / "a.sqlite3", "s\n", *args)
+    [layer] = [parse(m) for m in SPEC.findall(first.stdout)]
+    k, c_in, c_out = layer.kernel[0], layer.in_channels, layer.out
+    total = k * k * c_in * c_out + c_out  # weights + one bias per filter
+    assert total >= 1000  # so that 3 significant figures are a rounding
+    rounded = f"{total:.2e}"  # e.g. 2432 -> 2.43e+03, the correct rounding to 3 significant figures
+    out = drill(tmp_path / "b.sqlite3", rounded + "\n", *args)
+    assert f"✓ Right (rounded to 3 significant figures): {total:,}." in out.stdout, out.stdout
+    assert rows(tmp_path / "b.sqlite3")[0][1] == "right"
+
+
+def test_a_skipped_question_is_not_counted_as_answered(tmp_path):
+    out = drill(tmp_path / "p.sqlite3", "s\nq\n", "--kind", "params-conv", "--count", "3", "--seed", "3")
+    assert "Questions answered: 0; right answers: 0, wrong: 0, skipped: 1." in out.stdout
+
+
+def test_a_hint_asked_for_is_not_repeated_after_a_wrong_answer(tmp_path):
+    out = drill(tmp_path / "p.sqlite3", "?\n1\ns\nq\n", "--kind", "params-conv", "--count", "1", "--seed", "3")
+    assert out.stdout.count("Hint:") == 1, out.stdout
+    assert "One more try." in out.stdout
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    "args, extra, path, folder",
+    [
+        (["--db", "/proc/nope/x.sqlite3"], {}, "/proc/nope/x.sqlite3", "/proc"),
+        ([], {"QUIZGEN_HOME": "/etc/passwd"}, "/etc/passwd/progress.sqlite3", "/etc/passwd"),
+    ],
+)
+def test_an_unusable_progress_place_is_reported_before_the_first_question(args, extra, path, folder):
+    out = subprocess.run(
+        [sys.executable, "-m", "quizgen", "drill", "--count", "1", *args],
+        input="1\n",
+        capture_output=True,
+        text=True,
+        env=env(**extra),
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stderr == f"Error: --db {path}: cannot be created ({folder} is not a writable folder)\n"
+    assert out.stdout == ""
+    assert not os.path.exists("/proc/nope")
