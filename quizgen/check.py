@@ -63,6 +63,8 @@ class ClaimResult:
     follows_from_output: tuple[int, ...] | None = None
     would_be_right_with: tuple[str, ...] = ()
     rounded: bool = False  # right as a correct rounding (answers.judge), not as the exact value
+    #: For a per-window quantity with no single value (uneven adaptive windows): (elements, windows) pairs.
+    spread: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,11 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
                     "--claim {quantity}={value}: {layer} has no pooling windows; {quantity} applies to pooling layers"
                 ).format(quantity=claim.quantity, value=claim.text, layer=layer.name)
             )
+        is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
+        spread = window_spread(sol) if claim.quantity in _PER_WINDOW and is_max else ()
+        if len(spread) > 1:  # no single right value, so any one claimed value is wrong
+            results.append(ClaimResult(claim.quantity, claim.text, claim.value, 0, False, spread=spread))
+            continue
         correct = value_of(sol, claim.quantity)
         verdict = _verdict(layer, claim.value, correct)
         if verdict in RIGHT:
@@ -180,6 +187,36 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
             ClaimResult(claim.quantity, claim.text, claim.value, correct, False, tuple(found), follows, suggestions)
         )
     return results
+
+
+_PER_WINDOW = ("comparisons_per_window",)
+
+
+def window_spread(sol: Solution) -> tuple[tuple[int, int], ...]:
+    """How many windows hold each number of elements, smallest first: ``((4, 48), (6, 48), (9, 12))``.
+
+    Adaptive windows follow PyTorch's rule (:func:`quizgen.geometry.adaptive_windows`); a window's
+    element count is the product of its lengths along each dimension, and every channel has the
+    same windows.  Empty for layers without pooling windows.
+    """
+    pool = sol.pool
+    if pool is None:
+        return ()
+    channels = sol.output_shape[-1]
+    if pool.window_size is not None:
+        return ((_product(pool.window_size), pool.windows),)
+    counts: dict[int, int] = {}
+    for lengths in itertools.product(*pool.window_sizes):
+        elements = _product(lengths)
+        counts[elements] = counts.get(elements, 0) + channels
+    return tuple(sorted(counts.items()))
+
+
+def _product(values: tuple[int, ...]) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
 
 
 def _spatial_of(layer: Layer, claimed: Value | None, sol: Solution) -> tuple[int, ...] | None:
@@ -270,6 +307,8 @@ def _describe(layer: Layer, values: dict[str, int]) -> str:
 def result_dict(result: ClaimResult, layer: Layer) -> dict:
     """A verdict as JSON: the claim, the right value, and each explaining misconception with its text."""
     correct = list(result.correct) if isinstance(result.correct, tuple) else result.correct
+    if result.spread:  # no single value: the values there are, and how many windows have each
+        correct = None
     return {
         "quantity": result.quantity,
         "claimed": result.text,
@@ -281,6 +320,11 @@ def result_dict(result: ClaimResult, layer: Layer) -> dict:
         ],
         "follows_from_output": list(result.follows_from_output) if result.follows_from_output else None,
         "would_be_right_with": list(result.would_be_right_with),
+        "values": [
+            {"elements": elements, "windows": windows, "comparisons": elements - 1}
+            for elements, windows in result.spread
+        ]
+        or None,
     }
 
 

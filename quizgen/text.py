@@ -180,6 +180,10 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
         if r.ok:
             lines.append("✓ " + _("{q} = {v} is correct.").format(q=r.quantity, v=claimed))
             continue
+        if r.spread:
+            lines.append("✗ " + _("{q} = {v} is wrong.").format(q=r.quantity, v=claimed))
+            lines.append("    " + spread_text(r.quantity, r.spread))
+            continue
         lines.append("✗ " + _("{q} = {v} is wrong; the right value is {c}.").format(q=r.quantity, v=claimed, c=correct))
         for combo in r.misconceptions:
             ids = " + ".join(combo)
@@ -207,6 +211,22 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
             lines.append("    " + _("Right working:"))
             lines += step_lines(related, indent="      ")
     return "\n".join(lines)
+
+
+def spread_text(quantity: str, spread: tuple[tuple[int, int], ...]) -> str:
+    """Why a per-window quantity has no single value: the window sizes, how many of each, and the values."""
+    holds = or_list([_("{elements} ({windows}×)").format(elements=num(e), windows=num(w)) for e, w in spread])
+    values = or_list([num(e - 1) for e, _w in spread])
+    return _("{quantity} has no single value here: the windows hold {holds} elements, so {values} comparisons.").format(
+        quantity=quantity, holds=holds, values=values
+    )
+
+
+def or_list(items: list[str]) -> str:
+    """``a, b or c``, as the language writes it."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} or {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
 
 
 def _value_text(value: object, layout: Layout) -> str:

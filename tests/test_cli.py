@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 
 import pytest
 
@@ -88,6 +90,44 @@ def test_check_a_rounded_misconception_value_is_named(run):
     r = run("check", ALEXNET_CONV1, "--claim", "params=34.8k")
     assert r.exit_code == 1
     assert "forgot-bias" in r.stdout
+
+
+def _torch_window_lengths(size: int, out: int) -> list[int]:
+    """PyTorch's adaptive pooling: window i spans [floor(i·in/out), ceil((i+1)·in/out))."""
+    return [math.ceil((i + 1) * size / out) - math.floor(i * size / out) for i in range(out)]
+
+
+def test_check_a_per_window_quantity_of_uneven_windows_has_no_single_value(run):
+    # in=10, out=6: lengths 2, 3, 2, 2, 3, 2 along each axis, so 2-D windows of 4, 6 or 9 elements
+    lengths = _torch_window_lengths(10, 6)
+    assert lengths == [2, 3, 2, 2, 3, 2]
+    counts = Counter(a * b for a in lengths for b in lengths)
+    assert counts == {4: 16, 6: 16, 9: 4}
+    channels = 3
+    for claimed in ("0", "3", "5", "8"):  # no one value is right, not even one of the real ones
+        r = run("check", "adaptivemaxpool2d in=10x10x3 size=6", "--claim", f"comparisons_per_window={claimed}")
+        assert r.exit_code == 1, r.stdout
+        assert (
+            "comparisons_per_window has no single value here: the windows hold "
+            f"4 ({counts[4] * channels}×), 6 ({counts[6] * channels}×) or 9 ({counts[9] * channels}×) elements, "
+            "so 3, 5 or 8 comparisons."
+        ) in r.stdout
+    data = json.loads(
+        run("check", "adaptivemaxpool2d in=10x10x3 size=6", "--claim", "comparisons_per_window=0", "--json").stdout
+    )
+    [claim] = data["claims"]
+    assert claim["ok"] is False and claim["correct"] is None
+    assert claim["values"] == [
+        {"elements": e, "windows": counts[e] * channels, "comparisons": e - 1} for e in sorted(counts)
+    ]
+
+
+def test_check_a_per_window_quantity_of_even_adaptive_windows_has_one_value(run):
+    assert set(_torch_window_lengths(12, 6)) == {2}  # every window 2 × 2: 4 elements, 3 comparisons
+    r = run("check", "adaptivemaxpool2d in=12x12x3 size=6", "--claim", "comparisons_per_window=3")
+    assert r.exit_code == 0, r.stdout
+    r = run("check", "adaptivemaxpool2d in=12x12x3 size=6", "--claim", "comparisons_per_window=0")
+    assert r.exit_code == 1 and "the right value is 3" in r.stdout
 
 
 def test_check_json(run):
