@@ -337,6 +337,25 @@ def test_every_help_has_an_example(run, command):
     assert "Example" in r.stdout and "quizgen " in r.stdout
 
 
+@pytest.mark.parametrize("command", ["drill", "solve", "check", "worksheet", "stats", "kinds"])
+def test_help_paragraphs_are_not_garbled_and_examples_are_whole_command_lines(run, command):
+    r = run(command, "--help")
+    assert r.exit_code == 0
+    body = r.stdout.split("Options:")[0]
+    prose, _sep, examples = body.partition("Example")
+    for line in examples.splitlines()[1:]:
+        assert not line.strip() or line.startswith(("    quizgen ", "    printf ")), repr(line)
+    for paragraph in prose.split("\n\n")[1:]:  # after the usage line
+        text = " ".join(line.strip() for line in paragraph.splitlines())
+        assert "  " not in text, repr(paragraph)
+        assert all(line.startswith("  ") and not line.startswith("   ") for line in paragraph.splitlines() if line)
+
+
+def test_drill_help_shows_the_printf_example_on_one_line(run):
+    out = run("drill", "--help").stdout
+    assert "    printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3\n" in out
+
+
 def test_version(run, sh):
     from quizgen import __version__
 
