@@ -214,7 +214,7 @@ class Drill:
         attempt = 1
         hinted = False
         while True:
-            answer = self.read(f"{letter}) {part.label}? ").strip()
+            answer = self.read(_("{letter}) {label}? ").format(letter=letter, label=part.label)).strip()
             low = answer.lower()
             if low in ("q", "quit", "exit"):
                 raise Finish
@@ -265,12 +265,12 @@ class Drill:
                 self.write(s.good("✓ " + line) + "\n")
                 return attempt == 1
             ids, why = self.diagnose(problem, part, value)
-            self.save(problem, part, answer, "wrong", attempt, ids)
+            named = tuple(i for i in ids if i in M_CATALOGUE_IDS())  # a near miss ("slip") is not one to work on
+            self.save(problem, part, answer, "wrong", attempt, named)
             self.tally.wrong += 1
             self.tally.streak = 0
-            for i in ids:
-                if i in M_CATALOGUE_IDS():
-                    self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
+            for i in named:
+                self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
             if why:
                 self.write(s.bad("✗ " + f"{shown}: {why}" + _(".")) + "\n")
@@ -363,7 +363,7 @@ class Drill:
             lines.append(_("  Accuracy {p:.0%}; best streak {b}.").format(p=t.right / answered, b=t.best_streak))
         if t.misconceptions:
             top = sorted(t.misconceptions.items(), key=lambda kv: (-kv[1], kv[0]))
-            lines.append(_("  Misconceptions to work on: ") + ", ".join(f"{k} ×{v}" for k, v in top))
+            lines.append(_("  Misconceptions to work on: ") + _(", ").join(f"{k} ×{v}" for k, v in top))
         if self.progress.exists:
             lines.append(_("  Progress saved in {path}.").format(path=self.progress.path))
         else:
@@ -463,31 +463,38 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
 
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    lines = [_("Progress in {path}: {n} answers").format(path=data["database"], n=data["answers"])]
+    from quizgen.i18n import N_, n_
+    from quizgen.text import ljust, rjust
+
+    answers = n_(N_("Progress in {path}: {n} answer"), N_("Progress in {path}: {n} answers"), data["answers"])
+    lines = [answers.format(path=data["database"], n=data["answers"])]
     if data["accuracy_overall"] is not None:
         lines[0] += _(", {p:.0%} right").format(p=data["accuracy_overall"])
-    lines.append(
-        _("Streak: {n} right in a row; {d} day(s) in a row of practice.").format(n=data["streak"], d=data["day_streak"])
-    )
+    days = n_(N_("{n} day"), N_("{n} days"), data["day_streak"]).format(n=data["day_streak"])
+    lines.append(_("Streak: {n} right in a row; {days} of practice in a row.").format(n=data["streak"], days=days))
     if data["by_kind"]:
         lines.append("")
         header = (_("kind"), _("level"), _("right"), _("wrong"), _("skip"), _("accuracy"))
-        lines.append(f"{header[0]:<20} {header[1]:>5} {header[2]:>6} {header[3]:>6} {header[4]:>5} {header[5]:>9}")
+        table = [header]
         for row in data["by_kind"]:
             acc = "-" if row["accuracy"] is None else f"{row['accuracy']:.0%}"
+            table.append(
+                (row["kind"], str(row["difficulty"]), str(row["right"]), str(row["wrong"]), str(row["skipped"]), acc)
+            )
+        widths = (20, 5, 6, 6, 5, 9)
+        for cells in table:
             lines.append(
-                f"{row['kind']:<20} {row['difficulty']:>5} {row['right']:>6} {row['wrong']:>6} "
-                f"{row['skipped']:>5} {acc:>9}"
+                " ".join(ljust(c, w) if i == 0 else rjust(c, w) for i, (c, w) in enumerate(zip(cells, widths)))
             )
     if data["misconceptions"]:
         lines.append("")
         lines.append(_("Most frequent misconceptions:"))
-        lines += [f"  {m['id']:<26} ×{m['count']}" for m in data["misconceptions"][:8]]
+        lines += [f"  {ljust(m['id'], 26)} ×{m['count']}" for m in data["misconceptions"][:8]]
     lines.append("")
     if data["due"]:
         lines.append(
             _("Due now: ")
-            + ", ".join(
+            + _(", ").join(
                 _("{kind} (box {box}, level {level})").format(kind=d["kind"], box=d["box"], level=d["difficulty"])
                 for d in data["due"]
             )
@@ -496,14 +503,20 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
         lines.append(_("Nothing is due now."))
     if data["upcoming"]:
         nxt = data["upcoming"][0]
-        lines.append(_("Next: {kind} in {time}.").format(kind=nxt["kind"], time=_duration(nxt["due_in_seconds"])))
+        lines.append(_("Next: {kind} in {time}.").format(kind=nxt["kind"], time=duration(nxt["due_in_seconds"])))
     click.echo("\n".join(lines))
     return 0
 
 
-def _duration(seconds: int) -> str:
+def duration(seconds: int) -> str:
+    """A wait in whole minutes, hours or days, in words of the active language ("10 minutes", "1 day")."""
+    from quizgen.i18n import N_, n_
+
     if seconds < 3600:
-        return f"{max(1, seconds // 60)} min"
+        n = max(1, seconds // 60)
+        return n_(N_("{n} minute"), N_("{n} minutes"), n).format(n=n)
     if seconds < 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
+        n = seconds // 3600
+        return n_(N_("{n} hour"), N_("{n} hours"), n).format(n=n)
+    n = seconds // 86400
+    return n_(N_("{n} day"), N_("{n} days"), n).format(n=n)

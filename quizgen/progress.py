@@ -347,7 +347,10 @@ def stats(progress: Progress, now: float | None = None) -> dict:
         for b in sorted(boxes.values(), key=lambda b: b.due)
         if b.due > now
     ]
-    counts = progress.misconception_counts()
+    from quizgen.misconceptions import CATALOGUE
+
+    # Only named misconceptions of the catalogue: not a near miss ("slip"), nor an id a newer or older quizgen wrote.
+    counts = {k: v for k, v in progress.misconception_counts().items() if k in CATALOGUE}
     total_right = sum(c["right"] for c in by_kind.values())
     total_answered = total_right + sum(c["wrong"] for c in by_kind.values())
     return {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wcwidth import wcswidth
+
 from quizgen import misconceptions as M
 from quizgen import spec, steps
 from quizgen.answers import rounded_text
@@ -18,6 +20,22 @@ CONVENTIONS = {
     "flops": N_("compute = FLOPs = 2 × MACs (a multiply and an add each), bias adds excluded"),
     "flops+bias": N_("compute = FLOPs = 2 × MACs, plus one add per output element for the bias"),
 }
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: 2 for each CJK character (wcwidth), 1 for others."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def ljust(text: str, width: int) -> str:
+    """``text`` padded on the right to ``width`` terminal columns."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def rjust(text: str, width: int) -> str:
+    """``text`` padded on the left to ``width`` terminal columns."""
+    return " " * max(0, width - display_width(text)) + text
 
 
 def convention(count: str) -> str:
@@ -59,9 +77,9 @@ def solution(sol: Solution, layout: Layout = "hwc", count: str = "macs", show_st
             ),
         )
     )
-    width = max(len(k) for k, _v in rows)
+    width = max(display_width(k) for k, _v in rows)
     lines = [spec.format_layer(sol.layer, layout), ""]
-    lines += [f"  {k:<{width}}  {v}" for k, v in rows]
+    lines += [f"  {ljust(k, width)}  {v}" for k, v in rows]
     if show_steps:
         lines += ["", _("Worked steps")]
         lines += step_lines(steps.explain(sol))
@@ -102,16 +120,16 @@ def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
                 num(sol.compute(count)),
             )
         )
-    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    widths = [max(display_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     right = {0, 1, 5, 6}
 
     def fmt(row: tuple[str, ...]) -> str:
         return "  ".join(
-            cell.rjust(w) if c in right else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))
+            rjust(cell, w) if c in right else ljust(cell, w) for c, (cell, w) in enumerate(zip(row, widths))
         ).rstrip()
 
     first = net.solutions[0].layer
-    rule = "-" * len(fmt(header))
+    rule = "-" * display_width(fmt(header))
     lines = [
         f"{net.name}: " + _("input {shape}").format(shape=spec.format_shape(first.input_shape, layout)),
         rule,
@@ -135,9 +153,9 @@ def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
         (_("Activations (fp32)"), _("{n} bytes").format(n=num(net.activation_bytes))),
         (_("Parameters (fp32)"), _("{n} bytes").format(n=num(4 * p.total))),
     ]
-    width = max(len(k) for k, _v in totals)
-    vw = max(len(v) for _k, v in totals)
-    lines += [f"{k:<{width}}  {v:>{vw}}" for k, v in totals]
+    width = max(display_width(k) for k, _v in totals)
+    vw = max(display_width(v) for _k, v in totals)
+    lines += [f"{ljust(k, width)}  {rjust(v, vw)}" for k, v in totals]
     lines += ["", _("Convention: {c}; batchnorm counts 0 MACs (folded).").format(c=convention(count))]
     return "\n".join(lines)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 
 import pytest
@@ -354,6 +355,26 @@ def test_help_paragraphs_are_not_garbled_and_examples_are_whole_command_lines(ru
 def test_drill_help_shows_the_printf_example_on_one_line(run):
     out = run("drill", "--help").stdout
     assert "    printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3\n" in out
+
+
+def test_solve_in_chinese_aligns_columns_by_display_width(run):
+    from wcwidth import wcswidth
+
+    out = run("solve", "--lang", "zh", "--no-steps", "conv2d in=227x227x3 out=96 k=11 s=4").stdout
+    rows = [line for line in out.splitlines()[2:] if line.startswith("  ") and line.strip()]
+    assert len(rows) >= 5, out
+    # the value column starts at the same display column on every row, whatever the label's script
+    starts = {wcswidth(re.match(r"  \S+\s+", line).group(0)) for line in rows}
+    assert len(starts) == 1, rows
+    net = run("solve", "--lang", "zh", "--network", "lenet5").stdout.splitlines()
+    rule = next(i for i, line in enumerate(net) if set(line) == {"-"})
+    table = [line for line in net[rule : rule + 20] if line and set(line) != {"-"}][:13]  # header and 12 layers
+    # the last column is right-aligned: every row, the header and the rule end at the same display column
+    assert len({wcswidth(line) for line in table} | {wcswidth(net[rule])}) == 1, table
+    last_rule = max(i for i, line in enumerate(net) if line and set(line) == {"-"})
+    totals = net[last_rule + 1 : net.index("", last_rule)]
+    assert len(totals) >= 7 and any("字节" in line for line in totals), totals
+    assert len({wcswidth(line) for line in totals}) == 1, totals
 
 
 def test_version(run, sh):

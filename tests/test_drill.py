@@ -405,3 +405,150 @@ def test_an_unusable_progress_place_is_reported_before_the_first_question(args, 
     assert out.stderr == f"Error: --db {path}: cannot be created ({folder} is not a writable folder)\n"
     assert out.stdout == ""
     assert not os.path.exists("/proc/nope")
+
+
+# --- stats ----------------------------------------------------------------------------------------
+
+
+def _record(p: Progress, outcome: str, misconceptions: tuple[str, ...] = (), kind: str = "params-conv") -> None:
+    p.record(
+        session="s",
+        kind=kind,
+        difficulty=1,
+        problem_id="x",
+        part="a",
+        given="1",
+        outcome=outcome,
+        attempt=1,
+        misconceptions=misconceptions,
+    )
+
+
+def stats_of(db: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "quizgen", "stats", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env(**extra),
+        timeout=60,
+    )
+
+
+def test_stats_lists_only_named_misconceptions_of_the_catalogue(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    p = Progress(db)
+    _record(p, "wrong", ("slip",))  # a near miss, as older versions recorded it
+    _record(p, "wrong", ("forgot-bias",))
+    _record(p, "wrong", ("an-id-from-another-version", "forgot-bias"))
+    p.close()
+    data = json.loads(stats_of(db, "--json").stdout)
+    assert data["misconceptions"] == [{"id": "forgot-bias", "count": 2}]
+    text = stats_of(db).stdout
+    assert "forgot-bias" in text and "slip" not in text and "another-version" not in text
+
+
+def test_the_drill_saves_no_slip_as_a_misconception():
+    # An option that no misconception explains (a near miss) is answered: it is wrong, but not a misconception.
+    from quizgen.drill import Drill
+    from quizgen.problems import Choice, Part, Problem
+
+    choices = (
+        Choice("A", 2432, True, ""),
+        Choice("B", 2433, False, "an arithmetic slip: recompute it step by step"),
+        Choice("C", 2400, False, "the weight count only; the 32 biases are missing"),
+    )
+    part = Part("Parameters", "params", 2432, choices=choices)
+    problem = Problem("params-conv", "Parameters", 1, "How many?", (part,), ())
+    saved = []
+
+    class Store:
+        def record(self, **row):
+            saved.append(row)
+
+        def update_box(self, kind, *, right):
+            pass
+
+    answers = iter(["B", "C"])
+    drill = Drill(Store(), read=lambda prompt: next(answers), write=lambda t: None, kinds=["params-conv"])  # type: ignore[arg-type]
+    drill.ask(1, problem)
+    assert [r["misconceptions"] for r in saved] == [(), ()]
+    assert drill.tally.misconceptions == {}
+
+
+def test_stats_says_day_and_days_not_day_s(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    p = Progress(db)
+    _record(p, "right")
+    p.close()
+    text = stats_of(db).stdout
+    assert "day(s)" not in text
+    assert "1 day of practice in a row" in text
+    assert "Progress in " in text and ": 1 answer\n" in text.replace(", 100% right", "")
+    with sqlite3.connect(db) as c:  # the same answer yesterday too: two days in a row
+        c.execute(
+            "INSERT INTO answers (ts, session, kind, difficulty, problem_id, part, given, outcome, attempt) "
+            "SELECT ts - 86400, session, kind, difficulty, problem_id, part, given, outcome, attempt FROM answers"
+        )
+    c.close()
+    assert "2 days of practice in a row" in stats_of(db).stdout
+
+
+def test_durations_are_words_of_the_language(monkeypatch):
+    from quizgen import i18n
+    from quizgen.drill import duration
+
+    assert [duration(s) for s in (59, 600, 3600, 7200, 86400, 3 * 86400)] == [
+        "1 minute",
+        "10 minutes",
+        "1 hour",
+        "2 hours",
+        "1 day",
+        "3 days",
+    ]
+    # In another language every unit comes from the catalogue (here a stand-in for the zh one).
+    zh = {"{n} minute": "{n} 分钟", "{n} minutes": "{n} 分钟", "{n} hour": "{n} 小时", "{n} hours": "{n} 小时"}
+    zh |= {"{n} day": "{n} 天", "{n} days": "{n} 天"}
+    monkeypatch.setattr(i18n, "_catalogue", zh)
+    assert [duration(s) for s in (60, 600, 7200, 86400)] == ["1 分钟", "10 分钟", "2 小时", "1 天"]
+
+
+def _display(text: str) -> int:
+    from wcwidth import wcswidth
+
+    return wcswidth(text)
+
+
+def test_stats_table_in_chinese_is_aligned_by_display_width(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    p = Progress(db)
+    _record(p, "right")
+    _record(p, "wrong", kind="output-conv")
+    p.close()
+    out = stats_of(db, "--lang", "zh").stdout
+    table = [line for line in out.splitlines() if line.startswith(("题型", "params-conv", "output-conv", "kind"))]
+    assert len(table) == 3, out
+    # every column is right-aligned after the first, so every row ends at the same display column
+    assert len({_display(line) for line in table}) == 1, table
+    assert len({len(line) for line in table}) > 1  # the Chinese header is narrower in characters
+
+
+def test_the_drill_prompt_has_no_ascii_question_mark_outside_the_catalogue(monkeypatch):
+    from quizgen import i18n
+    from quizgen.drill import Drill
+
+    monkeypatch.setattr(i18n, "_catalogue", {"{letter}) {label}? ": "{letter}) {label}？"})
+    prompts = []
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        return "q"
+
+    class NoProgress:
+        def boxes(self):
+            return {}
+
+        def misconception_counts(self, kind=None):
+            return {}
+
+    Drill(NoProgress(), read=read, write=lambda t: None, kinds=["params-conv"], count=1, seed=1).run()  # type: ignore[arg-type]
+    assert prompts and prompts[0].endswith("？") and "?" not in prompts[0]
