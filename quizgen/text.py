@@ -8,7 +8,7 @@ from quizgen import misconceptions as M
 from quizgen import spec, steps
 from quizgen.answers import rounded_text
 from quizgen.check import ClaimResult
-from quizgen.i18n import N_, _
+from quizgen.i18n import N_, _, n_
 from quizgen.layers import Layer
 from quizgen.network import Network
 from quizgen.solver import Solution
@@ -150,14 +150,33 @@ def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
         totals.append((_("FLOPs + bias"), num(net.compute(count))))
     totals += [
         (_("Output shape"), spec.format_shape(net.output_shape, layout)),
-        (_("Activations (fp32)"), _("{n} bytes").format(n=num(net.activation_bytes))),
+        (_("Activations (fp32, every layer's output)"), _("{n} bytes").format(n=num(net.activation_bytes))),
         (_("Parameters (fp32)"), _("{n} bytes").format(n=num(4 * p.total))),
     ]
     width = max(display_width(k) for k, _v in totals)
     vw = max(display_width(v) for _k, v in totals)
     lines += [f"{ljust(k, width)}  {rjust(v, vw)}" for k, v in totals]
+    lines += ["", activations_note(net)]
     lines += ["", _("Convention: {c}; batchnorm counts 0 MACs (folded).").format(c=convention(count))]
     return "\n".join(lines)
+
+
+#: Layers whose output is counted in the activations total although frameworks often keep it in place
+#: (ReLU) or as a view of its input (flatten).
+_IN_PLACE = ("relu", "flatten")
+
+
+def activations_note(net: Network) -> str:
+    """What the activations total sums, said for this network (with its ReLU and flatten outputs, if any)."""
+    counts = {name: sum(s.layer.name == name for s in net.solutions) for name in _IN_PLACE}
+    present = [
+        n_(N_("{n} {name} layer"), N_("{n} {name} layers"), n).format(n=n, name=name) for name, n in counts.items() if n
+    ]
+    if not present:
+        return _("Activations: the sum of every layer's fp32 output (batch 1).")
+    return _("Activations: the sum of every layer's fp32 output (batch 1), the outputs of {layers} included.").format(
+        layers=and_list(present)
+    )
 
 
 _DEFAULTS = {"s": "1", "p": "0", "d": "1", "g": "1", "bias": "true", "ceil": "false", "op": "0"}
@@ -238,6 +257,13 @@ def spread_text(quantity: str, spread: tuple[tuple[int, int], ...]) -> str:
     return _("{quantity} has no single value here: the windows hold {holds} elements, so {values} comparisons.").format(
         quantity=quantity, holds=holds, values=values
     )
+
+
+def and_list(items: list[str]) -> str:
+    """``a, b and c``, as the language writes it."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
 
 
 def or_list(items: list[str]) -> str:

@@ -238,6 +238,64 @@ def test_network_totals_equal_published_figures(run, name):
     assert d["total"]["output_shape"] == [{"lenet5": 10}.get(name, 1000)]
 
 
+@pytest.mark.parametrize("name", ["lenet5", "alexnet", "vgg16", "mobilenet_v1"])
+def test_network_builtins_under_layout_chw_are_read_as_written_and_shown_channels_first(run, name):
+    hwc = run("solve", "--network", name, "--json")
+    chw = run("solve", "--network", name, "--json", "--layout", "chw")
+    assert chw.exit_code == 0, chw.stderr
+    a, b = json.loads(hwc.stdout), json.loads(chw.stdout)
+    assert b["total"]["params"] == a["total"]["params"] and b["total"]["macs"] == a["total"]["macs"]
+
+    def channels_first(shape):
+        return shape[-1:] + shape[:-1] if len(shape) > 1 else shape
+
+    assert b["total"]["output_shape"] == channels_first(a["total"]["output_shape"])
+    for x, y in zip(a["layers"], b["layers"], strict=True):
+        assert y["output_shape"] == channels_first(x["output_shape"])
+        assert y["input_shape"] == channels_first(x["input_shape"])
+    text = run("solve", "--network", name, "--layout", "chw").stdout
+    first = a["layers"][0]["input_shape"]  # e.g. 224x224x3 shown as 3x224x224
+    assert f"input {first[-1]}x{first[0]}x{first[1]}" in text
+
+
+def test_network_file_declares_its_layout(run, tmp_path):
+    # conv 3x3 (p=1) keeps 32x32; pooling halves it: 16x16x8.  params = 3·3·3·8 + 8 = 224
+    chw = tmp_path / "chw.txt"
+    chw.write_text("# layout: chw\nconv2d in=3x32x32 out=8 k=3 p=1\nmaxpool2d k=2\n")
+    hwc = tmp_path / "hwc.txt"
+    hwc.write_text("# layout: hwc\nconv2d in=32x32x3 out=8 k=3 p=1\nmaxpool2d k=2\n")
+    for layout in ("hwc", "chw"):
+        a = json.loads(run("solve", "--network", str(chw), "--json", "--layout", layout).stdout)
+        b = json.loads(run("solve", "--network", str(hwc), "--json", "--layout", layout).stdout)
+        assert a["total"] == b["total"]
+        assert a["total"]["params"]["total"] == 224
+        assert a["total"]["output_shape"] == ([16, 16, 8] if layout == "hwc" else [8, 16, 16])
+    plain = tmp_path / "plain.txt"  # no declaration: read as hwc, the default, and refused under chw
+    plain.write_text("conv2d in=32x32x3 out=8 k=3 p=1\nmaxpool2d k=2\n")
+    assert json.loads(run("solve", "--network", str(plain), "--json").stdout)["total"]["params"]["total"] == 224
+    r = run("solve", "--network", str(plain), "--layout", "chw")
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1
+    assert "declare the order its shapes are written in" in r.stderr and "'# layout: chw'" in r.stderr
+    bad = tmp_path / "bad.txt"
+    bad.write_text("# layout: nchw\nconv2d in=3x32x32 out=8 k=3\n")
+    r = run("solve", "--network", str(bad))
+    assert r.exit_code == 2
+    assert r.stderr == "Error: bad.txt line 1: layout: nchw must be hwc or chw, once per file\n"
+
+
+def test_network_activations_say_what_they_sum(run):
+    # LeNet-5's outputs, batch 1: conv 28·28·6 = 4,704, relu 4,704, pool 14·14·6 = 1,176, conv 10·10·16 = 1,600,
+    # relu 1,600, pool 5·5·16 = 400, conv 120, relu 120, flatten 120, linear 84, relu 84, linear 10:
+    # 14,722 values, 4 bytes each = 58,888 bytes, the 4 relu and 1 flatten outputs included.
+    total = 4704 * 2 + 1176 + 1600 * 2 + 400 + 120 * 3 + 84 * 2 + 10
+    out = run("solve", "--network", "lenet5").stdout
+    assert f"Activations (fp32, every layer's output)   {4 * total:,} bytes" in out
+    assert "the outputs of 4 relu layers and 1 flatten layer included." in out
+    assert (
+        json.loads(run("solve", "--network", "lenet5", "--json").stdout)["total"]["activation_bytes_fp32"] == 4 * total
+    )
+
+
 def test_network_text_table(run):
     r = run("solve", "--network", "alexnet")
     assert "62,378,344" in r.stdout and "1,135,256,096" in r.stdout
