@@ -99,7 +99,7 @@ def solve_command(
     metavar="QUANTITY=VALUE",
     help="A claimed answer; repeat for several. Quantities: output, params, weights, bias, trainable, "
     "non_trainable, macs, flops, compute, windows, comparisons, additions, divisions, output_elements, "
-    "output_bytes, params_bytes.",
+    "output_bytes, params_bytes, comparisons_per_window.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
 @click.option("--layout", type=LAYOUT, default="hwc", show_default=True, help="Shape order of SPEC and claims.")
