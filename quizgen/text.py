@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from wcwidth import wcswidth
-
 from quizgen import misconceptions as M
 from quizgen import spec, steps
 from quizgen.answers import rounded_text
@@ -24,6 +22,10 @@ CONVENTIONS = {
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: 2 for each CJK character (wcwidth), 1 for others."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth  # only for non-ASCII text: English output does not pay for its import
+
     width = wcswidth(text)
     return width if width >= 0 else len(text)
 
