@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from quizgen.i18n import N_, n_
+from quizgen.i18n import N_, _, n_
 
 _SUFFIX = {"k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, "t": 10**12}
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?([kmgbt])?$", re.IGNORECASE)
@@ -147,6 +147,18 @@ def judge_value(value: Value, correct: Correct) -> Verdict:
     if value.unit is None or value.value == 0 or value.figures < MIN_FIGURES:
         return WRONG
     return ROUNDED if 2 * abs(right - value.value) <= value.unit else WRONG
+
+
+def too_coarse(value: Value, correct: Correct) -> bool:
+    """Whether ``value`` is wrong only for having too few significant figures (``35k`` for 34,944)."""
+    if not isinstance(value, Number) or value.unit is None or value.value == 0 or isinstance(correct, tuple):
+        return False
+    return value.figures < MIN_FIGURES and 2 * abs(Fraction(correct) - value.value) <= value.unit
+
+
+def coarse_text(text: str) -> str:
+    """Why a correct but too coarse rounding is not accepted."""
+    return _("{v} is rounded too far: a rounded answer needs at least 3 significant figures").format(v=text)
 
 
 def judge(answer: str, correct: Correct) -> Verdict:

@@ -272,7 +272,11 @@ class Drill:
             for i in named:
                 self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
-            if why:
+            from quizgen.answers import coarse_text, too_coarse
+
+            if not why and too_coarse(value, part.answer):
+                self.write(s.bad("✗ " + coarse_text(answer) + _(".")) + "\n")
+            elif why:
                 self.write(s.bad("✗ " + f"{shown}: {why}" + _(".")) + "\n")
             else:
                 self.write(s.bad("✗ " + _("{v} is not right.").format(v=shown)) + "\n")

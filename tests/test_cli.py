@@ -81,6 +81,14 @@ def test_check_accepts_a_correct_rounding_and_says_it_is_rounded(run, claim):
     assert data["claims"][0]["verdict"] == "rounded"
 
 
+def test_check_says_a_correct_but_too_coarse_rounding_is_rounded_too_far(run):
+    r = run("check", ALEXNET_CONV1, "--claim", "params=35k")  # 34,944 to 2 significant figures
+    assert r.exit_code == 1
+    assert "35k is rounded too far: a rounded answer needs at least 3 significant figures." in r.stdout
+    r = run("check", ALEXNET_CONV1, "--claim", "params=36k")  # not a rounding of 34,944 at all
+    assert "rounded too far" not in r.stdout
+
+
 def test_check_exact_claims_are_not_called_rounded(run):
     r = run("check", ALEXNET_CONV1, "--claim", "params=3.4944e4", "--claim", "params=34,944", "--json")
     assert [c["verdict"] for c in json.loads(r.stdout)["claims"]] == ["exact", "exact"]

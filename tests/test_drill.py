@@ -373,6 +373,17 @@ def test_a_correct_rounding_is_right_and_called_rounded(tmp_path):
     assert rows(tmp_path / "b.sqlite3")[0][1] == "right"
 
 
+def test_a_correct_but_too_coarse_rounding_is_wrong_and_says_why(tmp_path):
+    args = ("--kind", "params-conv", "--difficulty", "1", "--count", "1", "--seed", "3")
+    [layer] = [parse(m) for m in SPEC.findall(drill(tmp_path / "a.sqlite3", "s\n", *args).stdout)]
+    total = layer.kernel[0] ** 2 * layer.in_channels * layer.out + layer.out
+    coarse = f"{round(total, -3) // 1000}k"  # one or two significant figures, e.g. 2,432 -> 2k
+    assert len(str(round(total, -3) // 1000)) < 3
+    out = drill(tmp_path / "b.sqlite3", coarse + "\n", *args)
+    assert f"✗ {coarse} is rounded too far: a rounded answer needs at least 3 significant figures." in out.stdout
+    assert rows(tmp_path / "b.sqlite3")[0][1] == "wrong"
+
+
 def test_a_skipped_question_is_not_counted_as_answered(tmp_path):
     out = drill(tmp_path / "p.sqlite3", "s\nq\n", "--kind", "params-conv", "--count", "3", "--seed", "3")
     assert "Questions answered: 0; right answers: 0, wrong: 0, skipped: 1." in out.stdout
