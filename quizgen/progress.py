@@ -90,6 +90,11 @@ class Progress:
             if defer:
                 self._check_creatable()
                 return
+        elif create and os.path.isfile(self.path) and not os.access(self.path, os.R_OK | os.W_OK):
+            # SQLite would open a write-protected file read-only and fail at the first answer, losing it.
+            raise ProgressError(
+                _("--db {path}: cannot be written (no permission); it was left untouched").format(path=self.path)
+            )
         self._db = self._open()
 
     @property
