@@ -565,13 +565,15 @@ def test_the_drill_prompt_has_no_ascii_question_mark_outside_the_catalogue(monke
     assert prompts and prompts[0].endswith("？") and "?" not in prompts[0]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write any file")
-def test_a_write_protected_progress_file_is_reported_before_the_first_question(tmp_path):
+def test_a_write_protected_progress_file_is_reported_before_the_first_question(tmp_path, run, monkeypatch):
     db = tmp_path / "p.sqlite3"
     Progress(db).close()
     db.chmod(0o444)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root may write any file: let the permission check say no
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode: real_access(path, mode) and str(path) != str(db))
     before = db.read_bytes()
-    out = drill(db, "1\n", "--count", "1")
-    assert out.returncode == 2 and out.stdout == ""
+    out = run("drill", "--count", "1", "--db", str(db), input="1\n")
+    assert out.exit_code == 2 and out.stdout == ""
     assert out.stderr == f"Error: --db {db}: cannot be written (no permission); it was left untouched\n"
     assert db.read_bytes() == before
