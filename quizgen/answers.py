@@ -1,8 +1,29 @@
-"""Reading numbers and shapes the way students write them.
+"""Reading answers the way students write them, and judging them by one rule (DESIGN §7a).
 
-``34944``, ``34,944``, ``34 944``, ``3.4944e4``, ``34.9k`` (exact to the shown
-precision), fractions such as ``27/2``, and shapes ``55x55x96``,
-``55×55×96`` or ``(55, 55, 96)``.
+:func:`judge` is the one place that decides whether an answer is right.  ``quizgen check``,
+the drill, the export writers and the practice page all apply it, and
+``tests/grading_cases.json`` holds its table of cases for every implementation.
+
+The rule, for a count (the README's "How answers are judged" states it for users):
+
+- **Exact**: the value written equals the right value, in any notation
+  (``34944``, ``34,944``, ``34 944``, ``3.4944e4``, ``34.944k``; ``3.50e4`` for 35,000).
+- **Rounded**: written in a rounding notation (an exponent ``e`` or a suffix ``k``, ``M``,
+  ``G``/``B``, ``T``) with at least 3 significant figures, and a correct rounding of the right
+  value at the last digit written: ``34.9k``, ``3.49e4`` and ``0.0349M`` for 34,944.
+  A correct rounding is within half a unit of that last digit; at an exact half both
+  neighbours are accepted, because students round halves both ways (34,950 → ``34.9k`` or
+  ``35.0k``).
+- Everything else is **wrong**.  In particular a number written out in full (``34,900``) is
+  read as exact; fewer than 3 significant figures (``35k``, ``0.03M``) are too coarse to
+  judge; and zero is never a rounding of a nonzero value (``0M``, ``0G``).
+
+Significant figures written are the digits of the mantissa from the first nonzero one on,
+trailing zeros included: ``3.49e4`` and ``34.9k`` have 3, ``0.0349M`` has 3 (leading zeros
+do not count), ``3.50e4`` and ``35.0k`` have 3, ``350e2`` has 3, ``35k`` has 2.
+
+Fractions (``27/2``) are exact values.  Negative values follow the same rule.  A shape is
+right when every size and the channels are right; its sizes are read exactly.
 """
 
 from __future__ import annotations
@@ -10,21 +31,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
+
+from quizgen.i18n import N_, _, n_
 
 _SUFFIX = {"k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, "t": 10**12}
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?([kmgbt])?$", re.IGNORECASE)
 _SHAPE_SPLIT = re.compile(r"\s*[x×*,]\s*")
 
+#: The fewest significant figures a rounded value may have.
+MIN_FIGURES = 3
+
+Verdict = Literal["exact", "rounded", "wrong", "unreadable"]
+EXACT: Verdict = "exact"
+ROUNDED: Verdict = "rounded"
+WRONG: Verdict = "wrong"
+UNREADABLE: Verdict = "unreadable"
+#: The verdicts that count as right.
+RIGHT = frozenset({EXACT, ROUNDED})
+
 
 @dataclass(frozen=True)
 class Number:
-    """A value read from text, with the tolerance its written precision implies (0 when exact)."""
+    """A value read from text.
+
+    ``unit`` is the place value of the last digit written when the number uses a rounding
+    notation (an exponent or a suffix), and ``None`` when it is read as exact; ``figures``
+    counts the significant figures written.
+    """
 
     value: Fraction
-    tolerance: Fraction = Fraction(0)
+    unit: Fraction | None = None
+    figures: int = 0
+
+    @property
+    def rounding(self) -> bool:
+        """Whether the notation may stand for a rounded value (an exponent or a suffix)."""
+        return self.unit is not None
 
     def matches(self, x: int | Fraction) -> bool:
-        return abs(Fraction(x) - self.value) <= self.tolerance
+        """Whether this is a right answer (exact or rounded) for ``x``; see :func:`judge_value`."""
+        return judge_value(self, x) in RIGHT
 
     def __str__(self) -> str:
         v = self.value
@@ -32,6 +79,7 @@ class Number:
 
 
 Value = Number | tuple[int, ...]
+Correct = int | Fraction | tuple[int, ...]
 
 
 def parse_number(text: str) -> Number | None:
@@ -42,21 +90,29 @@ def parse_number(text: str) -> Number | None:
     if "/" in t:
         top, _sep, bottom = t.partition("/")
         a, b = parse_number(top), parse_number(bottom)
-        if a is None or b is None or b.value == 0 or a.tolerance or b.tolerance:
+        if a is None or b is None or b.value == 0 or _has_suffix(top) or _has_suffix(bottom):
             return None
         return Number(a.value / b.value)
     m = _NUMBER.match(t)
     if not m:
         return None
     sign, digits, exp, suffix = m.groups()
-    value = Fraction(digits) * (10 ** int(exp) if exp else 1)
-    tolerance = Fraction(0)
-    if suffix:
-        scale = _SUFFIX[suffix.lower()]
-        value *= scale
-        decimals = len(digits.split(".")[1]) if "." in digits else 0
-        tolerance = Fraction(scale, 2 * 10**decimals)
-    return Number(-value if sign == "-" else value, tolerance)
+    power = int(exp) if exp else 0
+    if abs(power) > 400:  # beyond any count; refuse rather than build a huge exact value
+        return None
+    scale = Fraction(10) ** power * (_SUFFIX[suffix.lower()] if suffix else 1)
+    value = Fraction(digits) * scale
+    value = -value if sign == "-" else value
+    if not exp and not suffix:
+        return Number(value)
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    figures = len(digits.replace(".", "").lstrip("0"))
+    return Number(value, scale / 10**decimals, figures)
+
+
+def _has_suffix(text: str) -> bool:
+    m = _NUMBER.match(text.strip())
+    return bool(m and m.group(4))
 
 
 def parse_shape(text: str) -> tuple[int, ...] | None:
@@ -74,3 +130,52 @@ def parse_value(text: str) -> Value | None:
     if number is not None:
         return number
     return parse_shape(text)
+
+
+def judge_value(value: Value, correct: Correct) -> Verdict:
+    """The verdict on a value already read: ``exact``, ``rounded`` or ``wrong`` (the rule above)."""
+    if isinstance(correct, tuple):
+        if isinstance(value, Number):
+            exact = len(correct) == 1 and value.value == correct[0]
+            return EXACT if exact else WRONG
+        return EXACT if tuple(value) == correct else WRONG
+    if isinstance(value, tuple):
+        return WRONG
+    right = Fraction(correct)
+    if value.value == right:
+        return EXACT
+    if value.unit is None or value.value == 0 or value.figures < MIN_FIGURES:
+        return WRONG
+    return ROUNDED if 2 * abs(right - value.value) <= value.unit else WRONG
+
+
+def too_coarse(value: Value, correct: Correct) -> bool:
+    """Whether ``value`` is wrong only for having too few significant figures (``35k`` for 34,944)."""
+    if not isinstance(value, Number) or value.unit is None or value.value == 0 or isinstance(correct, tuple):
+        return False
+    return value.figures < MIN_FIGURES and 2 * abs(Fraction(correct) - value.value) <= value.unit
+
+
+def coarse_text(text: str) -> str:
+    """Why a correct but too coarse rounding is not accepted."""
+    return _("{v} is rounded too far: a rounded answer needs at least 3 significant figures").format(v=text)
+
+
+def judge(answer: str, correct: Correct) -> Verdict:
+    """The one grading rule: is ``answer`` (as a student typed it) right for ``correct``?
+
+    Returns ``exact``, ``rounded`` (a correct rounding with at least 3 significant figures),
+    ``wrong``, or ``unreadable`` when the text is neither a number nor a shape.
+    """
+    value = parse_value(answer)
+    if value is None:
+        return UNREADABLE
+    return judge_value(value, correct)
+
+
+def rounded_text(value: object) -> str:
+    """ "rounded to N significant figures", said of an answer accepted as a correct rounding."""
+    figures = value.figures if isinstance(value, Number) else 0
+    return n_(N_("rounded to {n} significant figure"), N_("rounded to {n} significant figures"), figures).format(
+        n=figures
+    )

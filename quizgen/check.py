@@ -6,12 +6,13 @@ This serves ``quizgen check`` and ``quizgen bank check`` (errata for a source).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from quizgen import layers as L
 from quizgen import misconceptions as M
-from quizgen.answers import Number, Value, parse_value
+from quizgen.answers import RIGHT, ROUNDED, Number, Value, judge_value, parse_value
 from quizgen.errors import ClaimError, QuizgenError, closest
 from quizgen.i18n import _
 from quizgen.layers import Layer
@@ -61,6 +62,9 @@ class ClaimResult:
     misconceptions: tuple[tuple[str, ...], ...] = ()
     follows_from_output: tuple[int, ...] | None = None
     would_be_right_with: tuple[str, ...] = ()
+    rounded: bool = False  # right as a correct rounding (answers.judge), not as the exact value
+    #: For a per-window quantity with no single value (uneven adaptive windows): (elements, windows) pairs.
+    spread: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
             ).format(text=text, strip=raw.strip())
         )
     if quantity == "output" and isinstance(value, Number):
-        if value.value.denominator != 1 or value.tolerance:
+        if value.value.denominator != 1 or value.rounding:
             raise ClaimError(
                 _("--claim {text}: output must be a shape such as 55x55x96 or a whole size").format(text=text)
             )
@@ -115,19 +119,26 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
     return Claim(quantity, raw.strip(), value)
 
 
-def _matcher(layer: Layer, claimed: Value):
+def _matcher(layer: Layer, claimed: Value) -> Callable[[object], bool]:
+    """Whether ``claimed`` is right for a value, by the one grading rule (:func:`answers.judge_value`).
+
+    A claimed shape without channels is compared with the spatial sizes only.
+    """
+
     def match(v: object) -> bool:
-        if isinstance(claimed, tuple):
-            if not isinstance(v, tuple):
-                return False
-            if len(claimed) == len(v):
-                return claimed == v
-            if layer.spatial and len(claimed) == len(v) - 1:
-                return claimed == v[:-1]
-            return False
-        return not isinstance(v, tuple) and isinstance(v, (int, Fraction)) and claimed.matches(v)
+        return _verdict(layer, claimed, v) in RIGHT
 
     return match
+
+
+def _verdict(layer: Layer, claimed: Value, v: object) -> str:
+    if isinstance(claimed, tuple) and isinstance(v, tuple) and layer.spatial and len(claimed) == len(v) - 1:
+        v = v[:-1]
+    if isinstance(claimed, tuple) != isinstance(v, tuple):
+        return "wrong"
+    if not isinstance(v, (int, Fraction, tuple)):
+        return "wrong"
+    return judge_value(claimed, v)
 
 
 _POOL_ONLY = ("windows", "comparisons", "additions", "divisions", "comparisons_per_window")
@@ -145,11 +156,19 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
                     "--claim {quantity}={value}: {layer} has no pooling windows; {quantity} applies to pooling layers"
                 ).format(quantity=claim.quantity, value=claim.text, layer=layer.name)
             )
-        correct = value_of(sol, claim.quantity)
-        match = _matcher(layer, claim.value)
-        if match(correct):
-            results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, True))
+        is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
+        spread = window_spread(sol) if claim.quantity in _PER_WINDOW and is_max else ()
+        if len(spread) > 1:  # no single right value, so any one claimed value is wrong
+            results.append(ClaimResult(claim.quantity, claim.text, claim.value, 0, False, spread=spread))
             continue
+        correct = value_of(sol, claim.quantity)
+        verdict = _verdict(layer, claim.value, correct)
+        if verdict in RIGHT:
+            results.append(
+                ClaimResult(claim.quantity, claim.text, claim.value, correct, True, rounded=verdict == ROUNDED)
+            )
+            continue
+        match = _matcher(layer, claim.value)
         found: list[tuple[str, ...]] = []
         if claim.quantity in M.QUANTITIES:
             found = M.explain_value(layer, claim.quantity, match)
@@ -168,6 +187,36 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
             ClaimResult(claim.quantity, claim.text, claim.value, correct, False, tuple(found), follows, suggestions)
         )
     return results
+
+
+_PER_WINDOW = ("comparisons_per_window",)
+
+
+def window_spread(sol: Solution) -> tuple[tuple[int, int], ...]:
+    """How many windows hold each number of elements, smallest first: ``((4, 48), (6, 48), (9, 12))``.
+
+    Adaptive windows follow PyTorch's rule (:func:`quizgen.geometry.adaptive_windows`); a window's
+    element count is the product of its lengths along each dimension, and every channel has the
+    same windows.  Empty for layers without pooling windows.
+    """
+    pool = sol.pool
+    if pool is None:
+        return ()
+    channels = sol.output_shape[-1]
+    if pool.window_size is not None:
+        return ((_product(pool.window_size), pool.windows),)
+    counts: dict[int, int] = {}
+    for lengths in itertools.product(*pool.window_sizes):
+        elements = _product(lengths)
+        counts[elements] = counts.get(elements, 0) + channels
+    return tuple(sorted(counts.items()))
+
+
+def _product(values: tuple[int, ...]) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
 
 
 def _spatial_of(layer: Layer, claimed: Value | None, sol: Solution) -> tuple[int, ...] | None:
@@ -258,16 +307,24 @@ def _describe(layer: Layer, values: dict[str, int]) -> str:
 def result_dict(result: ClaimResult, layer: Layer) -> dict:
     """A verdict as JSON: the claim, the right value, and each explaining misconception with its text."""
     correct = list(result.correct) if isinstance(result.correct, tuple) else result.correct
+    if result.spread:  # no single value: the values there are, and how many windows have each
+        correct = None
     return {
         "quantity": result.quantity,
         "claimed": result.text,
         "correct": correct,
         "ok": result.ok,
+        "verdict": ("rounded" if result.rounded else "exact") if result.ok else "wrong",
         "misconceptions": [
             {"ids": list(combo), "explanation": M.explain_combo(layer, combo)} for combo in result.misconceptions
         ],
         "follows_from_output": list(result.follows_from_output) if result.follows_from_output else None,
         "would_be_right_with": list(result.would_be_right_with),
+        "values": [
+            {"elements": elements, "windows": windows, "comparisons": elements - 1}
+            for elements, windows in result.spread
+        ]
+        or None,
     }
 
 
@@ -290,6 +347,8 @@ def check_network(net, claims: list[Claim]) -> list[ClaimResult]:  # type: ignor
                 )
             )
         correct = totals[claim.quantity]
-        ok = _matcher(net.solutions[-1].layer, claim.value)(correct)
-        results.append(ClaimResult(claim.quantity, claim.text, claim.value, correct, ok))
+        verdict = _verdict(net.solutions[-1].layer, claim.value, correct)
+        results.append(
+            ClaimResult(claim.quantity, claim.text, claim.value, correct, verdict in RIGHT, rounded=verdict == ROUNDED)
+        )
     return results

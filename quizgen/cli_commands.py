@@ -99,7 +99,7 @@ def solve_command(
     metavar="QUANTITY=VALUE",
     help="A claimed answer; repeat for several. Quantities: output, params, weights, bias, trainable, "
     "non_trainable, macs, flops, compute, windows, comparisons, additions, divisions, output_elements, "
-    "output_bytes, params_bytes.",
+    "output_bytes, params_bytes, comparisons_per_window.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
 @click.option("--layout", type=LAYOUT, default="hwc", show_default=True, help="Shape order of SPEC and claims.")
@@ -295,17 +295,17 @@ def drill_command(
 ) -> int:
     """Practise in the terminal: feedback names your misconception; progress is saved.
 
-    Answer with a number (34944, 34,944, 3.4944e4, 34.9k), a shape (55x55x96) or a letter. Keys: ? for a
-    hint, s to skip, q or Ctrl-D to finish. A wrong answer gets its misconception named, a hint and one
-    more try, then the worked steps. Every answer is saved the moment you give it. Kinds you miss come
-    back sooner (Leitner boxes); mastered kinds move up a difficulty. With stdin not a terminal it reads
-    one answer per line.
+    Answer with a number (34944, 34,944, 3.4944e4), a value rounded to at least 3 significant figures
+    (34.9k, 3.49e4), a shape (55x55x96) or a letter. Keys: ? for a hint, s to skip, q or Ctrl-D to
+    finish. A wrong answer gets its misconception named, a hint and one more try, then the worked steps.
+    Every answer is saved the moment you give it. Kinds you miss come back sooner (Leitner boxes);
+    mastered kinds move up a difficulty. With stdin not a terminal it reads one answer per line.
 
     \b
     Examples:
       quizgen drill
       quizgen drill --kind params-conv --kind pool-ops --difficulty 2 --count 5
-      printf '55x55x96\n?\ns\nq\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3
+      printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3
     """
     from quizgen import drill
 

@@ -212,13 +212,15 @@ class Drill:
             for c in part.choices:
                 self.write(f"    {c.letter}) {fmt_value(c.value)}\n")
         attempt = 1
+        hinted = False
         while True:
-            answer = self.read(f"{letter}) {part.label}? ").strip()
+            answer = self.read(_("{letter}) {label}? ").format(letter=letter, label=part.label)).strip()
             low = answer.lower()
             if low in ("q", "quit", "exit"):
                 raise Finish
             if low in ("?", "h", "hint"):
                 self.write(s.dim(_("Hint: ") + (part.hint or _("work through the formula step by step."))) + "\n")
+                hinted = True
                 continue
             if low in ("s", "skip"):
                 self.save(problem, part, answer, "skipped", attempt)
@@ -248,27 +250,38 @@ class Drill:
                     + "\n"
                 )
                 continue
-            if _matches(value, part.answer):
+            verdict = _verdict(value, part.answer)
+            if verdict != "wrong":
                 self.save(problem, part, answer, "right", attempt)
                 self.tally.right += 1
                 self.tally.streak += 1
                 self.tally.best_streak = max(self.tally.best_streak, self.tally.streak)
-                self.write(s.good("✓ " + _("Right: {v}.").format(v=fmt_value(part.answer))) + "\n")
+                if verdict == "rounded":
+                    from quizgen.answers import rounded_text
+
+                    line = _("Right ({rounded}): {v}.").format(rounded=rounded_text(value), v=fmt_value(part.answer))
+                else:
+                    line = _("Right: {v}.").format(v=fmt_value(part.answer))
+                self.write(s.good("✓ " + line) + "\n")
                 return attempt == 1
             ids, why = self.diagnose(problem, part, value)
-            self.save(problem, part, answer, "wrong", attempt, ids)
+            named = tuple(i for i in ids if i in M_CATALOGUE_IDS())  # a near miss ("slip") is not one to work on
+            self.save(problem, part, answer, "wrong", attempt, named)
             self.tally.wrong += 1
             self.tally.streak = 0
-            for i in ids:
-                if i in M_CATALOGUE_IDS():
-                    self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
+            for i in named:
+                self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
-            if why:
+            from quizgen.answers import coarse_text, too_coarse
+
+            if not why and too_coarse(value, part.answer):
+                self.write(s.bad("✗ " + coarse_text(answer) + _(".")) + "\n")
+            elif why:
                 self.write(s.bad("✗ " + f"{shown}: {why}" + _(".")) + "\n")
             else:
                 self.write(s.bad("✗ " + _("{v} is not right.").format(v=shown)) + "\n")
             if attempt == 1:
-                if part.hint:
+                if part.hint and not hinted:
                     self.write(s.dim(_("Hint: ") + part.hint) + "\n")
                 self.write(_("One more try.") + "\n")
                 attempt = 2
@@ -325,7 +338,7 @@ class Drill:
     def save(
         self, problem: Problem, part: Part, given: str, outcome: str, attempt: int, ids: tuple[str, ...] = ()
     ) -> None:
-        if problem.id not in self._answered:
+        if outcome != "skipped" and problem.id not in self._answered:
             self._answered.add(problem.id)
             self.tally.asked += 1
         self.progress.record(
@@ -354,7 +367,7 @@ class Drill:
             lines.append(_("  Accuracy {p:.0%}; best streak {b}.").format(p=t.right / answered, b=t.best_streak))
         if t.misconceptions:
             top = sorted(t.misconceptions.items(), key=lambda kv: (-kv[1], kv[0]))
-            lines.append(_("  Misconceptions to work on: ") + ", ".join(f"{k} ×{v}" for k, v in top))
+            lines.append(_("  Misconceptions to work on: ") + _(", ").join(f"{k} ×{v}" for k, v in top))
         if self.progress.exists:
             lines.append(_("  Progress saved in {path}.").format(path=self.progress.path))
         else:
@@ -366,16 +379,19 @@ def _single_layer(problem: Problem) -> bool:
     return "\n" not in problem.spec and problem.kind not in ("params-separable", "spot-error")
 
 
-def _matches(value: object, answer: object) -> bool:
-    from quizgen.answers import Number
+def _verdict(value: object, answer: object) -> str:
+    """``exact``, ``rounded`` or ``wrong``, by the one grading rule (:func:`quizgen.answers.judge_value`)."""
+    from fractions import Fraction
 
-    if isinstance(answer, tuple):
-        return isinstance(value, tuple) and tuple(value) == answer
-    if isinstance(value, tuple):
-        return False
-    if isinstance(value, Number):
-        return value.matches(answer)  # type: ignore[arg-type]
-    return value == answer
+    from quizgen.answers import Number, judge_value
+
+    if not isinstance(value, (Number, tuple)) or not isinstance(answer, (int, Fraction, tuple)):
+        return "exact" if value == answer else "wrong"
+    return judge_value(value, answer)
+
+
+def _matches(value: object, answer: object) -> bool:
+    return _verdict(value, answer) != "wrong"
 
 
 def _show(value: object) -> str:
@@ -451,31 +467,38 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
 
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    lines = [_("Progress in {path}: {n} answers").format(path=data["database"], n=data["answers"])]
+    from quizgen.i18n import N_, n_
+    from quizgen.text import ljust, rjust
+
+    answers = n_(N_("Progress in {path}: {n} answer"), N_("Progress in {path}: {n} answers"), data["answers"])
+    lines = [answers.format(path=data["database"], n=data["answers"])]
     if data["accuracy_overall"] is not None:
         lines[0] += _(", {p:.0%} right").format(p=data["accuracy_overall"])
-    lines.append(
-        _("Streak: {n} right in a row; {d} day(s) in a row of practice.").format(n=data["streak"], d=data["day_streak"])
-    )
+    days = n_(N_("{n} day"), N_("{n} days"), data["day_streak"]).format(n=data["day_streak"])
+    lines.append(_("Streak: {n} right in a row; {days} of practice in a row.").format(n=data["streak"], days=days))
     if data["by_kind"]:
         lines.append("")
         header = (_("kind"), _("level"), _("right"), _("wrong"), _("skip"), _("accuracy"))
-        lines.append(f"{header[0]:<20} {header[1]:>5} {header[2]:>6} {header[3]:>6} {header[4]:>5} {header[5]:>9}")
+        table = [header]
         for row in data["by_kind"]:
             acc = "-" if row["accuracy"] is None else f"{row['accuracy']:.0%}"
+            table.append(
+                (row["kind"], str(row["difficulty"]), str(row["right"]), str(row["wrong"]), str(row["skipped"]), acc)
+            )
+        widths = (20, 5, 6, 6, 5, 9)
+        for cells in table:
             lines.append(
-                f"{row['kind']:<20} {row['difficulty']:>5} {row['right']:>6} {row['wrong']:>6} "
-                f"{row['skipped']:>5} {acc:>9}"
+                " ".join(ljust(c, w) if i == 0 else rjust(c, w) for i, (c, w) in enumerate(zip(cells, widths)))
             )
     if data["misconceptions"]:
         lines.append("")
         lines.append(_("Most frequent misconceptions:"))
-        lines += [f"  {m['id']:<26} ×{m['count']}" for m in data["misconceptions"][:8]]
+        lines += [f"  {ljust(m['id'], 26)} ×{m['count']}" for m in data["misconceptions"][:8]]
     lines.append("")
     if data["due"]:
         lines.append(
             _("Due now: ")
-            + ", ".join(
+            + _(", ").join(
                 _("{kind} (box {box}, level {level})").format(kind=d["kind"], box=d["box"], level=d["difficulty"])
                 for d in data["due"]
             )
@@ -484,14 +507,20 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
         lines.append(_("Nothing is due now."))
     if data["upcoming"]:
         nxt = data["upcoming"][0]
-        lines.append(_("Next: {kind} in {time}.").format(kind=nxt["kind"], time=_duration(nxt["due_in_seconds"])))
+        lines.append(_("Next: {kind} in {time}.").format(kind=nxt["kind"], time=duration(nxt["due_in_seconds"])))
     click.echo("\n".join(lines))
     return 0
 
 
-def _duration(seconds: int) -> str:
+def duration(seconds: int) -> str:
+    """A wait in whole minutes, hours or days, in words of the active language ("10 minutes", "1 day")."""
+    from quizgen.i18n import N_, n_
+
     if seconds < 3600:
-        return f"{max(1, seconds // 60)} min"
+        n = max(1, seconds // 60)
+        return n_(N_("{n} minute"), N_("{n} minutes"), n).format(n=n)
     if seconds < 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
+        n = seconds // 3600
+        return n_(N_("{n} hour"), N_("{n} hours"), n).format(n=n)
+    n = seconds // 86400
+    return n_(N_("{n} day"), N_("{n} days"), n).format(n=n)

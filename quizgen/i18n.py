@@ -30,6 +30,16 @@ def sentences(*parts: str) -> str:
     return out
 
 
+def n_(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, translated (ngettext's choice for English and Chinese).
+
+    Mark both forms for extraction: ``n_(N_("{n} day"), N_("{n} days"), n)``.  Each form is an
+    ordinary catalogue entry, which is enough for the two languages quizgen speaks (Chinese has
+    one form: translate both alike); a language with more plural forms would need ngettext.
+    """
+    return _(singular if n == 1 else plural)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's no-op marker
     """Mark a string for extraction without translating it here."""
     return message

@@ -1,10 +1,16 @@
 """Stacks of layers: one spec per line, each layer's input the previous layer's output.
 
-Built-in networks live as stack files in ``banks/networks/``.
+Built-in networks live as stack files in ``banks/networks/``.  A stack may declare the order its
+shapes are written in, on a line of its own: ``# layout: hwc`` (spatial sizes, then channels) or
+``# layout: chw`` (channels first).  A declared stack is read in its own layout whatever ``--layout``
+asks for, which then only chooses how shapes are shown.  The built-in networks are written ``hwc``
+and always read so.  A stack without a declaration is read as ``hwc``, the default; under ``chw``
+it is refused, because ``--layout`` says how to show shapes, not how a file was written.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -77,11 +83,18 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
             raise QuizgenError(
                 _("--network {source}: cannot read the file ({exc})").format(source=source, exc=exc)
             ) from None
+        if layout != "hwc" and declared_layout(text, path.name) is None:
+            raise QuizgenError(
+                _(
+                    "--network {source}: declare the order its shapes are written in, on a line of its own: "
+                    "'# layout: hwc' or '# layout: chw' (--layout {layout} only chooses how shapes are shown)"
+                ).format(source=source, layout=layout)
+            )
         return solve_stack(text, name=path.name, layout=layout)
     name = source.lower()
     if name in builtin_names():
         text = resources.files("quizgen.banks").joinpath("networks", f"{name}.txt").read_text(encoding="utf-8")
-        return solve_stack(text, name=name, layout=layout)
+        return solve_stack(text, name=name, layout=layout, written="hwc")
     from quizgen.errors import closest
 
     raise QuizgenError(
@@ -91,8 +104,34 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
     )
 
 
-def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Network:
-    """Parse and solve a stack, refusing a layer that cannot take the previous output."""
+_LAYOUT_LINE = re.compile(r"^\s*#\s*layout\s*:\s*(\S*)\s*$", re.IGNORECASE)
+
+
+def declared_layout(text: str, name: str = "stack") -> Layout | None:
+    """The layout a stack declares with a ``# layout: hwc|chw`` line, or ``None``."""
+    found: Layout | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        m = _LAYOUT_LINE.match(raw)
+        if not m:
+            continue
+        value = m.group(1).lower()
+        if value not in ("hwc", "chw") or (found and found != value):
+            raise SpecError(
+                _("{name} line {number}: layout: {value} must be hwc or chw, once per file").format(
+                    name=name, number=number, value=m.group(1)
+                )
+            )
+        found = value  # type: ignore[assignment]
+    return found
+
+
+def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc", written: Layout | None = None) -> Network:
+    """Parse and solve a stack, refusing a layer that cannot take the previous output.
+
+    Shapes are read in the stack's declared layout, else in ``written`` (the layout a built-in is known to
+    be written in), else in ``layout``; messages show them in ``layout``.
+    """
+    read_layout = declared_layout(text, name) or written or layout
     lines: list[tuple[int, Solution]] = []
     previous: Solution | None = None
     prev_line = 0
@@ -103,7 +142,7 @@ def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Ne
         where = f"{name} line {number}"
         default = previous.output_shape if previous else None
         try:
-            layer = spec.build(body, layout=layout, default_input=default)
+            layer = spec.build(body, layout=read_layout, default_input=default)
         except SpecError as exc:
             raise SpecError(_("{where}: {exc}").format(where=where, exc=exc)) from None
         if previous is not None and "in" in layer.given and layer.input_shape != previous.output_shape:

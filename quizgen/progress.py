@@ -90,6 +90,11 @@ class Progress:
             if defer:
                 self._check_creatable()
                 return
+        elif create and os.path.isfile(self.path) and not os.access(self.path, os.R_OK | os.W_OK):
+            # SQLite would open a write-protected file read-only and fail at the first answer, losing it.
+            raise ProgressError(
+                _("--db {path}: cannot be written (no permission); it was left untouched").format(path=self.path)
+            )
         self._db = self._open()
 
     @property
@@ -105,16 +110,33 @@ class Progress:
         return self._db is not None or os.path.lexists(self.path)
 
     def _check_creatable(self) -> None:
-        """Fail now, before any question, if the file could not be created later."""
+        """Fail now, before any question, if the file could not be created later.
+
+        The deepest existing folder on the way must take a new entry: the first missing folder
+        (or, when none is missing, a probe file) is made and removed at once, so nothing stays
+        behind.  This asks the file system itself, which also answers for root, read-only
+        mounts and /proc, where permission bits do not tell.
+        """
         parent = os.path.dirname(os.path.abspath(self.path))
+        missing = ""
         while not os.path.exists(parent) and os.path.dirname(parent) != parent:
-            parent = os.path.dirname(parent)
-        if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
+            missing, parent = parent, os.path.dirname(parent)
+        try:
+            if not os.path.isdir(parent):
+                raise NotADirectoryError
+            if missing:
+                os.mkdir(missing)
+                os.rmdir(missing)
+            else:
+                probe = os.path.join(parent, f".quizgen-probe-{os.getpid()}")
+                os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                os.unlink(probe)
+        except OSError:
             raise ProgressError(
                 _("--db {path}: cannot be created ({exc})").format(
                     path=self.path, exc=_("{parent} is not a writable folder").format(parent=parent)
                 )
-            )
+            ) from None
 
     def _fresh(self) -> str:
         return _(
@@ -330,7 +352,10 @@ def stats(progress: Progress, now: float | None = None) -> dict:
         for b in sorted(boxes.values(), key=lambda b: b.due)
         if b.due > now
     ]
-    counts = progress.misconception_counts()
+    from quizgen.misconceptions import CATALOGUE
+
+    # Only named misconceptions of the catalogue: not a near miss ("slip"), nor an id a newer or older quizgen wrote.
+    counts = {k: v for k, v in progress.misconception_counts().items() if k in CATALOGUE}
     total_right = sum(c["right"] for c in by_kind.values())
     total_answered = total_right + sum(c["wrong"] for c in by_kind.values())
     return {

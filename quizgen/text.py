@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from quizgen import misconceptions as M
 from quizgen import spec, steps
+from quizgen.answers import coarse_text, rounded_text, too_coarse
 from quizgen.check import ClaimResult
-from quizgen.i18n import N_, _
+from quizgen.i18n import N_, _, n_
 from quizgen.layers import Layer
 from quizgen.network import Network
 from quizgen.solver import Solution
@@ -17,6 +18,26 @@ CONVENTIONS = {
     "flops": N_("compute = FLOPs = 2 × MACs (a multiply and an add each), bias adds excluded"),
     "flops+bias": N_("compute = FLOPs = 2 × MACs, plus one add per output element for the bias"),
 }
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: 2 for each CJK character (wcwidth), 1 for others."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth  # only for non-ASCII text: English output does not pay for its import
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def ljust(text: str, width: int) -> str:
+    """``text`` padded on the right to ``width`` terminal columns."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def rjust(text: str, width: int) -> str:
+    """``text`` padded on the left to ``width`` terminal columns."""
+    return " " * max(0, width - display_width(text)) + text
 
 
 def convention(count: str) -> str:
@@ -58,9 +79,9 @@ def solution(sol: Solution, layout: Layout = "hwc", count: str = "macs", show_st
             ),
         )
     )
-    width = max(len(k) for k, _v in rows)
+    width = max(display_width(k) for k, _v in rows)
     lines = [spec.format_layer(sol.layer, layout), ""]
-    lines += [f"  {k:<{width}}  {v}" for k, v in rows]
+    lines += [f"  {ljust(k, width)}  {v}" for k, v in rows]
     if show_steps:
         lines += ["", _("Worked steps")]
         lines += step_lines(steps.explain(sol))
@@ -101,16 +122,16 @@ def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
                 num(sol.compute(count)),
             )
         )
-    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    widths = [max(display_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     right = {0, 1, 5, 6}
 
     def fmt(row: tuple[str, ...]) -> str:
         return "  ".join(
-            cell.rjust(w) if c in right else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))
+            rjust(cell, w) if c in right else ljust(cell, w) for c, (cell, w) in enumerate(zip(row, widths))
         ).rstrip()
 
     first = net.solutions[0].layer
-    rule = "-" * len(fmt(header))
+    rule = "-" * display_width(fmt(header))
     lines = [
         f"{net.name}: " + _("input {shape}").format(shape=spec.format_shape(first.input_shape, layout)),
         rule,
@@ -131,14 +152,33 @@ def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
         totals.append((_("FLOPs + bias"), num(net.compute(count))))
     totals += [
         (_("Output shape"), spec.format_shape(net.output_shape, layout)),
-        (_("Activations (fp32)"), _("{n} bytes").format(n=num(net.activation_bytes))),
+        (_("Activations (fp32, every layer's output)"), _("{n} bytes").format(n=num(net.activation_bytes))),
         (_("Parameters (fp32)"), _("{n} bytes").format(n=num(4 * p.total))),
     ]
-    width = max(len(k) for k, _v in totals)
-    vw = max(len(v) for _k, v in totals)
-    lines += [f"{k:<{width}}  {v:>{vw}}" for k, v in totals]
+    width = max(display_width(k) for k, _v in totals)
+    vw = max(display_width(v) for _k, v in totals)
+    lines += [f"{ljust(k, width)}  {rjust(v, vw)}" for k, v in totals]
+    lines += ["", activations_note(net)]
     lines += ["", _("Convention: {c}; batchnorm counts 0 MACs (folded).").format(c=convention(count))]
     return "\n".join(lines)
+
+
+#: Layers whose output is counted in the activations total although frameworks often keep it in place
+#: (ReLU) or as a view of its input (flatten).
+_IN_PLACE = ("relu", "flatten")
+
+
+def activations_note(net: Network) -> str:
+    """What the activations total sums, said for this network (with its ReLU and flatten outputs, if any)."""
+    counts = {name: sum(s.layer.name == name for s in net.solutions) for name in _IN_PLACE}
+    present = [
+        n_(N_("{n} {name} layer"), N_("{n} {name} layers"), n).format(n=n, name=name) for name, n in counts.items() if n
+    ]
+    if not present:
+        return _("Activations: the sum of every layer's fp32 output (batch 1).")
+    return _("Activations: the sum of every layer's fp32 output (batch 1), the outputs of {layers} included.").format(
+        layers=and_list(present)
+    )
 
 
 _DEFAULTS = {"s": "1", "p": "0", "d": "1", "g": "1", "bias": "true", "ceil": "false", "op": "0"}
@@ -168,8 +208,20 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
     for r in results:
         claimed = r.text
         correct = _value_text(r.correct, layout)
+        if r.ok and r.rounded:
+            lines.append(
+                "✓ "
+                + _("{q} = {v} is correct ({rounded}).").format(
+                    q=r.quantity, v=claimed, rounded=rounded_text(r.claimed)
+                )
+            )
+            continue
         if r.ok:
             lines.append("✓ " + _("{q} = {v} is correct.").format(q=r.quantity, v=claimed))
+            continue
+        if r.spread:
+            lines.append("✗ " + _("{q} = {v} is wrong.").format(q=r.quantity, v=claimed))
+            lines.append("    " + spread_text(r.quantity, r.spread))
             continue
         lines.append("✗ " + _("{q} = {v} is wrong; the right value is {c}.").format(q=r.quantity, v=claimed, c=correct))
         for combo in r.misconceptions:
@@ -184,7 +236,9 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
                     "{v} follows from the claimed {o} output: it would be right for that size, but the output is {c}."
                 ).format(v=claimed, o=out, c=shape_text(sol.output_shape[:-1], layout))
             )
-        if not r.misconceptions and r.follows_from_output is None:
+        if not r.misconceptions and too_coarse(r.claimed, r.correct):
+            lines.append("    " + coarse_text(claimed) + _("."))
+        elif not r.misconceptions and r.follows_from_output is None:
             lines.append("    " + _("No misconception in the catalogue produces {v}.").format(v=claimed))
         if r.would_be_right_with and not r.misconceptions:
             lines.append(
@@ -198,6 +252,29 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
             lines.append("    " + _("Right working:"))
             lines += step_lines(related, indent="      ")
     return "\n".join(lines)
+
+
+def spread_text(quantity: str, spread: tuple[tuple[int, int], ...]) -> str:
+    """Why a per-window quantity has no single value: the window sizes, how many of each, and the values."""
+    holds = or_list([_("{elements} ({windows}×)").format(elements=num(e), windows=num(w)) for e, w in spread])
+    values = or_list([num(e - 1) for e, _w in spread])
+    return _("{quantity} has no single value here: the windows hold {holds} elements, so {values} comparisons.").format(
+        quantity=quantity, holds=holds, values=values
+    )
+
+
+def and_list(items: list[str]) -> str:
+    """``a, b and c``, as the language writes it."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
+
+
+def or_list(items: list[str]) -> str:
+    """``a, b or c``, as the language writes it."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} or {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
 
 
 def _value_text(value: object, layout: Layout) -> str:

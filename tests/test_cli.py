@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+import re
+from collections import Counter
 
 import pytest
 
@@ -56,6 +59,84 @@ def test_check_forgot_bias_is_named(run):
 def test_check_accepts_rounded_claims_within_their_precision(run):
     assert run("check", "conv2d in=227x227x3 out=96 k=11 s=4", "--claim", "params=34.9k").exit_code == 0
     assert run("check", "conv2d in=227x227x3 out=96 k=11 s=4", "--claim", "params=34.8k").exit_code == 1
+
+
+ALEXNET_CONV1 = "conv2d in=227x227x3 out=96 k=11 s=4"
+# params = 11·11·3·96 + 96 = 34,848 + 96 = 34,944; MACs = 34,848 · 55 · 55 = 105,415,200
+
+
+@pytest.mark.parametrize("claim", ["params=0M", "macs=0G", "params=0.03M", "params=0B", "params=35k", "params=34,900"])
+def test_check_refuses_zero_and_too_coarse_values_written_with_a_suffix(run, claim):
+    r = run("check", ALEXNET_CONV1, "--claim", claim)
+    assert r.exit_code == 1, r.stdout
+    assert "is wrong" in r.stdout
+
+
+@pytest.mark.parametrize("claim", ["params=34.9k", "params=3.49e4", "params=0.0349M", "macs=105M", "macs=0.105G"])
+def test_check_accepts_a_correct_rounding_and_says_it_is_rounded(run, claim):
+    r = run("check", ALEXNET_CONV1, "--claim", claim)
+    assert r.exit_code == 0, r.stdout
+    assert "is correct (rounded to 3 significant figures)." in r.stdout
+    data = json.loads(run("check", ALEXNET_CONV1, "--claim", claim, "--json").stdout)
+    assert data["claims"][0]["verdict"] == "rounded"
+
+
+def test_check_says_a_correct_but_too_coarse_rounding_is_rounded_too_far(run):
+    r = run("check", ALEXNET_CONV1, "--claim", "params=35k")  # 34,944 to 2 significant figures
+    assert r.exit_code == 1
+    assert "35k is rounded too far: a rounded answer needs at least 3 significant figures." in r.stdout
+    r = run("check", ALEXNET_CONV1, "--claim", "params=36k")  # not a rounding of 34,944 at all
+    assert "rounded too far" not in r.stdout
+
+
+def test_check_exact_claims_are_not_called_rounded(run):
+    r = run("check", ALEXNET_CONV1, "--claim", "params=3.4944e4", "--claim", "params=34,944", "--json")
+    assert [c["verdict"] for c in json.loads(r.stdout)["claims"]] == ["exact", "exact"]
+
+
+def test_check_a_rounded_misconception_value_is_named(run):
+    # forgot-bias gives 11·11·3·96 = 34,848, which a student writes 34.8k (3 s.f.)
+    r = run("check", ALEXNET_CONV1, "--claim", "params=34.8k")
+    assert r.exit_code == 1
+    assert "forgot-bias" in r.stdout
+
+
+def _torch_window_lengths(size: int, out: int) -> list[int]:
+    """PyTorch's adaptive pooling: window i spans [floor(i·in/out), ceil((i+1)·in/out))."""
+    return [math.ceil((i + 1) * size / out) - math.floor(i * size / out) for i in range(out)]
+
+
+def test_check_a_per_window_quantity_of_uneven_windows_has_no_single_value(run):
+    # in=10, out=6: lengths 2, 3, 2, 2, 3, 2 along each axis, so 2-D windows of 4, 6 or 9 elements
+    lengths = _torch_window_lengths(10, 6)
+    assert lengths == [2, 3, 2, 2, 3, 2]
+    counts = Counter(a * b for a in lengths for b in lengths)
+    assert counts == {4: 16, 6: 16, 9: 4}
+    channels = 3
+    for claimed in ("0", "3", "5", "8"):  # no one value is right, not even one of the real ones
+        r = run("check", "adaptivemaxpool2d in=10x10x3 size=6", "--claim", f"comparisons_per_window={claimed}")
+        assert r.exit_code == 1, r.stdout
+        assert (
+            "comparisons_per_window has no single value here: the windows hold "
+            f"4 ({counts[4] * channels}×), 6 ({counts[6] * channels}×) or 9 ({counts[9] * channels}×) elements, "
+            "so 3, 5 or 8 comparisons."
+        ) in r.stdout
+    data = json.loads(
+        run("check", "adaptivemaxpool2d in=10x10x3 size=6", "--claim", "comparisons_per_window=0", "--json").stdout
+    )
+    [claim] = data["claims"]
+    assert claim["ok"] is False and claim["correct"] is None
+    assert claim["values"] == [
+        {"elements": e, "windows": counts[e] * channels, "comparisons": e - 1} for e in sorted(counts)
+    ]
+
+
+def test_check_a_per_window_quantity_of_even_adaptive_windows_has_one_value(run):
+    assert set(_torch_window_lengths(12, 6)) == {2}  # every window 2 × 2: 4 elements, 3 comparisons
+    r = run("check", "adaptivemaxpool2d in=12x12x3 size=6", "--claim", "comparisons_per_window=3")
+    assert r.exit_code == 0, r.stdout
+    r = run("check", "adaptivemaxpool2d in=12x12x3 size=6", "--claim", "comparisons_per_window=0")
+    assert r.exit_code == 1 and "the right value is 3" in r.stdout
 
 
 def test_check_json(run):
@@ -165,6 +246,64 @@ def test_network_totals_equal_published_figures(run, name):
     assert d["total"]["output_shape"] == [{"lenet5": 10}.get(name, 1000)]
 
 
+@pytest.mark.parametrize("name", ["lenet5", "alexnet", "vgg16", "mobilenet_v1"])
+def test_network_builtins_under_layout_chw_are_read_as_written_and_shown_channels_first(run, name):
+    hwc = run("solve", "--network", name, "--json")
+    chw = run("solve", "--network", name, "--json", "--layout", "chw")
+    assert chw.exit_code == 0, chw.stderr
+    a, b = json.loads(hwc.stdout), json.loads(chw.stdout)
+    assert b["total"]["params"] == a["total"]["params"] and b["total"]["macs"] == a["total"]["macs"]
+
+    def channels_first(shape):
+        return shape[-1:] + shape[:-1] if len(shape) > 1 else shape
+
+    assert b["total"]["output_shape"] == channels_first(a["total"]["output_shape"])
+    for x, y in zip(a["layers"], b["layers"], strict=True):
+        assert y["output_shape"] == channels_first(x["output_shape"])
+        assert y["input_shape"] == channels_first(x["input_shape"])
+    text = run("solve", "--network", name, "--layout", "chw").stdout
+    first = a["layers"][0]["input_shape"]  # e.g. 224x224x3 shown as 3x224x224
+    assert f"input {first[-1]}x{first[0]}x{first[1]}" in text
+
+
+def test_network_file_declares_its_layout(run, tmp_path):
+    # conv 3x3 (p=1) keeps 32x32; pooling halves it: 16x16x8.  params = 3·3·3·8 + 8 = 224
+    chw = tmp_path / "chw.txt"
+    chw.write_text("# layout: chw\nconv2d in=3x32x32 out=8 k=3 p=1\nmaxpool2d k=2\n")
+    hwc = tmp_path / "hwc.txt"
+    hwc.write_text("# layout: hwc\nconv2d in=32x32x3 out=8 k=3 p=1\nmaxpool2d k=2\n")
+    for layout in ("hwc", "chw"):
+        a = json.loads(run("solve", "--network", str(chw), "--json", "--layout", layout).stdout)
+        b = json.loads(run("solve", "--network", str(hwc), "--json", "--layout", layout).stdout)
+        assert a["total"] == b["total"]
+        assert a["total"]["params"]["total"] == 224
+        assert a["total"]["output_shape"] == ([16, 16, 8] if layout == "hwc" else [8, 16, 16])
+    plain = tmp_path / "plain.txt"  # no declaration: read as hwc, the default, and refused under chw
+    plain.write_text("conv2d in=32x32x3 out=8 k=3 p=1\nmaxpool2d k=2\n")
+    assert json.loads(run("solve", "--network", str(plain), "--json").stdout)["total"]["params"]["total"] == 224
+    r = run("solve", "--network", str(plain), "--layout", "chw")
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1
+    assert "declare the order its shapes are written in" in r.stderr and "'# layout: chw'" in r.stderr
+    bad = tmp_path / "bad.txt"
+    bad.write_text("# layout: nchw\nconv2d in=3x32x32 out=8 k=3\n")
+    r = run("solve", "--network", str(bad))
+    assert r.exit_code == 2
+    assert r.stderr == "Error: bad.txt line 1: layout: nchw must be hwc or chw, once per file\n"
+
+
+def test_network_activations_say_what_they_sum(run):
+    # LeNet-5's outputs, batch 1: conv 28·28·6 = 4,704, relu 4,704, pool 14·14·6 = 1,176, conv 10·10·16 = 1,600,
+    # relu 1,600, pool 5·5·16 = 400, conv 120, relu 120, flatten 120, linear 84, relu 84, linear 10:
+    # 14,722 values, 4 bytes each = 58,888 bytes, the 4 relu and 1 flatten outputs included.
+    total = 4704 * 2 + 1176 + 1600 * 2 + 400 + 120 * 3 + 84 * 2 + 10
+    out = run("solve", "--network", "lenet5").stdout
+    assert f"Activations (fp32, every layer's output)   {4 * total:,} bytes" in out
+    assert "the outputs of 4 relu layers and 1 flatten layer included." in out
+    assert (
+        json.loads(run("solve", "--network", "lenet5", "--json").stdout)["total"]["activation_bytes_fp32"] == 4 * total
+    )
+
+
 def test_network_text_table(run):
     r = run("solve", "--network", "alexnet")
     assert "62,378,344" in r.stdout and "1,135,256,096" in r.stdout
@@ -263,6 +402,45 @@ def test_every_help_has_an_example(run, command):
     r = run(*command, "--help")
     assert r.exit_code == 0
     assert "Example" in r.stdout and "quizgen " in r.stdout
+
+
+@pytest.mark.parametrize("command", ["drill", "solve", "check", "worksheet", "stats", "kinds"])
+def test_help_paragraphs_are_not_garbled_and_examples_are_whole_command_lines(run, command):
+    r = run(command, "--help")
+    assert r.exit_code == 0
+    body = r.stdout.split("Options:")[0]
+    prose, _sep, examples = body.partition("Example")
+    for line in examples.splitlines()[1:]:
+        assert not line.strip() or line.startswith(("    quizgen ", "    printf ")), repr(line)
+    for paragraph in prose.split("\n\n")[1:]:  # after the usage line
+        text = " ".join(line.strip() for line in paragraph.splitlines())
+        assert "  " not in text, repr(paragraph)
+        assert all(line.startswith("  ") and not line.startswith("   ") for line in paragraph.splitlines() if line)
+
+
+def test_drill_help_shows_the_printf_example_on_one_line(run):
+    out = run("drill", "--help").stdout
+    assert "    printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3\n" in out
+
+
+def test_solve_in_chinese_aligns_columns_by_display_width(run):
+    from wcwidth import wcswidth
+
+    out = run("solve", "--lang", "zh", "--no-steps", "conv2d in=227x227x3 out=96 k=11 s=4").stdout
+    rows = [line for line in out.splitlines()[2:] if line.startswith("  ") and line.strip()]
+    assert len(rows) >= 5, out
+    # the value column starts at the same display column on every row, whatever the label's script
+    starts = {wcswidth(re.match(r"  \S+\s+", line).group(0)) for line in rows}
+    assert len(starts) == 1, rows
+    net = run("solve", "--lang", "zh", "--network", "lenet5").stdout.splitlines()
+    rule = next(i for i, line in enumerate(net) if set(line) == {"-"})
+    table = [line for line in net[rule : rule + 20] if line and set(line) != {"-"}][:13]  # header and 12 layers
+    # the last column is right-aligned: every row, the header and the rule end at the same display column
+    assert len({wcswidth(line) for line in table} | {wcswidth(net[rule])}) == 1, table
+    last_rule = max(i for i, line in enumerate(net) if line and set(line) == {"-"})
+    totals = net[last_rule + 1 : net.index("", last_rule)]
+    assert len(totals) >= 7 and any("字节" in line for line in totals), totals
+    assert len({wcswidth(line) for line in totals}) == 1, totals
 
 
 def test_version(run, sh):

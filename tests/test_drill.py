@@ -336,3 +336,244 @@ def test_missed_kinds_come_back_first(tmp_path):
     # once it is answered, the others (due later) follow in due order
     p.update_box("pool-ops", right=True, now=100.0)
     assert schedule(p, kinds, random.Random(0), now=100.0 + INTERVALS[2] + 1)[0] in kinds
+
+
+# --- grading, the summary and hints ---------------------------------------------------------------
+
+
+def test_zero_written_with_a_large_suffix_is_never_right(tmp_path):
+    out = drill(
+        tmp_path / "p.sqlite3",
+        "0G\n0G\n0G\nq\n",
+        "--seed",
+        "3",
+        "--kind",
+        "macs-conv",
+        "--kind",
+        "params-conv",
+        "--count",
+        "3",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "✓" not in out.stdout
+    assert "right answers: 0," in out.stdout and "Accuracy 0%" in out.stdout
+    assert {r[1] for r in rows(tmp_path / "p.sqlite3")} == {"wrong"}
+
+
+def test_a_correct_rounding_is_right_and_called_rounded(tmp_path):
+    args = ("--kind", "params-conv", "--difficulty", "1", "--count", "1", "--seed", "3")
+    first = drill(tmp_path / "a.sqlite3", "s\n", *args)
+    [layer] = [parse(m) for m in SPEC.findall(first.stdout)]
+    k, c_in, c_out = layer.kernel[0], layer.in_channels, layer.out
+    total = k * k * c_in * c_out + c_out  # weights + one bias per filter
+    assert total >= 1000  # so that 3 significant figures are a rounding
+    rounded = f"{total:.2e}"  # e.g. 2432 -> 2.43e+03, the correct rounding to 3 significant figures
+    out = drill(tmp_path / "b.sqlite3", rounded + "\n", *args)
+    assert f"✓ Right (rounded to 3 significant figures): {total:,}." in out.stdout, out.stdout
+    assert rows(tmp_path / "b.sqlite3")[0][1] == "right"
+
+
+def test_a_correct_but_too_coarse_rounding_is_wrong_and_says_why(tmp_path):
+    args = ("--kind", "params-conv", "--difficulty", "1", "--count", "1", "--seed", "3")
+    [layer] = [parse(m) for m in SPEC.findall(drill(tmp_path / "a.sqlite3", "s\n", *args).stdout)]
+    total = layer.kernel[0] ** 2 * layer.in_channels * layer.out + layer.out
+    coarse = f"{round(total, -3) // 1000}k"  # one or two significant figures, e.g. 2,432 -> 2k
+    assert len(str(round(total, -3) // 1000)) < 3
+    out = drill(tmp_path / "b.sqlite3", coarse + "\n", *args)
+    assert f"✗ {coarse} is rounded too far: a rounded answer needs at least 3 significant figures." in out.stdout
+    assert rows(tmp_path / "b.sqlite3")[0][1] == "wrong"
+
+
+def test_a_skipped_question_is_not_counted_as_answered(tmp_path):
+    out = drill(tmp_path / "p.sqlite3", "s\nq\n", "--kind", "params-conv", "--count", "3", "--seed", "3")
+    assert "Questions answered: 0; right answers: 0, wrong: 0, skipped: 1." in out.stdout
+
+
+def test_a_hint_asked_for_is_not_repeated_after_a_wrong_answer(tmp_path):
+    out = drill(tmp_path / "p.sqlite3", "?\n1\ns\nq\n", "--kind", "params-conv", "--count", "1", "--seed", "3")
+    assert out.stdout.count("Hint:") == 1, out.stdout
+    assert "One more try." in out.stdout
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    "args, extra, path, folder",
+    [
+        (["--db", "/proc/nope/x.sqlite3"], {}, "/proc/nope/x.sqlite3", "/proc"),
+        ([], {"QUIZGEN_HOME": "/etc/passwd"}, "/etc/passwd/progress.sqlite3", "/etc/passwd"),
+    ],
+)
+def test_an_unusable_progress_place_is_reported_before_the_first_question(args, extra, path, folder):
+    out = subprocess.run(
+        [sys.executable, "-m", "quizgen", "drill", "--count", "1", *args],
+        input="1\n",
+        capture_output=True,
+        text=True,
+        env=env(**extra),
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stderr == f"Error: --db {path}: cannot be created ({folder} is not a writable folder)\n"
+    assert out.stdout == ""
+    assert not os.path.exists("/proc/nope")
+
+
+# --- stats ----------------------------------------------------------------------------------------
+
+
+def _record(p: Progress, outcome: str, misconceptions: tuple[str, ...] = (), kind: str = "params-conv") -> None:
+    p.record(
+        session="s",
+        kind=kind,
+        difficulty=1,
+        problem_id="x",
+        part="a",
+        given="1",
+        outcome=outcome,
+        attempt=1,
+        misconceptions=misconceptions,
+    )
+
+
+def stats_of(db: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "quizgen", "stats", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env(**extra),
+        timeout=60,
+    )
+
+
+def test_stats_lists_only_named_misconceptions_of_the_catalogue(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    p = Progress(db)
+    _record(p, "wrong", ("slip",))  # a near miss, as older versions recorded it
+    _record(p, "wrong", ("forgot-bias",))
+    _record(p, "wrong", ("an-id-from-another-version", "forgot-bias"))
+    p.close()
+    data = json.loads(stats_of(db, "--json").stdout)
+    assert data["misconceptions"] == [{"id": "forgot-bias", "count": 2}]
+    text = stats_of(db).stdout
+    assert "forgot-bias" in text and "slip" not in text and "another-version" not in text
+
+
+def test_the_drill_saves_no_slip_as_a_misconception():
+    # An option that no misconception explains (a near miss) is answered: it is wrong, but not a misconception.
+    from quizgen.drill import Drill
+    from quizgen.problems import Choice, Part, Problem
+
+    choices = (
+        Choice("A", 2432, True, ""),
+        Choice("B", 2433, False, "an arithmetic slip: recompute it step by step"),
+        Choice("C", 2400, False, "the weight count only; the 32 biases are missing"),
+    )
+    part = Part("Parameters", "params", 2432, choices=choices)
+    problem = Problem("params-conv", "Parameters", 1, "How many?", (part,), ())
+    saved = []
+
+    class Store:
+        def record(self, **row):
+            saved.append(row)
+
+        def update_box(self, kind, *, right):
+            pass
+
+    answers = iter(["B", "C"])
+    drill = Drill(Store(), read=lambda prompt: next(answers), write=lambda t: None, kinds=["params-conv"])  # type: ignore[arg-type]
+    drill.ask(1, problem)
+    assert [r["misconceptions"] for r in saved] == [(), ()]
+    assert drill.tally.misconceptions == {}
+
+
+def test_stats_says_day_and_days_not_day_s(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    p = Progress(db)
+    _record(p, "right")
+    p.close()
+    text = stats_of(db).stdout
+    assert "day(s)" not in text
+    assert "1 day of practice in a row" in text
+    assert "Progress in " in text and ": 1 answer\n" in text.replace(", 100% right", "")
+    with sqlite3.connect(db) as c:  # the same answer yesterday too: two days in a row
+        c.execute(
+            "INSERT INTO answers (ts, session, kind, difficulty, problem_id, part, given, outcome, attempt) "
+            "SELECT ts - 86400, session, kind, difficulty, problem_id, part, given, outcome, attempt FROM answers"
+        )
+    c.close()
+    assert "2 days of practice in a row" in stats_of(db).stdout
+
+
+def test_durations_are_words_of_the_language(monkeypatch):
+    from quizgen import i18n
+    from quizgen.drill import duration
+
+    assert [duration(s) for s in (59, 600, 3600, 7200, 86400, 3 * 86400)] == [
+        "1 minute",
+        "10 minutes",
+        "1 hour",
+        "2 hours",
+        "1 day",
+        "3 days",
+    ]
+    # In another language every unit comes from the catalogue (here a stand-in for the zh one).
+    zh = {"{n} minute": "{n} 分钟", "{n} minutes": "{n} 分钟", "{n} hour": "{n} 小时", "{n} hours": "{n} 小时"}
+    zh |= {"{n} day": "{n} 天", "{n} days": "{n} 天"}
+    monkeypatch.setattr(i18n, "_catalogue", zh)
+    assert [duration(s) for s in (60, 600, 7200, 86400)] == ["1 分钟", "10 分钟", "2 小时", "1 天"]
+
+
+def _display(text: str) -> int:
+    from wcwidth import wcswidth
+
+    return wcswidth(text)
+
+
+def test_stats_table_in_chinese_is_aligned_by_display_width(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    p = Progress(db)
+    _record(p, "right")
+    _record(p, "wrong", kind="output-conv")
+    p.close()
+    out = stats_of(db, "--lang", "zh").stdout
+    table = [line for line in out.splitlines() if line.startswith(("题型", "params-conv", "output-conv", "kind"))]
+    assert len(table) == 3, out
+    # every column is right-aligned after the first, so every row ends at the same display column
+    assert len({_display(line) for line in table}) == 1, table
+    assert len({len(line) for line in table}) > 1  # the Chinese header is narrower in characters
+
+
+def test_the_drill_prompt_has_no_ascii_question_mark_outside_the_catalogue(monkeypatch):
+    from quizgen import i18n
+    from quizgen.drill import Drill
+
+    monkeypatch.setattr(i18n, "_catalogue", {"{letter}) {label}? ": "{letter}) {label}？"})
+    prompts = []
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        return "q"
+
+    class NoProgress:
+        def boxes(self):
+            return {}
+
+        def misconception_counts(self, kind=None):
+            return {}
+
+    Drill(NoProgress(), read=read, write=lambda t: None, kinds=["params-conv"], count=1, seed=1).run()  # type: ignore[arg-type]
+    assert prompts and prompts[0].endswith("？") and "?" not in prompts[0]
+
+
+def test_a_write_protected_progress_file_is_reported_before_the_first_question(tmp_path, run, monkeypatch):
+    db = tmp_path / "p.sqlite3"
+    Progress(db).close()
+    db.chmod(0o444)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root may write any file: let the permission check say no
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode: real_access(path, mode) and str(path) != str(db))
+    before = db.read_bytes()
+    out = run("drill", "--count", "1", "--db", str(db), input="1\n")
+    assert out.exit_code == 2 and out.stdout == ""
+    assert out.stderr == f"Error: --db {db}: cannot be written (no permission); it was left untouched\n"
+    assert db.read_bytes() == before

@@ -581,14 +581,15 @@ def test_parse_number_reads_whole_numbers_exactly(n):
     for text in (str(n), f"{n:,}", f"{n:_}", f"{n:,}".replace(",", " "), f"  {n} "):
         number = parse_number(text)
         assert number is not None, text
-        assert number.value == n and number.tolerance == 0, text
+        assert number.value == n and not number.rounding, text
         assert number.matches(n) and not number.matches(n + 1), text
 
 
 @MAIN
-@given(st.integers(min_value=1000, max_value=10**12))
+@given(st.integers(min_value=100_000, max_value=10**12))
 def test_parse_number_reads_thousands_to_the_shown_precision(n):
-    # Bounded so that n/1000 is exact enough as a float for one decimal.
+    # n has at least 6 digits, so n/1000 to one decimal has at least 3 significant figures (the rule's minimum);
+    # bounded so that n/1000 is exact enough as a float for one decimal.
     text = f"{n / 1000:.1f}k"
     number = parse_number(text)
     assert number is not None, text
