@@ -25,6 +25,40 @@ from quizgen.problems import Problem, with_choices
 DEFAULT_RECIPE = "default"
 
 
+#: The options that change a sheet or its key, each with its values; the first value is the default.
+#: A sheet's code encodes them (see :func:`make_code`), so that ``--code`` alone restores them.  To add
+#: one, append it here: codes made before keep their meaning, since a new option's default encodes as 0.
+OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("count", ("macs", "flops", "flops+bias")),
+    ("lang", ("en", "zh")),
+)
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    """What a sheet is made with besides its recipe and seed: the compute convention and the language."""
+
+    count: str = "macs"
+    lang: str = "en"
+
+    def encode(self) -> int:
+        """The options as one number, in mixed radix over :data:`OPTIONS` (the first option lowest)."""
+        value, scale = 0, 1
+        for name, values in OPTIONS:
+            value += values.index(getattr(self, name)) * scale
+            scale *= len(values)
+        return value
+
+    @classmethod
+    def decode(cls, value: int) -> SheetOptions | None:
+        """The options a number encodes, or ``None`` if it is out of range."""
+        found = {}
+        for name, values in OPTIONS:
+            value, index = divmod(value, len(values))
+            found[name] = values[index]
+        return cls(**found) if value == 0 else None
+
+
 @dataclass(frozen=True)
 class Sheet:
     """One student's worksheet: numbered sections of problems, and the code that regenerates it."""
@@ -35,14 +69,43 @@ class Sheet:
     seed: int
     count: str
     sections: tuple[tuple[str, tuple[Problem, ...]], ...]
+    lang: str = "en"
 
     @property
     def problems(self) -> list[Problem]:
         return [p for _title, problems in self.sections for p in problems]
 
 
-def _recipe_tag(recipe: Recipe) -> int:
-    return hashlib.sha256(recipe.name.encode()).digest()[0]
+def recipe_fingerprint(recipe: Recipe) -> str:
+    """Three hex digits from the recipe's content (and the banks it draws from), not its file name or path.
+
+    Editing a recipe, or a bank it draws from, changes its fingerprint, so the old codes are refused.
+    """
+    import json
+
+    sections = []
+    for s in recipe.sections:
+        data: dict[str, object] = {
+            "title": s.title,
+            "kind": s.kind,
+            "entries": list(s.entries),
+            "count": s.count,
+            "difficulty": s.difficulty,
+            "form": s.form,
+        }
+        if s.bank:
+            bank = load_bank(s.bank)
+            data["bank"] = [bank.name, [list(map(_plain, (e.__dict__.items()))) for e in bank.entries]]
+        sections.append(data)
+    payload = json.dumps(
+        [recipe.name, recipe.title, recipe.instructions, recipe.count, sections], ensure_ascii=False, sort_keys=True
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:3].upper()
+
+
+def _plain(item: tuple[str, object]) -> list[object]:
+    key, value = item
+    return [key, [list(v) if isinstance(v, tuple) else v for v in value] if isinstance(value, tuple) else value]
 
 
 def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
@@ -51,40 +114,106 @@ def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-def make_code(recipe: Recipe, seed: int) -> str:
-    """A sheet's code: a recipe check byte and the sheet's seed, e.g. ``7E-4F2A91C3``."""
-    return f"{_recipe_tag(recipe):02X}-{seed:08X}"
+# --- sheet codes ----------------------------------------------------------------------------------
+# A code is RRR-SSSSSSSS-OC: the recipe's fingerprint, the sheet's seed, the options (one hex digit
+# while they fit in 16 values, more later) and a check digit, all hexadecimal.  The check digit is
+# Damm's: over GF(16), x * y = 2x + y is a totally anti-symmetric quasigroup, so any one mistyped
+# digit and any swap of two neighbouring digits is caught.
+
+_CODE = re.compile(r"([0-9A-F]{3})-?([0-9A-F]{8})-?([0-9A-F]{2,})")
 
 
-def parse_code(recipe: Recipe, code: str) -> int:
-    """The sheet seed in a code, checked against the recipe it claims to come from."""
-    m = re.fullmatch(r"([0-9A-Fa-f]{2})-?([0-9A-Fa-f]{8})", code.strip())
-    if not m:
-        raise QuizgenError(_("--code {code}: must look like 7E-4F2A91C3 (as printed on a sheet)").format(code=code))
-    if int(m.group(1), 16) != _recipe_tag(recipe):
+def _gf16_double(x: int) -> int:
+    x <<= 1
+    return x ^ 0b10011 if x & 0b10000 else x
+
+
+def check_digit(digits: str) -> str:
+    """The Damm check digit (hex) of a string of hex digits."""
+    interim = 0
+    for d in digits:
+        interim = _gf16_double(interim) ^ int(d, 16)
+    return f"{_gf16_double(interim):X}"
+
+
+def _damm_ok(digits: str) -> bool:
+    interim = 0
+    for d in digits:
+        interim = _gf16_double(interim) ^ int(d, 16)
+    return interim == 0
+
+
+def make_code(recipe: Recipe, seed: int, options: SheetOptions | None = None) -> str:
+    """A sheet's code, e.g. ``D12-7C049FFB-02``: recipe fingerprint, seed, options, check digit."""
+    body = f"{recipe_fingerprint(recipe)}-{seed:08X}-{(options or SheetOptions()).encode():X}"
+    return body + check_digit(body.replace("-", ""))
+
+
+CODE_EXAMPLE = "D12-7C049FFB-02"
+
+
+def parse_code(recipe: Recipe, code: str) -> tuple[int, SheetOptions]:
+    """The sheet seed and options in a code, checked for typos and against the recipe it claims to come from."""
+    m = _CODE.fullmatch(code.strip().upper())
+    # the options are written without leading zeros, so that each sheet has one code
+    if not m or m.group(3)[:-1] != f"{int(m.group(3)[:-1], 16):X}":
         raise QuizgenError(
-            _("--code {code}: this code was made from another recipe, not '{name}'").format(code=code, name=recipe.name)
+            _("--code {code}: must look like {example} (as printed on a sheet): 3, 8 and 2 hex digits").format(
+                code=code, example=CODE_EXAMPLE
+            )
         )
-    return int(m.group(2), 16)
+    tag, seed, tail = m.groups()
+    if not _damm_ok(tag + seed + tail):
+        raise QuizgenError(
+            _(
+                "--code {code}: the last digit does not check out, so the code has a typo; copy it again from the sheet"
+            ).format(code=code)
+        )
+    options = SheetOptions.decode(int(tail[:-1], 16))
+    if options is None:
+        raise QuizgenError(
+            _("--code {code}: its options digit {digit} is unknown to this version of quizgen").format(
+                code=code, digit=tail[:-1]
+            )
+        )
+    if tag != recipe_fingerprint(recipe):
+        raise QuizgenError(
+            _(
+                "--code {code}: this code was made from another recipe, or from '{name}' before it was edited "
+                "(the recipe's content is part of the code)"
+            ).format(code=code, name=recipe.name)
+        )
+    return int(seed, 16), options
 
 
-def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | None = None) -> Sheet:
-    """Draw every problem of one sheet from ``random.Random(seed)``."""
+def build_sheet(
+    recipe: Recipe, seed: int, *, student: str = "", count: str | None = None, lang: str | None = None
+) -> Sheet:
+    """Draw every problem of one sheet from ``random.Random(seed)``.
+
+    No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
+    again, a bounded number of times, from the same generator.
+    """
+    from quizgen.i18n import language
+
     rng = random.Random(seed)
     convention = count or recipe.count
+    lang = lang or language()
     sections: list[tuple[str, tuple[Problem, ...]]] = []
     seen: set[str] = set()
+    seen_layers: set[str] = set()
     for section in recipe.sections:
         problems: list[Problem] = []
         if section.kind:
             kind = kinds.get(section.kind)
             for _n in range(section.count):
                 problem = kind.sample(rng, section.difficulty, convention)
-                for _retry in range(5):  # a sheet should not ask the same problem twice
-                    if problem.id not in seen:
+                for _retry in range(REDRAWS):  # a sheet asks no problem twice, and no layer twice
+                    if problem.id not in seen and not layer_specs(problem) & seen_layers:
                         break
                     problem = kind.sample(rng, section.difficulty, convention)
                 seen.add(problem.id)
+                seen_layers |= layer_specs(problem)
                 problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
         else:
             bank = load_bank(section.bank)
@@ -95,6 +224,7 @@ def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | No
             )
             for entry in entries:
                 problem = bank_problem(bank, entry, section.difficulty, rng)
+                seen_layers |= layer_specs(problem)
                 problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
         if section.title or not sections:
             default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
@@ -102,7 +232,17 @@ def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | No
         else:  # an untitled section continues the one before it
             title, before = sections[-1]
             sections[-1] = (title, before + tuple(problems))
-    return Sheet(recipe, make_code(recipe, seed), student, seed, convention, tuple(sections))
+    code = make_code(recipe, seed, SheetOptions(convention, lang))
+    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang)
+
+
+#: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet.
+REDRAWS = 30
+
+
+def layer_specs(problem: Problem) -> set[str]:
+    """The canonical specs of every layer a problem is about (one per line of its spec)."""
+    return {line.strip() for line in problem.spec.splitlines() if line.strip()}
 
 
 def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Random) -> Problem:
@@ -211,30 +351,55 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Plan:
-    """Which sheets to make: (file stem, student name, sheet seed) each."""
+    """Which sheets to make: (file stem, student name, sheet seed) each; and the options a code restores."""
 
     recipe: Recipe
     sheets: tuple[tuple[str, str, int], ...]
+    options: SheetOptions | None = None
+
+
+def _roster_stems(students: list[tuple[str, str]]) -> list[str]:
+    stems, used = [], set()
+    for _sid, name in students:
+        stem = f"worksheet-{slug(name)}"
+        while stem in used:
+            stem += "-2"
+        used.add(stem)
+        stems.append(stem)
+    return stems
 
 
 def plan(
     recipe_source: str | None, *, seed: int = 1, variants: int = 1, roster: str | None = None, code: str | None = None
 ) -> Plan:
-    """Resolve the recipe and the seed of every sheet to make."""
+    """Resolve the recipe and the seed of every sheet to make.
+
+    With ``code``, one sheet: its seed and options come from the code; with ``roster`` too, the
+    student whose sheet it is (under the base ``seed``) gives the sheet its name.
+    """
     recipe = load_recipe(recipe_source or DEFAULT_RECIPE)
     if code:
-        return Plan(recipe, (("worksheet", "", parse_code(recipe, code)),))
+        sheet_seed, options = parse_code(recipe, code)
+        if not roster:
+            return Plan(recipe, (("worksheet", "", sheet_seed),), options)
+        students = read_roster(roster)
+        for stem, (sid, name) in zip(_roster_stems(students), students):
+            if derive_seed(recipe, seed, sid) == sheet_seed:
+                return Plan(recipe, ((stem, name, sheet_seed),), options)
+        raise QuizgenError(
+            _(
+                "--code {code}: no student in --roster {roster} has this sheet with --seed {seed}; "
+                "give the --seed the sheets were made with, or leave out --roster"
+            ).format(code=code, roster=roster, seed=seed)
+        )
     if roster:
         students = read_roster(roster)
-        stems, used = [], set()
-        for _sid, name in students:
-            stem = f"worksheet-{slug(name)}"
-            while stem in used:
-                stem += "-2"
-            used.add(stem)
-            stems.append(stem)
         return Plan(
-            recipe, tuple((stem, name, derive_seed(recipe, seed, sid)) for stem, (sid, name) in zip(stems, students))
+            recipe,
+            tuple(
+                (stem, name, derive_seed(recipe, seed, sid))
+                for stem, (sid, name) in zip(_roster_stems(students), students)
+            ),
         )
     if variants < 1:
         raise QuizgenError(_("--variants {variants}: must be at least 1").format(variants=variants))

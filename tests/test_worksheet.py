@@ -10,6 +10,9 @@ import pytest
 
 from quizgen.kinds import REGISTRY
 
+#: A sheet's code as printed: recipe fingerprint, seed, options and check digit (DESIGN §7b).
+CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
+
 
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
@@ -77,9 +80,7 @@ def test_variants_give_one_sheet_each_and_a_combined_key(run, tmp_path):
     assert r.exit_code == 0
     names = sorted(files_of(tmp_path))
     assert names == ["key.md", "worksheet-1.md", "worksheet-2.md", "worksheet-3.md"]
-    codes = [
-        re.search(r"\*\*Sheet ([0-9A-F]{2}-[0-9A-F]{8})\*\*", (tmp_path / n).read_text()).group(1) for n in names[1:]
-    ]
+    codes = [re.search(rf"\*\*Sheet ({CODE})\*\*", (tmp_path / n).read_text()).group(1) for n in names[1:]]
     assert len(set(codes)) == 3
     key = (tmp_path / "key.md").read_text()
     assert all(code in key for code in codes)
@@ -88,7 +89,7 @@ def test_variants_give_one_sheet_each_and_a_combined_key(run, tmp_path):
 def test_code_regenerates_the_same_sheet_and_key(run, tmp_path):
     run("worksheet", "--variants", "2", "--seed", "9", "-o", str(tmp_path / "all"))
     sheet = (tmp_path / "all" / "worksheet-2.md").read_text()
-    code = re.search(r"\*\*Sheet ([0-9A-F]{2}-[0-9A-F]{8})\*\*", sheet).group(1)
+    code = re.search(rf"\*\*Sheet ({CODE})\*\*", sheet).group(1)
     r = run("worksheet", "--code", code, "-o", str(tmp_path / "one"))
     assert r.exit_code == 0
     assert (tmp_path / "one" / "worksheet.md").read_text() == sheet
@@ -96,10 +97,155 @@ def test_code_regenerates_the_same_sheet_and_key(run, tmp_path):
 
 
 def test_code_from_another_recipe_is_refused(run, tmp_path):
+    run("worksheet", "-o", str(tmp_path / "default"))
+    code = sheet_code(tmp_path / "default" / "worksheet.md")
     recipe = tmp_path / "other.yaml"
     recipe.write_text("recipe: other\nsections:\n  - kind: output-conv\n")
-    r = run("worksheet", str(recipe), "--code", "00-12345678", "-o", str(tmp_path / "o"))
+    r = run("worksheet", str(recipe), "--code", code, "-o", str(tmp_path / "o"))
     assert r.exit_code == 2 and "made from another recipe" in r.stderr
+
+
+def sheet_code(path: Path) -> str:
+    return re.search(rf"({CODE})", path.read_text(encoding="utf-8")).group(1)
+
+
+# --- sheet codes (DESIGN §7b) -----------------------------------------------------------------------
+
+
+def damm16_ok(digits: str) -> bool:
+    """Damm's check over GF(16) (x^4 + x + 1), written here from the definition x * y = 2x + y."""
+    interim = 0
+    for d in digits:
+        doubled = interim << 1
+        interim = (doubled ^ 0b10011 if doubled & 0b10000 else doubled) ^ int(d, 16)
+    return interim == 0
+
+
+def typos(code: str) -> list[str]:
+    """Every single-character substitution (by a digit, a letter or '-') and every adjacent swap of ``code``."""
+    out = []
+    for i, ch in enumerate(code):
+        for other in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-":
+            if other != ch:
+                out.append(code[:i] + other + code[i + 1 :])
+    for i in range(len(code) - 1):
+        if code[i] != code[i + 1]:
+            out.append(code[:i] + code[i + 1] + code[i] + code[i + 2 :])
+    return out
+
+
+def test_every_typo_of_a_code_is_refused(tmp_path):
+    from quizgen import worksheet
+
+    recipe = worksheet.load_recipe("default")
+    codes = []
+    for seed, count, lang in ((1, "macs", "en"), (9, "flops", "zh"), (12345, "flops+bias", "en")):
+        options = worksheet.SheetOptions(count, lang)
+        code = worksheet.make_code(recipe, worksheet.derive_seed(recipe, seed, ""), options)
+        assert damm16_ok(code.replace("-", "")), code
+        assert worksheet.parse_code(recipe, code)[1] == options
+        codes.append(code)
+    for code in codes:
+        for typo in typos(code):
+            with pytest.raises(worksheet.QuizgenError) as exc:
+                worksheet.parse_code(recipe, typo)
+            assert str(exc.value).startswith(f"--code {typo}: ")
+            assert "\n" not in str(exc.value)
+
+
+def test_a_mistyped_code_is_one_line_exit_2(run, tmp_path):
+    run("worksheet", "-o", str(tmp_path / "a"))
+    code = sheet_code(tmp_path / "a" / "worksheet.md")
+    last = code[-1]
+    typo = code[:-1] + ("0" if last != "0" else "1")
+    r = run("worksheet", "--code", typo, "-o", str(tmp_path / "b"))
+    assert r.exit_code == 2
+    assert (
+        r.stderr == f"Error: --code {typo}: the last digit does not check out, so the code has a typo; "
+        "copy it again from the sheet\n"
+    )
+    r = run("worksheet", "--code", "37-7C049FFC", "-o", str(tmp_path / "b"))
+    assert r.exit_code == 2 and r.stderr.startswith("Error: --code 37-7C049FFC: must look like ")
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("option", [("--count", "flops"), ("--count", "flops+bias"), ("--lang", "zh")])
+def test_code_restores_count_and_lang(run, tmp_path, option):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("recipe: c\nsections:\n  - kind: macs-conv\n    count: 2\n    difficulty: 2\n")
+    run("worksheet", str(recipe), "--format", "json", "-o", str(tmp_path / "plain"))
+    run("worksheet", str(recipe), *option, "--format", "json", "-o", str(tmp_path / "opt"))
+    plain = json.loads((tmp_path / "plain" / "key.json").read_text())["keys"][0]
+    opt = json.loads((tmp_path / "opt" / "key.json").read_text())["keys"][0]
+    assert plain["code"] != opt["code"]
+    if option[1] == "flops":  # the same layers, and FLOPs = 2 x MACs (DESIGN §3)
+        assert [p["spec"] for p in plain["problems"]] == [p["spec"] for p in opt["problems"]]
+        for a, b in zip(plain["problems"], opt["problems"]):
+            assert b["parts"][0]["answer"] == 2 * a["parts"][0]["answer"]
+    r = run("worksheet", str(recipe), "--code", opt["code"], "--format", "json", "-o", str(tmp_path / "again"))
+    assert r.exit_code == 0, r.stderr
+    assert files_of(tmp_path / "again") == files_of(tmp_path / "opt")
+    for fmt in ("md", "html"):
+        run("worksheet", str(recipe), *option, "--format", fmt, "-o", str(tmp_path / f"opt-{fmt}"))
+        r = run("worksheet", str(recipe), "--code", opt["code"], "--format", fmt, "-o", str(tmp_path / f"re-{fmt}"))
+        assert r.exit_code == 0, r.stderr
+        assert files_of(tmp_path / f"re-{fmt}") == files_of(tmp_path / f"opt-{fmt}")
+
+
+def test_code_with_a_different_option_is_refused(run, tmp_path):
+    run("worksheet", "--count", "flops", "-o", str(tmp_path / "a"))
+    code = sheet_code(tmp_path / "a" / "worksheet.md")
+    r = run("worksheet", "--code", code, "--count", "macs", "-o", str(tmp_path / "b"))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: --count macs: the sheet with code {code} was made with --count flops; "
+        "leave out --count (the code restores it)\n"
+    )
+    assert run("worksheet", "--code", code, "--count", "flops", "-o", str(tmp_path / "c")).exit_code == 0
+
+
+def test_edited_recipe_changes_the_code_and_refuses_the_old_one(run, tmp_path):
+    recipe = tmp_path / "week3.yaml"
+    recipe.write_text("recipe: week3\nsections:\n  - kind: output-conv\n    count: 2\n")
+    run("worksheet", str(recipe), "-o", str(tmp_path / "before"))
+    old = sheet_code(tmp_path / "before" / "worksheet.md")
+    recipe.write_text("recipe: week3\nsections:\n  - kind: output-conv\n    count: 3\n")
+    run("worksheet", str(recipe), "-o", str(tmp_path / "after"))
+    new = sheet_code(tmp_path / "after" / "worksheet.md")
+    assert old != new
+    r = run("worksheet", str(recipe), "--code", old, "-o", str(tmp_path / "again"))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: --code {old}: this code was made from another recipe, or from 'week3' before it was edited "
+        "(the recipe's content is part of the code)\n"
+    )
+
+
+def test_roster_code_keeps_the_students_name(run, tmp_path):
+    roster = tmp_path / "students.csv"
+    roster.write_text("id,name\ns1,Ada Lovelace\ns2,李雷\ns3,Grace Hopper\n", encoding="utf-8")
+    run("worksheet", "--roster", str(roster), "--seed", "4", "--format", "html", "-o", str(tmp_path / "all"))
+    sheet = tmp_path / "all" / "worksheet-李雷.html"
+    code = sheet_code(sheet)
+    r = run(
+        "worksheet",
+        "--code",
+        code,
+        "--roster",
+        str(roster),
+        "--seed",
+        "4",
+        "--format",
+        "html",
+        "-o",
+        str(tmp_path / "one"),
+    )
+    assert r.exit_code == 0, r.stderr
+    assert sorted(files_of(tmp_path / "one")) == ["key.html", "worksheet-李雷.html"]
+    again = (tmp_path / "one" / "worksheet-李雷.html").read_text(encoding="utf-8")
+    assert again == sheet.read_text(encoding="utf-8") and "李雷" in again
+    r = run("worksheet", "--code", code, "--roster", str(roster), "--seed", "5", "-o", str(tmp_path / "x"))
+    assert r.exit_code == 2 and "no student in --roster" in r.stderr and "--seed 5" in r.stderr
 
 
 def test_roster_names_the_sheets(run, tmp_path):
@@ -137,7 +283,7 @@ def test_template_dir_overrides_one_template(run, tmp_path):
     (tmp_path / "t" / "worksheet.md.j2").write_text("CUSTOM {{ sheet.code }} {{ sheet.problems | length }}\n")
     r = run("worksheet", "--template-dir", str(tmp_path / "t"), "-o", str(tmp_path / "out"))
     assert r.exit_code == 0
-    assert re.fullmatch(r"CUSTOM [0-9A-F]{2}-[0-9A-F]{8} 10\n", (tmp_path / "out" / "worksheet.md").read_text())
+    assert re.fullmatch(rf"CUSTOM {CODE} 10\n", (tmp_path / "out" / "worksheet.md").read_text())
     assert (tmp_path / "out" / "key.md").read_text().startswith("# Answer key")
 
 
