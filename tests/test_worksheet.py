@@ -412,3 +412,23 @@ def test_key_explains_the_sources_own_wrong_claims(run, tmp_path):
     assert "- Not 2 × 2 × 1: the source's value; it would be right with a 4x4 input" in key
     assert "- Not 36: the source's value; it follows from its wrong 2x2 output" in key
     assert "- Not 196: the output size was divided by the stride again" in key
+
+
+def test_no_two_problems_on_a_sheet_share_a_layer(run, tmp_path):
+    lines = ["recipe: inverse", "sections:"]
+    for d in (1, 2, 3):
+        for kind_id in ("inverse-stride", "inverse-kernel"):
+            lines += [f"  - kind: {kind_id}", f"    difficulty: {d}"]
+    (tmp_path / "r.yaml").write_text("\n".join(lines) + "\n")
+    r = run("worksheet", str(tmp_path / "r.yaml"), "--variants", "30", "--format", "json", "-o", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.stderr
+    keys = json.loads((tmp_path / "o" / "key.json").read_text())["keys"]
+    assert len(keys) == 30
+    for key in keys:
+        layers = [line for p in key["problems"] for line in p["spec"].splitlines()]
+        assert len(layers) == 6 == len(set(layers)), key["code"]
+    # and over the default recipe, stacks included: no layer twice on one sheet
+    r = run("worksheet", "--variants", "30", "--format", "json", "-o", str(tmp_path / "d"))
+    for key in json.loads((tmp_path / "d" / "key.json").read_text())["keys"]:
+        layers = [line for p in key["problems"] for line in p["spec"].splitlines()]
+        assert len(layers) == len(set(layers)), key["code"]
