@@ -432,3 +432,22 @@ def test_no_two_problems_on_a_sheet_share_a_layer(run, tmp_path):
     for key in json.loads((tmp_path / "d" / "key.json").read_text())["keys"]:
         layers = [line for p in key["problems"] for line in p["spec"].splitlines()]
         assert len(layers) == len(set(layers)), key["code"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_html_writes_subscripts_not_underscores(run, tmp_path, lang):
+    lines = ["recipe: all", "sections:"]
+    for kind_id in REGISTRY:
+        for d in (1, 2, 3):
+            lines += [f"  - kind: {kind_id}", f"    difficulty: {d}", "    count: 2", "    form: choice"]
+            lines += [f"  - kind: {kind_id}", f"    difficulty: {d}"]
+    (tmp_path / "all.yaml").write_text("\n".join(lines) + "\n")
+    r = run("worksheet", str(tmp_path / "all.yaml"), "--lang", lang, "--format", "html", "-o", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.stderr
+    subscripts = 0
+    for name in ("worksheet.html", "key.html"):
+        html = (tmp_path / "o" / name).read_text(encoding="utf-8")
+        text = re.sub(r"<math.*?</math>|<pre.*?</pre>", "", html, flags=re.S)  # math and specs are not prose
+        assert not re.findall(r"(?<![A-Za-z0-9_])[A-Za-z]_[A-Za-z0-9]+", text), name
+        subscripts += len(re.findall(r"[A-Z]<sub>(in|out|eff)</sub>", text))
+    assert subscripts > 0
