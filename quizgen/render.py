@@ -158,18 +158,21 @@ def _value(v: Any) -> Any:
 
 
 def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
-    """A sheet as plain data, for other tools; the key adds answers, wrong answers and steps."""
+    """A sheet as plain data, for other tools; the key adds ids, full specs, answers, wrong answers and steps."""
     problems = []
     for number, p in ((n, p) for _t, items in numbered(sheet) for n, p in items):
-        d: dict[str, Any] = {
-            "number": number,
-            "id": p.id,
+        # A student's file holds what the sheet shows: the spec with the unknown as "?", and no id
+        # (an id is a hash of the answers, which a student could find by trying the few possible ones).
+        d: dict[str, Any] = {"number": number}
+        if with_answers:
+            d["id"] = p.id
+        d |= {
             "kind": p.kind,
             "title": p.title,
             "difficulty": p.difficulty,
             "form": p.form,
             "text": p.text,
-            "spec": p.spec,
+            "spec": p.spec if with_answers else p.shown_spec,
             "source": p.source,
             "flawed_solution": [{"step": a, "working": b} for a, b in p.flawed],
             "parts": [],
@@ -197,6 +200,7 @@ def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
         "code": sheet.code,
         "student": sheet.student,
         "count": sheet.count,
+        "lang": sheet.lang,
         "sections": [{"title": t, "problems": [n for n, _p in items]} for t, items in numbered(sheet)],
         "problems": problems,
     }
