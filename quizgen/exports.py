@@ -366,10 +366,24 @@ def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str = "html") -> 
     return el
 
 
+def moodle_category_name(name: str) -> str:
+    """One name of a category path, as Moodle's ``assemble_category_path`` writes it.
+
+    A ``/`` inside the name is doubled, and a name that then starts or ends with ``/`` gets a space
+    there, so that it never merges with the separator next to it (Moodle trims the space on import).
+    """
+    escaped = name.replace("/", "//")
+    if escaped.startswith("/"):
+        escaped = " " + escaped
+    if escaped.endswith("/"):
+        escaped += " "
+    return escaped
+
+
 def moodle_category_path(sheet: Sheet) -> str:
-    """``$course$/top/<recipe>/<sheet>``; a ``/`` inside a name is doubled, as Moodle reads it."""
+    """``$course$/top/<recipe>/<sheet>``, each name escaped as Moodle does."""
     names = [_recipe_label(sheet), sheet_label(sheet)]
-    return "$course$/top/" + "/".join(n.replace("/", "//") for n in names)
+    return "$course$/top/" + "/".join(moodle_category_name(n) for n in names)
 
 
 def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
@@ -521,8 +535,12 @@ def _qti_condition(processing: ET.Element, go_on: bool, feedback: str = "") -> t
     return rc, cond
 
 
+#: The half-width of the range that stands for an exact answer of 0 in Canvas; answers are whole numbers.
+ZERO_MARGIN = "0.0001"
+
+
 def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
-    """One item: a ``numerical_question`` with an exact answer, or a ``multiple_choice_question``."""
+    """One item: a ``numerical_question`` with an exact answer (0 as a tiny range), or a ``multiple_choice_question``."""
     el = ET.Element("item", ident=stable_id("i", sheet.code, item.key, item.problem.id), title=item.name)
     answer_ids = [str(ordinal * 10 + i) for i in range(1, max(len(item.options), 1) + 1)]
     meta = _sub(_sub(el, "itemmetadata"), "qtimetadata")
@@ -545,13 +563,18 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
     _sub(_sub(processing, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     _sub(_qti_condition(processing, True, "general_fb")[1], "other")
     if item.numeric:
-        # An exact answer as Canvas writes one: equal to it, or between it and itself (a margin of 0).
         rc, cond = _qti_condition(processing, False)
-        either = _sub(cond, "or")
-        _sub(either, "varequal", str(item.answer), respident="response1")
-        both = _sub(either, "and")
-        _sub(both, "vargte", str(item.answer), respident="response1")
-        _sub(both, "varlte", str(item.answer), respident="response1")
+        if item.answer == 0:
+            # Canvas marks an exact answer of 0 incomplete; a range answer of ±ZERO_MARGIN grades right.
+            _sub(cond, "vargte", f"-{ZERO_MARGIN}", respident="response1")
+            _sub(cond, "varlte", ZERO_MARGIN, respident="response1")
+        else:
+            # An exact answer as Canvas writes one: equal to it, or between it and itself (a margin of 0).
+            either = _sub(cond, "or")
+            _sub(either, "varequal", str(item.answer), respident="response1")
+            both = _sub(either, "and")
+            _sub(both, "vargte", str(item.answer), respident="response1")
+            _sub(both, "varlte", str(item.answer), respident="response1")
         _sub(rc, "setvar", "100", action="Set", varname="SCORE")
         if item.wrongs:  # Canvas keeps no feedback per wrong number: the known slips are the incorrect feedback
             _sub(_qti_condition(processing, True, "general_incorrect_fb")[1], "other")

@@ -478,3 +478,70 @@ def test_html_in_problem_text_is_escaped(tmp_path: Path, tricky_recipe: Path) ->
     notes, _conn = anki_notes(export(tmp_path, "anki", str(tricky_recipe), name="a"), tmp_path)
     assert all(TRICKY in text_of(flds.split("\x1f")[0]) for _g, _m, flds, _t in notes)
     assert htmllib.escape("<b>") in notes[0][2]
+
+
+# --- category names and a Canvas answer of 0 (issue 10) ---------------------------------------------
+
+
+def moodle_split_category_path(path: str) -> list[str]:
+    """Moodle's ``split_category_path``: split at a lone ``/``, undouble ``//``, trim each name."""
+    return [name.replace("//", "/").strip() for name in re.split(r"(?<!/)/(?!/)", path)]
+
+
+@pytest.mark.parametrize("title", ["/Week 3/", "a/b", "Week 3/", "/x", "//"])
+@pytest.mark.parametrize("fmt", ["moodle", "gift"])
+def test_category_names_with_slashes_stay_apart(tmp_path: Path, title: str, fmt: str) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(yaml.safe_dump({"recipe": "r", "title": title, "sections": [{"kind": "output-conv"}]}))
+    path = export(tmp_path, fmt, str(recipe), "--seed", str(SEED), "--variants", "2")
+    if fmt == "moodle":
+        paths = [q.findtext("category/text") for q in moodle_questions(path) if q.get("type") == "category"]
+    else:
+        paths = re.findall(r"^\$CATEGORY: (.*)$", path.read_text(encoding="utf-8"), flags=re.M)
+    sheets = sheets_for(str(recipe), variants=2)
+    assert [moodle_split_category_path(p) for p in paths] == [
+        ["$course$", "top", title, f"Sheet {s.code}"] for s in sheets
+    ]
+
+
+def canvas_score(condition: lxml.etree._Element, response: str) -> bool:
+    """Whether a QTI <conditionvar> holds for a typed number, read as Canvas reads a numerical answer."""
+
+    def holds(el: lxml.etree._Element) -> bool:
+        tag = el.tag.removeprefix(QTI)
+        if tag == "or":
+            return any(holds(c) for c in el)
+        if tag == "and":
+            return all(holds(c) for c in el)
+        if tag == "other":
+            return True
+        bound = float(el.text)
+        return {"varequal": float(response) == bound, "vargte": float(response) >= bound}.get(
+            tag, float(response) <= bound
+        )
+
+    return all(holds(c) for c in condition)
+
+
+def test_qti_answer_of_zero_is_a_tiny_range(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("recipe: pad\nsections:\n  - kind: inverse-padding\n    difficulty: 3\n    count: 4\n")
+    path = export(tmp_path, "qti", str(recipe), "--seed", "3")
+    (sheet,) = sheets_for(str(recipe), seed=3)
+    want = expected_items(sheet)
+    assert any(w["answer"] == 0 for w in want)  # TensorFlow's 'same' often pads 0 rows on the top
+    (assessment,) = qti_assessments(path)
+    items = assessment.findall(f"{QTI}section/{QTI}item")
+    for item, w in zip(items, want):
+        conditions = item.findall(f"{QTI}resprocessing/{QTI}respcondition")
+        (scoring,) = [c for c in conditions if c.findtext(f"{QTI}setvar") == "100"]
+        condition = scoring.find(f"{QTI}conditionvar")
+        answer = w["answer"]
+        assert canvas_score(condition, str(answer)) and canvas_score(condition, f"{answer}.0")
+        assert not canvas_score(condition, str(answer + 1)) and not canvas_score(condition, str(answer - 1))
+        if answer == 0:
+            assert condition.find(f"{QTI}varequal") is None and condition.find(f".//{QTI}varequal") is None
+            assert [(c.tag.removeprefix(QTI), c.text) for c in condition] == [
+                ("vargte", "-0.0001"),
+                ("varlte", "0.0001"),
+            ]
