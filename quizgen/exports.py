@@ -248,12 +248,38 @@ def html(*elements: ET.Element | None) -> str:
     return "".join(ET.tostring(e, encoding="unicode", method="html") for e in elements if e is not None)
 
 
+#: A symbol with a subscript in plain text, such as ``C_in`` or ``K_eff``: one letter, ``_``, a word.
+SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z])_([A-Za-z0-9]+)(?![A-Za-z0-9_])")
+
+
+def rich(text: str) -> list[str | ET.Element]:
+    """Text with ``$…$`` math as ``\\(…\\)`` and symbols such as ``C_in`` outside it as C<sub>in</sub>."""
+    out: list[str | ET.Element] = []
+    last = 0
+    for m in _MATH.finditer(text):
+        out += _subscripts(text[last : m.start()])
+        out.append(r"\(" + m.group(1) + r"\)")
+        last = m.end()
+    out += _subscripts(text[last:])
+    return out
+
+
+def _subscripts(text: str) -> list[str | ET.Element]:
+    out: list[str | ET.Element] = []
+    last = 0
+    for m in SUBSCRIPT.finditer(text):
+        out += [text[last : m.start()] + m.group(1), h("sub", m.group(2))]
+        last = m.end()
+    out.append(text[last:])
+    return out
+
+
 def _lines(lines: list[str]) -> list[str | ET.Element]:
     out: list[str | ET.Element] = []
     for i, line in enumerate(lines):
         if i:
             out.append(h("br"))
-        out.append(line)
+        out += rich(line)
     return out
 
 
@@ -289,8 +315,17 @@ def steps_elements(problem: Problem) -> list[ET.Element | None]:
         lines = [s.formula] if s.formula else []
         if s.substituted and s.substituted != s.result:
             lines.append(f"= {s.substituted}" if lines else s.substituted)
-        items.append(h("li", h("strong", s.title), ": ", *_lines(lines), " = " if lines else "", h("strong", s.result)))
-    notes = [h("p", _("Note: {note}").format(note=math(n)), class_="note") for n in problem.notes]
+        items.append(
+            h(
+                "li",
+                h("strong", *rich(s.title)),
+                ": ",
+                *_lines(lines),
+                " = " if lines else "",
+                h("strong", *rich(s.result)),
+            )
+        )
+    notes = [h("p", *rich(_("Note: {note}").format(note=n)), class_="note") for n in problem.notes]
     return [h("p", h("strong", _("Worked steps"))), h("ol", *items, class_="steps"), *notes]
 
 
