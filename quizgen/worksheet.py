@@ -14,6 +14,7 @@ import random
 import re
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from quizgen import kinds
@@ -76,6 +77,7 @@ class Sheet:
         return [p for _title, problems in self.sections for p in problems]
 
 
+@lru_cache(maxsize=32)
 def recipe_fingerprint(recipe: Recipe) -> str:
     """Three hex digits from the recipe's content (and the banks it draws from), not its file name or path.
 
@@ -206,12 +208,15 @@ def build_sheet(
         problems: list[Problem] = []
         if section.kind:
             kind = kinds.get(section.kind)
+            redraws = REDRAWS
             for _n in range(section.count):
                 problem = kind.sample(rng, section.difficulty, convention)
-                for _retry in range(REDRAWS):  # a sheet asks no problem twice, and no layer twice
+                for _retry in range(redraws):  # a sheet asks no problem twice, and no layer twice
                     if problem.id not in seen and not layer_specs(problem) & seen_layers:
                         break
                     problem = kind.sample(rng, section.difficulty, convention)
+                else:  # this kind has run out of fresh layers on this sheet: stop searching hard
+                    redraws = EXHAUSTED_REDRAWS
                 seen.add(problem.id)
                 seen_layers |= layer_specs(problem)
                 problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
@@ -236,8 +241,10 @@ def build_sheet(
     return Sheet(recipe, code, student, seed, convention, tuple(sections), lang)
 
 
-#: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet.
-REDRAWS = 30
+#: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet;
+#: once a section's kind has found no fresh one in that many, its later problems try only a few times.
+REDRAWS = 12
+EXHAUSTED_REDRAWS = 5
 
 
 def layer_specs(problem: Problem) -> set[str]:
