@@ -465,3 +465,21 @@ def test_every_format_is_byte_identical_across_processes(sh, tmp_path, fmt):
         assert r.exit_code == 0, r.stderr
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
     assert len(files_of(tmp_path / "a")) == (3 if fmt in ("md", "html", "json") else 1)
+
+
+def test_code_language_wins_over_quizgen_lang_but_not_over_an_explicit_lang(run, tmp_path, monkeypatch):
+    run("worksheet", "--lang", "zh", "-o", str(tmp_path / "zh"))
+    code = sheet_code(tmp_path / "zh" / "worksheet.md")
+    monkeypatch.setenv("QUIZGEN_LANG", "en")  # a default, which the code's language overrides
+    assert run("worksheet", "--code", code, "-o", str(tmp_path / "again")).exit_code == 0
+    assert files_of(tmp_path / "again") == files_of(tmp_path / "zh")
+    r = run("worksheet", "--code", code, "--lang", "en", "-o", str(tmp_path / "en"))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: --lang en: the sheet with code {code} was made with --lang zh; leave out --lang (the code restores it)\n"
+    )
+
+
+def test_code_with_variants_is_a_usage_error(run, tmp_path):
+    r = run("worksheet", "--code", "D12-7C049FFB-02", "--variants", "3", "-o", str(tmp_path / "o"))
+    assert r.exit_code == 2 and r.stderr == "Error: give either --variants or --code, not both\n"
