@@ -28,7 +28,7 @@ import lxml.etree
 import pytest
 
 from quizgen import worksheet
-from quizgen.i18n import set_language
+from quizgen.i18n import _, set_language
 from quizgen.kinds import REGISTRY
 from quizgen.problems import Problem, fmt_value
 
@@ -115,6 +115,10 @@ def assert_no_answer(problem: Problem, block: str, where: str) -> None:
     for part in problem.parts:
         if key and part.quantity == key:
             assert not re.search(rf"(?<![\w]){key}={part.answer}(?![\d])", block), (where, problem.spec)
+            # nor in the words a layer is described with ("stride 2", "padding 1", in the sheet's language)
+            phrase = {"s": _("stride {s}").format(s=part.answer), "p": _("padding {p}").format(p=part.answer)}
+            if key in phrase:
+                assert not re.search(rf"{re.escape(phrase[key])}(?![\d])", block), (where, phrase[key])
     if problem.kind == "network-trace" or problem.spec.count("\n"):
         for line in problem.spec.splitlines()[1:]:
             shape = re.search(r" in=(\S+)", line).group(1)
@@ -198,11 +202,15 @@ def test_no_student_file_holds_a_hidden_answer(run, tmp_path, seed, convention, 
         out[fmt] = tmp_path / fmt
     set_language(lang)
     try:
-        plan = worksheet.plan(str(recipe), seed=seed)
-        ((_stem, _student, sheet_seed),) = plan.sheets
-        sheet = worksheet.build_sheet(plan.recipe, sheet_seed, count=convention, lang=lang)
+        check_files(out, recipe, seed, convention, lang, tmp_path)
     finally:
         set_language("en")
+
+
+def check_files(out: dict[str, Path], recipe: Path, seed: int, convention: str, lang: str, tmp_path: Path) -> None:
+    plan = worksheet.plan(str(recipe), seed=seed)
+    ((_stem, _student, sheet_seed),) = plan.sheets
+    sheet = worksheet.build_sheet(plan.recipe, sheet_seed, count=convention, lang=lang)
     problems = sheet.problems
     assert {p.kind for p in problems} == set(REGISTRY)
 
@@ -254,18 +262,19 @@ def test_the_checks_catch_the_leaks_they_look_for(tmp_path):
     """The audit's checks fail on a full spec, a later in= shape and a written-out answer."""
     path = tmp_path / "leaks.yaml"
     lines = ["recipe: leaks", "sections:"]
-    for kind_id in ("inverse-kernel", "network-trace", "macs-conv"):
+    for kind_id in ("inverse-kernel", "network-trace", "macs-conv", "inverse-stride"):
         lines += [f"  - kind: {kind_id}", "    difficulty: 2"]
     path.write_text("\n".join(lines) + "\n")
     set_language("en")
     plan = worksheet.plan(str(path), seed=1)
-    inverse, trace, macs = worksheet.build_sheet(plan.recipe, plan.sheets[0][2]).problems
+    inverse, trace, macs, stride = worksheet.build_sheet(plan.recipe, plan.sheets[0][2]).problems
     answer = macs.parts[0].answer
     for problem, leak in (
         (inverse, inverse.spec),
         (trace, trace.spec),
         (macs, f"{macs.text} {answer:,}"),
         (macs, f"{macs.text} {answer:.2e}"),
+        (stride, f"{stride.text} (stride {stride.parts[0].answer})"),
     ):
         with pytest.raises(AssertionError):
             assert_no_answer(problem, leak, "planted")
