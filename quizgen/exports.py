@@ -274,6 +274,11 @@ def _subscripts(text: str) -> list[str | ET.Element]:
     return out
 
 
+def inline_html(text: str) -> str:
+    """Plain text as inline HTML: escaped, with symbols such as ``C_in`` as subscripts."""
+    return html(h("span", *rich(text))).removeprefix("<span>").removesuffix("</span>")
+
+
 def _lines(lines: list[str]) -> list[str | ET.Element]:
     out: list[str | ET.Element] = []
     for i, line in enumerate(lines):
@@ -294,7 +299,7 @@ def problem_elements(problem: Problem) -> list[ET.Element | None]:
             class_="flawed",
         )
     return [
-        h("p", math(problem.text)),
+        h("p", *rich(problem.text)),
         h("pre", problem.shown_spec, class_="spec") if problem.shown_spec else None,
         flawed,
     ]
@@ -436,7 +441,7 @@ def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
         for value, fraction, feedback in graded:
             a = _sub(q, "answer", fraction=_fraction(fraction), format="moodle_auto_format")
             _sub(a, "text", str(value))
-            _moodle_text(a, "feedback", feedback)
+            _moodle_text(a, "feedback", html(h("p", *rich(feedback))))
             _sub(a, "tolerance", "0")
         _sub(q, "unitgradingtype", "0")
         _sub(q, "unitpenalty", "0.1000000")
@@ -453,9 +458,9 @@ def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
         for o in item.options:
             a = _sub(q, "answer", fraction=_fraction("100" if o.correct else "0"), format="html")
             _sub(a, "text", o.text)
-            _moodle_text(a, "feedback", o.feedback)
+            _moodle_text(a, "feedback", html(h("p", *rich(o.feedback))))
     if item.part.hint:
-        _moodle_text(q, "hint", item.part.hint)
+        _moodle_text(q, "hint", html(h("p", *rich(item.part.hint))))
     tags = _sub(q, "tags")
     for tag in ("quizgen", item.problem.kind, f"recipe:{sheet.recipe.name}", f"sheet:{sheet.code}"):
         _sub(_sub(tags, "tag"), "text", tag)
@@ -503,11 +508,11 @@ def gift(sheets: list[Sheet]) -> str:
                 lines.append(head + "{#")
                 correct = gift_escape(_("Correct."))
                 lines.append(f"\t={item.answer}:0#{correct}")
-                lines += [f"\t=%0%{value}:0#{gift_escape(why)}" for value, why in item.wrongs]
+                lines += [f"\t=%0%{value}:0#{gift_escape(inline_html(why))}" for value, why in item.wrongs]
             else:
                 lines.append(head + "{")
                 lines += [
-                    f"\t{'=' if o.correct else '~'}{gift_escape(o.text)}#{gift_escape(o.feedback)}"
+                    f"\t{'=' if o.correct else '~'}{gift_escape(o.text)}#{gift_escape(inline_html(o.feedback))}"
                     for o in item.options
                 ]
             lines.append(f"\t####{gift_escape(item.feedback_html)}")
@@ -623,10 +628,10 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
 
     _qti_feedback(el, "general_fb", item.feedback_html)
     if item.numeric and item.wrongs:
-        slips = h("ul", *(h("li", h("strong", fmt_value(v)), ": " + why) for v, why in item.wrongs))
+        slips = h("ul", *(h("li", h("strong", fmt_value(v)), ": ", *rich(why)) for v, why in item.wrongs))
         _qti_feedback(el, "general_incorrect_fb", html(h("p", _("Known wrong answers, and why:")), slips))
     for answer_id, o in zip(answer_ids, item.options):
-        _qti_feedback(el, f"{answer_id}_fb", html(h("p", o.feedback)))
+        _qti_feedback(el, f"{answer_id}_fb", html(h("p", *rich(o.feedback))))
     return el
 
 
