@@ -14,50 +14,16 @@ import random
 import re
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from quizgen import kinds
 from quizgen.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
+from quizgen.codes import SheetOptions, make_code, parse_code
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
 from quizgen.problems import Problem, with_choices
 
 DEFAULT_RECIPE = "default"
-
-
-#: The options that change a sheet or its key, each with its values; the first value is the default.
-#: A sheet's code encodes them (see :func:`make_code`), so that ``--code`` alone restores them.  To add
-#: one, append it here: codes made before keep their meaning, since a new option's default encodes as 0.
-OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("count", ("macs", "flops", "flops+bias")),
-    ("lang", ("en", "zh")),
-)
-
-
-@dataclass(frozen=True)
-class SheetOptions:
-    """What a sheet is made with besides its recipe and seed: the compute convention and the language."""
-
-    count: str = "macs"
-    lang: str = "en"
-
-    def encode(self) -> int:
-        """The options as one number, in mixed radix over :data:`OPTIONS` (the first option lowest)."""
-        value, scale = 0, 1
-        for name, values in OPTIONS:
-            value += values.index(getattr(self, name)) * scale
-            scale *= len(values)
-        return value
-
-    @classmethod
-    def decode(cls, value: int) -> SheetOptions | None:
-        """The options a number encodes, or ``None`` if it is out of range."""
-        found = {}
-        for name, values in OPTIONS:
-            value, index = divmod(value, len(values))
-            found[name] = values[index]
-        return cls(**found) if value == 0 else None
 
 
 @dataclass(frozen=True)
@@ -77,115 +43,10 @@ class Sheet:
         return [p for _title, problems in self.sections for p in problems]
 
 
-@lru_cache(maxsize=32)
-def recipe_fingerprint(recipe: Recipe) -> str:
-    """Three hex digits from the recipe's content (and the banks it draws from), not its file name or path.
-
-    Editing a recipe, or a bank it draws from, changes its fingerprint, so the old codes are refused.
-    """
-    import json
-
-    sections = []
-    for s in recipe.sections:
-        data: dict[str, object] = {
-            "title": s.title,
-            "kind": s.kind,
-            "entries": list(s.entries),
-            "count": s.count,
-            "difficulty": s.difficulty,
-            "form": s.form,
-        }
-        if s.bank:
-            bank = load_bank(s.bank)
-            data["bank"] = [bank.name, [list(map(_plain, (e.__dict__.items()))) for e in bank.entries]]
-        sections.append(data)
-    payload = json.dumps(
-        [recipe.name, recipe.title, recipe.instructions, recipe.count, sections], ensure_ascii=False, sort_keys=True
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:3].upper()
-
-
-def _plain(item: tuple[str, object]) -> list[object]:
-    key, value = item
-    return [key, [list(v) if isinstance(v, tuple) else v for v in value] if isinstance(value, tuple) else value]
-
-
 def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
     """The seed of one sheet: from the recipe, the base seed and the student's id (32 bits)."""
     digest = hashlib.sha256(f"{recipe.name}\0{base_seed}\0{student_id}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
-
-
-# --- sheet codes ----------------------------------------------------------------------------------
-# A code is RRR-SSSSSSSS-OC: the recipe's fingerprint, the sheet's seed, the options (one hex digit
-# while they fit in 16 values, more later) and a check digit, all hexadecimal.  The check digit is
-# Damm's: over GF(16), x * y = 2x + y is a totally anti-symmetric quasigroup, so any one mistyped
-# digit and any swap of two neighbouring digits is caught.
-
-_CODE = re.compile(r"([0-9A-F]{3})-?([0-9A-F]{8})-?([0-9A-F]{2,})")
-
-
-def _gf16_double(x: int) -> int:
-    x <<= 1
-    return x ^ 0b10011 if x & 0b10000 else x
-
-
-def check_digit(digits: str) -> str:
-    """The Damm check digit (hex) of a string of hex digits."""
-    interim = 0
-    for d in digits:
-        interim = _gf16_double(interim) ^ int(d, 16)
-    return f"{_gf16_double(interim):X}"
-
-
-def _damm_ok(digits: str) -> bool:
-    interim = 0
-    for d in digits:
-        interim = _gf16_double(interim) ^ int(d, 16)
-    return interim == 0
-
-
-def make_code(recipe: Recipe, seed: int, options: SheetOptions | None = None) -> str:
-    """A sheet's code, e.g. ``D12-7C049FFB-02``: recipe fingerprint, seed, options, check digit."""
-    body = f"{recipe_fingerprint(recipe)}-{seed:08X}-{(options or SheetOptions()).encode():X}"
-    return body + check_digit(body.replace("-", ""))
-
-
-CODE_EXAMPLE = "D12-7C049FFB-02"
-
-
-def parse_code(recipe: Recipe, code: str) -> tuple[int, SheetOptions]:
-    """The sheet seed and options in a code, checked for typos and against the recipe it claims to come from."""
-    m = _CODE.fullmatch(code.strip().upper())
-    # the options are written without leading zeros, so that each sheet has one code
-    if not m or m.group(3)[:-1] != f"{int(m.group(3)[:-1], 16):X}":
-        raise QuizgenError(
-            _("--code {code}: must look like {example} (as printed on a sheet): 3, 8 and 2 hex digits").format(
-                code=code, example=CODE_EXAMPLE
-            )
-        )
-    tag, seed, tail = m.groups()
-    if not _damm_ok(tag + seed + tail):
-        raise QuizgenError(
-            _(
-                "--code {code}: the last digit does not check out, so the code has a typo; copy it again from the sheet"
-            ).format(code=code)
-        )
-    options = SheetOptions.decode(int(tail[:-1], 16))
-    if options is None:
-        raise QuizgenError(
-            _("--code {code}: its options digit {digit} is unknown to this version of quizgen").format(
-                code=code, digit=tail[:-1]
-            )
-        )
-    if tag != recipe_fingerprint(recipe):
-        raise QuizgenError(
-            _(
-                "--code {code}: this code was made from another recipe, or from '{name}' before it was edited "
-                "(the recipe's content is part of the code)"
-            ).format(code=code, name=recipe.name)
-        )
-    return int(seed, 16), options
 
 
 def build_sheet(

@@ -135,20 +135,21 @@ def typos(code: str) -> list[str]:
 
 
 def test_every_typo_of_a_code_is_refused(tmp_path):
-    from quizgen import worksheet
+    from quizgen import codes, worksheet
+    from quizgen.errors import QuizgenError
 
     recipe = worksheet.load_recipe("default")
-    codes = []
+    printed = []
     for seed, count, lang in ((1, "macs", "en"), (9, "flops", "zh"), (12345, "flops+bias", "en")):
-        options = worksheet.SheetOptions(count, lang)
-        code = worksheet.make_code(recipe, worksheet.derive_seed(recipe, seed, ""), options)
+        options = codes.SheetOptions(count, lang)
+        code = codes.make_code(recipe, worksheet.derive_seed(recipe, seed, ""), options)
         assert damm16_ok(code.replace("-", "")), code
-        assert worksheet.parse_code(recipe, code)[1] == options
-        codes.append(code)
-    for code in codes:
+        assert codes.parse_code(recipe, code)[1] == options
+        printed.append(code)
+    for code in printed:
         for typo in typos(code):
-            with pytest.raises(worksheet.QuizgenError) as exc:
-                worksheet.parse_code(recipe, typo)
+            with pytest.raises(QuizgenError) as exc:
+                codes.parse_code(recipe, typo)
             assert str(exc.value).startswith(f"--code {typo}: ")
             assert "\n" not in str(exc.value)
 
