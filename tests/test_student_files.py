@@ -1,7 +1,7 @@
 """No file meant for students holds a hidden answer (issue 10, item 8).
 
 Every kind at every difficulty, numeric and multiple choice, under each --count convention and in
-both languages, goes through the CLI into every format a student may be given: worksheet.md,
+both languages, over six seeds (two sheets per run), goes through the CLI into every format a student may be given: worksheet.md,
 worksheet.html (the whole source: attributes, comments, data-*), worksheet.json, and the question
 side of each export (Moodle question text and hints, GIFT question text, QTI item text, Anki front).
 
@@ -27,12 +27,13 @@ import genanki
 import lxml.etree
 import pytest
 
-from quizgen import worksheet
+from quizgen import exports, worksheet
 from quizgen.i18n import _, set_language
 from quizgen.kinds import REGISTRY
 from quizgen.problems import Problem, fmt_value
 
 CASES = [(1, "macs", "en"), (2, "flops", "en"), (3, "flops+bias", "zh")]
+VARIANTS = 2  # sheets per case: with the three cases, six seeds
 INVERSE_KEYS = {"inverse-stride": "s", "inverse-kernel": "k", "inverse-padding": "p"}
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
@@ -98,9 +99,9 @@ def answer_forms(problem: Problem) -> list[set[str]]:
     return out
 
 
-def stated(problem: Problem, lang_words: str = "") -> str:
+def stated(problem: Problem) -> str:
     """What the question itself states: text, shown spec, flawed solution, labels, options."""
-    pieces = [problem.title, problem.text, problem.shown_spec, lang_words]
+    pieces = [problem.title, problem.text, problem.shown_spec]
     pieces += [f"{step} {working}" for step, working in problem.flawed]
     for part in problem.parts:
         pieces.append(part.label)
@@ -119,11 +120,10 @@ def assert_no_answer(problem: Problem, block: str, where: str) -> None:
             phrase = {"s": _("stride {s}").format(s=part.answer), "p": _("padding {p}").format(p=part.answer)}
             if key in phrase:
                 assert not re.search(rf"{re.escape(phrase[key])}(?![\d])", block), (where, phrase[key])
-    if problem.kind == "network-trace" or problem.spec.count("\n"):
+    if problem.kind == "network-trace":
         for line in problem.spec.splitlines()[1:]:
             shape = re.search(r" in=(\S+)", line).group(1)
-            if problem.kind == "network-trace":
-                assert f"in={shape}" not in block, (where, line)
+            assert f"in={shape}" not in block, (where, line)
     given = stated(problem)
     for part, forms in zip(problem.parts, answer_forms(problem)):
         if part.choices:
@@ -144,37 +144,47 @@ def html_blocks(text: str) -> list[str]:
     return [htmllib.unescape(b) for b in blocks] + blocks  # the source as written, and as read
 
 
-def moodle_blocks(path: Path) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
+Blocks = dict[int, list[str]]  # problem number → the texts a student sees of it (one per item)
+
+
+def _add(blocks: Blocks, name: str, text: str) -> None:
+    blocks.setdefault(int(re.match(r"P(\d+)", name).group(1)), []).append(htmllib.unescape(text))
+
+
+def moodle_blocks(path: Path) -> list[Blocks]:
+    """Per sheet (category), each question's text and hints."""
+    sheets: list[Blocks] = []
     for q in lxml.etree.parse(str(path)).getroot().findall("question"):
         if q.get("type") == "category":
+            sheets.append({})
             continue
-        number = int(re.match(r"P(\d+)", q.findtext("name/text")).group(1))
         texts = [q.findtext("questiontext/text")] + [h.findtext("text") for h in q.findall("hint")]
-        out.setdefault(number, []).append(htmllib.unescape("\n".join(texts)))
-    return out
+        _add(sheets[-1], q.findtext("name/text"), "\n".join(texts))
+    return sheets
 
 
-def gift_blocks(text: str) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    for head in re.findall(r"^::(P\d+.*)$", text, flags=re.M):
-        question = re.sub(r"\\([\\~=#{}:])", r"\1", head.rsplit("{", 1)[0])  # the text before the answers
-        number = int(re.match(r"P(\d+)", question).group(1))
-        out.setdefault(number, []).append(htmllib.unescape(question))
-    return out
+def gift_blocks(text: str) -> list[Blocks]:
+    """Per sheet ($CATEGORY), each question's text: the head line up to its answers."""
+    sheets: list[Blocks] = []
+    for chunk in text.split("$CATEGORY:")[1:]:
+        sheets.append({})
+        for head in re.findall(r"^::(P\d+.*)$", chunk, flags=re.M):
+            question = re.sub(r"\\([\\~=#{}:])", r"\1", head.rsplit("{", 1)[0])
+            _add(sheets[-1], question, question)
+    return sheets
 
 
-def qti_blocks(path: Path) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
+def qti_blocks(path: Path) -> list[Blocks]:
+    """Per sheet (quiz), each item's question text."""
+    sheets: list[Blocks] = []
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             if name == "imsmanifest.xml" or name.endswith("assessment_meta.xml"):
                 continue
+            sheets.append({})
             for item in lxml.etree.fromstring(z.read(name)).iter(f"{QTI}item"):
-                number = int(re.match(r"P(\d+)", item.get("title")).group(1))
-                text = item.findtext(f"{QTI}presentation/{QTI}material/{QTI}mattext")
-                out.setdefault(number, []).append(htmllib.unescape(text))
-    return out
+                _add(sheets[-1], item.get("title"), item.findtext(f"{QTI}presentation/{QTI}material/{QTI}mattext"))
+    return sheets
 
 
 def anki_fronts(path: Path, tmp_path: Path) -> dict[str, str]:
@@ -196,51 +206,46 @@ def test_no_student_file_holds_a_hidden_answer(run, tmp_path, seed, convention, 
     recipe = recipe_file(tmp_path)
     out = {}
     for fmt in ("md", "html", "json", "moodle", "gift", "qti", "anki"):
-        args = ("worksheet", str(recipe), "--seed", str(seed), "--count", convention, "--lang", lang)
-        r = run(*args, "--format", fmt, "-o", str(tmp_path / fmt))
+        args = ("worksheet", str(recipe), "--seed", str(seed), "--variants", str(VARIANTS), "--count", convention)
+        r = run(*args, "--lang", lang, "--format", fmt, "-o", str(tmp_path / fmt))
         assert r.exit_code == 0, r.stderr
         out[fmt] = tmp_path / fmt
     set_language(lang)
     try:
-        check_files(out, recipe, seed, convention, lang, tmp_path)
+        plan = worksheet.plan(str(recipe), seed=seed, variants=VARIANTS)
+        sheets = [worksheet.build_sheet(plan.recipe, s, count=convention, lang=lang) for _stem, _st, s in plan.sheets]
+        exported = {
+            "moodle": moodle_blocks(out["moodle"] / "quiz.moodle.xml"),
+            "gift": gift_blocks((out["gift"] / "quiz.gift.txt").read_text(encoding="utf-8")),
+            "qti": qti_blocks(out["qti"] / "quiz.qti.zip"),
+        }
+        anki = anki_fronts(out["anki"] / "deck.apkg", tmp_path)
+        for index, ((stem, _student, _seed), sheet) in enumerate(zip(plan.sheets, sheets)):
+            files = {fmt: (out[fmt] / f"{stem}.{fmt}").read_text(encoding="utf-8") for fmt in ("md", "html", "json")}
+            check_sheet(sheet, files, {fmt: blocks[index] for fmt, blocks in exported.items()})
+        # Anki has one note per distinct problem (the first sheet's, if several hold it)
+        assert len(anki) == len(exports.unique_problems(sheets))
+        for problem, _found_on in exports.unique_problems(sheets):
+            assert_no_answer(problem, anki[genanki.guid_for("quizgen", problem.id)], f"anki {problem.kind}")
     finally:
         set_language("en")
 
 
-def check_files(out: dict[str, Path], recipe: Path, seed: int, convention: str, lang: str, tmp_path: Path) -> None:
-    plan = worksheet.plan(str(recipe), seed=seed)
-    ((_stem, _student, sheet_seed),) = plan.sheets
-    sheet = worksheet.build_sheet(plan.recipe, sheet_seed, count=convention, lang=lang)
+def check_sheet(sheet: worksheet.Sheet, files: dict[str, str], exported: dict[str, Blocks]) -> None:
+    """Every problem of one sheet, in each file a student may be given."""
     problems = sheet.problems
     assert {p.kind for p in problems} == set(REGISTRY)
-
-    md = md_blocks((out["md"] / "worksheet.md").read_text(encoding="utf-8"))
-    html_source = (out["html"] / "worksheet.html").read_text(encoding="utf-8")
-    assert "<!--" not in html_source
-    html = html_blocks(html_source)
-    data = json.loads((out["json"] / "worksheet.json").read_text(encoding="utf-8"))["worksheet"]
-    moodle = moodle_blocks(out["moodle"] / "quiz.moodle.xml")
-    gift = gift_blocks((out["gift"] / "quiz.gift.txt").read_text(encoding="utf-8"))
-    qti = qti_blocks(out["qti"] / "quiz.qti.zip")
-    anki = anki_fronts(out["anki"] / "deck.apkg", tmp_path)
+    md = md_blocks(files["md"])
+    assert "<!--" not in files["html"]
+    html = html_blocks(files["html"])
+    data = json.loads(files["json"])["worksheet"]
     assert len(md) == len(data["problems"]) == len(problems) == len(html) // 2
-
+    allowed = {"number", "kind", "title", "difficulty", "form", "text", "spec", "source", "flawed_solution", "parts"}
     for i, problem in enumerate(problems):
         n = i + 1
         entry = data["problems"][i]
         # The student's JSON holds what the sheet shows, and nothing a key holds.
-        assert set(entry) <= {
-            "number",
-            "kind",
-            "title",
-            "difficulty",
-            "form",
-            "text",
-            "spec",
-            "source",
-            "flawed_solution",
-            "parts",
-        }
+        assert set(entry) <= allowed
         for part in entry["parts"]:
             assert set(part) <= {"label", "quantity", "choices"}
             assert all(set(c) == {"letter", "value"} for c in part.get("choices", []))
@@ -248,14 +253,11 @@ def check_files(out: dict[str, Path], recipe: Path, seed: int, convention: str, 
             "worksheet.md": [md[i]],
             "worksheet.html": [html[i], html[len(problems) + i]],
             "worksheet.json": [json.dumps(entry, ensure_ascii=False)],
-            "moodle": moodle[n],
-            "gift": gift[n],
-            "qti": qti[n],
-            "anki": [anki[genanki.guid_for("quizgen", problem.id)]],
+            **{fmt: found[n] for fmt, found in exported.items()},
         }
         for where, texts in blocks.items():
             for block in texts:
-                assert_no_answer(problem, block, f"{where} problem {n}")
+                assert_no_answer(problem, block, f"{where} problem {n} of {sheet.code}")
 
 
 def test_the_checks_catch_the_leaks_they_look_for(tmp_path):
