@@ -32,7 +32,7 @@ def mathml(tex: str) -> Markup:
     """LaTeX to inline MathML, rendered offline."""
     from latex2mathml.converter import convert
 
-    # A middle dot written in the TeX ("2·0") is the dot operator (U+22C5), as \\cdot gives.
+    # A middle dot written in the TeX ("2·0") is the dot operator (U+22C5), as \cdot gives.
     return Markup(convert(tex).replace("<mo>&#x000B7;</mo>", "<mo>&#x022C5;</mo>"))
 
 
