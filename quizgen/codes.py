@@ -125,7 +125,7 @@ def parse_code(recipe: Recipe, code: str) -> tuple[int, SheetOptions]:
     if _damm(tag + seed + tail):
         raise QuizgenError(
             _(
-                "--code {code}: the last digit does not check out, so the code has a typo; copy it again from the sheet"
+                "--code {code}: its check digit (the last) does not match the others, so the code has a typo; copy it again from the sheet"
             ).format(code=code)
         )
     options = SheetOptions.decode(int(tail[:-1], 16))

@@ -162,7 +162,8 @@ def test_a_mistyped_code_is_one_line_exit_2(run, tmp_path):
     r = run("worksheet", "--code", typo, "-o", str(tmp_path / "b"))
     assert r.exit_code == 2
     assert (
-        r.stderr == f"Error: --code {typo}: the last digit does not check out, so the code has a typo; "
+        r.stderr
+        == f"Error: --code {typo}: its check digit (the last) does not match the others, so the code has a typo; "
         "copy it again from the sheet\n"
     )
     r = run("worksheet", "--code", "37-7C049FFC", "-o", str(tmp_path / "b"))
