@@ -155,7 +155,10 @@ def check_command(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool,
     help="Name the sheets after the students in a CSV (a 'name' column, and optionally 'id').",
 )
 @click.option(
-    "--code", metavar="CODE", help="Regenerate the sheet with this code (printed on every sheet) and its key."
+    "--code",
+    metavar="CODE",
+    help="Regenerate the sheet with this code (printed on every sheet) and its key; the code restores "
+    "--count and --lang. Give the recipe if it is not the default, and --roster (with --seed) to keep the name.",
 )
 @click.option("--count", type=COUNT, default=None, help="Compute convention [default: the recipe's, else macs].")
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
@@ -186,17 +189,21 @@ def worksheet_command(
       quizgen worksheet --seed 7 --format html -o week3
       quizgen worksheet banks/default.yaml --variants 30 --format html
       quizgen worksheet --roster students.csv --format html
-      quizgen worksheet --code 37-7C049FFB
+      quizgen worksheet --code D12-7C049FFB-02
       quizgen worksheet --seed 7 --format moodle -o week3
       quizgen worksheet --variants 30 --format qti -o canvas
       quizgen worksheet --format gift
       quizgen worksheet --format anki -o decks
     """
     from quizgen import commands
+    from quizgen.i18n import language
 
     if variants > 1 and roster:
         raise click.UsageError(_("give either --variants or --roster, not both"))
-    many = variants > 1 or bool(roster)
+    if variants > 1 and code:
+        raise click.UsageError(_("give either --variants or --code, not both"))
+    lang_given = click.get_current_context().get_parameter_source("lang") == click.core.ParameterSource.COMMANDLINE
+    many = (variants > 1 or bool(roster)) and not code
     written = commands.make_worksheets(
         recipe,
         seed=seed,
@@ -206,6 +213,7 @@ def worksheet_command(
         roster=roster,
         code=code,
         count=count,
+        lang=language() if lang_given else None,
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),

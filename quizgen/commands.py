@@ -173,6 +173,7 @@ def make_worksheets(
     roster: str | None = None,
     code: str | None = None,
     count: str | None = None,
+    lang: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
     progress: bool = False,
@@ -180,13 +181,29 @@ def make_worksheets(
     """``quizgen worksheet``: render every sheet and the key in memory, then write them whole.
 
     Returns the paths written.  One sheet gives ``worksheet.EXT`` and ``key.EXT``; several give one
-    ``worksheet-…`` per student and one combined ``key.EXT``.
+    ``worksheet-…`` per student and one combined ``key.EXT``.  ``count`` and ``lang`` are the options
+    given explicitly (``None``: the recipe's convention and the active language); a ``code`` restores
+    its own, and an explicit option that differs from the code's is refused.
     """
     from pathlib import Path
 
     from quizgen import render, worksheet
+    from quizgen.i18n import language, set_language
 
     plan = worksheet.plan(recipe, seed=seed, variants=variants, roster=roster, code=code)
+    if plan.options is not None:
+        for name, given in (("count", count), ("lang", lang)):
+            made_with = getattr(plan.options, name)
+            if given is not None and given != made_with:
+                raise QuizgenError(
+                    _(
+                        "--{name} {given}: the sheet with code {code} was made with --{name} {made_with}; "
+                        "leave out --{name} (the code restores it)"
+                    ).format(name=name, given=given, code=code, made_with=made_with)
+                )
+        count = plan.options.count
+        if plan.options.lang != language():
+            set_language(plan.options.lang)
     env = render.environment(template_dir) if fmt in render.FORMATS else None
     files: dict[str, str | bytes] = {}
     sheets = []
@@ -197,7 +214,7 @@ def make_worksheets(
         if bar is not None:
             bar.__enter__()
         for stem, student, sheet_seed in iterator:
-            sheet = worksheet.build_sheet(plan.recipe, sheet_seed, student=student, count=count)
+            sheet = worksheet.build_sheet(plan.recipe, sheet_seed, student=student, count=count, lang=language())
             sheets.append(sheet)
             if env is not None:
                 files[f"{stem}.{fmt}"] = render.render_sheet(env, sheet, fmt)

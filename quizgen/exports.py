@@ -248,12 +248,43 @@ def html(*elements: ET.Element | None) -> str:
     return "".join(ET.tostring(e, encoding="unicode", method="html") for e in elements if e is not None)
 
 
+#: A symbol with a subscript in plain text, such as ``C_in`` or ``K_eff``: one letter, ``_``, a word.
+SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z])_([A-Za-z0-9]+)(?![A-Za-z0-9_])")
+
+
+def rich(text: str) -> list[str | ET.Element]:
+    """Text with ``$…$`` math as ``\\(…\\)`` and symbols such as ``C_in`` outside it as C<sub>in</sub>."""
+    out: list[str | ET.Element] = []
+    last = 0
+    for m in _MATH.finditer(text):
+        out += _subscripts(text[last : m.start()])
+        out.append(r"\(" + m.group(1) + r"\)")
+        last = m.end()
+    out += _subscripts(text[last:])
+    return out
+
+
+def _subscripts(text: str) -> list[str | ET.Element]:
+    out: list[str | ET.Element] = []
+    last = 0
+    for m in SUBSCRIPT.finditer(text):
+        out += [text[last : m.start()] + m.group(1), h("sub", m.group(2))]
+        last = m.end()
+    out.append(text[last:])
+    return out
+
+
+def inline_html(text: str) -> str:
+    """Plain text as inline HTML: escaped, with symbols such as ``C_in`` as subscripts."""
+    return html(h("span", *rich(text))).removeprefix("<span>").removesuffix("</span>")
+
+
 def _lines(lines: list[str]) -> list[str | ET.Element]:
     out: list[str | ET.Element] = []
     for i, line in enumerate(lines):
         if i:
             out.append(h("br"))
-        out.append(line)
+        out += rich(line)
     return out
 
 
@@ -268,7 +299,7 @@ def problem_elements(problem: Problem) -> list[ET.Element | None]:
             class_="flawed",
         )
     return [
-        h("p", math(problem.text)),
+        h("p", *rich(problem.text)),
         h("pre", problem.shown_spec, class_="spec") if problem.shown_spec else None,
         flawed,
     ]
@@ -289,8 +320,17 @@ def steps_elements(problem: Problem) -> list[ET.Element | None]:
         lines = [s.formula] if s.formula else []
         if s.substituted and s.substituted != s.result:
             lines.append(f"= {s.substituted}" if lines else s.substituted)
-        items.append(h("li", h("strong", s.title), ": ", *_lines(lines), " = " if lines else "", h("strong", s.result)))
-    notes = [h("p", _("Note: {note}").format(note=math(n)), class_="note") for n in problem.notes]
+        items.append(
+            h(
+                "li",
+                h("strong", *rich(s.title)),
+                ": ",
+                *_lines(lines),
+                " = " if lines else "",
+                h("strong", *rich(s.result)),
+            )
+        )
+    notes = [h("p", *rich(_("Note: {note}").format(note=n)), class_="note") for n in problem.notes]
     return [h("p", h("strong", _("Worked steps"))), h("ol", *items, class_="steps"), *notes]
 
 
@@ -366,10 +406,24 @@ def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str = "html") -> 
     return el
 
 
+def moodle_category_name(name: str) -> str:
+    """One name of a category path, as Moodle's ``assemble_category_path`` writes it.
+
+    A ``/`` inside the name is doubled, and a name that then starts or ends with ``/`` gets a space
+    there, so that it never merges with the separator next to it (Moodle trims the space on import).
+    """
+    escaped = name.replace("/", "//")
+    if escaped.startswith("/"):
+        escaped = " " + escaped
+    if escaped.endswith("/"):
+        escaped += " "
+    return escaped
+
+
 def moodle_category_path(sheet: Sheet) -> str:
-    """``$course$/top/<recipe>/<sheet>``; a ``/`` inside a name is doubled, as Moodle reads it."""
+    """``$course$/top/<recipe>/<sheet>``, each name escaped as Moodle does."""
     names = [_recipe_label(sheet), sheet_label(sheet)]
-    return "$course$/top/" + "/".join(n.replace("/", "//") for n in names)
+    return "$course$/top/" + "/".join(moodle_category_name(n) for n in names)
 
 
 def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
@@ -387,7 +441,7 @@ def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
         for value, fraction, feedback in graded:
             a = _sub(q, "answer", fraction=_fraction(fraction), format="moodle_auto_format")
             _sub(a, "text", str(value))
-            _moodle_text(a, "feedback", feedback)
+            _moodle_text(a, "feedback", html(h("p", *rich(feedback))))
             _sub(a, "tolerance", "0")
         _sub(q, "unitgradingtype", "0")
         _sub(q, "unitpenalty", "0.1000000")
@@ -404,9 +458,9 @@ def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
         for o in item.options:
             a = _sub(q, "answer", fraction=_fraction("100" if o.correct else "0"), format="html")
             _sub(a, "text", o.text)
-            _moodle_text(a, "feedback", o.feedback)
+            _moodle_text(a, "feedback", html(h("p", *rich(o.feedback))))
     if item.part.hint:
-        _moodle_text(q, "hint", item.part.hint)
+        _moodle_text(q, "hint", html(h("p", *rich(item.part.hint))))
     tags = _sub(q, "tags")
     for tag in ("quizgen", item.problem.kind, f"recipe:{sheet.recipe.name}", f"sheet:{sheet.code}"):
         _sub(_sub(tags, "tag"), "text", tag)
@@ -454,11 +508,11 @@ def gift(sheets: list[Sheet]) -> str:
                 lines.append(head + "{#")
                 correct = gift_escape(_("Correct."))
                 lines.append(f"\t={item.answer}:0#{correct}")
-                lines += [f"\t=%0%{value}:0#{gift_escape(why)}" for value, why in item.wrongs]
+                lines += [f"\t=%0%{value}:0#{gift_escape(inline_html(why))}" for value, why in item.wrongs]
             else:
                 lines.append(head + "{")
                 lines += [
-                    f"\t{'=' if o.correct else '~'}{gift_escape(o.text)}#{gift_escape(o.feedback)}"
+                    f"\t{'=' if o.correct else '~'}{gift_escape(o.text)}#{gift_escape(inline_html(o.feedback))}"
                     for o in item.options
                 ]
             lines.append(f"\t####{gift_escape(item.feedback_html)}")
@@ -521,8 +575,12 @@ def _qti_condition(processing: ET.Element, go_on: bool, feedback: str = "") -> t
     return rc, cond
 
 
+#: The half-width of the range that stands for an exact answer of 0 in Canvas; answers are whole numbers.
+ZERO_MARGIN = "0.0001"
+
+
 def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
-    """One item: a ``numerical_question`` with an exact answer, or a ``multiple_choice_question``."""
+    """One item: a ``numerical_question`` with an exact answer (0 as a tiny range), or a ``multiple_choice_question``."""
     el = ET.Element("item", ident=stable_id("i", sheet.code, item.key, item.problem.id), title=item.name)
     answer_ids = [str(ordinal * 10 + i) for i in range(1, max(len(item.options), 1) + 1)]
     meta = _sub(_sub(el, "itemmetadata"), "qtimetadata")
@@ -545,13 +603,18 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
     _sub(_sub(processing, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     _sub(_qti_condition(processing, True, "general_fb")[1], "other")
     if item.numeric:
-        # An exact answer as Canvas writes one: equal to it, or between it and itself (a margin of 0).
         rc, cond = _qti_condition(processing, False)
-        either = _sub(cond, "or")
-        _sub(either, "varequal", str(item.answer), respident="response1")
-        both = _sub(either, "and")
-        _sub(both, "vargte", str(item.answer), respident="response1")
-        _sub(both, "varlte", str(item.answer), respident="response1")
+        if item.answer == 0:
+            # Canvas marks an exact answer of 0 incomplete; a range answer of ±ZERO_MARGIN grades right.
+            _sub(cond, "vargte", f"-{ZERO_MARGIN}", respident="response1")
+            _sub(cond, "varlte", ZERO_MARGIN, respident="response1")
+        else:
+            # An exact answer as Canvas writes one: equal to it, or between it and itself (a margin of 0).
+            either = _sub(cond, "or")
+            _sub(either, "varequal", str(item.answer), respident="response1")
+            both = _sub(either, "and")
+            _sub(both, "vargte", str(item.answer), respident="response1")
+            _sub(both, "varlte", str(item.answer), respident="response1")
         _sub(rc, "setvar", "100", action="Set", varname="SCORE")
         if item.wrongs:  # Canvas keeps no feedback per wrong number: the known slips are the incorrect feedback
             _sub(_qti_condition(processing, True, "general_incorrect_fb")[1], "other")
@@ -565,10 +628,10 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
 
     _qti_feedback(el, "general_fb", item.feedback_html)
     if item.numeric and item.wrongs:
-        slips = h("ul", *(h("li", h("strong", fmt_value(v)), ": " + why) for v, why in item.wrongs))
+        slips = h("ul", *(h("li", h("strong", fmt_value(v)), ": ", *rich(why)) for v, why in item.wrongs))
         _qti_feedback(el, "general_incorrect_fb", html(h("p", _("Known wrong answers, and why:")), slips))
     for answer_id, o in zip(answer_ids, item.options):
-        _qti_feedback(el, f"{answer_id}_fb", html(h("p", o.feedback)))
+        _qti_feedback(el, f"{answer_id}_fb", html(h("p", *rich(o.feedback))))
     return el
 
 

@@ -32,17 +32,27 @@ def mathml(tex: str) -> Markup:
     """LaTeX to inline MathML, rendered offline."""
     from latex2mathml.converter import convert
 
-    return Markup(convert(tex))
+    # A middle dot written in the TeX ("2·0") is the dot operator (U+22C5), as \cdot gives.
+    return Markup(convert(tex).replace("<mo>&#x000B7;</mo>", "<mo>&#x022C5;</mo>"))
+
+
+#: A symbol with a subscript in plain text, such as ``C_in`` or ``K_eff``: one letter, ``_``, a word.
+SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z])_([A-Za-z0-9]+)(?![A-Za-z0-9_])")
+
+
+def html_plain(text: str) -> Markup:
+    """Escape plain text for HTML, writing symbols such as ``C_in`` as C<sub>in</sub>."""
+    return Markup(SUBSCRIPT.sub(r"\1<sub>\2</sub>", str(escape(text))))
 
 
 def html_text(text: str) -> Markup:
-    """Escape text for HTML, turning ``$…$`` spans into MathML."""
+    """Escape text for HTML, turning ``$…$`` spans into MathML and ``C_in`` into C<sub>in</sub>."""
     out, last = [], 0
     for m in _MATH.finditer(text):
-        out.append(escape(text[last : m.start()]))
+        out.append(html_plain(text[last : m.start()]))
         out.append(mathml(m.group(1)))
         last = m.end()
-    out.append(escape(text[last:]))
+    out.append(html_plain(text[last:]))
     return Markup("").join(out)
 
 
@@ -148,18 +158,21 @@ def _value(v: Any) -> Any:
 
 
 def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
-    """A sheet as plain data, for other tools; the key adds answers, wrong answers and steps."""
+    """A sheet as plain data, for other tools; the key adds ids, full specs, answers, wrong answers and steps."""
     problems = []
     for number, p in ((n, p) for _t, items in numbered(sheet) for n, p in items):
-        d: dict[str, Any] = {
-            "number": number,
-            "id": p.id,
+        # A student's file holds what the sheet shows: the spec with the unknown as "?", and no id
+        # (an id is a hash of the answers, which a student could find by trying the few possible ones).
+        d: dict[str, Any] = {"number": number}
+        if with_answers:
+            d["id"] = p.id
+        d |= {
             "kind": p.kind,
             "title": p.title,
             "difficulty": p.difficulty,
             "form": p.form,
             "text": p.text,
-            "spec": p.spec,
+            "spec": p.spec if with_answers else p.shown_spec,
             "source": p.source,
             "flawed_solution": [{"step": a, "working": b} for a, b in p.flawed],
             "parts": [],
@@ -187,6 +200,7 @@ def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
         "code": sheet.code,
         "student": sheet.student,
         "count": sheet.count,
+        "lang": sheet.lang,
         "sections": [{"title": t, "problems": [n for n, _p in items]} for t, items in numbered(sheet)],
         "problems": problems,
     }

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from quizgen import kinds
 from quizgen.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
+from quizgen.codes import SheetOptions, make_code, parse_code
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
 from quizgen.problems import Problem, with_choices
@@ -35,14 +36,11 @@ class Sheet:
     seed: int
     count: str
     sections: tuple[tuple[str, tuple[Problem, ...]], ...]
+    lang: str = "en"
 
     @property
     def problems(self) -> list[Problem]:
         return [p for _title, problems in self.sections for p in problems]
-
-
-def _recipe_tag(recipe: Recipe) -> int:
-    return hashlib.sha256(recipe.name.encode()).digest()[0]
 
 
 def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
@@ -51,40 +49,37 @@ def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-def make_code(recipe: Recipe, seed: int) -> str:
-    """A sheet's code: a recipe check byte and the sheet's seed, e.g. ``7E-4F2A91C3``."""
-    return f"{_recipe_tag(recipe):02X}-{seed:08X}"
+def build_sheet(
+    recipe: Recipe, seed: int, *, student: str = "", count: str | None = None, lang: str | None = None
+) -> Sheet:
+    """Draw every problem of one sheet from ``random.Random(seed)``.
 
+    No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
+    again, a bounded number of times, from the same generator.
+    """
+    from quizgen.i18n import language
 
-def parse_code(recipe: Recipe, code: str) -> int:
-    """The sheet seed in a code, checked against the recipe it claims to come from."""
-    m = re.fullmatch(r"([0-9A-Fa-f]{2})-?([0-9A-Fa-f]{8})", code.strip())
-    if not m:
-        raise QuizgenError(_("--code {code}: must look like 7E-4F2A91C3 (as printed on a sheet)").format(code=code))
-    if int(m.group(1), 16) != _recipe_tag(recipe):
-        raise QuizgenError(
-            _("--code {code}: this code was made from another recipe, not '{name}'").format(code=code, name=recipe.name)
-        )
-    return int(m.group(2), 16)
-
-
-def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | None = None) -> Sheet:
-    """Draw every problem of one sheet from ``random.Random(seed)``."""
     rng = random.Random(seed)
     convention = count or recipe.count
+    lang = lang or language()
     sections: list[tuple[str, tuple[Problem, ...]]] = []
     seen: set[str] = set()
+    seen_layers: set[str] = set()
     for section in recipe.sections:
         problems: list[Problem] = []
         if section.kind:
             kind = kinds.get(section.kind)
+            redraws = REDRAWS
             for _n in range(section.count):
                 problem = kind.sample(rng, section.difficulty, convention)
-                for _retry in range(5):  # a sheet should not ask the same problem twice
-                    if problem.id not in seen:
+                for _retry in range(redraws):  # a sheet asks no problem twice, and no layer twice
+                    if problem.id not in seen and not layer_specs(problem) & seen_layers:
                         break
                     problem = kind.sample(rng, section.difficulty, convention)
+                else:  # this kind has run out of fresh layers on this sheet: stop searching hard
+                    redraws = EXHAUSTED_REDRAWS
                 seen.add(problem.id)
+                seen_layers |= layer_specs(problem)
                 problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
         else:
             bank = load_bank(section.bank)
@@ -95,6 +90,7 @@ def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | No
             )
             for entry in entries:
                 problem = bank_problem(bank, entry, section.difficulty, rng)
+                seen_layers |= layer_specs(problem)
                 problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
         if section.title or not sections:
             default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
@@ -102,7 +98,19 @@ def build_sheet(recipe: Recipe, seed: int, *, student: str = "", count: str | No
         else:  # an untitled section continues the one before it
             title, before = sections[-1]
             sections[-1] = (title, before + tuple(problems))
-    return Sheet(recipe, make_code(recipe, seed), student, seed, convention, tuple(sections))
+    code = make_code(recipe, seed, SheetOptions(convention, lang))
+    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang)
+
+
+#: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet;
+#: once a section's kind has found no fresh one in that many, its later problems try only a few times.
+REDRAWS = 12
+EXHAUSTED_REDRAWS = 5
+
+
+def layer_specs(problem: Problem) -> set[str]:
+    """The canonical specs of every layer a problem is about (one per line of its spec)."""
+    return {line.strip() for line in problem.spec.splitlines() if line.strip()}
 
 
 def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Random) -> Problem:
@@ -211,30 +219,55 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Plan:
-    """Which sheets to make: (file stem, student name, sheet seed) each."""
+    """Which sheets to make: (file stem, student name, sheet seed) each; and the options a code restores."""
 
     recipe: Recipe
     sheets: tuple[tuple[str, str, int], ...]
+    options: SheetOptions | None = None
+
+
+def _roster_stems(students: list[tuple[str, str]]) -> list[str]:
+    stems, used = [], set()
+    for _sid, name in students:
+        stem = f"worksheet-{slug(name)}"
+        while stem in used:
+            stem += "-2"
+        used.add(stem)
+        stems.append(stem)
+    return stems
 
 
 def plan(
     recipe_source: str | None, *, seed: int = 1, variants: int = 1, roster: str | None = None, code: str | None = None
 ) -> Plan:
-    """Resolve the recipe and the seed of every sheet to make."""
+    """Resolve the recipe and the seed of every sheet to make.
+
+    With ``code``, one sheet: its seed and options come from the code; with ``roster`` too, the
+    student whose sheet it is (under the base ``seed``) gives the sheet its name.
+    """
     recipe = load_recipe(recipe_source or DEFAULT_RECIPE)
     if code:
-        return Plan(recipe, (("worksheet", "", parse_code(recipe, code)),))
+        sheet_seed, options = parse_code(recipe, code)
+        if not roster:
+            return Plan(recipe, (("worksheet", "", sheet_seed),), options)
+        students = read_roster(roster)
+        for stem, (sid, name) in zip(_roster_stems(students), students):
+            if derive_seed(recipe, seed, sid) == sheet_seed:
+                return Plan(recipe, ((stem, name, sheet_seed),), options)
+        raise QuizgenError(
+            _(
+                "--code {code}: no student in --roster {roster} has this sheet with --seed {seed}; "
+                "give the --seed the sheets were made with, or leave out --roster"
+            ).format(code=code, roster=roster, seed=seed)
+        )
     if roster:
         students = read_roster(roster)
-        stems, used = [], set()
-        for _sid, name in students:
-            stem = f"worksheet-{slug(name)}"
-            while stem in used:
-                stem += "-2"
-            used.add(stem)
-            stems.append(stem)
         return Plan(
-            recipe, tuple((stem, name, derive_seed(recipe, seed, sid)) for stem, (sid, name) in zip(stems, students))
+            recipe,
+            tuple(
+                (stem, name, derive_seed(recipe, seed, sid))
+                for stem, (sid, name) in zip(_roster_stems(students), students)
+            ),
         )
     if variants < 1:
         raise QuizgenError(_("--variants {variants}: must be at least 1").format(variants=variants))

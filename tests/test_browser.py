@@ -327,3 +327,27 @@ def test_chinese_sheets_render_cjk_glyphs(opener, chinese, name):
     widths = page.evaluate("['g1','g2'].map(i => document.getElementById(i).getBoundingClientRect().width)")
     assert all(w > 20 for w in widths)
     assert opened.foreign_requests() == []
+
+
+@pytest.fixture(scope="module")
+def chinese_dots(tmp_path_factory) -> Path:
+    """A Chinese key whose worked steps multiply with a dot (2·P in the output-size formula)."""
+    out = tmp_path_factory.mktemp("zh-dots")
+    recipe = out / "dots.yaml"
+    recipe.write_text("recipe: dots\nsections:\n  - kind: output-conv\n    difficulty: 2\n    count: 4\n")
+    quizgen("worksheet", str(recipe), "--lang", "zh", "--seed", "7", "--format", "html", "-o", str(out))
+    return out
+
+
+def test_math_dot_is_narrow_in_chinese(opener, chinese_dots, tmp_path):
+    """The dot in "2 · 0" is drawn by a Latin or math font, not the CJK font's full-width "・"."""
+    page = opener(chinese_dots / "key.html").page
+    dots = page.evaluate(
+        """() => [...document.querySelectorAll('math mo')]
+             .filter(m => m.textContent === '\\u00b7' || m.textContent === '\\u22c5')
+             .map(m => [m.getBoundingClientRect().width, parseFloat(getComputedStyle(m).fontSize)])"""
+    )
+    assert dots, "the key has no multiplication dot in its math"
+    # A full-width glyph is about 1 em wide; a dot operator in a Latin or math font about 0.3 em.
+    assert all(width < 0.5 * size for width, size in dots), dots
+    page.locator("math", has=page.locator("mo", has_text="\u22c5")).first.screenshot(path=str(tmp_path / "dot.png"))

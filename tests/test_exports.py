@@ -53,6 +53,11 @@ def sheets_for(recipe: str | None = None, *, seed: int = SEED, variants: int = 1
     return [worksheet.build_sheet(plan.recipe, s, student=student) for _stem, student, s in plan.sheets]
 
 
+def plain(text: str) -> str:
+    """Text as it reads once symbols such as ``C_in`` are written with a subscript (C<sub>in</sub>)."""
+    return re.sub(r"(?<![A-Za-z0-9_])([A-Za-z])_([A-Za-z0-9]+)(?![A-Za-z0-9_])", r"\1\2", text)
+
+
 def text_of(fragment: str) -> str:
     """The visible text of an HTML fragment."""
     return lxml.html.fragment_fromstring(fragment, create_parent="div").text_content()
@@ -184,12 +189,12 @@ def test_moodle_xml_numerical_and_multichoice(tmp_path: Path) -> None:
     answers = [(a.findtext("text"), a.get("fraction"), a.findtext("tolerance")) for a in num_q.findall("answer")]
     assert answers == [(str(num["answer"]), "100", "0")] + [(str(v), "0", "0") for v in num["wrongs"]]
     for a, whys in zip(num_q.findall("answer")[1:], num["wrongs"].values()):
-        feedback = a.findtext("feedback/text").lower()
-        assert all(why.lower() in feedback for why in whys)
+        feedback = text_of(a.findtext("feedback/text")).lower()
+        assert all(plain(why).lower() in feedback for why in whys)
     steps = text_of(num_q.findtext("generalfeedback/text"))
     for step in num["problem"].steps:
-        assert step.title in steps and step.result in steps
-    assert num["problem"].text in text_of(num_q.findtext("questiontext/text"))
+        assert plain(step.title) in steps and plain(step.result) in steps
+    assert plain(num["problem"].text) in text_of(num_q.findtext("questiontext/text"))
     assert num["problem"].spec in text_of(num_q.findtext("questiontext/text"))
 
     # One multichoice question: the sheet's options in order, 100 for the right one, feedback on each.
@@ -198,9 +203,9 @@ def test_moodle_xml_numerical_and_multichoice(tmp_path: Path) -> None:
     options = [(a.findtext("text"), a.get("fraction")) for a in mc_q.findall("answer")]
     assert options == [(fmt_value(c.value), "100" if c.correct else "0") for c in mc["part"].choices]
     for a, c in zip(mc_q.findall("answer"), mc["part"].choices):
-        assert c.correct or c.why.lower() in a.findtext("feedback/text").lower()
+        assert c.correct or plain(c.why).lower() in text_of(a.findtext("feedback/text")).lower()
     steps = text_of(mc_q.findtext("generalfeedback/text"))
-    assert all(s.title in steps and s.result in steps for s in mc["problem"].steps)
+    assert all(plain(s.title) in steps and plain(s.result) in steps for s in mc["problem"].steps)
 
 
 def test_moodle_xml_one_category_per_sheet(tmp_path: Path) -> None:
@@ -229,22 +234,23 @@ def test_gift_parses_back_to_the_problems(tmp_path: Path) -> None:
     assert {q["category"] for q in questions} == {f"$course$/top/{sheet.recipe.title}/Sheet {sheet.code}"}
     for q, w in zip(questions, want):
         assert q["format"] == "html"
-        assert w["problem"].text in text_of(q["text"])
-        assert all(s.title in text_of(q["general"]) for s in w["problem"].steps)
+        assert plain(w["problem"].text) in text_of(q["text"])
+        assert all(plain(s.title) in text_of(q["general"]) for s in w["problem"].steps)
         if w["type"] == "numeric":
             assert q["kind"] == "numerical"
             assert [(v, t, wt) for v, t, wt, _fb in q["answers"]] == [(w["answer"], 0, 100)] + [
                 (v, 0, 0) for v in w["wrongs"]
             ]
             for (_v, _t, _wt, feedback), whys in zip(q["answers"][1:], w["wrongs"].values()):
-                assert all(why.lower() in feedback.lower() for why in whys)
+                assert all(plain(why).lower() in text_of(feedback).lower() for why in whys)
         else:
             assert q["kind"] == "multichoice"
             assert [(text, ok) for text, _fb, ok in q["answers"]] == [
                 (fmt_value(c.value), c.correct) for c in w["part"].choices
             ]
             assert all(
-                c.correct or c.why.lower() in fb.lower() for (_t, fb, _ok), c in zip(q["answers"], w["part"].choices)
+                c.correct or plain(c.why).lower() in text_of(fb).lower()
+                for (_t, fb, _ok), c in zip(q["answers"], w["part"].choices)
             )
 
 
@@ -298,7 +304,7 @@ def test_gift_escapes_every_special_character(tmp_path: Path, tricky_recipe: Pat
     assert [q["name"] for q in questions] == [w["name"] for w in want]
     assert {q["kind"] for q in questions} == {"numerical", "multichoice"}
     for q, w in zip(questions, want):
-        assert TRICKY in text_of(q["text"]) and w["problem"].text in text_of(q["text"])
+        assert TRICKY in text_of(q["text"]) and plain(w["problem"].text) in text_of(q["text"])
     # Outside the answer sections, no special character is left bare.
     for line in raw.splitlines():
         if line.startswith("::"):
@@ -354,7 +360,7 @@ def test_qti_zip_is_a_canvas_quiz(tmp_path: Path) -> None:
     for item, w in zip(items, want):
         kind = meta_fields(item)["question_type"]
         question = item.findtext(f"{QTI}presentation/{QTI}material/{QTI}mattext")
-        assert w["problem"].text in text_of(question)
+        assert plain(w["problem"].text) in text_of(question)
         conditions = item.findall(f"{QTI}resprocessing/{QTI}respcondition")
         scoring = [c for c in conditions if c.findtext(f"{QTI}setvar") == "100"]
         assert len(scoring) == 1 and scoring[0].get("continue") == "No"
@@ -376,7 +382,7 @@ def test_qti_zip_is_a_canvas_quiz(tmp_path: Path) -> None:
             assert texts[[lbl.get("ident") for lbl in labels].index(right)] == fmt_value(correct.value)
             assert meta_fields(item)["original_answer_ids"] == ",".join(lbl.get("ident") for lbl in labels)
         general = item.find(f"{QTI}itemfeedback[@ident='general_fb']")
-        assert all(s.title in text_of(general.findtext(f".//{QTI}mattext")) for s in w["problem"].steps)
+        assert all(plain(s.title) in text_of(general.findtext(f".//{QTI}mattext")) for s in w["problem"].steps)
 
 
 def test_qti_zip_one_quiz_per_sheet(tmp_path: Path) -> None:
@@ -409,12 +415,12 @@ def test_anki_deck_fields_and_guids(tmp_path: Path) -> None:
     assert {n[1] for n in notes} == {exports.ANKI_MODEL_ID}
     for (_guid, _mid, flds, tags), p in zip(notes, problems):
         front, back, steps = flds.split("\x1f")
-        assert p.text in text_of(front) and p.shown_spec in text_of(front)
+        assert plain(p.text) in text_of(front) and p.shown_spec in text_of(front)
         for part in p.parts:
             assert part.label in text_of(front)
             assert fmt_value(part.answer) in text_of(back)
             assert all(fmt_value(c.value) in text_of(front) for c in part.choices)
-        assert all(s.title in text_of(steps) and s.result in text_of(steps) for s in p.steps)
+        assert all(plain(s.title) in text_of(steps) and plain(s.result) in text_of(steps) for s in p.steps)
         assert set(tags.split()) >= {"quizgen", p.kind, f"sheet::{sheet.code}"}
     decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
     assert decks[str(exports.anki_deck_id(sheet))]["name"] == f"quizgen::{sheet.recipe.title}"
@@ -478,3 +484,83 @@ def test_html_in_problem_text_is_escaped(tmp_path: Path, tricky_recipe: Path) ->
     notes, _conn = anki_notes(export(tmp_path, "anki", str(tricky_recipe), name="a"), tmp_path)
     assert all(TRICKY in text_of(flds.split("\x1f")[0]) for _g, _m, flds, _t in notes)
     assert htmllib.escape("<b>") in notes[0][2]
+
+
+# --- category names and a Canvas answer of 0 (issue 10) ---------------------------------------------
+
+
+def moodle_split_category_path(path: str) -> list[str]:
+    """Moodle's ``split_category_path``: split at a lone ``/``, undouble ``//``, trim each name."""
+    return [name.replace("//", "/").strip() for name in re.split(r"(?<!/)/(?!/)", path)]
+
+
+@pytest.mark.parametrize("title", ["/Week 3/", "a/b", "Week 3/", "/x", "//"])
+@pytest.mark.parametrize("fmt", ["moodle", "gift"])
+def test_category_names_with_slashes_stay_apart(tmp_path: Path, title: str, fmt: str) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(yaml.safe_dump({"recipe": "r", "title": title, "sections": [{"kind": "output-conv"}]}))
+    path = export(tmp_path, fmt, str(recipe), "--seed", str(SEED), "--variants", "2")
+    if fmt == "moodle":
+        paths = [q.findtext("category/text") for q in moodle_questions(path) if q.get("type") == "category"]
+    else:
+        paths = re.findall(r"^\$CATEGORY: (.*)$", path.read_text(encoding="utf-8"), flags=re.M)
+    sheets = sheets_for(str(recipe), variants=2)
+    assert [moodle_split_category_path(p) for p in paths] == [
+        ["$course$", "top", title, f"Sheet {s.code}"] for s in sheets
+    ]
+
+
+def canvas_score(condition: lxml.etree._Element, response: str) -> bool:
+    """Whether a QTI <conditionvar> holds for a typed number, read as Canvas reads a numerical answer."""
+
+    def holds(el: lxml.etree._Element) -> bool:
+        tag = el.tag.removeprefix(QTI)
+        if tag == "or":
+            return any(holds(c) for c in el)
+        if tag == "and":
+            return all(holds(c) for c in el)
+        if tag == "other":
+            return True
+        bound = float(el.text)
+        return {"varequal": float(response) == bound, "vargte": float(response) >= bound}.get(
+            tag, float(response) <= bound
+        )
+
+    return all(holds(c) for c in condition)
+
+
+def test_qti_answer_of_zero_is_a_tiny_range(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("recipe: pad\nsections:\n  - kind: inverse-padding\n    difficulty: 3\n    count: 4\n")
+    path = export(tmp_path, "qti", str(recipe), "--seed", "3")
+    (sheet,) = sheets_for(str(recipe), seed=3)
+    want = expected_items(sheet)
+    assert any(w["answer"] == 0 for w in want)  # TensorFlow's 'same' often pads 0 rows on the top
+    (assessment,) = qti_assessments(path)
+    items = assessment.findall(f"{QTI}section/{QTI}item")
+    for item, w in zip(items, want):
+        conditions = item.findall(f"{QTI}resprocessing/{QTI}respcondition")
+        (scoring,) = [c for c in conditions if c.findtext(f"{QTI}setvar") == "100"]
+        condition = scoring.find(f"{QTI}conditionvar")
+        answer = w["answer"]
+        assert canvas_score(condition, str(answer)) and canvas_score(condition, f"{answer}.0")
+        assert not canvas_score(condition, str(answer + 1)) and not canvas_score(condition, str(answer - 1))
+        if answer == 0:
+            assert condition.find(f"{QTI}varequal") is None and condition.find(f".//{QTI}varequal") is None
+            assert [(c.tag.removeprefix(QTI), c.text) for c in condition] == [
+                ("vargte", "-0.0001"),
+                ("varlte", "0.0001"),
+            ]
+
+
+def test_exports_write_subscripts_not_underscores(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "recipe: r\nsections:\n  - kind: receptive-field\n    difficulty: 2\n  - kind: spot-error\n    difficulty: 2\n"
+        "  - kind: params-conv\n    difficulty: 2\n  - kind: macs-conv\n    difficulty: 2\n    form: choice\n"
+    )
+    questions = moodle_questions(export(tmp_path, "moodle", str(recipe)))
+    texts = "".join(t.text or "" for q in questions[1:] for t in q.iter("text") if t.getparent().tag != "name")
+    prose = re.sub(r"\\\(.*?\\\)|<pre.*?</pre>", "", texts, flags=re.S)  # math keeps TeX's subscripts
+    assert not re.findall(r"(?<![A-Za-z0-9_])[A-Za-z]_[A-Za-z0-9]+", prose)
+    assert re.search(r"[A-Z]<sub>(in|out|eff)</sub>", texts)

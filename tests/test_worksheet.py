@@ -10,6 +10,9 @@ import pytest
 
 from quizgen.kinds import REGISTRY
 
+#: A sheet's code as printed: recipe fingerprint, seed, options and check digit (DESIGN §7b).
+CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
+
 
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
@@ -77,9 +80,7 @@ def test_variants_give_one_sheet_each_and_a_combined_key(run, tmp_path):
     assert r.exit_code == 0
     names = sorted(files_of(tmp_path))
     assert names == ["key.md", "worksheet-1.md", "worksheet-2.md", "worksheet-3.md"]
-    codes = [
-        re.search(r"\*\*Sheet ([0-9A-F]{2}-[0-9A-F]{8})\*\*", (tmp_path / n).read_text()).group(1) for n in names[1:]
-    ]
+    codes = [re.search(rf"\*\*Sheet ({CODE})\*\*", (tmp_path / n).read_text()).group(1) for n in names[1:]]
     assert len(set(codes)) == 3
     key = (tmp_path / "key.md").read_text()
     assert all(code in key for code in codes)
@@ -88,7 +89,7 @@ def test_variants_give_one_sheet_each_and_a_combined_key(run, tmp_path):
 def test_code_regenerates_the_same_sheet_and_key(run, tmp_path):
     run("worksheet", "--variants", "2", "--seed", "9", "-o", str(tmp_path / "all"))
     sheet = (tmp_path / "all" / "worksheet-2.md").read_text()
-    code = re.search(r"\*\*Sheet ([0-9A-F]{2}-[0-9A-F]{8})\*\*", sheet).group(1)
+    code = re.search(rf"\*\*Sheet ({CODE})\*\*", sheet).group(1)
     r = run("worksheet", "--code", code, "-o", str(tmp_path / "one"))
     assert r.exit_code == 0
     assert (tmp_path / "one" / "worksheet.md").read_text() == sheet
@@ -96,10 +97,157 @@ def test_code_regenerates_the_same_sheet_and_key(run, tmp_path):
 
 
 def test_code_from_another_recipe_is_refused(run, tmp_path):
+    run("worksheet", "-o", str(tmp_path / "default"))
+    code = sheet_code(tmp_path / "default" / "worksheet.md")
     recipe = tmp_path / "other.yaml"
     recipe.write_text("recipe: other\nsections:\n  - kind: output-conv\n")
-    r = run("worksheet", str(recipe), "--code", "00-12345678", "-o", str(tmp_path / "o"))
+    r = run("worksheet", str(recipe), "--code", code, "-o", str(tmp_path / "o"))
     assert r.exit_code == 2 and "made from another recipe" in r.stderr
+
+
+def sheet_code(path: Path) -> str:
+    return re.search(rf"({CODE})", path.read_text(encoding="utf-8")).group(1)
+
+
+# --- sheet codes (DESIGN §7b) -----------------------------------------------------------------------
+
+
+def damm16_ok(digits: str) -> bool:
+    """Damm's check over GF(16) (x^4 + x + 1), written here from the definition x * y = 2x + y."""
+    interim = 0
+    for d in digits:
+        doubled = interim << 1
+        interim = (doubled ^ 0b10011 if doubled & 0b10000 else doubled) ^ int(d, 16)
+    return interim == 0
+
+
+def typos(code: str) -> list[str]:
+    """Every single-character substitution (by a digit, a letter or '-') and every adjacent swap of ``code``."""
+    out = []
+    for i, ch in enumerate(code):
+        for other in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-":
+            if other != ch:
+                out.append(code[:i] + other + code[i + 1 :])
+    for i in range(len(code) - 1):
+        if code[i] != code[i + 1]:
+            out.append(code[:i] + code[i + 1] + code[i] + code[i + 2 :])
+    return out
+
+
+def test_every_typo_of_a_code_is_refused(tmp_path):
+    from quizgen import codes, worksheet
+    from quizgen.errors import QuizgenError
+
+    recipe = worksheet.load_recipe("default")
+    printed = []
+    for seed, count, lang in ((1, "macs", "en"), (9, "flops", "zh"), (12345, "flops+bias", "en")):
+        options = codes.SheetOptions(count, lang)
+        code = codes.make_code(recipe, worksheet.derive_seed(recipe, seed, ""), options)
+        assert damm16_ok(code.replace("-", "")), code
+        assert codes.parse_code(recipe, code)[1] == options
+        printed.append(code)
+    for code in printed:
+        for typo in typos(code):
+            with pytest.raises(QuizgenError) as exc:
+                codes.parse_code(recipe, typo)
+            assert str(exc.value).startswith(f"--code {typo}: ")
+            assert "\n" not in str(exc.value)
+
+
+def test_a_mistyped_code_is_one_line_exit_2(run, tmp_path):
+    run("worksheet", "-o", str(tmp_path / "a"))
+    code = sheet_code(tmp_path / "a" / "worksheet.md")
+    last = code[-1]
+    typo = code[:-1] + ("0" if last != "0" else "1")
+    r = run("worksheet", "--code", typo, "-o", str(tmp_path / "b"))
+    assert r.exit_code == 2
+    assert (
+        r.stderr
+        == f"Error: --code {typo}: its check digit (the last) does not match the others, so the code has a typo; "
+        "copy it again from the sheet\n"
+    )
+    r = run("worksheet", "--code", "37-7C049FFC", "-o", str(tmp_path / "b"))
+    assert r.exit_code == 2 and r.stderr.startswith("Error: --code 37-7C049FFC: must look like ")
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("option", [("--count", "flops"), ("--count", "flops+bias"), ("--lang", "zh")])
+def test_code_restores_count_and_lang(run, tmp_path, option):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("recipe: c\nsections:\n  - kind: macs-conv\n    count: 2\n    difficulty: 2\n")
+    run("worksheet", str(recipe), "--format", "json", "-o", str(tmp_path / "plain"))
+    run("worksheet", str(recipe), *option, "--format", "json", "-o", str(tmp_path / "opt"))
+    plain = json.loads((tmp_path / "plain" / "key.json").read_text())["keys"][0]
+    opt = json.loads((tmp_path / "opt" / "key.json").read_text())["keys"][0]
+    assert plain["code"] != opt["code"]
+    if option[1] == "flops":  # the same layers, and FLOPs = 2 x MACs (DESIGN §3)
+        assert [p["spec"] for p in plain["problems"]] == [p["spec"] for p in opt["problems"]]
+        for a, b in zip(plain["problems"], opt["problems"]):
+            assert b["parts"][0]["answer"] == 2 * a["parts"][0]["answer"]
+    r = run("worksheet", str(recipe), "--code", opt["code"], "--format", "json", "-o", str(tmp_path / "again"))
+    assert r.exit_code == 0, r.stderr
+    assert files_of(tmp_path / "again") == files_of(tmp_path / "opt")
+    for fmt in ("md", "html"):
+        run("worksheet", str(recipe), *option, "--format", fmt, "-o", str(tmp_path / f"opt-{fmt}"))
+        r = run("worksheet", str(recipe), "--code", opt["code"], "--format", fmt, "-o", str(tmp_path / f"re-{fmt}"))
+        assert r.exit_code == 0, r.stderr
+        assert files_of(tmp_path / f"re-{fmt}") == files_of(tmp_path / f"opt-{fmt}")
+
+
+def test_code_with_a_different_option_is_refused(run, tmp_path):
+    run("worksheet", "--count", "flops", "-o", str(tmp_path / "a"))
+    code = sheet_code(tmp_path / "a" / "worksheet.md")
+    r = run("worksheet", "--code", code, "--count", "macs", "-o", str(tmp_path / "b"))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: --count macs: the sheet with code {code} was made with --count flops; "
+        "leave out --count (the code restores it)\n"
+    )
+    assert run("worksheet", "--code", code, "--count", "flops", "-o", str(tmp_path / "c")).exit_code == 0
+
+
+def test_edited_recipe_changes_the_code_and_refuses_the_old_one(run, tmp_path):
+    recipe = tmp_path / "week3.yaml"
+    recipe.write_text("recipe: week3\nsections:\n  - kind: output-conv\n    count: 2\n")
+    run("worksheet", str(recipe), "-o", str(tmp_path / "before"))
+    old = sheet_code(tmp_path / "before" / "worksheet.md")
+    recipe.write_text("recipe: week3\nsections:\n  - kind: output-conv\n    count: 3\n")
+    run("worksheet", str(recipe), "-o", str(tmp_path / "after"))
+    new = sheet_code(tmp_path / "after" / "worksheet.md")
+    assert old != new
+    r = run("worksheet", str(recipe), "--code", old, "-o", str(tmp_path / "again"))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: --code {old}: this code was made from another recipe, or from 'week3' before it was edited "
+        "(the recipe's content is part of the code)\n"
+    )
+
+
+def test_roster_code_keeps_the_students_name(run, tmp_path):
+    roster = tmp_path / "students.csv"
+    roster.write_text("id,name\ns1,Ada Lovelace\ns2,李雷\ns3,Grace Hopper\n", encoding="utf-8")
+    run("worksheet", "--roster", str(roster), "--seed", "4", "--format", "html", "-o", str(tmp_path / "all"))
+    sheet = tmp_path / "all" / "worksheet-李雷.html"
+    code = sheet_code(sheet)
+    r = run(
+        "worksheet",
+        "--code",
+        code,
+        "--roster",
+        str(roster),
+        "--seed",
+        "4",
+        "--format",
+        "html",
+        "-o",
+        str(tmp_path / "one"),
+    )
+    assert r.exit_code == 0, r.stderr
+    assert sorted(files_of(tmp_path / "one")) == ["key.html", "worksheet-李雷.html"]
+    again = (tmp_path / "one" / "worksheet-李雷.html").read_text(encoding="utf-8")
+    assert again == sheet.read_text(encoding="utf-8") and "李雷" in again
+    r = run("worksheet", "--code", code, "--roster", str(roster), "--seed", "5", "-o", str(tmp_path / "x"))
+    assert r.exit_code == 2 and "no student in --roster" in r.stderr and "--seed 5" in r.stderr
 
 
 def test_roster_names_the_sheets(run, tmp_path):
@@ -137,7 +285,7 @@ def test_template_dir_overrides_one_template(run, tmp_path):
     (tmp_path / "t" / "worksheet.md.j2").write_text("CUSTOM {{ sheet.code }} {{ sheet.problems | length }}\n")
     r = run("worksheet", "--template-dir", str(tmp_path / "t"), "-o", str(tmp_path / "out"))
     assert r.exit_code == 0
-    assert re.fullmatch(r"CUSTOM [0-9A-F]{2}-[0-9A-F]{8} 10\n", (tmp_path / "out" / "worksheet.md").read_text())
+    assert re.fullmatch(rf"CUSTOM {CODE} 10\n", (tmp_path / "out" / "worksheet.md").read_text())
     assert (tmp_path / "out" / "key.md").read_text().startswith("# Answer key")
 
 
@@ -266,3 +414,74 @@ def test_key_explains_the_sources_own_wrong_claims(run, tmp_path):
     assert "- Not 2 × 2 × 1: the source's value; it would be right with a 4x4 input" in key
     assert "- Not 36: the source's value; it follows from its wrong 2x2 output" in key
     assert "- Not 196: the output size was divided by the stride again" in key
+
+
+def test_no_two_problems_on_a_sheet_share_a_layer(run, tmp_path):
+    lines = ["recipe: inverse", "sections:"]
+    for d in (1, 2, 3):
+        for kind_id in ("inverse-stride", "inverse-kernel"):
+            lines += [f"  - kind: {kind_id}", f"    difficulty: {d}"]
+    (tmp_path / "r.yaml").write_text("\n".join(lines) + "\n")
+    r = run("worksheet", str(tmp_path / "r.yaml"), "--variants", "30", "--format", "json", "-o", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.stderr
+    keys = json.loads((tmp_path / "o" / "key.json").read_text())["keys"]
+    assert len(keys) == 30
+    for key in keys:
+        layers = [line for p in key["problems"] for line in p["spec"].splitlines()]
+        assert len(layers) == 6 == len(set(layers)), key["code"]
+    # and over the default recipe, stacks included: no layer twice on one sheet
+    r = run("worksheet", "--variants", "30", "--format", "json", "-o", str(tmp_path / "d"))
+    for key in json.loads((tmp_path / "d" / "key.json").read_text())["keys"]:
+        layers = [line for p in key["problems"] for line in p["spec"].splitlines()]
+        assert len(layers) == len(set(layers)), key["code"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_html_writes_subscripts_not_underscores(run, tmp_path, lang):
+    lines = ["recipe: all", "sections:"]
+    for kind_id in REGISTRY:
+        for d in (1, 2, 3):
+            lines += [f"  - kind: {kind_id}", f"    difficulty: {d}", "    count: 2", "    form: choice"]
+            lines += [f"  - kind: {kind_id}", f"    difficulty: {d}"]
+    (tmp_path / "all.yaml").write_text("\n".join(lines) + "\n")
+    r = run("worksheet", str(tmp_path / "all.yaml"), "--lang", lang, "--format", "html", "-o", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.stderr
+    subscripts = 0
+    for name in ("worksheet.html", "key.html"):
+        html = (tmp_path / "o" / name).read_text(encoding="utf-8")
+        text = re.sub(r"<math.*?</math>|<pre.*?</pre>", "", html, flags=re.S)  # math and specs are not prose
+        assert not re.findall(r"(?<![A-Za-z0-9_])[A-Za-z]_[A-Za-z0-9]+", text), name
+        subscripts += len(re.findall(r"[A-Z]<sub>(in|out|eff)</sub>", text))
+    assert subscripts > 0
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "moodle", "gift", "qti", "anki"])
+def test_every_format_is_byte_identical_across_processes(sh, tmp_path, fmt):
+    """Same seed, same version: the same bytes in every format, in Chinese and under FLOPs too, from two
+    separate processes (so that nothing hangs on hash order or the clock)."""
+    roster = tmp_path / "students.csv"
+    roster.write_text("name\nAda Lovelace\n李雷\n", encoding="utf-8")
+    args = ("worksheet", "--roster", str(roster), "--seed", "11", "--lang", "zh", "--count", "flops")
+    for name in ("a", "b"):
+        r = sh(*args, "--format", fmt, "-o", str(tmp_path / name))
+        assert r.exit_code == 0, r.stderr
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+    assert len(files_of(tmp_path / "a")) == (3 if fmt in ("md", "html", "json") else 1)
+
+
+def test_code_language_wins_over_quizgen_lang_but_not_over_an_explicit_lang(run, tmp_path, monkeypatch):
+    run("worksheet", "--lang", "zh", "-o", str(tmp_path / "zh"))
+    code = sheet_code(tmp_path / "zh" / "worksheet.md")
+    monkeypatch.setenv("QUIZGEN_LANG", "en")  # a default, which the code's language overrides
+    assert run("worksheet", "--code", code, "-o", str(tmp_path / "again")).exit_code == 0
+    assert files_of(tmp_path / "again") == files_of(tmp_path / "zh")
+    r = run("worksheet", "--code", code, "--lang", "en", "-o", str(tmp_path / "en"))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: --lang en: the sheet with code {code} was made with --lang zh; leave out --lang (the code restores it)\n"
+    )
+
+
+def test_code_with_variants_is_a_usage_error(run, tmp_path):
+    r = run("worksheet", "--code", "D12-7C049FFB-02", "--variants", "3", "-o", str(tmp_path / "o"))
+    assert r.exit_code == 2 and r.stderr == "Error: give either --variants or --code, not both\n"
