@@ -876,11 +876,15 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     )
     fixed = right[wrong_at]
     flawed_value = lines[wrong_at].value
+    value_wrongs = [Wrong(flawed_value, ids, why)] if isinstance(flawed_value, int) else []
+    for w in _catalogue_wrongs(layer, fixed.quantity, fixed.value):
+        if w.value not in [x.value for x in value_wrongs]:
+            value_wrongs.append(w)
     value_part = Part(
         _("Right value of that step"),
         fixed.quantity,
         fixed.value,  # type: ignore[arg-type]
-        (Wrong(flawed_value, ids, why),) if isinstance(flawed_value, int) else (),  # type: ignore[arg-type]
+        tuple(value_wrongs),
     )
     sol = solve(layer)
     chain_q = {"output_size": "output"}
@@ -914,6 +918,16 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         layer=layer,
         flawed_lines=lines,
     )
+
+
+def _catalogue_wrongs(layer: Layer, quantity: str, answer: object) -> list[Wrong]:
+    """Other wrong values of a chain line from the misconception catalogue (one side, for the output size)."""
+    from quizgen.problems import wrongs_for
+
+    if quantity != "output_size":
+        return list(wrongs_for(layer, quantity, answer))  # type: ignore[arg-type]
+    square = [w for w in wrongs_for(layer, "output", solve(layer).output_shape) if len(set(w.value[:-1])) == 1]  # type: ignore[index]
+    return [w._replace(value=w.value[0]) for w in square if w.value[0] != answer]  # type: ignore[index]
 
 
 def _positive_chain(layer: Layer, ids: frozenset[str]) -> bool:

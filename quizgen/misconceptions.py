@@ -173,13 +173,15 @@ def _ignored_groups_text(layer: Layer) -> str:
         return N_(
             "the groups were ignored; with g={g} each input channel feeds only C_out/g = {c_out_per_group} channels"
         )
+    if layer.groups == layer.in_channels:
+        return N_("the groups were ignored; with g={g} (depthwise) each filter sees only its own channel")
     return N_("the groups were ignored; with g={g} each filter sees only C_in/g = {c_in_per_group} channels")
 
 
 def _bias_per_input_text(layer: Layer) -> str:
     if layer.family == L.LINEAR:
         return N_("{c_in} biases were counted, one per input feature; there is one bias per output feature")
-    return N_("{c_in} biases were counted, one per input channel; there is one bias per output channel (filter)")
+    return N_("{c_in} biases were counted, one per input channel; there is one bias per output channel")
 
 
 def _k2_text(layer: Layer) -> str:
@@ -215,8 +217,8 @@ def _swapped_text(layer: Layer) -> str:
 
 def _forgot_square_text(layer: Layer) -> str:
     if layer.is_pool:
-        return N_("one side of the {k} window was used ({k0}); the window holds {kvol} values")
-    return N_("one side of the {k} kernel was used ({k0}); it has {kvol} weights per input channel ({k_sym})")
+        return N_("the window size was not multiplied out: a {k_full} window holds {kvol} values, not {k0}")
+    return N_("the kernel size was not multiplied out: a {k_full} kernel holds {k_sym} = {kvol} weights, not {k0}")
 
 
 def _counted_macs_text(layer: Layer) -> str:
@@ -262,7 +264,7 @@ CATALOGUE: dict[str, Misconception] = {
             "forgot-plus-one",
             N_("floor((W - K + 2P)/S) without the + 1"),
             N_(
-                "the + 1 is missing; (W - K + 2P)/S counts the steps between windows, and there is one more window than steps"
+                "the + 1 is missing; the division counts the steps between windows, and there is one more window than steps"
             ),
             _SIZE_QUANTITIES,
             _sized,
@@ -270,14 +272,16 @@ CATALOGUE: dict[str, Misconception] = {
         Misconception(
             "ignored-padding",
             N_("floor((W - K)/S) + 1, padding left out"),
-            N_("the padding was left out; p={p} adds p rows and columns on every side"),
+            N_("the padding was left out; p={p} pads both ends of every axis"),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and isinstance(lay.padding, tuple) and any(lay.padding),
         ),
         Misconception(
             "stride-ignored",
             N_("W - K + 2P + 1, stride left out"),
-            N_("the stride was left out; windows start every s={s} positions, so divide by S: {size_formula}"),
+            N_(
+                "the stride was left out; with s={s} a window starts only every S positions, so divide by S: {size_formula}"
+            ),
             _SIZE_QUANTITIES,
             lambda lay: _sized(lay) and any(s > 1 for s in lay.stride),
         ),
@@ -503,7 +507,9 @@ def context(layer: Layer) -> dict[str, object]:
     c_out = layer.out if layer.out is not None else layer.in_channels
     g = max(layer.groups, 1)
     sol = solve(layer)
-    padding = layer.padding if isinstance(layer.padding, str) else L.fmt_tuple(layer.padding) if layer.padding else 0
+    padding = (
+        layer.padding if isinstance(layer.padding, str) else L.fmt_tuple(layer.padding, "×") if layer.padding else 0
+    )
     return {
         "c_in": f"{layer.in_channels:,}",
         "c_out": f"{c_out:,}",
@@ -513,9 +519,10 @@ def context(layer: Layer) -> dict[str, object]:
         "c_out_part": "(C_out/g)" if g > 1 else "C_out",
         "k": L.fmt_tuple(layer.kernel, "×") if layer.kernel else "",
         "k0": k,
+        "k_full": "×".join(map(str, layer.kernel)),
         "kvol": prod(layer.kernel) if layer.kernel else 0,
         "k_sym": _symbols(layer) if layer.kernel else "",
-        "s": L.fmt_tuple(layer.stride) if layer.stride else 1,
+        "s": L.fmt_tuple(layer.stride, "×") if layer.stride else 1,
         "d": d,
         "k_eff": L.fmt_tuple(tuple(geometry.effective_kernel(a, b) for a, b in zip(layer.kernel, layer.dilation)), "×")
         if layer.dilation
