@@ -614,11 +614,11 @@ def _scenario_spec(rng: random.Random, family: str, difficulty: int) -> str:
             f"conv2d in={(n := c([227, 224, 112, 56, 32, 28]))}x{n}x{c([3, 16, 32, 64, 96, 128])} "
             f"out={c([32, 64, 96, 128, 256])} k={k} s={s} p={p}"
         )
-    if family == "pool":
+    if family == "pool":  # no padding: whether padded positions count as comparisons is a convention
         k = c([2, 3, 3])
         return (
             f"maxpool2d in={(n := c([112, 56, 55, 28, 27, 14, 13]))}x{n}x{c([64, 96, 128, 256, 512])} "
-            f"k={k} s=2 p={c([0, 0, k // 2])}"
+            f"k={k} s=2"
         )
     return c(_SCENARIO_SPECS[family])
 

@@ -180,8 +180,8 @@ def _ignored_groups_text(layer: Layer) -> str:
 
 def _bias_per_input_text(layer: Layer) -> str:
     if layer.family == L.LINEAR:
-        return N_("{c_in} biases were counted, one per input feature; there is one bias per output feature")
-    return N_("{c_in} biases were counted, one per input channel; there is one bias per output channel")
+        return N_("one bias per input feature was counted ({c_in} in all); there is one per output feature")
+    return N_("one bias per input channel was counted ({c_in} in all); there is one per output channel")
 
 
 def _k2_text(layer: Layer) -> str:
