@@ -616,10 +616,7 @@ def _scenario_spec(rng: random.Random, family: str, difficulty: int) -> str:
         )
     if family == "pool":  # no padding: whether padded positions count as comparisons is a convention
         k = c([2, 3, 3])
-        return (
-            f"maxpool2d in={(n := c([112, 56, 55, 28, 27, 14, 13]))}x{n}x{c([64, 96, 128, 256, 512])} "
-            f"k={k} s=2"
-        )
+        return f"maxpool2d in={(n := c([112, 56, 55, 28, 27, 14, 13]))}x{n}x{c([64, 96, 128, 256, 512])} k={k} s=2"
     return c(_SCENARIO_SPECS[family])
 
 

@@ -238,7 +238,12 @@ def _hint(layer: Layer, quantity: str) -> str:
             return _("fp32 is 4 bytes per parameter.") if quantity == "params_bytes" else ""
         if quantity == "weights":
             return text
-        bias = _("Add one bias per output.") if layer.bias else _("bias=false: there are no biases.")
+        if not layer.bias:
+            bias = _("bias=false: there are no biases.")
+        elif fam == L.LINEAR:
+            bias = _("Add one bias per output feature.")
+        else:
+            bias = _("Add one bias per output channel.")
         text = f"{text} {bias}"
         return f"{text} {_('fp32 is 4 bytes per parameter.')}" if quantity == "params_bytes" else text
     if quantity in ("macs", "flops", "flops+bias"):
@@ -258,8 +263,10 @@ def _hint(layer: Layer, quantity: str) -> str:
             return ""
         if quantity == "macs":
             return macs
-        if quantity == "flops" or not layer.bias:
+        if quantity == "flops":
             return f"{macs} {_('FLOPs = 2 × MACs.')}"
+        if not layer.bias:
+            return f"{macs} {_('FLOPs = 2 × MACs; bias=false, so there are no bias adds.')}"
         return f"{macs} {_('FLOPs = 2 × MACs, plus one bias add per output element.')}"
     if quantity in ("comparisons", "additions") and fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
         return _(

@@ -235,3 +235,28 @@ def test_no_option_is_filler_and_options_are_distinct(run, tmp_path, count):
                     named = wrongs[json.dumps(c["value"])]["misconceptions"]
                     assert named and "slip" not in named, (problem["kind"], c)
     assert seen_choices > 100
+
+
+def test_drill_hints_fit_the_layer(run, tmp_path):
+    """The hint names K·C_in for 1-D, K·K·K·C_in for 3-D, C_in/g with groups, and no biases for bias=false."""
+    checked = set()
+    for seed in range(40):
+        result = run(
+            "drill", "--db", str(tmp_path / f"{seed}.sqlite3"), "--seed", str(seed), "--kind", "params-conv",
+            "--difficulty", "3", "--count", "1", input="?\nq\n",
+        )  # fmt: skip
+        spec = next((ln.strip() for ln in result.stdout.splitlines() if ln.strip().startswith("conv")), None)
+        hint = next((ln for ln in result.stdout.splitlines() if ln.startswith("Hint:")), None)
+        if spec is None or hint is None:  # a multiple-choice question: no hint asked
+            continue
+        layer = parse(spec)
+        symbols = "·".join(["K"] * len(layer.kernel)) if len(set(layer.kernel)) == 1 else None
+        per = "(C_in/g)" if layer.groups > 1 else "C_in"
+        if symbols:
+            assert f"{symbols}·{per} weights" in hint, (spec, hint)
+            assert len(layer.kernel) > 1 or "K·K" not in hint, (spec, hint)
+            checked.add(len(layer.kernel))
+        assert ("no biases" in hint) == (not layer.bias), (spec, hint)
+        if layer.groups > 1:
+            checked.add("groups")
+    assert {1, 2} <= checked, checked
