@@ -7,10 +7,11 @@ rendered into both the worksheet and the key, so any randomness is drawn once.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from quizgen import misconceptions as M
-from quizgen.i18n import _
+from quizgen.i18n import _, language
 from quizgen.layers import Layer
 from quizgen.steps import Step, num
 
@@ -122,6 +123,11 @@ def fmt_value(value: Value | Fraction) -> str:
 
 def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tuple[Wrong, ...]:
     """Known wrong answers for a single-layer quantity, from the misconception catalogue (singles first)."""
+    return _wrongs_for(layer, quantity, answer, limit, language())
+
+
+@lru_cache(maxsize=8192)
+def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: str) -> tuple[Wrong, ...]:
     found = []
     for value, ids in M.distractors(layer, quantity, limit=limit):
         if value == answer or not isinstance(value, (int, tuple)):
