@@ -157,6 +157,12 @@ def _no_floor_text(layer: Layer) -> str:
     return N_("the fraction was kept; a window that does not fit is not counted, so round down")
 
 
+def _padding_once_text(layer: Layer) -> str:
+    if layer.padding == L.SAME:
+        return N_("the padding was added on one side only; 'same' pads both sides ({p_before} before, {p_after} after)")
+    return N_("the padding was added once; p={p} pads both sides, so add 2P")
+
+
 def _forgot_in_channels_text(layer: Layer) -> str:
     if layer.family == L.CONVT:
         return N_("the {c_in} input channels are missing; every input channel has its own {k_sym}·{c_out_part} weights")
@@ -256,7 +262,7 @@ CATALOGUE: dict[str, Misconception] = {
         Misconception(
             "padding-once",
             N_("W - K + P"),
-            N_("the padding was added once; p={p} pads both sides, so add 2P"),
+            _padding_once_text,
             _SIZE_QUANTITIES,
             _sized,
         ),
@@ -507,6 +513,7 @@ def context(layer: Layer) -> dict[str, object]:
     c_out = layer.out if layer.out is not None else layer.in_channels
     g = max(layer.groups, 1)
     sol = solve(layer)
+    pads = L.resolved_padding(layer) if layer.has_kernel else ()
     padding = (
         layer.padding if isinstance(layer.padding, str) else L.fmt_tuple(layer.padding, "×") if layer.padding else 0
     )
@@ -528,6 +535,8 @@ def context(layer: Layer) -> dict[str, object]:
         if layer.dilation
         else k,
         "p": padding,
+        "p_before": L.fmt_tuple(tuple(a for a, _b in pads), "×") if pads else 0,
+        "p_after": L.fmt_tuple(tuple(b for _a, b in pads), "×") if pads else 0,
         "size": "×".join(map(str, layer.output_size)),
         "size_formula": _size_formula(layer),
         "in_spatial": "×".join(map(str, spatial)),
