@@ -594,11 +594,6 @@ SCENARIOS = {
         ("pool", ("pool-stride-twice", "pool-forgot-channels")),
     ],
 }
-_SCENARIO_SPECS = {
-    "dilated": ["conv2d in=64x64x32 out=32 k=3 d=2", "conv2d in=65x65x256 out=256 k=3 d=4 p=2"],
-    "grouped": ["conv2d in=56x56x128 out=128 k=3 p=1 g=32", "conv2d in=112x112x32 out=32 k=3 p=1 g=32"],
-    "inexact": ["conv2d in=224x224x3 out=64 k=7 s=2 p=2", "conv2d in=227x227x3 out=64 k=4 s=2"],
-}
 
 
 def _scenario_spec(rng: random.Random, family: str, difficulty: int) -> str:
@@ -607,17 +602,23 @@ def _scenario_spec(rng: random.Random, family: str, difficulty: int) -> str:
     Level 1 keeps stride 1 and no padding for convs (DESIGN section 5).
     """
     c = rng.choice
+    n, c_in, c_out = c([227, 224, 112, 65, 64, 56, 32, 28]), c([3, 16, 32, 64, 96, 128]), c([32, 64, 96, 128, 256])
     if family == "conv":
         k = c([3, 5, 7, 11])
         s, p = (1, 0) if difficulty == 1 else (c([1, 2, 2, 4]), c([0, k // 2, k // 2 - 1 or 0]))
-        return (
-            f"conv2d in={(n := c([227, 224, 112, 56, 32, 28]))}x{n}x{c([3, 16, 32, 64, 96, 128])} "
-            f"out={c([32, 64, 96, 128, 256])} k={k} s={s} p={p}"
-        )
-    if family == "pool":  # no padding: whether padded positions count as comparisons is a convention
-        k = c([2, 3, 3])
-        return f"maxpool2d in={(n := c([112, 56, 55, 28, 27, 14, 13]))}x{n}x{c([64, 96, 128, 256, 512])} k={k} s=2"
-    return c(_SCENARIO_SPECS[family])
+        return f"conv2d in={n}x{n}x{c_in} out={c_out} k={k} s={s} p={p}"
+    if family == "dilated":
+        d = c([2, 3, 4])
+        return f"conv2d in={n}x{n}x{c_in} out={c_out} k=3 d={d} p={c([0, d])}"
+    if family == "grouped":
+        return f"conv2d in={n}x{n}x{c([64, 128, 256])} out={c([64, 128, 256])} k=3 p=1 g={c([2, 4, 8, 16, 32])}"
+    if family == "inexact":  # an odd span over stride 2: the division leaves a half
+        k, p = c([3, 4, 5, 7]), c([0, 1, 2, 3])
+        n = c([m for m in (227, 224, 112, 56, 32) if (m + 2 * p - k) % 2])
+        return f"conv2d in={n}x{n}x{c_in} out={c_out} k={k} s=2 p={p}"
+    # pool: no padding, since whether padded positions count as comparisons is a convention
+    n = c([112, 56, 55, 28, 27, 14, 13])
+    return f"maxpool2d in={n}x{n}x{c([64, 96, 128, 256, 512])} k={c([2, 3, 3])} s=2"
 
 
 _CHAIN_LABELS = {

@@ -123,14 +123,23 @@ def test_spot_error_through_the_cli(run, tmp_path, difficulty):
 
 
 def test_no_floor_chain_prints_readable_numbers():
-    """conv2d in=224x224x3 k=7 s=2 p=2: (224 - 7 + 4)/2 + 1 = 111.5; MACs 7·7·3·64 × 111.5 × 111.5 = 116,962,608."""
+    """The fraction is kept as a decimal and carried: o = (W - K + 2P)/2 + 1 ends in .5, and MACs = weights × o × o."""
     for seed in range(300):
         problem = spot_error_problem(random.Random(seed), 3, "macs")
-        if problem.flawed_lines[0].status == "wrong" and "111.5" in problem.flawed[0][1]:
+        if problem.flawed_lines[0].status == "wrong" and "." in problem.flawed_lines[0].shown:
             break
     else:
-        pytest.fail("no no-floor chain on in=224 k=7 s=2 p=2")
-    assert problem.spec.startswith("conv2d in=224x224x3 out=64 k=7 s=2 p=2")
+        pytest.fail("no no-floor chain in 300 seeds")
+    layer = parse(problem.spec)
+    n, k, p, c_in, c_out = layer.spatial[0], layer.kernel[0], layer.padding[0], layer.in_channels, layer.out
+    size = Fraction(n - k + 2 * p, 2) + 1  # e.g. (224 - 7 + 2·2)/2 + 1 = 111.5
+    assert size.denominator == 2
+    weights = k * k * c_in * c_out
+    macs = weights * size * size  # whole: the weights are a multiple of 4 (C_out ≥ 32)
+    size_text = f"{int(size):,}.5"
+    expected = f"{weights:,} × {size_text} × {size_text} = {int(macs):,}"
     text = " ".join(w for _s, w in problem.flawed)
-    assert "9,408 × 111.5 × 111.5 = 116,962,608" in text  # 7·7·3·64 = 9,408
-    assert "116962608" not in text
+    assert f"= {size_text}" in problem.flawed[0][1]
+    assert expected in text
+    assert str(int(macs)) not in text.replace(",", "") or f"{int(macs):,}" in text
+    assert not re.search(r"(?<![.\d])\d{4,}", text)
