@@ -21,7 +21,7 @@ from quizgen.i18n import N_, _, sentences
 from quizgen.layers import Layer
 from quizgen.problems import Part, Problem, Wrong, wrongs_for
 from quizgen.solver import solve, value_of
-from quizgen.steps import explain, notes, num
+from quizgen.steps import bias_adds_step, explain, notes, num
 
 Sampler = Callable[[random.Random, int, str], Problem]
 
@@ -191,6 +191,8 @@ def layer_problem(
     if "flops" in wanted:
         wanted.add("macs")
     steps = tuple(s for s in explain(sol) if s.quantity in wanted)
+    if "flops+bias" in quantities and layer.family in (L.CONV, L.CONVT, L.LINEAR):
+        steps += (bias_adds_step(sol),)
     text = sentences(lead or describe(layer), question)
     if extra_text:
         text = sentences(text, extra_text)

@@ -260,3 +260,20 @@ def test_drill_hints_fit_the_layer(run, tmp_path):
         if layer.groups > 1:
             checked.add("groups")
     assert {1, 2} <= checked, checked
+
+
+def test_flops_plus_bias_key_works_through_to_the_answer(run, tmp_path):
+    """linear in=120 out=84: 2 × 120·84 + 84 = 2 × 10,080 + 84 = 20,244; the last worked step must reach it."""
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("recipe: fc\nsections:\n  - kind: macs-linear\n    count: 1\n    difficulty: 1\n")
+    for seed in range(60):
+        out = tmp_path / f"s{seed}"
+        run("worksheet", str(recipe), "--count", "flops+bias", "--seed", str(seed), "--format", "json", "-o", str(out))
+        problem = json.loads((out / "key.json").read_text())["keys"][0]["problems"][0]
+        if problem["spec"].startswith("linear in=120 out=84"):
+            break
+    else:
+        pytest.fail("no seed drew linear in=120 out=84")
+    assert problem["parts"][0]["answer"] == 20244
+    last = problem["steps"][-1]
+    assert last["result"] == "20,244" and last["substituted"] == "2 × 10,080 + 84"
