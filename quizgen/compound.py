@@ -810,7 +810,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
             continue
         flags = frozenset(ids)
         wrong_at = _wrong_line(layer, flags)
-        if wrong_at is not None and wrong_at > 0 or (wrong_at == 0 and _positive_chain(layer, flags)):
+        if (wrong_at is not None and wrong_at > 0) or (wrong_at == 0 and _positive_chain(layer, flags)):
             break
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
