@@ -545,9 +545,10 @@ def context(layer: Layer) -> dict[str, object]:
     }
 
 
-def applicable(layer: Layer, quantity: str) -> list[Misconception]:
+@lru_cache(maxsize=8192)
+def applicable(layer: Layer, quantity: str) -> tuple[Misconception, ...]:
     """Misconceptions that can change ``quantity`` for ``layer``."""
-    return [m for m in CATALOGUE.values() if quantity in m.quantities and m.applies(layer)]
+    return tuple(m for m in CATALOGUE.values() if quantity in m.quantities and m.applies(layer))
 
 
 # --- the flawed calculator --------------------------------------------------------------------
