@@ -142,7 +142,8 @@ def with_choices(problem: Problem, rng: random.Random) -> Problem:
 
     Every distractor is a known wrong answer (a named misconception or a wrong rule the sampler names),
     never a made-up near miss.  With 2 such values a part gets 3 options; with fewer than 2 it stays a
-    numeric-entry part (no ``choices``), since a lone distractor would make a guess too easy.
+    numeric-entry part (no ``choices``), since a lone distractor would make a guess too easy; a problem
+    none of whose parts has 2 distractors keeps its numeric form.
     """
     parts = []
     for part in problem.parts:
@@ -161,4 +162,5 @@ def with_choices(problem: Problem, rng: random.Random) -> Problem:
         letters = "ABCD"
         choices = tuple(Choice(letters[i], v, ok, why) for i, (v, ok, why) in enumerate(options))
         parts.append(part._replace(choices=choices))
-    return problem._replace(parts=tuple(parts), form="choice")
+    form = "choice" if any(part.choices for part in parts) else problem.form
+    return problem._replace(parts=tuple(parts), form=form)

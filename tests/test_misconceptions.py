@@ -277,3 +277,26 @@ def test_flops_plus_bias_key_works_through_to_the_answer(run, tmp_path):
     assert problem["parts"][0]["answer"] == 20244
     last = problem["steps"][-1]
     assert last["result"] == "20,244" and last["substituted"] == "2 × 10,080 + 84"
+
+
+def test_a_part_with_one_honest_distractor_stays_numeric(run, tmp_path):
+    """linear bias=false: the only named wrong answer is in·out + out (biases added); no filler makes it a choice."""
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "recipe: fc\nsections:\n  - kind: params-linear\n    count: 1\n    difficulty: 2\n    form: choice\n"
+    )
+    for seed in range(80):
+        out = tmp_path / f"s{seed}"
+        run("worksheet", str(recipe), "--seed", str(seed), "--format", "json", "-o", str(out))
+        problem = json.loads((out / "key.json").read_text())["keys"][0]["problems"][0]
+        if "bias=false" in problem["spec"]:
+            break
+    else:
+        pytest.fail("no seed drew a linear layer without bias")
+    layer = parse(problem["spec"])
+    part = problem["parts"][0]
+    assert part["answer"] == layer.in_channels * layer.out
+    assert "choices" not in part and problem["form"] == "numeric"
+    assert [(w["value"], w["misconceptions"]) for w in part["wrong_answers"]] == [
+        (layer.in_channels * layer.out + layer.out, ["added-bias"])
+    ]
