@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 from fractions import Fraction
+from typing import NamedTuple
 
 from quizgen import misconceptions as M
 from quizgen import receptive, spec
@@ -17,8 +18,8 @@ from quizgen.i18n import N_, _, sentences
 from quizgen.kinds import REGISTRY, describe, shape_words
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
-from quizgen.problems import Part, Problem, Wrong, fmt_value
-from quizgen.solver import solve, value_of
+from quizgen.problems import FlawedLine, Part, Problem, Wrong
+from quizgen.solver import solve
 from quizgen.steps import Step, explain, num
 
 
@@ -565,33 +566,11 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
 
 
 # --- spot the error -------------------------------------------------------------------------------
+#
+# A flawed worked solution is a chain of lines, each (formula, substituted numbers, value).  Exactly one
+# line applies a misconception's rule; every other line applies the right formula to the layer's settings
+# and to the values shown in earlier lines, so a wrong value is carried forward visibly.
 
-_CONV_CHAIN = ("output", "params", "macs", "flops")
-_POOL_CHAIN = ("output", "windows", "comparisons", "output_bytes")
-_CORRECT_FORMULA = {
-    "output": "floor((W - K + 2P)/S) + 1",
-    "params": "K·K·C_in·C_out + C_out",
-    "macs": "K·K·C_in·C_out·H_out·W_out",
-    "flops": "2·MACs",
-    "windows": "C·H_out·W_out",
-    "comparisons": "windows·(K·K - 1)",
-    "output_bytes": "4·H_out·W_out·C",
-}
-_FLAWED_FORMULA = {
-    "precedence": {"output": "W - K + 2P/S + 1"},
-    "no-floor": {"output": "(W - K + 2P)/S + 1"},
-    "padding-once": {"output": "floor((W - K + P)/S) + 1"},
-    "ignored-dilation": {"output": "floor((W - K + 2P)/S) + 1 with K = {k}"},
-    "forgot-bias": {"params": "K·K·C_in·C_out"},
-    "forgot-in-channels": {"params": "K·K·C_out + C_out", "macs": "K·K·C_out·H_out·W_out"},
-    "ignored-groups": {"params": "K·K·C_in·C_out + C_out", "macs": "K·K·C_in·C_out·H_out·W_out"},
-    "input-size-for-macs": {"macs": "K·K·C_in·C_out·H_in·W_in"},
-    "macs-vs-flops": {"macs": "2·K·K·C_in·C_out·H_out·W_out"},
-    "pool-windows-from-input": {"windows": "C·(W_in/S)·(H_in/S)"},
-    "pool-forgot-channels": {"windows": "H_out·W_out"},
-    "pool-stride-twice": {"windows": "C·(H_out/S)·(W_out/S)"},
-    "pool-k2-comparisons": {"comparisons": "windows·K·K"},
-}
 SCENARIOS = {
     1: [
         ("conv", ("forgot-bias",)),
@@ -602,6 +581,7 @@ SCENARIOS = {
     2: [
         ("conv", ("precedence",)),
         ("conv", ("padding-once",)),
+        ("conv", ("stride-ignored",)),
         ("conv", ("input-size-for-macs",)),
         ("conv", ("macs-vs-flops",)),
         ("pool", ("pool-stride-twice", "pool-forgot-channels")),
@@ -614,78 +594,312 @@ SCENARIOS = {
         ("pool", ("pool-stride-twice", "pool-forgot-channels")),
     ],
 }
-_SCENARIO_SPECS = {
-    "conv": [
-        "conv2d in=227x227x3 out=96 k=11 s=4",
-        "conv2d in=224x224x3 out=64 k=3 s=2 p=1",
-        "conv2d in=32x32x16 out=32 k=5 p=2",
-        "conv2d in=56x56x64 out=128 k=3 s=2 p=1",
-    ],
-    "pool": [
-        "maxpool2d in=55x55x96 k=3 s=2",
-        "maxpool2d in=27x27x256 k=3 s=2",
-        "maxpool2d in=13x13x256 k=3 s=2",
-        "maxpool2d in=112x112x64 k=3 s=2 p=1",
-    ],
-    "dilated": ["conv2d in=64x64x32 out=32 k=3 d=2", "conv2d in=65x65x256 out=256 k=3 d=4 p=2"],
-    "grouped": ["conv2d in=56x56x128 out=128 k=3 p=1 g=32", "conv2d in=112x112x32 out=32 k=3 p=1 g=32"],
-    "inexact": ["conv2d in=224x224x3 out=64 k=7 s=2 p=2", "conv2d in=227x227x3 out=64 k=4 s=2"],
+
+
+def _scenario_spec(rng: random.Random, family: str, difficulty: int) -> str:
+    """A square 2-D layer for a scenario, drawn from sizes, channels and kernels of real networks.
+
+    Level 1 keeps stride 1 and no padding for convs (DESIGN section 5).
+    """
+    c = rng.choice
+    n, c_in, c_out = c([227, 224, 112, 65, 64, 56, 32, 28]), c([3, 16, 32, 64, 96, 128]), c([32, 64, 96, 128, 256])
+    if family == "conv":
+        k = c([3, 5, 7, 11])
+        s, p = (1, 0) if difficulty == 1 else (c([1, 2, 2, 4]), c([0, k // 2, k // 2 - 1 or 0]))
+        return f"conv2d in={n}x{n}x{c_in} out={c_out} k={k} s={s} p={p}"
+    if family == "dilated":
+        d = c([2, 3, 4])
+        return f"conv2d in={n}x{n}x{c_in} out={c_out} k=3 d={d} p={c([0, d])}"
+    if family == "grouped":
+        return f"conv2d in={n}x{n}x{c([64, 128, 256])} out={c([64, 128, 256])} k=3 p=1 g={c([2, 4, 8, 16, 32])}"
+    if family == "inexact":  # an odd span over stride 2: the division leaves a half
+        k, p = c([3, 4, 5, 7]), c([0, 1, 2, 3])
+        n = c([m for m in (227, 224, 112, 56, 32) if (m + 2 * p - k) % 2])
+        return f"conv2d in={n}x{n}x{c_in} out={c_out} k={k} s=2 p={p}"
+    # pool: no padding, since whether padded positions count as comparisons is a convention
+    n = c([112, 56, 55, 28, 27, 14, 13])
+    return f"maxpool2d in={n}x{n}x{c([64, 96, 128, 256, 512])} k={c([2, 3, 3])} s=2"
+
+
+_CHAIN_LABELS = {
+    "output_size": N_("Output size (height = width)"),
+    "weights": N_("Weights"),
+    "params": N_("Parameters"),
+    "macs": N_("MACs"),
+    "flops": N_("FLOPs"),
+    "windows": N_("Pooling windows"),
+    "comparisons": N_("Comparisons"),
+    "output_bytes": N_("Output memory (bytes, fp32)"),
 }
 
 
+class _Line(NamedTuple):
+    quantity: str
+    formula: str
+    substituted: str
+    value: object
+    uses: tuple[int, ...] = ()
+
+
+def _fmt(x: object) -> str:
+    """A number as a student writes it: ``116,962,608``, ``111.5``, or ``217/3`` when no decimal ends."""
+    if isinstance(x, int):
+        return f"{x:,}"
+    assert isinstance(x, Fraction)
+    if x.denominator == 1:
+        return f"{x.numerator:,}"
+    d = x.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1:
+        return f"{x.numerator:,}/{x.denominator:,}"
+    whole, rest = divmod(x.numerator, x.denominator)
+    digits = 0
+    while (rest * 10**digits) % x.denominator:
+        digits += 1
+    return f"{whole:,}." + str(rest * 10**digits // x.denominator).rjust(digits, "0")
+
+
+def _q(a: object, b: object) -> object:
+    """``a / b`` exactly, an int when whole."""
+    v = Fraction(a) / Fraction(b)  # type: ignore[arg-type]
+    return v.numerator if v.denominator == 1 else v
+
+
+def _ceil(x: object) -> int:
+    return -(-Fraction(x).numerator // Fraction(x).denominator)  # type: ignore[arg-type]
+
+
+def _output_line(layer: Layer, ids: frozenset[str]) -> _Line:
+    """The output size along one side (the scenarios are square), right or under one misconception."""
+    n, k, s, d = layer.spatial[0], layer.kernel[0], layer.stride[0], layer.dilation[0]
+    p = layer.padding[0] if isinstance(layer.padding, tuple) else 0
+    if "precedence" in ids:
+        return _Line("output_size", "W - K + 2P/S + 1", f"{n} - {k} + 2·{p}/{s} + 1", n - k + _q(2 * p, s) + 1)
+    if "padding-once" in ids:
+        return _Line(
+            "output_size", "floor((W - K + P)/S) + 1", f"floor(({n} - {k} + {p})/{s}) + 1", (n - k + p) // s + 1
+        )
+    if "stride-ignored" in ids:
+        return _Line("output_size", "W - K + 2P + 1", f"{n} - {k} + 2·{p} + 1", n - k + 2 * p + 1)
+    if "no-floor" in ids:
+        return _Line("output_size", "(W - K + 2P)/S + 1", f"({n} - {k} + 2·{p})/{s} + 1", _q(n - k + 2 * p, s) + 1)  # type: ignore[operator]
+    if d > 1 and "ignored-dilation" not in ids:
+        span = n + 2 * p - d * (k - 1) - 1
+        return _Line(
+            "output_size",
+            "floor((W + 2P - D·(K - 1) - 1)/S) + 1",
+            f"floor(({n} + 2·{p} - {d}·({k} - 1) - 1)/{s}) + 1",
+            span // s + 1,
+        )
+    return _Line(
+        "output_size", "floor((W - K + 2P)/S) + 1", f"floor(({n} - {k} + 2·{p})/{s}) + 1", (n - k + 2 * p) // s + 1
+    )
+
+
+def _conv_lines(layer: Layer, ids: frozenset[str], values: list[object]) -> _Line:
+    """The next line of a conv chain, given the values shown so far."""
+    k, c_in, c_out, g = layer.kernel[0], layer.in_channels, layer.out or 0, layer.groups
+    n = layer.spatial[0]
+    step = len(values)
+    if step == 0:
+        return _output_line(layer, ids)
+    if step == 1:
+        if "forgot-in-channels" in ids:
+            return _Line("weights", "K·K·C_out", f"{k}·{k}·{c_out}", k * k * c_out)
+        if g > 1 and "ignored-groups" not in ids:
+            return _Line("weights", "K·K·(C_in/g)·C_out", f"{k}·{k}·({c_in}/{g})·{c_out}", k * k * (c_in // g) * c_out)
+        return _Line("weights", "K·K·C_in·C_out", f"{k}·{k}·{c_in}·{c_out}", k * k * c_in * c_out)
+    w, o = values[1], values[0]
+    if step == 2:
+        if "forgot-bias" in ids:
+            return _Line("params", "weights", _fmt(w), w, (2,))
+        return _Line("params", "weights + C_out", f"{_fmt(w)} + {c_out}", w + c_out, (2,))  # type: ignore[operator]
+    if step == 3:
+        if "input-size-for-macs" in ids:
+            return _Line("macs", "weights × H_in × W_in", f"{_fmt(w)} × {n} × {n}", w * n * n, (2,))  # type: ignore[operator]
+        if "macs-vs-flops" in ids:
+            return _Line(
+                "macs",
+                "2 × weights × H_out × W_out",
+                f"2 × {_fmt(w)} × {_fmt(o)} × {_fmt(o)}",
+                2 * w * o * o,
+                (1, 2),  # type: ignore[operator]
+            )
+        return _Line("macs", "weights × H_out × W_out", f"{_fmt(w)} × {_fmt(o)} × {_fmt(o)}", w * o * o, (1, 2))  # type: ignore[operator]
+    macs = values[3]
+    return _Line("flops", "2 × MACs", f"2 × {_fmt(macs)}", 2 * macs, (4,))  # type: ignore[operator]
+
+
+def _pool_lines(layer: Layer, ids: frozenset[str], values: list[object]) -> _Line:
+    """The next line of a max-pooling chain, given the values shown so far."""
+    k, s, c, n = layer.kernel[0], layer.stride[0], layer.in_channels, layer.spatial[0]
+    step = len(values)
+    if step == 0:
+        return _output_line(layer, ids)
+    o = values[0]
+    if step == 1:
+        if "pool-stride-twice" in ids:
+            sub = f"⌈{_fmt(o)}/{s}⌉ × ⌈{_fmt(o)}/{s}⌉"
+            side = _ceil(_q(o, s))
+            if "pool-forgot-channels" in ids:
+                return _Line("windows", "⌈H_out/S⌉ × ⌈W_out/S⌉", sub, side * side, (1,))
+            return _Line("windows", "C × ⌈H_out/S⌉ × ⌈W_out/S⌉", f"{c} × {sub}", c * side * side, (1,))
+        if "pool-windows-from-input" in ids:
+            return _Line(
+                "windows",
+                "C × (H_in/S) × (W_in/S)",
+                f"{c} × ({n}/{s}) × ({n}/{s})",
+                c * _q(n, s) * _q(n, s),  # type: ignore[operator]
+            )
+        if "pool-forgot-channels" in ids:
+            return _Line("windows", "H_out × W_out", f"{_fmt(o)} × {_fmt(o)}", o * o, (1,))  # type: ignore[operator]
+        return _Line("windows", "C × H_out × W_out", f"{c} × {_fmt(o)} × {_fmt(o)}", c * o * o, (1,))  # type: ignore[operator]
+    if step == 2:
+        windows = values[1]
+        if "pool-k2-comparisons" in ids:
+            return _Line("comparisons", "windows × K·K", f"{_fmt(windows)} × {k}·{k}", windows * k * k, (2,))  # type: ignore[operator]
+        return _Line(
+            "comparisons",
+            "windows × (K·K - 1)",
+            f"{_fmt(windows)} × ({k}·{k} - 1)",
+            windows * (k * k - 1),
+            (2,),  # type: ignore[operator]
+        )
+    return _Line("output_bytes", "4 × H_out × W_out × C", f"4 × {_fmt(o)} × {_fmt(o)} × {c}", 4 * o * o * c, (1,))  # type: ignore[operator]
+
+
+def _whole_line(line: _Line) -> _Line:
+    """A whole Fraction becomes an int, so it prints and compares as one."""
+    v = line.value
+    return line._replace(value=v.numerator) if isinstance(v, Fraction) and v.denominator == 1 else line
+
+
+def _chain(layer: Layer, ids: frozenset[str]) -> list[_Line]:
+    """The whole chain under ``ids`` (empty: the right solution); each line computed from the lines before."""
+    make = _pool_lines if layer.is_pool else _conv_lines
+    lines: list[_Line] = []
+    values: list[object] = []
+    for _i in range(4 if layer.is_pool else 5):
+        line = _whole_line(make(layer, ids, values))
+        lines.append(line)
+        values.append(line.value)
+    return lines
+
+
+def _wrong_line(layer: Layer, ids: frozenset[str]) -> int | None:
+    """The one line that applies the misconception: the first whose value differs when all before it are right."""
+    right = _chain(layer, frozenset())
+    for i in range(len(right)):
+        make = _pool_lines if layer.is_pool else _conv_lines
+        line = _whole_line(make(layer, ids, [r.value for r in right[:i]]))
+        if line.value != right[i].value:
+            return i
+    return None
+
+
 def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Problem:
-    """A worked solution with one wrong step (later steps carry the error); find it and give the right value."""
-    for _attempt in range(100):
+    """A worked solution with exactly one wrong step (later steps carry its value visibly); find it, fix it."""
+    for _attempt in range(200):
         family, ids = rng.choice(SCENARIOS[difficulty])
-        layer = spec.parse(rng.choice(_SCENARIO_SPECS[family]))
-        chain = _POOL_CHAIN if layer.is_pool else _CONV_CHAIN
+        try:
+            layer = spec.parse(_scenario_spec(rng, family, difficulty))
+        except QuizgenError:
+            continue
         flags = frozenset(ids)
-        sol = solve(layer)
-        right = [value_of(sol, q) for q in chain]
-        flawed = []
-        for q in chain:
-            if q == "output_bytes":
-                out = M.wrong_values(layer, "output", flags)[0]
-                flawed.append(4 * _prod(out))
-            else:
-                flawed.append(M.wrong_values(layer, q, flags)[0])
-        wrong_at = next((i for i, (a, b) in enumerate(zip(right, flawed)) if not _same(a, b)), None)
-        if wrong_at is not None:
+        wrong_at = _wrong_line(layer, flags)
+        if (wrong_at is not None and wrong_at > 0) or (wrong_at == 0 and _positive_chain(layer, flags)):
             break
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
-    context = M.context(layer)
-    lines = []
-    for i, q in enumerate(chain):
-        formula = _CORRECT_FORMULA[q]
+    assert wrong_at is not None
+    right = _chain(layer, frozenset())
+    make = _pool_lines if layer.is_pool else _conv_lines
+    shown: list[_Line] = []
+    for i in range(len(right)):
+        # Lines before the error are right; the error line applies the misconception; later lines apply the
+        # right formula to the values shown before them.
+        line = _whole_line(make(layer, flags if i == wrong_at else frozenset(), [x.value for x in shown]))
+        shown.append(line)
+    bad = {wrong_at}
+    statuses = []
+    for i, line in enumerate(shown):
         if i == wrong_at:
-            formula = next((_FLAWED_FORMULA[m][q] for m in ids if q in _FLAWED_FORMULA.get(m, {})), formula)
-            formula = formula.format(**context)
-        label = _(_CHAIN_LABELS[q])
-        lines.append((f"{i + 1}. {label}", f"{formula} = {_show(flawed[i])}"))
-    q = chain[wrong_at]
+            statuses.append("wrong")
+        elif i > wrong_at and any(u - 1 in bad for u in line.uses):
+            bad.add(i)
+            statuses.append("carried")
+        else:
+            statuses.append("right")
+    lines = tuple(
+        FlawedLine(
+            i + 1,
+            _(_CHAIN_LABELS[line.quantity]),
+            line.quantity,
+            line.formula,
+            line.substituted,
+            line.value,  # type: ignore[arg-type]
+            _fmt(line.value),
+            status,
+            line.uses,
+        )
+        for i, (line, status) in enumerate(zip(shown, statuses))
+    )
     why = M.explain_combo(layer, ids)
+    step_wrongs = []
+    for ln in lines[wrong_at + 1 :]:
+        if ln.status == "carried":
+            source = next(u for u in ln.uses if lines[u - 1].status != "right")
+            step_wrongs.append(
+                Wrong(
+                    ln.number,
+                    ("carried-error",),
+                    _("step {n} applies the right formula to the wrong value carried from step {m}").format(
+                        n=ln.number, m=source
+                    ),
+                )
+            )
+        else:
+            step_wrongs.append(Wrong(ln.number, ("correct-step",), _("this step is right")))
+    step_wrongs.sort(key=lambda w: w.ids != ("carried-error",))
+    step_wrongs += [Wrong(ln.number, ("correct-step",), _("this step is right")) for ln in lines[:wrong_at]]
     step_part = Part(
         _("Number of the wrong step"),
         "step",
         wrong_at + 1,
-        tuple(
-            Wrong(j + 1, ("carried-error",), _("this step only carries an earlier error forward"))
-            if not _same(right[j], flawed[j])
-            else Wrong(j + 1, ("correct-step",), _("this step is right"))
-            for j in range(wrong_at + 1, len(chain))
-        )
-        + tuple(Wrong(j + 1, ("correct-step",), _("this step is right")) for j in range(wrong_at)),
+        tuple(step_wrongs),
         hint=_("Check each step in order; a later step can be wrong only because it uses an earlier wrong value."),
     )
+    fixed = right[wrong_at]
+    flawed_value = lines[wrong_at].value
+    value_wrongs = [Wrong(flawed_value, ids, why)] if isinstance(flawed_value, int) else []
+    for w in _catalogue_wrongs(layer, fixed.quantity, fixed.value):
+        if w.value not in [x.value for x in value_wrongs]:
+            value_wrongs.append(w)
     value_part = Part(
         _("Right value of that step"),
-        q,
-        right[wrong_at],
-        (Wrong(flawed[wrong_at], ids, why),) if _is_whole(flawed[wrong_at]) else (),
+        fixed.quantity,
+        fixed.value,  # type: ignore[arg-type]
+        tuple(value_wrongs),
     )
-    steps = [s for s in explain(sol) if s.quantity in chain or s.quantity in ("weights", "bias")]
-    steps.append(_step(_("The error"), " + ".join(ids), _show(flawed[wrong_at]), why, quantity="step"))
+    sol = solve(layer)
+    chain_q = {"output_size": "output"}
+    wanted = {chain_q.get(x.quantity, x.quantity) for x in right} | {"weights", "bias"}
+    steps = [st for st in explain(sol) if st.quantity in wanted]
+    carried = [str(ln.number) for ln in lines if ln.status == "carried"]
+    if not carried:
+        title = _("The error, step {n}: {why}").format(n=wrong_at + 1, why=why)
+    elif len(carried) == 1:
+        title = _(
+            "The error, step {n}: {why}. Step {carried} applies the right formula to the wrong value it carries"
+        ).format(n=wrong_at + 1, why=why, carried=carried[0])
+    else:
+        title = _(
+            "The error, step {n}: {why}. Steps {carried} apply the right formula to the wrong value they carry"
+        ).format(n=wrong_at + 1, why=why, carried=_(", ").join(carried))
+    steps.append(_step(title, fixed.formula, fixed.substituted, _fmt(fixed.value), quantity="step"))
     text = _(
         "A student solved this layer and wrote the steps below. {layer} Which step is the first wrong one, and "
         "what is its right value? MACs are multiply-accumulates, bias adds not counted; FLOPs = 2 × MACs."
@@ -698,40 +912,23 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         (step_part, value_part),
         tuple(steps),
         spec=spec.format_layer(layer),
-        flawed=tuple(lines),
+        flawed=tuple((f"{ln.number}. {ln.label}", ln.working) for ln in lines),
         layer=layer,
+        flawed_lines=lines,
     )
 
 
-_CHAIN_LABELS = {
-    "output": N_("Output size"),
-    "params": N_("Parameters"),
-    "macs": N_("MACs"),
-    "flops": N_("FLOPs"),
-    "windows": N_("Pooling windows"),
-    "comparisons": N_("Comparisons"),
-    "output_bytes": N_("Output memory (bytes, fp32)"),
-}
+def _catalogue_wrongs(layer: Layer, quantity: str, answer: object) -> list[Wrong]:
+    """Other wrong values of a chain line from the misconception catalogue (one side, for the output size)."""
+    from quizgen.problems import wrongs_for
+
+    if quantity != "output_size":
+        return list(wrongs_for(layer, quantity, answer))  # type: ignore[arg-type]
+    square = [w for w in wrongs_for(layer, "output", solve(layer).output_shape) if len(set(w.value[:-1])) == 1]  # type: ignore[index]
+    return [w._replace(value=w.value[0]) for w in square if w.value[0] != answer]  # type: ignore[index]
 
 
-def _prod(shape: object) -> object:
-    total: object = 1
-    for x in shape:  # type: ignore[attr-defined]
-        total = total * x  # type: ignore[operator]
-    return total
-
-
-def _same(a: object, b: object) -> bool:
-    return a == b
-
-
-def _is_whole(v: object) -> bool:
-    if isinstance(v, tuple):
-        return all(_is_whole(x) for x in v)
-    return not isinstance(v, Fraction) or v.denominator == 1
-
-
-def _show(v: object) -> str:
-    if isinstance(v, tuple):
-        return " × ".join(_show(x) for x in v)
-    return fmt_value(v)  # type: ignore[arg-type]
+def _positive_chain(layer: Layer, ids: frozenset[str]) -> bool:
+    """The flawed output size is positive, so the carried lines stay meaningful."""
+    make = _pool_lines if layer.is_pool else _conv_lines
+    return make(layer, ids, []).value > 0  # type: ignore[operator]

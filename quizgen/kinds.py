@@ -14,13 +14,14 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from quizgen import layers as L
+from quizgen import misconceptions as M
 from quizgen import spec
 from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
 from quizgen.layers import Layer
 from quizgen.problems import Part, Problem, Wrong, wrongs_for
 from quizgen.solver import solve, value_of
-from quizgen.steps import explain, notes, num
+from quizgen.steps import bias_adds_step, explain, notes, num
 
 Sampler = Callable[[random.Random, int, str], Problem]
 
@@ -180,13 +181,7 @@ def layer_problem(
         label = _(LABELS[q])
         if q == "output":
             label = f"{label} ({shape_order(layer)})" if layer.spatial else label
-        wrong_q = "flops" if q == "flops+bias" else q
-        wrongs = (
-            wrongs_for(layer, wrong_q, answer)
-            if wrong_q
-            in ("output", "params", "weights", "macs", "flops", "windows", "comparisons", "additions", "divisions")
-            else ()
-        )
+        wrongs = wrongs_for(layer, q, answer) if q in M.QUANTITIES else ()
         parts.append(Part(label, q, answer, wrongs, hint=_hint(layer, q)))
     wanted = {_STEP_QUANTITY.get(q, q) for q in quantities}
     if wanted & {"macs", "flops", "windows", "comparisons", "additions", "divisions", "output_bytes"}:
@@ -196,6 +191,8 @@ def layer_problem(
     if "flops" in wanted:
         wanted.add("macs")
     steps = tuple(s for s in explain(sol) if s.quantity in wanted)
+    if "flops+bias" in quantities and layer.family in (L.CONV, L.CONVT, L.LINEAR):
+        steps += (bias_adds_step(sol),)
     text = sentences(lead or describe(layer), question)
     if extra_text:
         text = sentences(text, extra_text)
@@ -215,23 +212,76 @@ def layer_problem(
 
 
 def _hint(layer: Layer, quantity: str) -> str:
+    """A nudge toward the right rule for this layer (groups, transposed, 1-D/3-D, adaptive, ceil, bias)."""
+    ctx = M.context(layer)
+    fam = layer.family
+    if quantity == "output":
+        if fam == L.CONVT:
+            return _("A transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1.")
+        if fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
+            return _("An adaptive pool's output size is given by its size; the channels stay the same.")
+        if not layer.has_kernel:
+            return ""
+        if layer.ceil_mode:
+            return _(
+                "Use {formula} along each axis (ceil mode), dropping a last window that would start in the "
+                "padding; the channels come from the layer."
+            ).format(formula=ctx["size_formula"])
+        return _("Use {formula} along each axis; the channels come from the layer.").format(formula=ctx["size_formula"])
+    if quantity in ("params", "weights", "params_bytes"):
+        if fam == L.LINEAR:
+            text = _("Every input connects to every output (in × out weights).")
+        elif fam == L.CONVT:
+            text = _("Each input channel has {k}·{c_out} weights.").format(k=ctx["k_sym"], c_out=ctx["c_out_part"])
+        elif fam == L.CONV:
+            per = "(C_in/g)" if layer.groups > 1 else "C_in"
+            text = _("Each filter has {k}·{per} weights.").format(k=ctx["k_sym"], per=per)
+        else:
+            return _("fp32 is 4 bytes per parameter.") if quantity == "params_bytes" else ""
+        if quantity == "weights":
+            return text
+        if not layer.bias:
+            bias = _("bias=false: there are no biases.")
+        elif fam == L.LINEAR:
+            bias = _("Add one bias per output feature.")
+        else:
+            bias = _("Add one bias per output channel.")
+        text = f"{text} {bias}"
+        return f"{text} {_('fp32 is 4 bytes per parameter.')}" if quantity == "params_bytes" else text
+    if quantity in ("macs", "flops", "flops+bias"):
+        if fam == L.LINEAR:
+            macs = _("One MAC per weight: in × out.")
+        elif fam == L.CONVT:
+            macs = _(
+                "Counted input-side: each input element is scattered through {k}·{c_out} weights; count every "
+                "input element."
+            ).format(k=ctx["k_sym"], c_out=ctx["c_out_part"])
+        elif fam == L.CONV:
+            per = "(C_in/g)" if layer.groups > 1 else "C_in"
+            macs = _("One filter position costs {k}·{per} MACs; count every output element.").format(
+                k=ctx["k_sym"], per=per
+            )
+        else:
+            return ""
+        if quantity == "macs":
+            return macs
+        if quantity == "flops":
+            return f"{macs} {_('FLOPs = 2 × MACs.')}"
+        if not layer.bias:
+            return f"{macs} {_('FLOPs = 2 × MACs; bias=false, so there are no bias adds.')}"
+        return f"{macs} {_('FLOPs = 2 × MACs, plus one bias add per output element.')}"
+    if quantity in ("comparisons", "additions") and fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
+        return _(
+            "Window i spans ⌊i·in/out⌋ to ⌈(i + 1)·in/out⌉, so windows can differ in size; a window of n values "
+            "takes n - 1 {ops}."
+        ).format(ops=_("comparisons") if quantity == "comparisons" else _("additions"))
     hints = {
-        "output": _("Use floor((W - K + 2P)/S) + 1 along each side; the channels come from the layer."),
-        "params": _("Each filter has K·K·C_in weights (C_in/g with groups); add one bias per filter."),
-        "weights": _("Each filter has K·K·C_in weights (C_in/g with groups)."),
-        "macs": _("One filter position costs K·K·C_in MACs; count every output element."),
-        "flops": _("FLOPs = 2 × MACs."),
         "windows": _("One window per output element, in every channel."),
         "comparisons": _("Finding the largest of n values takes n - 1 comparisons."),
         "additions": _("Summing n values takes n - 1 additions."),
         "divisions": _("One division per window."),
         "output_bytes": _("fp32 is 4 bytes per value."),
-        "params_bytes": _("fp32 is 4 bytes per parameter."),
     }
-    if layer.family == L.CONVT and quantity == "output":
-        return _("A transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1.")
-    if layer.family == L.LINEAR and quantity in ("params", "weights"):
-        return _("Every input connects to every output; add one bias per output.")
     return hints.get(quantity, "")
 
 

@@ -7,10 +7,11 @@ rendered into both the worksheet and the key, so any randomness is drawn once.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from quizgen import misconceptions as M
-from quizgen.i18n import _
+from quizgen.i18n import _, language
 from quizgen.layers import Layer
 from quizgen.steps import Step, num
 
@@ -48,6 +49,34 @@ class Part(NamedTuple):
     hint: str = ""
 
 
+class FlawedLine(NamedTuple):
+    """One line of a spot-the-error worked solution: ``formula = substituted = shown``.
+
+    ``substituted`` is ``formula`` with the numbers put in: the layer's settings and the values shown
+    in earlier lines (``uses`` lists those lines' numbers, from 1).  Evaluating ``substituted`` gives
+    ``value`` exactly; ``shown`` is ``value`` as printed.  ``status`` is ``"right"``, ``"wrong"`` (the
+    one line that applies a misconception's rule) or ``"carried"`` (the right formula applied to a
+    wrong value from an earlier line).
+    """
+
+    number: int
+    label: str
+    quantity: str
+    formula: str
+    substituted: str
+    value: int | Fraction
+    shown: str
+    status: str
+    uses: tuple[int, ...] = ()
+
+    @property
+    def working(self) -> str:
+        """The line as the student wrote it: ``weights × H_out × W_out = 576 × 112 × 112 = 7,225,344``."""
+        if self.substituted == self.shown:
+            return f"{self.formula} = {self.shown}"
+        return f"{self.formula} = {self.substituted} = {self.shown}"
+
+
 class Problem(NamedTuple):
     """A problem with its solution.  ``text`` may hold ``$…$`` LaTeX math."""
 
@@ -59,11 +88,12 @@ class Problem(NamedTuple):
     steps: tuple[Step, ...]
     notes: tuple[str, ...] = ()
     spec: str = ""
-    flawed: tuple[tuple[str, str], ...] = ()
+    flawed: tuple[tuple[str, str], ...] = ()  # (step label, working) per line, as sheets print them
     form: str = "numeric"
     source: str = ""
     layer: Layer | None = None
     asked_spec: str = ""
+    flawed_lines: tuple[FlawedLine, ...] = ()  # the structure behind ``flawed``, for audits and tools
 
     @property
     def shown_spec(self) -> str:
@@ -93,6 +123,11 @@ def fmt_value(value: Value | Fraction) -> str:
 
 def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tuple[Wrong, ...]:
     """Known wrong answers for a single-layer quantity, from the misconception catalogue (singles first)."""
+    return _wrongs_for(layer, quantity, answer, limit, language())
+
+
+@lru_cache(maxsize=8192)
+def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: str) -> tuple[Wrong, ...]:
     found = []
     for value, ids in M.distractors(layer, quantity, limit=limit):
         if value == answer or not isinstance(value, (int, tuple)):
@@ -102,45 +137,30 @@ def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tu
     return tuple(found)
 
 
-def slips(answer: Value, rng: random.Random, exclude: list[Value]) -> list[Wrong]:
-    """Near misses for when the catalogue offers too few distractors: off-by-one, doubling and digit slips."""
-    candidates: list[Value] = []
-    if isinstance(answer, tuple) and len(answer) > 1:
-        spatial, last = answer[:-1], answer[-1]
-        for delta in (-1, 1, 2, -2, 3):
-            if all(s + delta > 0 for s in spatial):
-                candidates.append((*(s + delta for s in spatial), last))
-        candidates.append((*spatial, last * 2))
-    else:
-        scalar = answer[0] if isinstance(answer, tuple) else answer
-        numbers = [scalar - 1, scalar + 1, scalar + 2, scalar - 2, scalar + 3, 2 * scalar, scalar * 10]
-        if scalar % 2 == 0:
-            numbers.append(scalar // 2)
-        if scalar % 10 == 0:
-            numbers.append(scalar // 10)
-        kept = [n for n in numbers if n > 0]
-        candidates = [(n,) for n in kept] if isinstance(answer, tuple) else list(kept)
-    rng.shuffle(candidates)
-    why = _("an arithmetic slip: recompute it step by step")
-    return [Wrong(c, ("slip",), why) for c in candidates if c not in exclude]
-
-
 def with_choices(problem: Problem, rng: random.Random) -> Problem:
-    """Make every part multiple choice: the answer and 3 distinct distractors, in seeded order."""
+    """Make each part multiple choice: the answer and up to 3 distinct distractors, in seeded order.
+
+    Every distractor is a known wrong answer (a named misconception or a wrong rule the sampler names),
+    never a made-up near miss.  With 2 such values a part gets 3 options; with fewer than 2 it stays a
+    numeric-entry part (no ``choices``), since a lone distractor would make a guess too easy; a problem
+    none of whose parts has 2 distractors keeps its numeric form.
+    """
     parts = []
     for part in problem.parts:
         options: list[tuple[Value, bool, str]] = [(part.answer, True, _("correct"))]
         taken: list[Value] = [part.answer]
-        pool = list(part.wrongs)
-        pool += slips(part.answer, rng, taken + [w.value for w in pool])
-        for wrong in pool:
+        for wrong in part.wrongs:
             if len(options) == 4:
                 break
-            if wrong.value not in taken:
+            if wrong.value not in taken and wrong.why:
                 taken.append(wrong.value)
                 options.append((wrong.value, False, wrong.why))
+        if len(options) < 3:
+            parts.append(part)
+            continue
         rng.shuffle(options)
         letters = "ABCD"
         choices = tuple(Choice(letters[i], v, ok, why) for i, (v, ok, why) in enumerate(options))
         parts.append(part._replace(choices=choices))
-    return problem._replace(parts=tuple(parts), form="choice")
+    form = "choice" if any(part.choices for part in parts) else problem.form
+    return problem._replace(parts=tuple(parts), form=form)

@@ -67,6 +67,7 @@ def _abbrev(values: tuple[int, ...], sep: str = ", ", limit: int = 12) -> str:
 
 _TEX_WORDS = (
     N_("MACs"),
+    N_("bias adds"),
     N_("biases"),
     N_("elements"),
     N_("input"),
@@ -340,6 +341,31 @@ def _compute_steps(sol: Solution) -> list[Step]:
         rf"2 \times {_tex_num(sol.macs)}",
     )
     return [macs, flops]
+
+
+def bias_adds_step(sol: Solution) -> Step:
+    """FLOPs with bias adds (``--count flops+bias``): 2·MACs plus one add per output element when there is a bias."""
+    layer = sol.layer
+    if not layer.bias:
+        return Step(
+            _("FLOPs with bias adds"),
+            _("2 × MACs; bias=false, so no bias adds"),
+            f"2 × {num(sol.macs)}",
+            num(sol.flops_with_bias),
+            r"2 \times \text{" + _tw("MACs") + r"}",
+            rf"2 \times {_tex_num(sol.macs)}",
+            "flops",
+        )
+    sizes = [layer.out] if layer.family == L.LINEAR else [layer.out, *sol.output_shape[:-1]]
+    return Step(
+        _("FLOPs with bias adds"),
+        _("2 × MACs + one bias add per output element"),
+        f"2 × {num(sol.macs)} + {_times(sizes)}",
+        num(sol.flops_with_bias),
+        r"2 \times \text{" + _tw("MACs") + r"} + \text{" + _tw("bias adds") + "}",
+        rf"2 \times {_tex_num(sol.macs)} + " + _times(sizes, tex=True),
+        "flops",
+    )
 
 
 def _batchnorm_steps(sol: Solution) -> list[Step]:
