@@ -6,15 +6,25 @@ network traces, receptive fields, and spot-the-error worked solutions.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from fractions import Fraction
 
 from quizgen import misconceptions as M
 from quizgen import receptive, spec
-from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
-from quizgen.kinds import REGISTRY, describe, shape_words
+from quizgen.kinds import (
+    COMPUTE_QUANTITY,
+    LABELS,
+    REGISTRY,
+    STAGES,
+    STAGES_1,
+    conventions_for,
+    describe,
+    draw_out_channels,
+    shape_words,
+)
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
 from quizgen.problems import Part, Problem, Wrong, fmt_value
@@ -59,11 +69,17 @@ def _text(plain: str) -> str:
 
 
 def separable_problem(rng: random.Random, difficulty: int, count: str) -> Problem:
-    """Standard K×K conv M→N against depthwise K×K (M) + pointwise 1×1 (M→N), no biases."""
-    m = rng.choice([32, 64, 128, 256] if difficulty < 3 else [96, 144, 384, 512])
-    n = rng.choice([64, 128, 256, 512])
-    k = 3 if difficulty < 3 else rng.choice([3, 5])
-    size = rng.choice([56, 28, 14, 112])
+    """Standard K×K conv M→N against depthwise K×K (M) + pointwise 1×1 (M→N), no biases.
+
+    From level 2 it also asks the compute of both, in the sheet's ``count`` convention (MACs, FLOPs, or FLOPs
+    with bias adds, which are none here since neither has a bias).
+    """
+    c = rng.choice
+    if difficulty < 3:
+        size, m, k = c([112, 56, 28, 14, 7]), c([16, 24, 32, 48, 64, 96, 128, 256, 512]), 3
+    else:
+        size, m, k = c([56, 28, 14, 7]), c([96, 144, 192, 384, 576, 960]), c([3, 5])
+    n = c([m, 2 * m, 64, 128, 256]) if difficulty < 3 else c([24, 32, 64, 96, 160, 320])
     standard = spec.parse(f"conv2d in={size}x{size}x{m} out={n} k={k} p={k // 2} bias=false")
     depthwise = spec.parse(f"conv2d in={size}x{size}x{m} out={m} k={k} p={k // 2} g={m} bias=false")
     pointwise = spec.parse(f"conv2d in={size}x{size}x{m} out={n} k=1 bias=false")
@@ -97,11 +113,27 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
             hint=_("Depthwise: one K×K filter per input channel. Pointwise: a 1×1 conv from M to N channels."),
         ),
     ]
+    q = COMPUTE_QUANTITY[count]
+    macs_std, macs_sep = solve(standard).macs, solve(depthwise).macs + solve(pointwise).macs
     if difficulty >= 2:
-        macs_std, macs_sep = solve(standard).macs, solve(depthwise).macs + solve(pointwise).macs
-        parts.append(Part(_("Standard conv MACs"), "macs", macs_std, hint=_("K·K·M·N per output position.")))
+        # No bias anywhere, so FLOPs with bias adds equal FLOPs: 2 per multiply-accumulate.
+        per_mac = 1 if q == "macs" else 2
+        what = _(LABELS[q])
         parts.append(
-            Part(_("Depthwise-separable MACs"), "macs", macs_sep, hint=_("(K·K·M + M·N) per output position."))
+            Part(
+                _("Standard conv: {quantity}").format(quantity=what),
+                q,
+                per_mac * macs_std,
+                hint=_("K·K·M·N per output position."),
+            )
+        )
+        parts.append(
+            Part(
+                _("Depthwise-separable: {quantity}").format(quantity=what),
+                q,
+                per_mac * macs_sep,
+                hint=_("(K·K·M + M·N) per output position."),
+            )
         )
     ratio = Fraction(sep, std)
     steps = [
@@ -140,17 +172,28 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
                 _("Depthwise-separable MACs"),
                 "(K·K·M + M·N)·H_out·W_out",
                 f"({num(dw)} + {num(pw)})·{size}·{size}",
-                num(parts[3].answer),
+                num(macs_sep),
                 quantity="macs",
             )
         )
+        if q != "macs":
+            for title, macs in ((_("Standard conv"), macs_std), (_("Depthwise-separable"), macs_sep)):
+                steps.append(
+                    _step(
+                        _("{what}: {quantity}").format(what=title, quantity=_(LABELS[q])),
+                        _("2·MACs (no bias, so no bias adds)") if q == "flops+bias" else "2·MACs",
+                        f"2·{num(macs)}",
+                        num(2 * macs),
+                        quantity=q,
+                    )
+                )
     text = _(
         "A standard {k} × {k} convolution maps a {s} × {s} × {m} input to {n} channels ('same' padding, no "
         "bias). MobileNet replaces it with a {k} × {k} depthwise convolution followed by a 1 × 1 pointwise "
         "convolution, also without bias."
     ).format(k=k, s=size, m=m, n=n)
     if difficulty >= 2:
-        text = sentences(text, _("Count compute as multiply-accumulates (MACs); bias adds are not counted."))
+        text = sentences(text, *conventions_for(standard, [q], count))
     return Problem(
         "params-separable",
         _title("params-separable"),
@@ -166,14 +209,21 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
 # --- inverse problems -----------------------------------------------------------------------------
 
 
+def _channels_at(rng: random.Random, n: int) -> tuple[int, int]:
+    """Input and output channels for a square input of side ``n``, as a real network has them there."""
+    stages = dict(STAGES_1) | dict(STAGES)
+    cin = rng.choice(stages.get(n, (3, 16, 32, 64)))
+    return cin, draw_out_channels(rng, cin)
+
+
 def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
     """Find the padding that keeps the size ('same')."""
-    n = rng.choice([224, 112, 56, 32, 28])
-    ch = rng.choice([32, 64, 128])
     if difficulty == 3:
+        n = rng.choice([224, 227, 112, 56, 57, 28, 32, 64, 299, 150])
+        ch, out = _channels_at(rng, n)
         k = rng.choice([3, 5, 7])
         s = 2
-        layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={ch} k={k} s={s} p=same")
+        layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={out} k={k} s={s} p=same")
         sol = solve(layer)
         before, after = sol.padding[0]
         total = before + after
@@ -216,10 +266,12 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
             spec=spec.format_layer(layer),
             layer=layer,
         )
-    k = rng.choice([3, 5, 7, 11] if difficulty == 1 else [3, 5])
+    n = rng.choice([224, 112, 56, 32, 28, 64, 14, 128, 16, 7] if difficulty == 1 else [65, 33, 129, 64, 56, 28, 32, 14])
+    ch, out = _channels_at(rng, n)
+    k = rng.choice(([3, 5, 7, 11] if ch <= 3 else [3, 5, 7]) if difficulty == 1 else [3, 5])
     d = 1 if difficulty == 1 else rng.choice([2, 3, 4, 6])
     p = d * (k - 1) // 2
-    layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={ch} k={k} d={d} p={p}")
+    layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={out} k={k} d={d} p={p}")
     k_eff = d * (k - 1) + 1
     wrongs = [
         Wrong(k_eff - 1, ("same-total-padding",), _("that is the total padding for both sides; each side gets half"))
@@ -268,10 +320,9 @@ def _stack_spec(layers: list[Layer]) -> str:
     return "\n".join(lines)
 
 
-def _unique(layer: Layer, key: str, value: int, odd_only: bool = False) -> bool:
+def _unique(n: int, k: int, s: int, p: int, key: str, odd_only: bool = False) -> bool:
     """True if no other stride (``key="s"``) or kernel size (``"k"``, odd ones only if asked) gives the same output."""
-    n, k, s = layer.spatial[0], layer.kernel[0], layer.stride[0]
-    p = layer.padding[0] if isinstance(layer.padding, tuple) else 0
+    value = s if key == "s" else k
     target = (n + 2 * p - k) // s + 1
     for other in range(1, n + 2 * p + 1):
         if other == value or (odd_only and other % 2 == 0):
@@ -282,31 +333,37 @@ def _unique(layer: Layer, key: str, value: int, odd_only: bool = False) -> bool:
     return True
 
 
+@functools.cache
+def _inverse_cases(difficulty: int, key: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Every (n, k, s, p) an inverse problem may ask at a level: the answer unique, the division exact below 3.
+
+    Level 1: no padding, stride 1 or 2.  Levels 2-3: padding up to K//2, stride 2 or 4.  Finding K with a stride
+    above 1 has several answers (floor), so below level 3 K is asked with stride 1, and at level 3 K is odd.
+    """
+    sizes = (16, 28, 32, 56, 64, 14, 112) if difficulty == 1 else (224, 227, 112, 56, 32, 28, 64, 128, 96, 299)
+    kernels = (2, 3, 5, 7) if difficulty == 1 else (3, 5, 7, 11)
+    strides = (1,) if key == "k" and difficulty < 3 else (1, 2) if difficulty == 1 else (2, 4)
+    cases = []
+    for n in sizes:
+        for k in kernels:
+            for s in strides:
+                for p in range(k // 2 + 1) if difficulty > 1 else (0,):
+                    span = n + 2 * p - k
+                    odd_only = key == "k" and s > 1
+                    if span < 0 or span // s + 1 < 2 or (difficulty < 3 and span % s) or (odd_only and k % 2 == 0):
+                        continue
+                    if _unique(n, k, s, p, key, odd_only):
+                        cases.append((n, k, s, p))
+    return tuple(cases)
+
+
 def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
     """Find the stride (``key="s"``) or the kernel size (``key="k"``) from the input and output sizes."""
     kind_id = "inverse-stride" if key == "s" else "inverse-kernel"
-    for _attempt in range(500):
-        n = rng.choice([224, 227, 112, 56, 32, 28] if difficulty > 1 else [32, 28, 64, 16])
-        k = rng.choice([3, 5, 7, 11] if difficulty > 1 else [2, 3, 5])
-        s = rng.choice([2, 4] if difficulty > 1 else [1, 2])
-        p = rng.choice([0, 1, 2, 3] if difficulty > 1 else [0])
-        if key == "k" and difficulty < 3:
-            s = 1  # with a larger stride, several kernel sizes floor to the same output
-        text = f"conv2d in={n}x{n}x3 out=64 k={k} s={s} p={p}"
-        try:
-            layer = spec.parse(text)
-        except QuizgenError:
-            continue
-        out = solve(layer).output_shape[0]
-        exact = (n + 2 * p - k) % s == 0
-        odd_only = key == "k" and s > 1
-        if odd_only and k % 2 == 0:
-            continue
-        if (difficulty < 3 and not exact) or out < 2 or not _unique(layer, key, s if key == "s" else k, odd_only):
-            continue
-        break
-    else:  # pragma: no cover - the pools above always contain solvable cases
-        raise AssertionError("inverse sampler found no unique case")
+    n, k, s, p = rng.choice(_inverse_cases(difficulty, key))
+    cin, cout = _channels_at(rng, n)
+    layer = spec.parse(f"conv2d in={n}x{n}x{cin} out={cout} k={k} s={s} p={p}")
+    out = solve(layer).output_shape[0]
     answer = s if key == "s" else k
     wrongs: list[Wrong] = []
     if key == "s":
@@ -332,8 +389,8 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
         formula, solved = "out = floor((W - K + 2P)/S) + 1", "K = W + 2P - (out - 1)·S"
         sub = f"{n} + 2·{p} - ({out} - 1)·{s}"
     text = (
-        _("A conv2d layer with {given} maps a {n} × {n} × 3 input to a {o} × {o} × 64 output.").format(
-            given=given, n=n, o=out
+        _("A conv2d layer with {given} maps a {n} × {n} × {c} input to a {o} × {o} × {oc} output.").format(
+            given=given, n=n, c=cin, o=out, oc=cout
         )
         + " "
         + question
@@ -362,38 +419,67 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
 # --- network trace --------------------------------------------------------------------------------
 
 
-TRACES = {
-    1: [
-        "conv2d in={n}x{n}x{c} out={o} k={k}\nrelu\nmaxpool2d k=2",
-        "conv2d in={n}x{n}x{c} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\nflatten",
-    ],
-    2: [
-        "conv2d in=32x32x{c} out=6 k=5\nrelu\navgpool2d k=2\nconv2d out=16 k=5\nrelu\navgpool2d k=2\nflatten\n"
-        "linear out={f}",
-        "conv2d in={n}x{n}x{c} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\nconv2d out={o2} k=3 p=1\nrelu\nmaxpool2d k=2",
-        "conv2d in=227x227x3 out=96 k=11 s=4\nrelu\nmaxpool2d k=3 s=2\nconv2d out=256 k=5 p=2",
-    ],
-    3: [
-        "conv2d in=224x224x3 out=32 k=3 s=2 p=1 bias=false\nbatchnorm2d\nrelu\nconv2d out=32 k=3 p=1 g=32 "
-        "bias=false\nbatchnorm2d\nconv2d out=64 k=1 bias=false",
-        "conv2d in={n}x{n}x{c} out={o} k=7 s=2 p=3\nmaxpool2d k=3 s=2 p=1\nconv2d out={o} k=3 p=1 d=2",
-        "convtranspose2d in=7x7x{o2} out={o} k=4 s=2 p=1\nrelu\nconvtranspose2d out=1 k=4 s=2 p=1",
-    ],
-}
+def trace_stack(rng: random.Random, difficulty: int) -> str:
+    """A small stack to trace, drawn from templates of real networks with drawn sizes and channels.
+
+    Level 1: conv, relu, pooling, flatten with no inexact division.  Level 2: LeNet-, VGG- and AlexNet-like
+    stacks with a linear head.  Level 3: MobileNet's first block (batchnorm, depthwise), a ResNet stem with a
+    dilated conv, or a decoder of transposed convs.
+    """
+    c = rng.choice
+    if difficulty == 1:
+        n, cin, o, k = c([16, 24, 28, 32, 48, 56, 64]), c([1, 3]), c([8, 16, 32, 64]), c([3, 5])
+        o2 = c([o, 2 * o])
+        return c(
+            [
+                f"conv2d in={n}x{n}x{cin} out={o} k={k}\nrelu\nmaxpool2d k=2",
+                f"conv2d in={n}x{n}x{cin} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\nflatten",
+                f"conv2d in={n}x{n}x{cin} out={o} k={k}\nrelu\nconv2d out={o2} k={k}\nrelu",
+            ]
+        )
+    if difficulty == 2:
+        template = c(["lenet", "vgg", "alexnet"])
+        if template == "lenet":
+            n, p, pool = c([28, 32]), c([0, 2]), c(["avgpool2d", "maxpool2d"])
+            return (
+                f"conv2d in={n}x{n}x{c([1, 3])} out={c([6, 8, 16])} k=5 p={p}\nrelu\n{pool} k=2\n"
+                f"conv2d out={c([16, 32])} k=5\nrelu\n{pool} k=2\nflatten\nlinear out={c([120, 84, 100, 10])}"
+            )
+        if template == "vgg":
+            n, o = c([28, 32, 56, 64, 96, 112, 224]), c([16, 32, 64])
+            return (
+                f"conv2d in={n}x{n}x{c([1, 3])} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\n"
+                f"conv2d out={c([o, 2 * o])} k=3 p=1\nrelu\nmaxpool2d k=2"
+            )
+        k2 = c([3, 5])
+        return (
+            f"conv2d in=227x227x3 out={c([48, 64, 96])} k=11 s=4\nrelu\nmaxpool2d k=3 s=2\n"
+            f"conv2d out={c([128, 192, 256, 384])} k={k2} p={k2 // 2}"
+        )
+    template = c(["mobilenet", "resnet", "decoder"])
+    if template == "mobilenet":
+        n, o = c([64, 96, 112, 128, 160, 192, 224]), c([16, 24, 32])
+        return (
+            f"conv2d in={n}x{n}x3 out={o} k=3 s=2 p=1 bias=false\nbatchnorm2d\nrelu\n"
+            f"conv2d out={o} k=3 p=1 g={o} bias=false\nbatchnorm2d\nconv2d out={c([2 * o, 64, 96])} k=1 bias=false"
+        )
+    if template == "resnet":
+        n, o = c([64, 96, 112, 128, 224]), c([32, 64])
+        return (
+            f"conv2d in={n}x{n}x{c([1, 3])} out={o} k=7 s=2 p=3\nmaxpool2d k=3 s=2 p=1\n"
+            f"conv2d out={o} k=3 p={c([1, 2])} d=2"
+        )
+    n, wide = c([4, 5, 7, 8, 14, 16]), c([128, 256, 512])
+    return (
+        f"convtranspose2d in={n}x{n}x{wide} out={c([wide // 2, wide // 4])} k=4 s=2 p=1\nrelu\n"
+        f"convtranspose2d out={c([1, 3])} k=4 s=2 p=1"
+    )
 
 
 def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = None, title: str = "") -> Problem:
     """Fill in a small stack's output shapes and parameter counts, layer by layer."""
     if stack_text is None:
-        template = rng.choice(TRACES[difficulty])
-        stack_text = template.format(
-            n=rng.choice([32, 28, 64]),
-            c=rng.choice([1, 3]),
-            o=rng.choice([16, 32, 64]),
-            o2=rng.choice([64, 128]),
-            k=rng.choice([3, 5]),
-            f=rng.choice([120, 10]),
-        )
+        stack_text = trace_stack(rng, difficulty)
     net = solve_stack(stack_text, name="stack")
     parts: list[Part] = []
     steps: list[Step] = []
@@ -478,28 +564,49 @@ def _wrongs(layer: Layer, quantity: str, answer: object) -> tuple[Wrong, ...]:
 
 # --- receptive field ------------------------------------------------------------------------------
 
-RF_STACKS = {
-    1: [
-        "conv2d in=64x64x3 out=16 k=3\nconv2d out=16 k=3",
-        "conv2d in=64x64x3 out=16 k=3\nconv2d out=16 k=3\nconv2d out=16 k=3",
-        "conv2d in=64x64x3 out=16 k=5\nconv2d out=16 k=3",
-    ],
-    2: [
-        "conv2d in=64x64x3 out=16 k=3 p=1\nmaxpool2d k=2\nconv2d out=32 k=3 p=1",
-        "conv2d in=64x64x3 out=16 k=3 p=1\nconv2d out=16 k=3 p=1\nmaxpool2d k=2\nconv2d out=32 k=3 p=1",
-        "conv2d in=227x227x3 out=96 k=11 s=4\nmaxpool2d k=3 s=2\nconv2d out=256 k=5 p=2",
-    ],
-    3: [
-        "conv2d in=64x64x3 out=16 k=3 p=1\nconv2d out=16 k=3 d=2 p=2\nconv2d out=16 k=3 d=4 p=4",
-        "conv2d in=224x224x3 out=64 k=7 s=2 p=3\nmaxpool2d k=3 s=2 p=1\nconv2d out=64 k=3 p=1\nconv2d out=64 k=3 p=1",
-        "conv2d in=64x64x3 out=16 k=3 s=2 p=1\nconv2d out=16 k=3 d=2 p=2\nmaxpool2d k=2",
-    ],
-}
+
+def receptive_field_stack(rng: random.Random, difficulty: int) -> str:
+    """A stack for the receptive-field problem, drawn layer by layer.
+
+    Level 1: 2-4 convs, stride 1, no padding, kernels 3, 5 or 7.  Level 2: 2-4 layers, convs padded to keep
+    the size, with stride 1 or 2, and max-pools; one layer at least is strided.  Level 3: 3-5 layers that add
+    dilated convs (d = 2, 3 or 4); one at least is dilated.  Sizes stay at least 2 (inputs of 64 and more).
+    """
+    c = rng.choice
+    count = c([2, 3, 4] if difficulty < 3 else [3, 4, 5])
+    first = ["conv"] if difficulty == 1 else ["conv", "strided"]
+    rest = {1: ["conv"], 2: ["conv", "conv", "strided", "pool"], 3: ["conv", "strided", "pool", "dilated"]}
+    plan = [c(first)] + [c(rest[difficulty]) for _i in range(count - 1)]
+    if difficulty == 2 and not {"strided", "pool"} & set(plan):
+        plan[rng.randrange(count)] = "strided"
+    if difficulty == 3 and "dilated" not in plan:
+        plan[rng.randrange(1, count)] = "dilated"
+    n = c([32, 64, 96, 128, 224] if difficulty == 1 else [64, 96, 128, 224, 256])
+    width = c([16, 32, 64])
+    lines = []
+    for i, step in enumerate(plan):
+        if step == "pool":
+            lines.append("maxpool2d " + c(["k=2", "k=3 s=2 p=1"]))
+            continue
+        if i and rng.random() < 0.5:
+            width = min(2 * width, 512)
+        head = f"conv2d in={n}x{n}x{c([1, 3])}" if i == 0 else "conv2d"
+        if step == "conv":
+            k = c([3, 5, 7] if difficulty == 1 else [1, 3, 3, 5])
+            settings = f"k={k}" if difficulty == 1 else f"k={k} p={k // 2}"
+        elif step == "strided":
+            k = c([3, 5, 7] if i == 0 else [3, 3, 5])
+            settings = f"k={k} s=2 p={k // 2}"
+        else:
+            d = c([2, 3, 4])
+            settings = f"k=3 d={d} p={d}"
+        lines.append(f"{head} out={width} {settings}")
+    return "\n".join(lines)
 
 
 def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
     """The receptive field of the last layer's output, along one side."""
-    net = solve_stack(rng.choice(RF_STACKS[difficulty]), name="stack")
+    net = solve_stack(receptive_field_stack(rng, difficulty), name="stack")
     layers = [s.layer for s in net.solutions]
     rows = receptive.receptive_field(layers)
     answer = rows[-1].r

@@ -9,6 +9,7 @@ parts.  Sizes, channels and kernels are drawn from those of real networks.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from typing import NamedTuple
@@ -105,8 +106,12 @@ def describe(layer: Layer) -> str:
             if layer.groups != layer.in_channels
             else _("groups = channels = {g} (depthwise)").format(g=layer.groups)
         )
-    if fam == L.CONVT and any(layer.output_padding):
-        settings.append(_("output padding {op}").format(op=L.fmt_tuple(layer.output_padding)))
+    if fam == L.CONVT:
+        settings.append(
+            _("output padding {op}").format(op=L.fmt_tuple(layer.output_padding))
+            if any(layer.output_padding)
+            else _("no output padding")
+        )
     if fam in (L.CONV, L.CONVT, L.LINEAR):
         settings.append(_("with bias") if layer.bias else _("without bias"))
     if layer.ceil_mode:
@@ -135,6 +140,101 @@ def describe(layer: Layer) -> str:
             i=num(layer.in_channels), o=num(layer.out or 0), tail=tail
         )
     return _("A {name} layer takes a {inp} input.").format(name=layer.name, inp=inp)
+
+
+# --- conventions a problem must state ---------------------------------------------------------------
+
+_COMPUTE = frozenset({"macs", "flops", "flops+bias"})
+#: Quantities that follow from the output size, so from how padding and rounding are resolved.
+_SIZED = _COMPUTE | {"output", "windows", "comparisons", "additions", "divisions", "output_bytes", "output_elements"}
+#: Quantities that count the elements inside each pooling window.
+_WINDOW_CONTENT = frozenset({"comparisons", "additions"})
+
+TRANSPOSED_MACS_TEXT = N_(
+    "Count a transposed convolution's MACs on the input side: each input position is multiplied through every "
+    "weight of the layer (one multiply-accumulate per weight), and sums where outputs overlap are not counted "
+    "again."
+)
+SAME_TEXT = N_(
+    "'same' padding follows TensorFlow: the output is ceil(W/S) along each side, and when the total padding is "
+    "odd the extra row or column goes at the bottom or right."
+)
+CEIL_TEXT = N_(
+    "In ceil mode the output size is rounded up instead of down: a last window that runs past the edge of the "
+    "input is kept, as long as it starts before the right-hand padding."
+)
+PADDED_WINDOW_TEXT = {
+    "padding": N_("Count every window as holding all {k} positions of the kernel, padded positions included."),
+    "ceil": N_(
+        "Count every window as holding all {k} positions of the kernel, including positions past the edge of the input."
+    ),
+    "both": N_(
+        "Count every window as holding all {k} positions of the kernel, including padded positions and "
+        "positions past the edge of the input."
+    ),
+}
+ADAPTIVE_TEXT = N_(
+    "Adaptive pooling places its windows as PyTorch does: with n inputs and m outputs along a side, window i "
+    "(counting from 0) covers inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so windows can differ in size and "
+    "overlap."
+)
+
+
+def _asymmetric_same(layer: Layer, asked: frozenset[str]) -> bool:
+    return (
+        layer.padding == L.SAME
+        and bool(asked & _SIZED)
+        and any(before != after for before, after in L.resolved_padding(layer))
+    )
+
+
+def _padded_windows(layer: Layer, asked: frozenset[str]) -> bool:
+    return (
+        layer.family in (L.MAXPOOL, L.AVGPOOL)
+        and bool(asked & _WINDOW_CONTENT)
+        and (layer.ceil_mode or any(before or after for before, after in L.resolved_padding(layer)))
+    )
+
+
+def _padded_window_text(layer: Layer, count: str) -> str:
+    padded = any(before or after for before, after in L.resolved_padding(layer))
+    which = "both" if padded and layer.ceil_mode else "padding" if padded else "ceil"
+    return _(PADDED_WINDOW_TEXT[which]).format(k=shape_words(layer.kernel))
+
+
+def _uneven_adaptive(layer: Layer, asked: frozenset[str]) -> bool:
+    return (
+        layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX)
+        and bool(asked & _WINDOW_CONTENT)
+        and any(n % m for n, m in zip(layer.spatial, layer.output_size))
+    )
+
+
+#: Each convention a problem can depend on: when it applies (the layer and the asked quantities) and its sentence
+#: (the layer and the --count convention).  :func:`conventions_for` reads this table top to bottom.
+CONVENTIONS: tuple[tuple[str, Callable[[Layer, frozenset[str]], bool], Callable[[Layer, str], str]], ...] = (
+    ("compute", lambda layer, asked: bool(asked & _COMPUTE), lambda layer, count: _(CONVENTION_TEXT[count])),
+    (
+        "transposed-input-side",
+        lambda layer, asked: layer.family == L.CONVT and bool(asked & _COMPUTE),
+        lambda layer, count: _(TRANSPOSED_MACS_TEXT),
+    ),
+    ("same-tensorflow", _asymmetric_same, lambda layer, count: _(SAME_TEXT)),
+    ("ceil-mode", lambda layer, asked: layer.ceil_mode and bool(asked & _SIZED), lambda layer, count: _(CEIL_TEXT)),
+    ("padded-windows", _padded_windows, _padded_window_text),
+    ("adaptive-windows", _uneven_adaptive, lambda layer, count: _(ADAPTIVE_TEXT)),
+)
+
+
+def conventions_for(layer: Layer, quantities: list[str] | tuple[str, ...], count: str = "macs") -> list[str]:
+    """The sentences a problem about ``layer`` asking ``quantities`` must state, under ``--count`` ``count``.
+
+    Every counting rule an answer depends on beyond the layer's settings (compute convention, transposed
+    MACs counted input-side, TensorFlow's asymmetric 'same', ceil mode, padded pooling windows, PyTorch's
+    adaptive windows) is in :data:`CONVENTIONS`; a problem's text holds each returned sentence verbatim.
+    """
+    asked = frozenset(quantities)
+    return [text(layer, count) for _id, applies, text in CONVENTIONS if applies(layer, asked)]
 
 
 def shape_order(layer: Layer) -> str:
@@ -199,8 +299,7 @@ def layer_problem(
     text = sentences(lead or describe(layer), question)
     if extra_text:
         text = sentences(text, extra_text)
-    if wanted & {"macs", "flops"}:
-        text = sentences(text, _(CONVENTION_TEXT[count]))
+    text = sentences(text, *conventions_for(layer, quantities, count))
     return Problem(
         kind=kind_id,
         title=title or _(REGISTRY[kind_id].title),
@@ -240,7 +339,7 @@ def _make(text: str) -> Layer:
 
 
 def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer], bool] = lambda _l: True) -> Layer:
-    """Draw spec texts until one parses and is accepted (samplers are built to succeed quickly)."""
+    """Parse the spec ``make`` writes; samplers write valid specs, so a rejection is retried only as a safety net."""
     for _attempt in range(200):
         try:
             layer = _make(make())
@@ -251,179 +350,305 @@ def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer],
     raise AssertionError(_("sampler could not draw a valid layer"))  # a bug in a sampler, not user input
 
 
-def _exact(layer: Layer) -> bool:
-    from quizgen.geometry import effective_kernel
-    from quizgen.layers import resolved_padding
+# --- sizes and channels as in real networks -------------------------------------------------------
 
-    dil = layer.dilation or (1,) * len(layer.spatial)
-    return all(
-        (n + p[0] + p[1] - effective_kernel(k, d)) % s == 0
-        for n, k, s, p, d in zip(layer.spatial, layer.kernel, layer.stride, resolved_padding(layer), dil)
-    )
+#: Square inputs of level 1, each with channel counts a layer at that size has in real networks.
+STAGES_1 = (
+    (32, (1, 3, 16)),
+    (28, (1, 6, 16)),
+    (64, (3, 16, 32)),
+    (16, (8, 16, 32)),
+    (14, (16, 32, 64)),
+    (56, (16, 32, 64)),
+    (7, (32, 64, 128)),
+)
+#: Square inputs of levels 2 and 3: image sizes with 1-3 channels, inner stages with more channels.
+STAGES = (
+    (224, (3,)),
+    (227, (3,)),
+    (299, (3,)),
+    (32, (3, 16, 32, 64)),
+    (64, (3, 32, 64)),
+    (128, (3, 16, 32)),
+    (112, (32, 64)),
+    (55, (64, 96)),
+    (56, (64, 128, 256)),
+    (27, (96, 192, 256)),
+    (28, (128, 256, 512)),
+    (13, (256, 384)),
+    (14, (256, 512)),
+    (7, (512, 1024)),
+)
+#: Pooling inputs (even and odd sizes, so that every stride and padding has exact and inexact cases).
+POOL_STAGES = (
+    (224, (32, 64)),
+    (112, (32, 64, 128)),
+    (111, (64,)),
+    (56, (64, 128, 256)),
+    (57, (64, 128)),
+    (55, (64, 96)),
+    (28, (64, 128, 256, 512)),
+    (27, (96, 192, 256)),
+    (29, (128, 256)),
+    (14, (128, 256, 512)),
+    (13, (256, 384)),
+    (15, (256, 512)),
+    (32, (16, 32, 64, 96, 128)),
+    (64, (16, 32, 64, 128)),
+    (16, (32, 64, 128, 256)),
+    (8, (64, 128, 256, 512)),
+    (7, (512, 1024)),
+)
+FIRST_OUT = (16, 24, 32, 48, 64, 96)
 
 
-def _inexact(layer: Layer) -> bool:
-    return not _exact(layer)
+def draw_out_channels(rng: random.Random, c: int) -> int:
+    """Output channels for a layer with ``c`` input channels: a first layer widens, inner ones keep or change 2×."""
+    if c <= 3:
+        return rng.choice(FIRST_OUT)
+    return rng.choice([x for x in (c // 2, c, c, 2 * c) if x >= 8])
 
 
-CHANNELS = [16, 32, 64, 96, 128, 256]
-IN_CHANNELS = [1, 3, 16, 32, 64, 96, 128]
+def _span(n: int, k: int, pad: int, d: int = 1) -> int:
+    return n + 2 * pad - d * (k - 1) - 1
 
 
-def _conv_text(rng: random.Random, difficulty: int) -> tuple[Callable[[], str], Callable[[Layer], bool]]:
+@functools.cache
+def _conv_geometries(n: int, first: bool, exact: bool) -> dict[int, tuple[tuple[int, int], ...]]:
+    """(k, p) per stride for a square conv input ``n``: exact divisions only, or inexact only (strides > 1)."""
+    kernels = (3, 5, 7, 11) if first else (1, 3, 5)
+    strides = ((1, 2, 4) if first else (1, 2)) if exact else (2, 3)
+    found: dict[int, tuple[tuple[int, int], ...]] = {}
+    for s in strides:
+        kp = tuple(
+            (k, p)
+            for k in kernels
+            for p in range(k // 2 + 1)
+            if _span(n, k, p) >= 0 and (_span(n, k, p) % s == 0) == exact
+        )
+        if kp:
+            found[s] = kp
+    return found
+
+
+def _geometry(rng: random.Random, n: int, first: bool, exact: bool, strided: bool = False) -> tuple[int, int, int]:
+    """A stride drawn evenly among those possible (above 1 if ``strided``), then a kernel and padding: (k, s, p)."""
+    options = _conv_geometries(n, first, exact)
+    s = rng.choice([x for x in sorted(options) if x > 1 or not strided])
+    k, p = rng.choice(options[s])
+    return k, s, p
+
+
+_STAGE_PAIRS = tuple((n, cin) for n, chs in STAGES for cin in chs)
+
+
+@functools.cache
+def _inexact_stages() -> tuple[tuple[int, int], ...]:
+    """(size, in-channels) of :data:`STAGES` where some stride > 1 divides unevenly."""
+    return tuple((n, cin) for n, cin in _STAGE_PAIRS if _conv_geometries(n, cin <= 3, False))
+
+
+@functools.cache
+def _strided_stages() -> tuple[tuple[int, int], ...]:
+    """(size, in-channels) of :data:`STAGES` where some stride > 1 divides exactly (mostly odd sizes)."""
+    return tuple((n, cin) for n, cin in _STAGE_PAIRS if max(_conv_geometries(n, cin <= 3, True)) > 1)
+
+
+def _conv_spec(rng: random.Random, difficulty: int) -> str:
+    """A conv layer's spec at a level: 1 square/stride 1/no padding; 2 stride, padding, bias; 3 the rest."""
     c = rng.choice
     if difficulty == 1:
-        return (
-            lambda: (
-                f"conv2d in={(n := c([7, 14, 28, 32, 56, 64]))}x{n}x{c([1, 3, 16, 32])} "
-                f"out={c([6, 16, 32, 64])} k={c([3, 5])} bias=true"
-            )
-        ), lambda _l: True
+        n, channels = c(STAGES_1)
+        cin = c(channels)
+        out = c([x for x in (6, 8, 16, 32, 64, 128) if x >= cin // 2])
+        return f"conv2d in={n}x{n}x{cin} out={out} k={c([k for k in (3, 5) if k <= n])} bias=true"
     if difficulty == 2:
-        return (
-            lambda: (
-                f"conv2d in={(n := c([224, 227, 112, 56, 32, 28]))}x{n}x{c(IN_CHANNELS)} "
-                f"out={c(CHANNELS)} k={c([3, 5, 7, 11])} s={c([1, 2, 2, 4])} p={c([0, 1, 2, 3])}"
-            )
-        ), _exact
+        strided = rng.random() < 0.5
+        n, cin = c(_strided_stages() if strided else _STAGE_PAIRS)
+        k, s, p = _geometry(rng, n, cin <= 3, exact=True, strided=strided)
+        bias = c(["true", "true", "false"])
+        return f"conv2d in={n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={s} p={p} bias={bias}"
     variant = c(["inexact", "1d", "3d", "groups"])
     if variant == "inexact":
-        return (
-            lambda: (
-                f"conv2d in={(n := c([224, 227, 112, 56, 32]))}x{n}x{c(IN_CHANNELS)} out={c(CHANNELS)} "
-                f"k={c([3, 5, 7])} s={c([2, 3])} p={c([0, 1, 2])}"
-            )
-        ), _inexact
+        n, cin = c(_inexact_stages())
+        k, s, p = _geometry(rng, n, cin <= 3, exact=False)
+        return f"conv2d in={n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={s} p={p}"
     if variant == "1d":
+        length, cin = c([(16000, 1), (1000, 1), (100, 16), (128, 64), (256, 64), (500, 32), (200, 12), (64, 128)])
+        k = c([3, 5, 7, 9])
         return (
-            lambda: (
-                f"conv1d in={c([100, 128, 256, 1000])}x{c([1, 16, 64])} out={c([16, 32, 64])} "
-                f"k={c([3, 5, 7])} s={c([1, 2])} p={c([0, 1, 2, 3])}"
-            )
-        ), lambda _l: True
-    if variant == "3d":
-        return (
-            lambda: (
-                f"conv3d in={c([8, 16])}x{(n := c([56, 112]))}x{n}x{c([3, 64])} out={c([64, 128])} "
-                f"k=3 s={c([1, 2])} p=1"
-            )
-        ), lambda _l: True
-    return (
-        lambda: (
-            f"conv2d in={(n := c([56, 28, 14]))}x{n}x{(ch := c([64, 128, 256]))} out={ch} k=3 p=1 "
-            f"s={c([1, 2])} g={c([2, 4, 32, ch])}"
+            f"conv1d in={length}x{cin} out={c([16, 32, 64, 128])} k={k} s={c([1, 2])} "
+            f"p={c(range(k // 2 + 1))} bias={c(['true', 'false'])}"
         )
-    ), lambda _l: True
+    if variant == "3d":
+        depth, n, cin = c([(16, 112, 3), (8, 56, 64), (16, 56, 64), (8, 28, 128), (4, 14, 256), (32, 64, 1)])
+        return f"conv3d in={depth}x{n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={c([1, 3])} s={c([1, 2])} p={c([0, 1])}"
+    n, ch = c([(112, 32), (56, 64), (56, 128), (28, 128), (28, 256), (14, 256), (14, 512), (7, 512), (7, 1024)])
+    g = c([x for x in (2, 4, 8, 32, ch) if ch % x == 0])
+    out = c([ch, 2 * ch]) if g < ch else ch
+    return f"conv2d in={n}x{n}x{ch} out={out} k=3 p=1 s={c([1, 2])} g={g} bias={c(['true', 'false'])}"
 
 
 @kind("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
 def _output_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _conv_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
     return layer_problem("output-conv", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
-def _pool_text(rng: random.Random, difficulty: int) -> tuple[Callable[[], str], Callable[[Layer], bool]]:
+@functools.cache
+def _pool_geometries(exact: bool) -> tuple[tuple[int, int, int, int], ...]:
+    """(n, k, s, p) of 2-d max/avg pooling on :data:`POOL_STAGES`: exact divisions only, or inexact only."""
+    shapes = ((2, 2), (3, 2), (3, 1)) if exact else ((2, 2), (3, 2))
+    return tuple(
+        (n, k, s, p)
+        for n, _ch in POOL_STAGES
+        for k, s in shapes
+        for p in range((k - 1) // 2 + 1)
+        if (_span(n, k, p) % s == 0) == exact
+    )
+
+
+def _pool_spec(rng: random.Random, difficulty: int) -> str:
+    """A pooling layer's spec: 1 a 2×2 or 4×4 window; 2 stride and padding, exact; 3 ceil, adaptive or 3d."""
     c = rng.choice
+    channels = dict(POOL_STAGES)
     if difficulty == 1:
-        return lambda: f"maxpool2d in={(n := c([224, 112, 56, 28, 32, 14]))}x{n}x{c(CHANNELS)} k=2", lambda _l: True
+        k = c([2, 2, 4])
+        n = c([n for n in channels if n % k == 0])
+        return f"{c(['maxpool2d', 'avgpool2d'])} in={n}x{n}x{c(channels[n])} k={k}"
     if difficulty == 2:
-        return (
-            lambda: (
-                f"{c(['maxpool2d', 'maxpool2d', 'avgpool2d'])} in={(n := c([55, 27, 13, 112, 56]))}x{n}x"
-                f"{c([64, 96, 256])} k=3 s=2 p={c([0, 1])}"
-            )
-        ), _exact
+        n, k, s, p = c(_pool_geometries(True))
+        return f"{c(['maxpool2d', 'maxpool2d', 'avgpool2d'])} in={n}x{n}x{c(channels[n])} k={k} s={s} p={p}"
     variant = c(["ceil", "adaptive", "3d"])
     if variant == "ceil":
-        return (lambda: f"maxpool2d in={(n := c([56, 28, 14, 112]))}x{n}x{c(CHANNELS)} k=3 s=2 ceil=true"), _inexact
+        n, k, s, p = c(_pool_geometries(False))
+        return f"maxpool2d in={n}x{n}x{c(channels[n])} k={k} s={s} p={p} ceil=true"
     if variant == "adaptive":
-        return (
-            lambda: f"adaptiveavgpool2d in={(n := c([7, 13, 14, 10]))}x{n}x{c([256, 512, 2048])} size={c([3, 4, 6])}"
-        ), lambda _l: True
-    return lambda: f"maxpool3d in={c([8, 16])}x{(n := c([28, 56]))}x{n}x{c([64, 128])} k=2", lambda _l: True
+        n = c([6, 7, 9, 10, 12, 13, 14, 15, 28])
+        size = c([x for x in (1, 2, 3, 4, 5, 6, 7) if x < n])
+        return f"{c(['adaptiveavgpool2d', 'adaptivemaxpool2d'])} in={n}x{n}x{c([256, 512, 1024, 2048])} size={size}"
+    depth, n = c([(8, 56), (16, 56), (16, 112), (8, 28), (4, 14), (32, 64)])
+    k = c([2, 3])
+    return f"{c(['maxpool3d', 'avgpool3d'])} in={depth}x{n}x{n}x{c([64, 128, 256])} k={k} s=2"
 
 
 @kind("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
 def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _pool_text(rng, difficulty)
-    return layer_problem(
-        "output-pool", difficulty, _draw(rng, make, accept), ["output"], _("What is the output shape?")
+    layer = _draw(rng, lambda: _pool_spec(rng, difficulty))
+    return layer_problem("output-pool", difficulty, layer, ["output"], _("What is the output shape?"))
+
+
+def _dilated_spec(rng: random.Random, difficulty: int) -> str:
+    """A dilated conv: 1 stride 1, no padding; 2 padding and stride, exact; 3 1-d or 2-d, inexact allowed."""
+    c = rng.choice
+    if difficulty == 1:
+        k, d = c([(3, 2), (3, 3), (3, 4), (5, 2)])
+        n = c([n for n in (14, 16, 24, 28, 32, 56, 64, 112) if n >= d * (k - 1) + 1])
+        return f"conv2d in={n}x{n}x{c([16, 32, 64, 128])} out={c([16, 32, 64, 128])} k={k} d={d}"
+    if difficulty == 2:
+        n, d, p, s = c(
+            [
+                (n, d, p, s)
+                for n in (33, 65, 129, 28, 32, 56, 64, 97)
+                for d in (2, 3, 4, 6)
+                for p in (0, d)
+                for s in (1, 1, 2)
+                if _span(n, 3, p, d) >= 0 and _span(n, 3, p, d) % s == 0
+            ]
+        )
+        return f"conv2d in={n}x{n}x{c([64, 128, 256, 512])} out={c([64, 128, 256])} k=3 d={d} s={s} p={p}"
+    dims = c([1, 2])
+    n = c([100, 128, 57, 63, 250] if dims == 1 else [57, 63, 56, 28, 33, 65])
+    shape = "x".join([str(n)] * dims)
+    return (
+        f"conv{dims}d in={shape}x{c([16, 32, 64])} out={c([16, 32, 64])} k={c([3, 5])} d={c([2, 3, 4])} "
+        f"s={c([1, 2])} p={c([0, 1, 2])}"
     )
 
 
 @kind("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
 def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: _dilated_spec(rng, difficulty))
+    return layer_problem("output-dilated", difficulty, layer, ["output"], _("What is the output shape?"))
+
+
+def _transposed_spec(rng: random.Random, difficulty: int) -> str:
+    """A transposed conv: 1 no padding (2×2 stride 2, or 3×3 stride 1); 2 with padding; 3 1-3d, op and dilation."""
     c = rng.choice
     if difficulty == 1:
-
-        def make() -> str:
-            return f"conv2d in={(n := c([32, 28, 64]))}x{n}x{c([16, 64])} out={c([16, 64])} k=3 d=2"
-    elif difficulty == 2:
-
-        def make() -> str:
-            return f"conv2d in={(n := c([65, 33, 129]))}x{n}x{c([256, 512])} out=256 k=3 d={(d := c([2, 4, 6]))} p={d}"
-    else:
-
-        def make() -> str:
-            return (
-                f"conv{c(['1d', '2d'])} in=" + "x".join([str(c([100, 128, 57, 63]))] * 1) + f"x{c([16, 32])} "
-                f"out=32 k={c([3, 5])} d={c([2, 3, 4])} s={c([1, 2])} p={c([0, 1, 2])}"
-            )
-
-    return layer_problem("output-dilated", difficulty, _draw(rng, make), ["output"], _("What is the output shape?"))
+        k, s = c([(2, 2), (2, 2), (3, 1)])
+        cin = c([64, 128, 256, 512, 1024])
+        n = c([7, 8, 14, 16, 28, 32, 56, 64])
+        return f"convtranspose2d in={n}x{n}x{cin} out={c([cin // 2, cin // 2, cin // 4])} k={k} s={s}"
+    if difficulty == 2:
+        k, s, p = c([(4, 2, 1), (4, 2, 1), (2, 2, 0), (3, 2, 1), (3, 1, 1)])
+        cin = c([64, 128, 256, 512, 1024])
+        n = c([4, 7, 8, 14, 16, 32])
+        return f"convtranspose2d in={n}x{n}x{cin} out={c([cin // 2, cin // 4, 3, 1])} k={k} s={s} p={p}"
+    dims = c([1, 2, 3])
+    n = c([7, 8, 14, 16, 28])
+    return (
+        f"convtranspose{dims}d in=" + "x".join([str(n)] * dims) + f"x{c([64, 128, 256])} out={c([16, 32, 64])} "
+        f"k={c([3, 4])} s=2 p=1 op={c([0, 1])} d={c([1, 1, 2])}"
+    )
 
 
 @kind("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
 def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Problem:
-    c = rng.choice
-    if difficulty == 1:
-
-        def make() -> str:
-            return (
-                f"convtranspose2d in={(n := c([14, 28, 32, 64]))}x{n}x{c([128, 256, 512])} out={c([64, 128])} k=2 s=2"
-            )
-    elif difficulty == 2:
-
-        def make() -> str:
-            return f"convtranspose2d in={(n := c([4, 8, 16, 32]))}x{n}x{c([128, 256, 512])} out={c([64, 128, 3])} k=4 s=2 p=1"
-    else:
-
-        def make() -> str:
-            dims = c([1, 2, 3])
-            n = c([7, 14, 16])
-            return (
-                f"convtranspose{dims}d in=" + "x".join([str(n)] * dims) + f"x{c([64, 128])} out={c([32, 64])} "
-                f"k=3 s=2 p=1 op={c([0, 1])} d={c([1, 1, 2])}"
-            )
-
-    return layer_problem("output-transposed", difficulty, _draw(rng, make), ["output"], _("What is the output shape?"))
+    layer = _draw(rng, lambda: _transposed_spec(rng, difficulty))
+    return layer_problem("output-transposed", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
 @kind("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
 def _params_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _conv_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
     return layer_problem("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
+
+
+#: Level 1: small MLP and LeNet layers.  Level 2: classifier heads and transformer projections.
+LINEAR_IN = {
+    1: (784, 400, 300, 256, 200, 128, 120, 100, 84, 64, 512, 1024),
+    2: (9216, 4096, 25088, 2048, 1024, 1280, 512, 768, 1536, 3072, 2560, 4608),
+}
+LINEAR_OUT = {1: (10, 2, 32, 64, 84, 100, 120, 128, 256, 500), 2: (4096, 1000, 10, 100, 512, 1024, 3072, 768, 2)}
+#: Level 3: the last feature map of a conv stack (side, channels), flattened into the layer.
+FEATURE_MAPS = (
+    (7, 512),
+    (6, 256),
+    (5, 16),
+    (4, 512),
+    (13, 256),
+    (7, 64),
+    (8, 128),
+    (4, 256),
+    (3, 512),
+    (2, 1024),
+    (7, 128),
+    (5, 32),
+    (6, 64),
+    (4, 64),
+    (1, 2048),
+)
+
+
+def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
+    """A linear layer at a level, and the sentence that says where its input comes from (level 3)."""
+    c = rng.choice
+    if difficulty == 1:
+        i = c(LINEAR_IN[1])
+        return _make(f"linear in={i} out={c([o for o in LINEAR_OUT[1] if o < i])}"), ""
+    if difficulty == 2:
+        return _make(f"linear in={c(LINEAR_IN[2])} out={c(LINEAR_OUT[2])} bias={c(['true', 'true', 'false'])}"), ""
+    h, ch = c(FEATURE_MAPS)
+    layer = _make(f"linear in={h * h * ch} out={c([4096, 1000, 1024, 512, 120, 10])} bias={c(['true', 'false'])}")
+    return layer, _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
 
 
 @kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
 def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
-    c = rng.choice
-    if difficulty == 1:
-        pairs = [(120, 84), (84, 10), (400, 120), (512, 10), (256, 10)]
-        i, o = c(pairs)
-        layer = _make(f"linear in={i} out={o}")
-        return layer_problem("params-linear", 1, layer, ["params"], _("How many parameters does it have?"))
-    if difficulty == 2:
-        i, o = c([(9216, 4096), (4096, 4096), (4096, 1000), (25088, 4096), (2048, 1000), (1024, 1000)])
-        layer = _make(f"linear in={i} out={o} bias={c(['true', 'true', 'false'])}")
-        return layer_problem("params-linear", 2, layer, ["params"], _("How many parameters does it have?"))
-    h, ch, o = c([(7, 512, 4096), (6, 256, 4096), (5, 16, 120), (4, 512, 1000), (13, 256, 1024)])
-    layer = _make(f"linear in={h * h * ch} out={o}")
-    extra = _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
+    layer, extra = _linear(rng, difficulty)
     return layer_problem(
-        "params-linear", 3, layer, ["params"], _("How many parameters does it have?"), extra_text=extra
+        "params-linear", difficulty, layer, ["params"], _("How many parameters does it have?"), extra_text=extra
     )
 
 
@@ -441,16 +666,9 @@ def _params_separable(rng: random.Random, difficulty: int, count: str) -> Proble
 @kind("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
 def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
     if difficulty == 3 and rng.random() < 0.3:
-        layer = _draw(
-            rng,
-            lambda: (
-                f"convtranspose2d in={(n := rng.choice([7, 14, 16]))}x{n}x"
-                f"{rng.choice([128, 256])} out={rng.choice([64, 128])} k=4 s=2 p=1"
-            ),
-        )
+        layer = _draw(rng, lambda: _transposed_spec(rng, 2 if rng.random() < 0.5 else 3))
     else:
-        make, accept = _conv_text(rng, difficulty)
-        layer = _draw(rng, make, accept)
+        layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
     q = COMPUTE_QUANTITY[count]
     return layer_problem(
         "macs-conv", difficulty, layer, [q], _("How much compute does one forward pass take (batch 1)?"), count
@@ -459,12 +677,7 @@ def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind("macs-linear", N_("Compute: fully connected"), N_("the MACs or FLOPs of a linear layer"))
 def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
-    i, o = rng.choice(
-        [(120, 84), (84, 10), (400, 120)]
-        if difficulty == 1
-        else [(9216, 4096), (4096, 4096), (4096, 1000), (25088, 4096), (2048, 1000)]
-    )
-    layer = _make(f"linear in={i} out={o}")
+    layer, extra = _linear(rng, difficulty)
     return layer_problem(
         "macs-linear",
         difficulty,
@@ -472,13 +685,13 @@ def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
         [COMPUTE_QUANTITY[count]],
         _("How much compute does one forward pass take (batch 1)?"),
         count,
+        extra_text=extra,
     )
 
 
 @kind("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
 def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _pool_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: _pool_spec(rng, difficulty))
     is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
     quantities = ["windows", "comparisons"] if is_max else ["windows", "additions", "divisions"]
     return layer_problem(
@@ -492,8 +705,7 @@ def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
 def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _conv_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
     return layer_problem(
         "memory",
         difficulty,
