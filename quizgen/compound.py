@@ -338,11 +338,15 @@ def _inverse_cases(difficulty: int, key: str) -> tuple[tuple[int, int, int, int]
     """Every (n, k, s, p) an inverse problem may ask at a level: the answer unique, the division exact below 3.
 
     Level 1: no padding, stride 1 or 2.  Levels 2-3: padding up to K//2, stride 2 or 4.  Finding K with a stride
-    above 1 has several answers (floor), so below level 3 K is asked with stride 1, and at level 3 K is odd.
+    above 1 has several answers (floor), so below level 3 K is asked with stride 1, and at level 3 K is odd, with
+    stride 2 or 3.
     """
     sizes = (16, 28, 32, 56, 64, 14, 112) if difficulty == 1 else (224, 227, 112, 56, 32, 28, 64, 128, 96, 299)
     kernels = (2, 3, 5, 7) if difficulty == 1 else (3, 5, 7, 11)
-    strides = (1,) if key == "k" and difficulty < 3 else (1, 2) if difficulty == 1 else (2, 4)
+    if key == "k":  # odd kernels step by 2: with a stride of 4 two of them always floor to the same output
+        strides = (1,) if difficulty < 3 else (2, 3)
+    else:
+        strides = (1, 2) if difficulty == 1 else (2, 4)
     cases = []
     for n in sizes:
         for k in kernels:
@@ -373,7 +377,7 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
             )
         if n % out == 0 and n // out != s:
             wrongs.append(Wrong(n // out, ("ignored-kernel",), _("the kernel and padding were ignored")))
-        given = _("a {k} × {k} kernel and padding {p}").format(k=k, p=p)
+        given = _("kernel size {k} × {k} and padding {p}").format(k=k, p=p)
         question = _("What stride S does it use?")
         formula, solved = "out = floor((W - K + 2P)/S) + 1", "S = (W - K + 2P)/(out - 1)"
         sub = f"({n} - {k} + 2·{p})/({out} - 1) = {n + 2 * p - k}/{out - 1}"

@@ -231,9 +231,14 @@ def conventions_for(layer: Layer, quantities: list[str] | tuple[str, ...], count
 
     Every counting rule an answer depends on beyond the layer's settings (compute convention, transposed
     MACs counted input-side, TensorFlow's asymmetric 'same', ceil mode, padded pooling windows, PyTorch's
-    adaptive windows) is in :data:`CONVENTIONS`; a problem's text holds each returned sentence verbatim.
+    adaptive windows) is in :data:`CONVENTIONS`; a problem's text holds each returned sentence verbatim.  When
+    the quantities name one compute quantity (``macs``, ``flops`` or ``flops+bias``), its convention is stated,
+    whatever ``count`` says.
     """
     asked = frozenset(quantities)
+    named = asked & _COMPUTE
+    if len(named) == 1:  # a problem that names its compute quantity is stated in that quantity's convention
+        count = next(iter(named))
     return [text(layer, count) for _id, applies, text in CONVENTIONS if applies(layer, asked)]
 
 
@@ -482,7 +487,8 @@ def _conv_spec(rng: random.Random, difficulty: int) -> str:
         )
     if variant == "3d":
         depth, n, cin = c([(16, 112, 3), (8, 56, 64), (16, 56, 64), (8, 28, 128), (4, 14, 256), (32, 64, 1)])
-        return f"conv3d in={depth}x{n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={c([1, 3])} s={c([1, 2])} p={c([0, 1])}"
+        k = c([1, 3] if cin > 3 else [3])
+        return f"conv3d in={depth}x{n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={c([1, 2])} p={c([0, 1])}"
     n, ch = c([(112, 32), (56, 64), (56, 128), (28, 128), (28, 256), (14, 256), (14, 512), (7, 512), (7, 1024)])
     g = c([x for x in (2, 4, 8, 32, ch) if ch % x == 0])
     out = c([ch, 2 * ch]) if g < ch else ch
