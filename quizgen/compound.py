@@ -343,10 +343,9 @@ def _inverse_cases(difficulty: int, key: str) -> tuple[tuple[int, int, int, int]
     """
     sizes = (16, 28, 32, 56, 64, 14, 112) if difficulty == 1 else (224, 227, 112, 56, 32, 28, 64, 128, 96, 299)
     kernels = (2, 3, 5, 7) if difficulty == 1 else (3, 5, 7, 11)
-    if key == "k":  # odd kernels step by 2: with a stride of 4 two of them always floor to the same output
-        strides = (1,) if difficulty < 3 else (2, 3)
-    else:
-        strides = (1, 2) if difficulty == 1 else (2, 4)
+    # Odd kernels step by 2: with a stride of 4, two of them always floor to the same output.
+    kernel_strides = (1,) if difficulty < 3 else (2, 3)
+    strides = kernel_strides if key == "k" else (1, 2) if difficulty == 1 else (2, 4)
     cases = []
     for n in sizes:
         for k in kernels:

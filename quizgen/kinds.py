@@ -488,7 +488,8 @@ def _conv_spec(rng: random.Random, difficulty: int) -> str:
     if variant == "3d":
         depth, n, cin = c([(16, 112, 3), (8, 56, 64), (16, 56, 64), (8, 28, 128), (4, 14, 256), (32, 64, 1)])
         k = c([1, 3] if cin > 3 else [3])
-        return f"conv3d in={depth}x{n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={c([1, 2])} p={c([0, 1])}"
+        pad = c([0, 1]) if k == 3 else 0
+        return f"conv3d in={depth}x{n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={c([1, 2])} p={pad}"
     n, ch = c([(112, 32), (56, 64), (56, 128), (28, 128), (28, 256), (14, 256), (14, 512), (7, 512), (7, 1024)])
     g = c([x for x in (2, 4, 8, 32, ch) if ch % x == 0])
     out = c([ch, 2 * ch]) if g < ch else ch
