@@ -124,7 +124,7 @@ def describe(layer: Layer) -> str:
         )
     if fam == L.CONVT:
         return _(
-            "A transposed convolution ({name}) with {out} output channels and a {k} kernel ({tail}) "
+            "A transposed convolution ({name}) with {out} output channels and kernel size {k} ({tail}) "
             "takes a {inp} input."
         ).format(name=layer.name, out=layer.out, k=k, tail=tail, inp=inp)
     if fam in (L.MAXPOOL, L.AVGPOOL):
