@@ -6,25 +6,14 @@ network traces, receptive fields, and spot-the-error worked solutions.
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 from fractions import Fraction
 
+from quizgen import draws, receptive, spec
 from quizgen import misconceptions as M
-from quizgen import receptive, spec
 from quizgen.i18n import N_, _, sentences
-from quizgen.kinds import (
-    COMPUTE_QUANTITY,
-    LABELS,
-    REGISTRY,
-    STAGES,
-    STAGES_1,
-    conventions_for,
-    describe,
-    draw_out_channels,
-    shape_words,
-)
+from quizgen.kinds import COMPUTE_QUANTITY, LABELS, REGISTRY, conventions_for, describe, shape_words
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
 from quizgen.problems import Part, Problem, Wrong, fmt_value
@@ -209,18 +198,11 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
 # --- inverse problems -----------------------------------------------------------------------------
 
 
-def _channels_at(rng: random.Random, n: int) -> tuple[int, int]:
-    """Input and output channels for a square input of side ``n``, as a real network has them there."""
-    stages = dict(STAGES_1) | dict(STAGES)
-    cin = rng.choice(stages.get(n, (3, 16, 32, 64)))
-    return cin, draw_out_channels(rng, cin)
-
-
 def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
     """Find the padding that keeps the size ('same')."""
     if difficulty == 3:
         n = rng.choice([224, 227, 112, 56, 57, 28, 32, 64, 299, 150])
-        ch, out = _channels_at(rng, n)
+        ch, out = draws.channels_at(rng, n)
         k = rng.choice([3, 5, 7])
         s = 2
         layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={out} k={k} s={s} p=same")
@@ -267,7 +249,7 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
             layer=layer,
         )
     n = rng.choice([224, 112, 56, 32, 28, 64, 14, 128, 16, 7] if difficulty == 1 else [65, 33, 129, 64, 56, 28, 32, 14])
-    ch, out = _channels_at(rng, n)
+    ch, out = draws.channels_at(rng, n)
     k = rng.choice(([3, 5, 7, 11] if ch <= 3 else [3, 5, 7]) if difficulty == 1 else [3, 5])
     d = 1 if difficulty == 1 else rng.choice([2, 3, 4, 6])
     p = d * (k - 1) // 2
@@ -320,51 +302,11 @@ def _stack_spec(layers: list[Layer]) -> str:
     return "\n".join(lines)
 
 
-def _unique(n: int, k: int, s: int, p: int, key: str, odd_only: bool = False) -> bool:
-    """True if no other stride (``key="s"``) or kernel size (``"k"``, odd ones only if asked) gives the same output."""
-    value = s if key == "s" else k
-    target = (n + 2 * p - k) // s + 1
-    for other in range(1, n + 2 * p + 1):
-        if other == value or (odd_only and other % 2 == 0):
-            continue
-        span = n + 2 * p - (k if key == "s" else other)
-        if span >= 0 and span // (other if key == "s" else s) + 1 == target:
-            return False
-    return True
-
-
-@functools.cache
-def _inverse_cases(difficulty: int, key: str) -> tuple[tuple[int, int, int, int], ...]:
-    """Every (n, k, s, p) an inverse problem may ask at a level: the answer unique, the division exact below 3.
-
-    Level 1: no padding, stride 1 or 2.  Levels 2-3: padding up to K//2, stride 2 or 4.  Finding K with a stride
-    above 1 has several answers (floor), so below level 3 K is asked with stride 1, and at level 3 K is odd, with
-    stride 2 or 3.
-    """
-    sizes = (16, 28, 32, 56, 64, 14, 112) if difficulty == 1 else (224, 227, 112, 56, 32, 28, 64, 128, 96, 299)
-    kernels = (2, 3, 5, 7) if difficulty == 1 else (3, 5, 7, 11)
-    # Odd kernels step by 2: with a stride of 4, two of them always floor to the same output.
-    kernel_strides = (1,) if difficulty < 3 else (2, 3)
-    strides = kernel_strides if key == "k" else (1, 2) if difficulty == 1 else (2, 4)
-    cases = []
-    for n in sizes:
-        for k in kernels:
-            for s in strides:
-                for p in range(k // 2 + 1) if difficulty > 1 else (0,):
-                    span = n + 2 * p - k
-                    odd_only = key == "k" and s > 1
-                    if span < 0 or span // s + 1 < 2 or (difficulty < 3 and span % s) or (odd_only and k % 2 == 0):
-                        continue
-                    if _unique(n, k, s, p, key, odd_only):
-                        cases.append((n, k, s, p))
-    return tuple(cases)
-
-
 def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
     """Find the stride (``key="s"``) or the kernel size (``key="k"``) from the input and output sizes."""
     kind_id = "inverse-stride" if key == "s" else "inverse-kernel"
-    n, k, s, p = rng.choice(_inverse_cases(difficulty, key))
-    cin, cout = _channels_at(rng, n)
+    n, k, s, p = rng.choice(draws.inverse_cases(difficulty, key))
+    cin, cout = draws.channels_at(rng, n)
     layer = spec.parse(f"conv2d in={n}x{n}x{cin} out={cout} k={k} s={s} p={p}")
     out = solve(layer).output_shape[0]
     answer = s if key == "s" else k
@@ -422,67 +364,10 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
 # --- network trace --------------------------------------------------------------------------------
 
 
-def trace_stack(rng: random.Random, difficulty: int) -> str:
-    """A small stack to trace, drawn from templates of real networks with drawn sizes and channels.
-
-    Level 1: conv, relu, pooling, flatten with no inexact division.  Level 2: LeNet-, VGG- and AlexNet-like
-    stacks with a linear head.  Level 3: MobileNet's first block (batchnorm, depthwise), a ResNet stem with a
-    dilated conv, or a decoder of transposed convs.
-    """
-    c = rng.choice
-    if difficulty == 1:
-        n, cin, o, k = c([16, 24, 28, 32, 48, 56, 64]), c([1, 3]), c([8, 16, 32, 64]), c([3, 5])
-        o2 = c([o, 2 * o])
-        return c(
-            [
-                f"conv2d in={n}x{n}x{cin} out={o} k={k}\nrelu\nmaxpool2d k=2",
-                f"conv2d in={n}x{n}x{cin} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\nflatten",
-                f"conv2d in={n}x{n}x{cin} out={o} k={k}\nrelu\nconv2d out={o2} k={k}\nrelu",
-            ]
-        )
-    if difficulty == 2:
-        template = c(["lenet", "vgg", "alexnet"])
-        if template == "lenet":
-            n, p, pool = c([28, 32]), c([0, 2]), c(["avgpool2d", "maxpool2d"])
-            return (
-                f"conv2d in={n}x{n}x{c([1, 3])} out={c([6, 8, 16])} k=5 p={p}\nrelu\n{pool} k=2\n"
-                f"conv2d out={c([16, 32])} k=5\nrelu\n{pool} k=2\nflatten\nlinear out={c([120, 84, 100, 10])}"
-            )
-        if template == "vgg":
-            n, o = c([28, 32, 56, 64, 96, 112, 224]), c([16, 32, 64])
-            return (
-                f"conv2d in={n}x{n}x{c([1, 3])} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\n"
-                f"conv2d out={c([o, 2 * o])} k=3 p=1\nrelu\nmaxpool2d k=2"
-            )
-        k2 = c([3, 5])
-        return (
-            f"conv2d in=227x227x3 out={c([48, 64, 96])} k=11 s=4\nrelu\nmaxpool2d k=3 s=2\n"
-            f"conv2d out={c([128, 192, 256, 384])} k={k2} p={k2 // 2}"
-        )
-    template = c(["mobilenet", "resnet", "decoder"])
-    if template == "mobilenet":
-        n, o = c([64, 96, 112, 128, 160, 192, 224]), c([16, 24, 32])
-        return (
-            f"conv2d in={n}x{n}x3 out={o} k=3 s=2 p=1 bias=false\nbatchnorm2d\nrelu\n"
-            f"conv2d out={o} k=3 p=1 g={o} bias=false\nbatchnorm2d\nconv2d out={c([2 * o, 64, 96])} k=1 bias=false"
-        )
-    if template == "resnet":
-        n, o = c([64, 96, 112, 128, 224]), c([32, 64])
-        return (
-            f"conv2d in={n}x{n}x{c([1, 3])} out={o} k=7 s=2 p=3\nmaxpool2d k=3 s=2 p=1\n"
-            f"conv2d out={o} k=3 p={c([1, 2])} d=2"
-        )
-    n, wide = c([4, 5, 7, 8, 14, 16]), c([128, 256, 512])
-    return (
-        f"convtranspose2d in={n}x{n}x{wide} out={c([wide // 2, wide // 4])} k=4 s=2 p=1\nrelu\n"
-        f"convtranspose2d out={c([1, 3])} k=4 s=2 p=1"
-    )
-
-
 def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = None, title: str = "") -> Problem:
     """Fill in a small stack's output shapes and parameter counts, layer by layer."""
     if stack_text is None:
-        stack_text = trace_stack(rng, difficulty)
+        stack_text = draws.trace_stack(rng, difficulty)
     net = solve_stack(stack_text, name="stack")
     parts: list[Part] = []
     steps: list[Step] = []
@@ -568,48 +453,9 @@ def _wrongs(layer: Layer, quantity: str, answer: object) -> tuple[Wrong, ...]:
 # --- receptive field ------------------------------------------------------------------------------
 
 
-def receptive_field_stack(rng: random.Random, difficulty: int) -> str:
-    """A stack for the receptive-field problem, drawn layer by layer.
-
-    Level 1: 2-4 convs, stride 1, no padding, kernels 3, 5 or 7.  Level 2: 2-4 layers, convs padded to keep
-    the size, with stride 1 or 2, and max-pools; one layer at least is strided.  Level 3: 3-5 layers that add
-    dilated convs (d = 2, 3 or 4); one at least is dilated.  Sizes stay at least 2 (inputs of 64 and more).
-    """
-    c = rng.choice
-    count = c([2, 3, 4] if difficulty < 3 else [3, 4, 5])
-    first = ["conv"] if difficulty == 1 else ["conv", "strided"]
-    rest = {1: ["conv"], 2: ["conv", "conv", "strided", "pool"], 3: ["conv", "strided", "pool", "dilated"]}
-    plan = [c(first)] + [c(rest[difficulty]) for _i in range(count - 1)]
-    if difficulty == 2 and not {"strided", "pool"} & set(plan):
-        plan[rng.randrange(count)] = "strided"
-    if difficulty == 3 and "dilated" not in plan:
-        plan[rng.randrange(1, count)] = "dilated"
-    n = c([32, 64, 96, 128, 224] if difficulty == 1 else [64, 96, 128, 224, 256])
-    width = c([16, 32, 64])
-    lines = []
-    for i, step in enumerate(plan):
-        if step == "pool":
-            lines.append("maxpool2d " + c(["k=2", "k=3 s=2 p=1"]))
-            continue
-        if i and rng.random() < 0.5:
-            width = min(2 * width, 512)
-        head = f"conv2d in={n}x{n}x{c([1, 3])}" if i == 0 else "conv2d"
-        if step == "conv":
-            k = c([3, 5, 7] if difficulty == 1 else [1, 3, 3, 5])
-            settings = f"k={k}" if difficulty == 1 else f"k={k} p={k // 2}"
-        elif step == "strided":
-            k = c([3, 5, 7] if i == 0 else [3, 3, 5])
-            settings = f"k={k} s=2 p={k // 2}"
-        else:
-            d = c([2, 3, 4])
-            settings = f"k=3 d={d} p={d}"
-        lines.append(f"{head} out={width} {settings}")
-    return "\n".join(lines)
-
-
 def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
     """The receptive field of the last layer's output, along one side."""
-    net = solve_stack(receptive_field_stack(rng, difficulty), name="stack")
+    net = solve_stack(draws.receptive_field_stack(rng, difficulty), name="stack")
     layers = [s.layer for s in net.solutions]
     rows = receptive.receptive_field(layers)
     answer = rows[-1].r

@@ -9,13 +9,12 @@ parts.  Sizes, channels and kernels are drawn from those of real networks.
 
 from __future__ import annotations
 
-import functools
 import random
 from collections.abc import Callable
 from typing import NamedTuple
 
+from quizgen import draws, spec
 from quizgen import layers as L
-from quizgen import spec
 from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
 from quizgen.layers import Layer
@@ -355,300 +354,43 @@ def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer],
     raise AssertionError(_("sampler could not draw a valid layer"))  # a bug in a sampler, not user input
 
 
-# --- sizes and channels as in real networks -------------------------------------------------------
-
-#: Square inputs of level 1, each with channel counts a layer at that size has in real networks.
-STAGES_1 = (
-    (32, (1, 3, 16)),
-    (28, (1, 6, 16)),
-    (64, (3, 16, 32)),
-    (16, (8, 16, 32)),
-    (14, (16, 32, 64)),
-    (56, (16, 32, 64)),
-    (7, (32, 64, 128)),
-)
-#: Square inputs of levels 2 and 3: image sizes with 1-3 channels, inner stages with more channels.
-STAGES = (
-    (224, (3,)),
-    (227, (3,)),
-    (299, (3,)),
-    (32, (3, 16, 32, 64)),
-    (64, (3, 32, 64)),
-    (128, (3, 16, 32)),
-    (112, (32, 64)),
-    (55, (64, 96)),
-    (56, (64, 128, 256)),
-    (27, (96, 192, 256)),
-    (28, (128, 256, 512)),
-    (13, (256, 384)),
-    (14, (256, 512)),
-    (7, (512, 1024)),
-)
-#: Pooling inputs (even and odd sizes, so that every stride and padding has exact and inexact cases).
-POOL_STAGES = (
-    (224, (32, 64)),
-    (112, (32, 64, 128)),
-    (111, (64,)),
-    (56, (64, 128, 256)),
-    (57, (64, 128)),
-    (55, (64, 96)),
-    (28, (64, 128, 256, 512)),
-    (27, (96, 192, 256)),
-    (29, (128, 256)),
-    (14, (128, 256, 512)),
-    (13, (256, 384)),
-    (15, (256, 512)),
-    (32, (16, 32, 64, 96, 128)),
-    (64, (16, 32, 64, 128)),
-    (16, (32, 64, 128, 256)),
-    (8, (64, 128, 256, 512)),
-    (7, (512, 1024)),
-)
-FIRST_OUT = (16, 24, 32, 48, 64, 96)
-
-
-def draw_out_channels(rng: random.Random, c: int) -> int:
-    """Output channels for a layer with ``c`` input channels: a first layer widens, inner ones keep or change 2×."""
-    if c <= 3:
-        return rng.choice(FIRST_OUT)
-    return rng.choice([x for x in (c // 2, c, c, 2 * c) if x >= 8])
-
-
-def _span(n: int, k: int, pad: int, d: int = 1) -> int:
-    return n + 2 * pad - d * (k - 1) - 1
-
-
-@functools.cache
-def _conv_geometries(n: int, first: bool, exact: bool) -> dict[int, tuple[tuple[int, int], ...]]:
-    """(k, p) per stride for a square conv input ``n``: exact divisions only, or inexact only (strides > 1)."""
-    kernels = (3, 5, 7, 11) if first else (1, 3, 5)
-    strides = ((1, 2, 4) if first else (1, 2)) if exact else (2, 3)
-    found: dict[int, tuple[tuple[int, int], ...]] = {}
-    for s in strides:
-        kp = tuple(
-            (k, p)
-            for k in kernels
-            for p in range(k // 2 + 1)
-            if _span(n, k, p) >= 0 and (_span(n, k, p) % s == 0) == exact
-        )
-        if kp:
-            found[s] = kp
-    return found
-
-
-def _geometry(rng: random.Random, n: int, first: bool, exact: bool, strided: bool = False) -> tuple[int, int, int]:
-    """A stride drawn evenly among those possible (above 1 if ``strided``), then a kernel and padding: (k, s, p)."""
-    options = _conv_geometries(n, first, exact)
-    s = rng.choice([x for x in sorted(options) if x > 1 or not strided])
-    k, p = rng.choice(options[s])
-    return k, s, p
-
-
-_STAGE_PAIRS = tuple((n, cin) for n, chs in STAGES for cin in chs)
-
-
-@functools.cache
-def _inexact_stages() -> tuple[tuple[int, int], ...]:
-    """(size, in-channels) of :data:`STAGES` where some stride > 1 divides unevenly."""
-    return tuple((n, cin) for n, cin in _STAGE_PAIRS if _conv_geometries(n, cin <= 3, False))
-
-
-@functools.cache
-def _strided_stages() -> tuple[tuple[int, int], ...]:
-    """(size, in-channels) of :data:`STAGES` where some stride > 1 divides exactly (mostly odd sizes)."""
-    return tuple((n, cin) for n, cin in _STAGE_PAIRS if max(_conv_geometries(n, cin <= 3, True)) > 1)
-
-
-def _conv_spec(rng: random.Random, difficulty: int) -> str:
-    """A conv layer's spec at a level: 1 square/stride 1/no padding; 2 stride, padding, bias; 3 the rest."""
-    c = rng.choice
-    if difficulty == 1:
-        n, channels = c(STAGES_1)
-        cin = c(channels)
-        out = c([x for x in (6, 8, 16, 32, 64, 128) if x >= cin // 2])
-        return f"conv2d in={n}x{n}x{cin} out={out} k={c([k for k in (3, 5) if k <= n])} bias=true"
-    if difficulty == 2:
-        strided = rng.random() < 0.5
-        n, cin = c(_strided_stages() if strided else _STAGE_PAIRS)
-        k, s, p = _geometry(rng, n, cin <= 3, exact=True, strided=strided)
-        bias = c(["true", "true", "false"])
-        return f"conv2d in={n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={s} p={p} bias={bias}"
-    variant = c(["inexact", "1d", "3d", "groups"])
-    if variant == "inexact":
-        n, cin = c(_inexact_stages())
-        k, s, p = _geometry(rng, n, cin <= 3, exact=False)
-        return f"conv2d in={n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={s} p={p}"
-    if variant == "1d":
-        length, cin = c([(16000, 1), (1000, 1), (100, 16), (128, 64), (256, 64), (500, 32), (200, 12), (64, 128)])
-        k = c([3, 5, 7, 9])
-        return (
-            f"conv1d in={length}x{cin} out={c([16, 32, 64, 128])} k={k} s={c([1, 2])} "
-            f"p={c(range(k // 2 + 1))} bias={c(['true', 'false'])}"
-        )
-    if variant == "3d":
-        depth, n, cin = c([(16, 112, 3), (8, 56, 64), (16, 56, 64), (8, 28, 128), (4, 14, 256), (32, 64, 1)])
-        k = c([1, 3] if cin > 3 else [3])
-        pad = c([0, 1]) if k == 3 else 0
-        return f"conv3d in={depth}x{n}x{n}x{cin} out={draw_out_channels(rng, cin)} k={k} s={c([1, 2])} p={pad}"
-    n, ch = c([(112, 32), (56, 64), (56, 128), (28, 128), (28, 256), (14, 256), (14, 512), (7, 512), (7, 1024)])
-    g = c([x for x in (2, 4, 8, 32, ch) if ch % x == 0])
-    out = c([ch, 2 * ch]) if g < ch else ch
-    return f"conv2d in={n}x{n}x{ch} out={out} k=3 p=1 s={c([1, 2])} g={g} bias={c(['true', 'false'])}"
-
-
 @kind("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
 def _output_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     return layer_problem("output-conv", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-@functools.cache
-def _pool_geometries(exact: bool) -> tuple[tuple[int, int, int, int], ...]:
-    """(n, k, s, p) of 2-d max/avg pooling on :data:`POOL_STAGES`: exact divisions only, or inexact only."""
-    shapes = ((2, 2), (3, 2), (3, 1)) if exact else ((2, 2), (3, 2))
-    return tuple(
-        (n, k, s, p)
-        for n, _ch in POOL_STAGES
-        for k, s in shapes
-        for p in range((k - 1) // 2 + 1)
-        if (_span(n, k, p) % s == 0) == exact
-    )
-
-
-def _pool_spec(rng: random.Random, difficulty: int) -> str:
-    """A pooling layer's spec: 1 a 2×2 or 4×4 window; 2 stride and padding, exact; 3 ceil, adaptive or 3d."""
-    c = rng.choice
-    channels = dict(POOL_STAGES)
-    if difficulty == 1:
-        k = c([2, 2, 4])
-        n = c([n for n in channels if n % k == 0])
-        return f"{c(['maxpool2d', 'avgpool2d'])} in={n}x{n}x{c(channels[n])} k={k}"
-    if difficulty == 2:
-        n, k, s, p = c(_pool_geometries(True))
-        return f"{c(['maxpool2d', 'maxpool2d', 'avgpool2d'])} in={n}x{n}x{c(channels[n])} k={k} s={s} p={p}"
-    variant = c(["ceil", "adaptive", "3d"])
-    if variant == "ceil":
-        n, k, s, p = c(_pool_geometries(False))
-        return f"maxpool2d in={n}x{n}x{c(channels[n])} k={k} s={s} p={p} ceil=true"
-    if variant == "adaptive":
-        n = c([6, 7, 9, 10, 12, 13, 14, 15, 28])
-        size = c([x for x in (1, 2, 3, 4, 5, 6, 7) if x < n])
-        return f"{c(['adaptiveavgpool2d', 'adaptivemaxpool2d'])} in={n}x{n}x{c([256, 512, 1024, 2048])} size={size}"
-    depth, n = c([(8, 56), (16, 56), (16, 112), (8, 28), (4, 14), (32, 64)])
-    k = c([2, 3])
-    return f"{c(['maxpool3d', 'avgpool3d'])} in={depth}x{n}x{n}x{c([64, 128, 256])} k={k} s=2"
 
 
 @kind("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
 def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: _pool_spec(rng, difficulty))
+    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
     return layer_problem("output-pool", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-def _dilated_spec(rng: random.Random, difficulty: int) -> str:
-    """A dilated conv: 1 stride 1, no padding; 2 padding and stride, exact; 3 1-d or 2-d, inexact allowed."""
-    c = rng.choice
-    if difficulty == 1:
-        k, d = c([(3, 2), (3, 3), (3, 4), (5, 2)])
-        n = c([n for n in (14, 16, 24, 28, 32, 56, 64, 112) if n >= d * (k - 1) + 1])
-        return f"conv2d in={n}x{n}x{c([16, 32, 64, 128])} out={c([16, 32, 64, 128])} k={k} d={d}"
-    if difficulty == 2:
-        n, d, p, s = c(
-            [
-                (n, d, p, s)
-                for n in (33, 65, 129, 28, 32, 56, 64, 97)
-                for d in (2, 3, 4, 6)
-                for p in (0, d)
-                for s in (1, 1, 2)
-                if _span(n, 3, p, d) >= 0 and _span(n, 3, p, d) % s == 0
-            ]
-        )
-        return f"conv2d in={n}x{n}x{c([64, 128, 256, 512])} out={c([64, 128, 256])} k=3 d={d} s={s} p={p}"
-    dims = c([1, 2])
-    n = c([100, 128, 57, 63, 250] if dims == 1 else [57, 63, 56, 28, 33, 65])
-    shape = "x".join([str(n)] * dims)
-    return (
-        f"conv{dims}d in={shape}x{c([16, 32, 64])} out={c([16, 32, 64])} k={c([3, 5])} d={c([2, 3, 4])} "
-        f"s={c([1, 2])} p={c([0, 1, 2])}"
-    )
 
 
 @kind("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
 def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: _dilated_spec(rng, difficulty))
+    layer = _draw(rng, lambda: draws.dilated_spec(rng, difficulty))
     return layer_problem("output-dilated", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-def _transposed_spec(rng: random.Random, difficulty: int) -> str:
-    """A transposed conv: 1 no padding (2×2 stride 2, or 3×3 stride 1); 2 with padding; 3 1-3d, op and dilation."""
-    c = rng.choice
-    if difficulty == 1:
-        k, s = c([(2, 2), (2, 2), (3, 1)])
-        cin = c([64, 128, 256, 512, 1024])
-        n = c([7, 8, 14, 16, 28, 32, 56, 64])
-        return f"convtranspose2d in={n}x{n}x{cin} out={c([cin // 2, cin // 2, cin // 4])} k={k} s={s}"
-    if difficulty == 2:
-        k, s, p = c([(4, 2, 1), (4, 2, 1), (2, 2, 0), (3, 2, 1), (3, 1, 1)])
-        cin = c([64, 128, 256, 512, 1024])
-        n = c([4, 7, 8, 14, 16, 32])
-        return f"convtranspose2d in={n}x{n}x{cin} out={c([cin // 2, cin // 4, 3, 1])} k={k} s={s} p={p}"
-    dims = c([1, 2, 3])
-    n = c([7, 8, 14, 16, 28])
-    return (
-        f"convtranspose{dims}d in=" + "x".join([str(n)] * dims) + f"x{c([64, 128, 256])} out={c([16, 32, 64])} "
-        f"k={c([3, 4])} s=2 p=1 op={c([0, 1])} d={c([1, 1, 2])}"
-    )
 
 
 @kind("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
 def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: _transposed_spec(rng, difficulty))
+    layer = _draw(rng, lambda: draws.transposed_spec(rng, difficulty))
     return layer_problem("output-transposed", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
 @kind("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
 def _params_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     return layer_problem("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
-
-
-#: Level 1: small MLP and LeNet layers.  Level 2: classifier heads and transformer projections.
-LINEAR_IN = {
-    1: (784, 400, 300, 256, 200, 128, 120, 100, 84, 64, 512, 1024),
-    2: (9216, 4096, 25088, 2048, 1024, 1280, 512, 768, 1536, 3072, 2560, 4608),
-}
-LINEAR_OUT = {1: (10, 2, 32, 64, 84, 100, 120, 128, 256, 500), 2: (4096, 1000, 10, 100, 512, 1024, 3072, 768, 2)}
-#: Level 3: the last feature map of a conv stack (side, channels), flattened into the layer.
-FEATURE_MAPS = (
-    (7, 512),
-    (6, 256),
-    (5, 16),
-    (4, 512),
-    (13, 256),
-    (7, 64),
-    (8, 128),
-    (4, 256),
-    (3, 512),
-    (2, 1024),
-    (7, 128),
-    (5, 32),
-    (6, 64),
-    (4, 64),
-    (1, 2048),
-)
 
 
 def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
     """A linear layer at a level, and the sentence that says where its input comes from (level 3)."""
-    c = rng.choice
-    if difficulty == 1:
-        i = c(LINEAR_IN[1])
-        return _make(f"linear in={i} out={c([o for o in LINEAR_OUT[1] if o < i])}"), ""
-    if difficulty == 2:
-        return _make(f"linear in={c(LINEAR_IN[2])} out={c(LINEAR_OUT[2])} bias={c(['true', 'true', 'false'])}"), ""
-    h, ch = c(FEATURE_MAPS)
-    layer = _make(f"linear in={h * h * ch} out={c([4096, 1000, 1024, 512, 120, 10])} bias={c(['true', 'false'])}")
-    return layer, _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
+    text, feature_map = draws.linear_spec(rng, difficulty)
+    if feature_map is None:
+        return _make(text), ""
+    h, ch = feature_map
+    return _make(text), _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
 
 
 @kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
@@ -673,9 +415,9 @@ def _params_separable(rng: random.Random, difficulty: int, count: str) -> Proble
 @kind("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
 def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
     if difficulty == 3 and rng.random() < 0.3:
-        layer = _draw(rng, lambda: _transposed_spec(rng, 2 if rng.random() < 0.5 else 3))
+        layer = _draw(rng, lambda: draws.transposed_spec(rng, 2 if rng.random() < 0.5 else 3))
     else:
-        layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
+        layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     q = COMPUTE_QUANTITY[count]
     return layer_problem(
         "macs-conv", difficulty, layer, [q], _("How much compute does one forward pass take (batch 1)?"), count
@@ -698,7 +440,7 @@ def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
 def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: _pool_spec(rng, difficulty))
+    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
     is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
     quantities = ["windows", "comparisons"] if is_max else ["windows", "additions", "divisions"]
     return layer_problem(
@@ -712,7 +454,7 @@ def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
 def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: _conv_spec(rng, difficulty))
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     return layer_problem(
         "memory",
         difficulty,
