@@ -64,11 +64,11 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
     with bias adds, which are none here since neither has a bias).
     """
     c = rng.choice
-    if difficulty < 3:
-        size, m, k = c([112, 56, 28, 14, 7]), c([16, 24, 32, 48, 64, 96, 128, 256, 512]), 3
+    if difficulty < 3:  # MobileNet's sizes at 224 and at 160 (80, 40, 20, 10)
+        size, m, k = c([112, 80, 56, 40, 28, 20, 14, 10, 7]), c([16, 24, 32, 48, 64, 96, 128, 256, 512]), 3
     else:
-        size, m, k = c([56, 28, 14, 7]), c([96, 144, 192, 384, 576, 960]), c([3, 5])
-    n = c([m, 2 * m, 64, 128, 256]) if difficulty < 3 else c([24, 32, 64, 96, 160, 320])
+        size, m, k = c([56, 40, 28, 20, 14, 10, 7]), c([96, 144, 192, 384, 576, 960]), c([3, 5])
+    n = c([m, 2 * m, 64, 128, 256, 512]) if difficulty < 3 else c([24, 32, 64, 96, 160, 320])
     standard = spec.parse(f"conv2d in={size}x{size}x{m} out={n} k={k} p={k // 2} bias=false")
     depthwise = spec.parse(f"conv2d in={size}x{size}x{m} out={m} k={k} p={k // 2} g={m} bias=false")
     pointwise = spec.parse(f"conv2d in={size}x{size}x{m} out={n} k=1 bias=false")

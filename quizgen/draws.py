@@ -13,12 +13,16 @@ import random
 
 #: Square inputs of level 1, each with channel counts a layer at that size has in real networks.
 STAGES_1 = (
-    (32, (1, 3, 16)),
+    (32, (1, 3, 16, 32)),
     (28, (1, 6, 16)),
+    (24, (1, 3, 8)),
+    (48, (3, 16, 32)),
     (64, (3, 16, 32)),
-    (16, (8, 16, 32)),
+    (16, (8, 16, 32, 64)),
     (14, (16, 32, 64)),
     (56, (16, 32, 64)),
+    (12, (32, 64, 128)),
+    (8, (64, 128, 256)),
     (7, (32, 64, 128)),
 )
 #: Square inputs of levels 2 and 3: image sizes with 1-3 channels, inner stages with more channels.
@@ -40,23 +44,24 @@ STAGES = (
 )
 #: Pooling inputs (even and odd sizes, so that every stride and padding has exact and inexact cases).
 POOL_STAGES = (
-    (224, (32, 64)),
-    (112, (32, 64, 128)),
+    (224, (32, 64, 96)),
+    (112, (32, 64, 96, 128)),
     (111, (64,)),
-    (56, (64, 128, 256)),
+    (56, (64, 96, 128, 192, 256)),
     (57, (64, 128)),
     (55, (64, 96)),
-    (28, (64, 128, 256, 512)),
+    (28, (64, 128, 192, 256, 480, 512)),
     (27, (96, 192, 256)),
     (29, (128, 256)),
-    (14, (128, 256, 512)),
+    (14, (128, 256, 512, 528, 832)),
     (13, (256, 384)),
     (15, (256, 512)),
-    (32, (16, 32, 64, 96, 128)),
-    (64, (16, 32, 64, 128)),
-    (16, (32, 64, 128, 256)),
-    (8, (64, 128, 256, 512)),
+    (32, (16, 32, 64, 96, 128, 256)),
+    (64, (16, 32, 64, 128, 256)),
+    (16, (32, 64, 128, 256, 512)),
+    (8, (64, 128, 256, 512, 1024)),
     (7, (512, 1024)),
+    (4, (256, 512, 1024)),
 )
 FIRST_OUT = (16, 24, 32, 48, 64, 96)
 
@@ -119,8 +124,8 @@ def conv_spec(rng: random.Random, difficulty: int) -> str:
     if difficulty == 1:
         n, channels = c(STAGES_1)
         cin = c(channels)
-        out = c([x for x in (6, 8, 16, 32, 64, 128) if x >= cin // 2])
-        return f"conv2d in={n}x{n}x{cin} out={out} k={c([k for k in (3, 5) if k <= n])} bias=true"
+        out = c([x for x in (4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256) if cin // 2 <= x <= max(4 * cin, 32)])
+        return f"conv2d in={n}x{n}x{cin} out={out} k={c([k for k in (3, 5, 7) if k <= n])} bias=true"
     if difficulty == 2:
         strided = rng.random() < 0.5
         n, cin = c(_strided_stages() if strided else _STAGE_PAIRS)
@@ -221,8 +226,8 @@ def transposed_spec(rng: random.Random, difficulty: int) -> str:
     if difficulty == 1:
         k, s = c([(2, 2), (2, 2), (3, 1)])
         cin = c([64, 128, 256, 512, 1024])
-        n = c([7, 8, 14, 16, 28, 32, 56, 64])
-        return f"convtranspose2d in={n}x{n}x{cin} out={c([cin // 2, cin // 2, cin // 4])} k={k} s={s}"
+        n = c([4, 7, 8, 14, 16, 28, 32, 56, 64])
+        return f"convtranspose2d in={n}x{n}x{cin} out={c([cin, cin // 2, cin // 4])} k={k} s={s}"
     if difficulty == 2:
         k, s, p = c([(4, 2, 1), (4, 2, 1), (2, 2, 0), (3, 2, 1), (3, 1, 1)])
         cin = c([64, 128, 256, 512, 1024])
@@ -238,10 +243,13 @@ def transposed_spec(rng: random.Random, difficulty: int) -> str:
 
 #: Level 1: small MLP and LeNet layers.  Level 2: classifier heads and transformer projections.
 LINEAR_IN = {
-    1: (784, 400, 300, 256, 200, 128, 120, 100, 84, 64, 512, 1024),
+    1: (784, 576, 512, 480, 400, 320, 300, 256, 200, 144, 128, 120, 100, 84, 64, 1024),
     2: (9216, 4096, 25088, 2048, 1024, 1280, 512, 768, 1536, 3072, 2560, 4608),
 }
-LINEAR_OUT = {1: (10, 2, 32, 64, 84, 100, 120, 128, 256, 500), 2: (4096, 1000, 10, 100, 512, 1024, 3072, 768, 2)}
+LINEAR_OUT = {
+    1: (10, 2, 16, 32, 50, 64, 84, 100, 120, 128, 200, 256, 300, 500),
+    2: (4096, 1000, 10, 100, 512, 1024, 3072, 768, 2),
+}
 #: Level 3: the last feature map of a conv stack (side, channels), flattened into the layer.
 FEATURE_MAPS = (
     (7, 512),
@@ -259,6 +267,13 @@ FEATURE_MAPS = (
     (6, 64),
     (4, 64),
     (1, 2048),
+    (1, 1280),
+    (1, 512),
+    (7, 256),
+    (3, 256),
+    (2, 512),
+    (6, 128),
+    (4, 128),
 )
 
 
@@ -271,7 +286,10 @@ def linear_spec(rng: random.Random, difficulty: int) -> tuple[str, tuple[int, in
     if difficulty == 2:
         return f"linear in={c(LINEAR_IN[2])} out={c(LINEAR_OUT[2])} bias={c(['true', 'true', 'false'])}", None
     h, ch = c(FEATURE_MAPS)
-    return f"linear in={h * h * ch} out={c([4096, 1000, 1024, 512, 120, 10])} bias={c(['true', 'false'])}", (h, ch)
+    return f"linear in={h * h * ch} out={c([4096, 1000, 1024, 512, 256, 120, 100, 10])} bias={c(['true', 'false'])}", (
+        h,
+        ch,
+    )
 
 
 def channels_at(rng: random.Random, n: int) -> tuple[int, int]:
@@ -325,7 +343,7 @@ def trace_stack(rng: random.Random, difficulty: int) -> str:
     """A small stack to trace, drawn from templates of real networks with drawn sizes and channels.
 
     Level 1: conv, relu, pooling, flatten with no inexact division.  Level 2: LeNet-, VGG- and AlexNet-like
-    stacks with a linear head.  Level 3: MobileNet's first block (batchnorm, depthwise), a ResNet stem with a
+    stacks, and a conv with a linear head.  Level 3: MobileNet's first block (batchnorm, depthwise), a ResNet stem with a
     dilated conv, or a decoder of transposed convs.
     """
     c = rng.choice
@@ -340,7 +358,7 @@ def trace_stack(rng: random.Random, difficulty: int) -> str:
             ]
         )
     if difficulty == 2:
-        template = c(["lenet", "vgg", "alexnet"])
+        template = c(["lenet", "vgg", "head", "alexnet"])
         if template == "lenet":
             n, p, pool = c([28, 32]), c([0, 2]), c(["avgpool2d", "maxpool2d"])
             return (
@@ -352,6 +370,12 @@ def trace_stack(rng: random.Random, difficulty: int) -> str:
             return (
                 f"conv2d in={n}x{n}x{c([1, 3])} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\n"
                 f"conv2d out={c([o, 2 * o])} k=3 p=1\nrelu\nmaxpool2d k=2"
+            )
+        if template == "head":
+            n, o = c([16, 24, 28, 32, 48]), c([8, 16, 32])
+            return (
+                f"conv2d in={n}x{n}x{c([1, 3])} out={o} k=3\nrelu\nmaxpool2d k=2\nflatten\n"
+                f"linear out={c([10, 84, 100, 120])}"
             )
         k2 = c([3, 5])
         return (
@@ -366,7 +390,7 @@ def trace_stack(rng: random.Random, difficulty: int) -> str:
             f"conv2d out={o} k=3 p=1 g={o} bias=false\nbatchnorm2d\nconv2d out={c([2 * o, 64, 96])} k=1 bias=false"
         )
     if template == "resnet":
-        n, o = c([64, 96, 112, 128, 224]), c([32, 64])
+        n, o = c([64, 96, 112, 128, 160, 224, 256]), c([16, 32, 64])
         return (
             f"conv2d in={n}x{n}x{c([1, 3])} out={o} k=7 s=2 p=3\nmaxpool2d k=3 s=2 p=1\n"
             f"conv2d out={o} k=3 p={c([1, 2])} d=2"
