@@ -108,20 +108,21 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
         # No bias anywhere, so FLOPs with bias adds equal FLOPs: 2 per multiply-accumulate.
         per_mac = 1 if q == "macs" else 2
         what = _(LABELS[q])
+        flops_hint = [] if q == "macs" else [_("FLOPs = 2 × MACs.")]
         parts.append(
             Part(
-                _("Standard conv: {quantity}").format(quantity=what),
+                _("Standard conv {quantity}").format(quantity=what),
                 q,
                 per_mac * macs_std,
-                hint=_("K·K·M·N per output position."),
+                hint=sentences(_("K·K·M·N MACs per output position."), *flops_hint),
             )
         )
         parts.append(
             Part(
-                _("Depthwise-separable: {quantity}").format(quantity=what),
+                _("Depthwise-separable {quantity}").format(quantity=what),
                 q,
                 per_mac * macs_sep,
-                hint=_("(K·K·M + M·N) per output position."),
+                hint=sentences(_("(K·K·M + M·N) MACs per output position."), *flops_hint),
             )
         )
     ratio = Fraction(sep, std)
@@ -169,7 +170,7 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
             for title, macs in ((_("Standard conv"), macs_std), (_("Depthwise-separable"), macs_sep)):
                 steps.append(
                     _step(
-                        _("{what}: {quantity}").format(what=title, quantity=_(LABELS[q])),
+                        _("{what} {quantity}").format(what=title, quantity=_(LABELS[q])),
                         _("2·MACs (no bias, so no bias adds)") if q == "flops+bias" else "2·MACs",
                         f"2·{num(macs)}",
                         num(2 * macs),
