@@ -172,6 +172,7 @@ PADDED_WINDOW_TEXT = {
         "positions past the edge of the input."
     ),
 }
+NO_BIAS_ADDS_TEXT = N_("Without a bias there are no bias adds to count.")
 ADAPTIVE_TEXT = N_(
     "Adaptive pooling places its windows as PyTorch does: with n inputs and m outputs along a side, window i "
     "(counting from 0) covers inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so windows can differ in size and "
@@ -213,6 +214,11 @@ def _uneven_adaptive(layer: Layer, asked: frozenset[str]) -> bool:
 #: (the layer and the --count convention).  :func:`conventions_for` reads this table top to bottom.
 CONVENTIONS: tuple[tuple[str, Callable[[Layer, frozenset[str]], bool], Callable[[Layer, str], str]], ...] = (
     ("compute", lambda layer, asked: bool(asked & _COMPUTE), lambda layer, count: _(CONVENTION_TEXT[count])),
+    (
+        "no-bias-adds",
+        lambda layer, asked: "flops+bias" in asked and layer.family in (L.CONV, L.CONVT, L.LINEAR) and not layer.bias,
+        lambda layer, count: _(NO_BIAS_ADDS_TEXT),
+    ),
     (
         "transposed-input-side",
         lambda layer, asked: layer.family == L.CONVT and bool(asked & _COMPUTE),

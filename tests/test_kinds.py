@@ -360,7 +360,7 @@ def test_params_separable_asks_compute_in_the_sheets_convention(run, tmp_path, c
 @pytest.mark.parametrize("count", COUNTS)
 def test_every_convention_a_problem_depends_on_is_in_its_text(count):
     """The audit's check, over every sampled kind and level: conventions_for's sentences appear verbatim."""
-    seen = Counter()
+    seen: set[str] = set()
     for kind in SAMPLED:
         for difficulty in (1, 2, 3):
             for seed in range(40):
@@ -368,9 +368,14 @@ def test_every_convention_a_problem_depends_on_is_in_its_text(count):
                 quantities = [p.quantity for p in problem.parts]
                 for sentence in conventions_for(problem.layer, quantities, count):
                     assert sentence in problem.text, (kind, difficulty, seed, sentence)
-                    seen[sentence[:30]] += 1
-    # Every entry of the table is reached by some sampler (the compute one in this count's wording).
-    assert len(seen) >= len(kinds.CONVENTIONS) - 1, seen  # 'same' with stride is drawn only by inverse-padding
+                asked = frozenset(quantities)
+                seen |= {cid for cid, applies, _text in kinds.CONVENTIONS if applies(problem.layer, asked)}
+    # Every entry of the table is reached by some sampler, but 'same' with a stride (drawn only by
+    # inverse-padding, whose text states TensorFlow's rule itself) and bias adds outside --count flops+bias.
+    expected = {cid for cid, _applies, _text in kinds.CONVENTIONS} - {"same-tensorflow"}
+    if count != "flops+bias":
+        expected.discard("no-bias-adds")
+    assert seen == expected
 
 
 def test_conventions_follow_the_layer_and_the_asked_quantities():
@@ -389,3 +394,11 @@ def test_conventions_follow_the_layer_and_the_asked_quantities():
     transposed = parse("convtranspose2d in=7x7x64 out=32 k=4 s=2 p=1")
     assert conventions_for(transposed, ["output"]) == []
     assert len(conventions_for(transposed, ["flops+bias"], "flops+bias")) == 2
+    unbiased = parse("linear in=512 out=10 bias=false")  # flops+bias = 2·5,120 + 0: say there is nothing to add
+    assert conventions_for(unbiased, ["flops+bias"], "flops+bias") == [
+        kinds.CONVENTION_TEXT["flops+bias"],
+        kinds.NO_BIAS_ADDS_TEXT,
+    ]
+    assert conventions_for(parse("linear in=512 out=10"), ["flops+bias"], "flops+bias") == [
+        kinds.CONVENTION_TEXT["flops+bias"]
+    ]
