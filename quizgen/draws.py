@@ -353,7 +353,7 @@ def trace_stack(rng: random.Random, difficulty: int) -> str:
         return c(
             [
                 f"conv2d in={n}x{n}x{cin} out={o} k={k}\nrelu\nmaxpool2d k=2",
-                f"conv2d in={n}x{n}x{cin} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\nflatten",
+                f"conv2d in={n}x{n}x{cin} out={o} k={k}\nrelu\nmaxpool2d k=2\nflatten",
                 f"conv2d in={n}x{n}x{cin} out={o} k={k}\nrelu\nconv2d out={o2} k={k}\nrelu",
             ]
         )

@@ -208,6 +208,14 @@ def test_pool_levels_follow_design(kind):
         assert exact(two) and not two.ceil_mode
 
 
+@pytest.mark.parametrize("kind", ["network-trace", "receptive-field"])
+def test_stacks_at_level_1_have_convs_with_stride_1_and_no_padding(kind):
+    for seed in range(100):
+        for line in draw(kind, 1, seed).spec.splitlines():
+            if line.startswith("conv"):
+                assert " s=1 " in line and " p=0 " in line and " d=1 " in line, line
+
+
 @pytest.mark.parametrize("kind", SAMPLED)
 def test_every_drawn_layer_is_solvable_with_outputs_of_at_least_one(kind):
     for difficulty in (1, 2, 3):
