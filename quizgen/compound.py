@@ -11,11 +11,10 @@ import re
 from fractions import Fraction
 from typing import NamedTuple
 
+from quizgen import draws, receptive, spec
 from quizgen import misconceptions as M
-from quizgen import receptive, spec
-from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
-from quizgen.kinds import REGISTRY, describe, shape_words
+from quizgen.kinds import COMPUTE_QUANTITY, LABELS, REGISTRY, conventions_for, describe, shape_words
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
 from quizgen.problems import FlawedLine, Part, Problem, Wrong
@@ -60,11 +59,17 @@ def _text(plain: str) -> str:
 
 
 def separable_problem(rng: random.Random, difficulty: int, count: str) -> Problem:
-    """Standard K×K conv M→N against depthwise K×K (M) + pointwise 1×1 (M→N), no biases."""
-    m = rng.choice([32, 64, 128, 256] if difficulty < 3 else [96, 144, 384, 512])
-    n = rng.choice([64, 128, 256, 512])
-    k = 3 if difficulty < 3 else rng.choice([3, 5])
-    size = rng.choice([56, 28, 14, 112])
+    """Standard K×K conv M→N against depthwise K×K (M) + pointwise 1×1 (M→N), no biases.
+
+    From level 2 it also asks the compute of both, in the sheet's ``count`` convention (MACs, FLOPs, or FLOPs
+    with bias adds, which are none here since neither has a bias).
+    """
+    c = rng.choice
+    if difficulty < 3:  # MobileNet's sizes at 224 and at 160 (80, 40, 20, 10)
+        size, m, k = c([112, 80, 56, 40, 28, 20, 14, 10, 7]), c([16, 24, 32, 48, 64, 96, 128, 256, 512]), 3
+    else:
+        size, m, k = c([56, 40, 28, 20, 14, 10, 7]), c([96, 144, 192, 384, 576, 960]), c([3, 5])
+    n = c([m, 2 * m, 64, 128, 256, 512]) if difficulty < 3 else c([24, 32, 64, 96, 160, 320])
     standard = spec.parse(f"conv2d in={size}x{size}x{m} out={n} k={k} p={k // 2} bias=false")
     depthwise = spec.parse(f"conv2d in={size}x{size}x{m} out={m} k={k} p={k // 2} g={m} bias=false")
     pointwise = spec.parse(f"conv2d in={size}x{size}x{m} out={n} k=1 bias=false")
@@ -98,11 +103,28 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
             hint=_("Depthwise: one K×K filter per input channel. Pointwise: a 1×1 conv from M to N channels."),
         ),
     ]
+    q = COMPUTE_QUANTITY[count]
+    macs_std, macs_sep = solve(standard).macs, solve(depthwise).macs + solve(pointwise).macs
     if difficulty >= 2:
-        macs_std, macs_sep = solve(standard).macs, solve(depthwise).macs + solve(pointwise).macs
-        parts.append(Part(_("Standard conv MACs"), "macs", macs_std, hint=_("K·K·M·N per output position.")))
+        # No bias anywhere, so FLOPs with bias adds equal FLOPs: 2 per multiply-accumulate.
+        per_mac = 1 if q == "macs" else 2
+        what = _(LABELS[q])
+        flops_hint = [] if q == "macs" else [_("FLOPs = 2 × MACs.")]
         parts.append(
-            Part(_("Depthwise-separable MACs"), "macs", macs_sep, hint=_("(K·K·M + M·N) per output position."))
+            Part(
+                _("Standard conv {quantity}").format(quantity=what),
+                q,
+                per_mac * macs_std,
+                hint=sentences(_("K·K·M·N MACs per output position."), *flops_hint),
+            )
+        )
+        parts.append(
+            Part(
+                _("Depthwise-separable {quantity}").format(quantity=what),
+                q,
+                per_mac * macs_sep,
+                hint=sentences(_("(K·K·M + M·N) MACs per output position."), *flops_hint),
+            )
         )
     ratio = Fraction(sep, std)
     steps = [
@@ -141,17 +163,28 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
                 _("Depthwise-separable MACs"),
                 "(K·K·M + M·N)·H_out·W_out",
                 f"({num(dw)} + {num(pw)})·{size}·{size}",
-                num(parts[3].answer),
+                num(macs_sep),
                 quantity="macs",
             )
         )
+        if q != "macs":
+            for title, macs in ((_("Standard conv"), macs_std), (_("Depthwise-separable"), macs_sep)):
+                steps.append(
+                    _step(
+                        _("{what} {quantity}").format(what=title, quantity=_(LABELS[q])),
+                        _("2·MACs (no bias, so no bias adds)") if q == "flops+bias" else "2·MACs",
+                        f"2·{num(macs)}",
+                        num(2 * macs),
+                        quantity=q,
+                    )
+                )
     text = _(
         "A standard {k} × {k} convolution maps a {s} × {s} × {m} input to {n} channels ('same' padding, no "
         "bias). MobileNet replaces it with a {k} × {k} depthwise convolution followed by a 1 × 1 pointwise "
         "convolution, also without bias."
     ).format(k=k, s=size, m=m, n=n)
     if difficulty >= 2:
-        text = sentences(text, _("Count compute as multiply-accumulates (MACs); bias adds are not counted."))
+        text = sentences(text, *conventions_for(standard, [q], count))
     return Problem(
         "params-separable",
         _title("params-separable"),
@@ -169,12 +202,12 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
 
 def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
     """Find the padding that keeps the size ('same')."""
-    n = rng.choice([224, 112, 56, 32, 28])
-    ch = rng.choice([32, 64, 128])
     if difficulty == 3:
+        n = rng.choice([224, 227, 112, 56, 57, 28, 32, 64, 299, 150])
+        ch, out = draws.channels_at(rng, n)
         k = rng.choice([3, 5, 7])
         s = 2
-        layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={ch} k={k} s={s} p=same")
+        layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={out} k={k} s={s} p=same")
         sol = solve(layer)
         before, after = sol.padding[0]
         total = before + after
@@ -217,10 +250,12 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
             spec=spec.format_layer(layer),
             layer=layer,
         )
-    k = rng.choice([3, 5, 7, 11] if difficulty == 1 else [3, 5])
+    n = rng.choice([224, 112, 56, 32, 28, 64, 14, 128, 16, 7] if difficulty == 1 else [65, 33, 129, 64, 56, 28, 32, 14])
+    ch, out = draws.channels_at(rng, n)
+    k = rng.choice(([3, 5, 7, 11] if ch <= 3 else [3, 5, 7]) if difficulty == 1 else [3, 5])
     d = 1 if difficulty == 1 else rng.choice([2, 3, 4, 6])
     p = d * (k - 1) // 2
-    layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={ch} k={k} d={d} p={p}")
+    layer = spec.parse(f"conv2d in={n}x{n}x{ch} out={out} k={k} d={d} p={p}")
     k_eff = d * (k - 1) + 1
     wrongs = [
         Wrong(k_eff - 1, ("same-total-padding",), _("that is the total padding for both sides; each side gets half"))
@@ -269,45 +304,13 @@ def _stack_spec(layers: list[Layer]) -> str:
     return "\n".join(lines)
 
 
-def _unique(layer: Layer, key: str, value: int, odd_only: bool = False) -> bool:
-    """True if no other stride (``key="s"``) or kernel size (``"k"``, odd ones only if asked) gives the same output."""
-    n, k, s = layer.spatial[0], layer.kernel[0], layer.stride[0]
-    p = layer.padding[0] if isinstance(layer.padding, tuple) else 0
-    target = (n + 2 * p - k) // s + 1
-    for other in range(1, n + 2 * p + 1):
-        if other == value or (odd_only and other % 2 == 0):
-            continue
-        span = n + 2 * p - (k if key == "s" else other)
-        if span >= 0 and span // (other if key == "s" else s) + 1 == target:
-            return False
-    return True
-
-
 def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
     """Find the stride (``key="s"``) or the kernel size (``key="k"``) from the input and output sizes."""
     kind_id = "inverse-stride" if key == "s" else "inverse-kernel"
-    for _attempt in range(500):
-        n = rng.choice([224, 227, 112, 56, 32, 28] if difficulty > 1 else [32, 28, 64, 16])
-        k = rng.choice([3, 5, 7, 11] if difficulty > 1 else [2, 3, 5])
-        s = rng.choice([2, 4] if difficulty > 1 else [1, 2])
-        p = rng.choice([0, 1, 2, 3] if difficulty > 1 else [0])
-        if key == "k" and difficulty < 3:
-            s = 1  # with a larger stride, several kernel sizes floor to the same output
-        text = f"conv2d in={n}x{n}x3 out=64 k={k} s={s} p={p}"
-        try:
-            layer = spec.parse(text)
-        except QuizgenError:
-            continue
-        out = solve(layer).output_shape[0]
-        exact = (n + 2 * p - k) % s == 0
-        odd_only = key == "k" and s > 1
-        if odd_only and k % 2 == 0:
-            continue
-        if (difficulty < 3 and not exact) or out < 2 or not _unique(layer, key, s if key == "s" else k, odd_only):
-            continue
-        break
-    else:  # pragma: no cover - the pools above always contain solvable cases
-        raise AssertionError("inverse sampler found no unique case")
+    n, k, s, p = rng.choice(draws.inverse_cases(difficulty, key))
+    cin, cout = draws.channels_at(rng, n)
+    layer = spec.parse(f"conv2d in={n}x{n}x{cin} out={cout} k={k} s={s} p={p}")
+    out = solve(layer).output_shape[0]
     answer = s if key == "s" else k
     wrongs: list[Wrong] = []
     if key == "s":
@@ -317,7 +320,7 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
             )
         if n % out == 0 and n // out != s:
             wrongs.append(Wrong(n // out, ("ignored-kernel",), _("the kernel and padding were ignored")))
-        given = _("a {k} × {k} kernel and padding {p}").format(k=k, p=p)
+        given = _("kernel size {k} × {k} and padding {p}").format(k=k, p=p)
         question = _("What stride S does it use?")
         formula, solved = "out = floor((W - K + 2P)/S) + 1", "S = (W - K + 2P)/(out - 1)"
         sub = f"({n} - {k} + 2·{p})/({out} - 1) = {n + 2 * p - k}/{out - 1}"
@@ -333,8 +336,8 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
         formula, solved = "out = floor((W - K + 2P)/S) + 1", "K = W + 2P - (out - 1)·S"
         sub = f"{n} + 2·{p} - ({out} - 1)·{s}"
     text = (
-        _("A conv2d layer with {given} maps a {n} × {n} × 3 input to a {o} × {o} × 64 output.").format(
-            given=given, n=n, o=out
+        _("A conv2d layer with {given} maps a {n} × {n} × {c} input to a {o} × {o} × {oc} output.").format(
+            given=given, n=n, c=cin, o=out, oc=cout
         )
         + " "
         + question
@@ -363,38 +366,10 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
 # --- network trace --------------------------------------------------------------------------------
 
 
-TRACES = {
-    1: [
-        "conv2d in={n}x{n}x{c} out={o} k={k}\nrelu\nmaxpool2d k=2",
-        "conv2d in={n}x{n}x{c} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\nflatten",
-    ],
-    2: [
-        "conv2d in=32x32x{c} out=6 k=5\nrelu\navgpool2d k=2\nconv2d out=16 k=5\nrelu\navgpool2d k=2\nflatten\n"
-        "linear out={f}",
-        "conv2d in={n}x{n}x{c} out={o} k=3 p=1\nrelu\nmaxpool2d k=2\nconv2d out={o2} k=3 p=1\nrelu\nmaxpool2d k=2",
-        "conv2d in=227x227x3 out=96 k=11 s=4\nrelu\nmaxpool2d k=3 s=2\nconv2d out=256 k=5 p=2",
-    ],
-    3: [
-        "conv2d in=224x224x3 out=32 k=3 s=2 p=1 bias=false\nbatchnorm2d\nrelu\nconv2d out=32 k=3 p=1 g=32 "
-        "bias=false\nbatchnorm2d\nconv2d out=64 k=1 bias=false",
-        "conv2d in={n}x{n}x{c} out={o} k=7 s=2 p=3\nmaxpool2d k=3 s=2 p=1\nconv2d out={o} k=3 p=1 d=2",
-        "convtranspose2d in=7x7x{o2} out={o} k=4 s=2 p=1\nrelu\nconvtranspose2d out=1 k=4 s=2 p=1",
-    ],
-}
-
-
 def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = None, title: str = "") -> Problem:
     """Fill in a small stack's output shapes and parameter counts, layer by layer."""
     if stack_text is None:
-        template = rng.choice(TRACES[difficulty])
-        stack_text = template.format(
-            n=rng.choice([32, 28, 64]),
-            c=rng.choice([1, 3]),
-            o=rng.choice([16, 32, 64]),
-            o2=rng.choice([64, 128]),
-            k=rng.choice([3, 5]),
-            f=rng.choice([120, 10]),
-        )
+        stack_text = draws.trace_stack(rng, difficulty)
     net = solve_stack(stack_text, name="stack")
     parts: list[Part] = []
     steps: list[Step] = []
@@ -479,28 +454,10 @@ def _wrongs(layer: Layer, quantity: str, answer: object) -> tuple[Wrong, ...]:
 
 # --- receptive field ------------------------------------------------------------------------------
 
-RF_STACKS = {
-    1: [
-        "conv2d in=64x64x3 out=16 k=3\nconv2d out=16 k=3",
-        "conv2d in=64x64x3 out=16 k=3\nconv2d out=16 k=3\nconv2d out=16 k=3",
-        "conv2d in=64x64x3 out=16 k=5\nconv2d out=16 k=3",
-    ],
-    2: [
-        "conv2d in=64x64x3 out=16 k=3 p=1\nmaxpool2d k=2\nconv2d out=32 k=3 p=1",
-        "conv2d in=64x64x3 out=16 k=3 p=1\nconv2d out=16 k=3 p=1\nmaxpool2d k=2\nconv2d out=32 k=3 p=1",
-        "conv2d in=227x227x3 out=96 k=11 s=4\nmaxpool2d k=3 s=2\nconv2d out=256 k=5 p=2",
-    ],
-    3: [
-        "conv2d in=64x64x3 out=16 k=3 p=1\nconv2d out=16 k=3 d=2 p=2\nconv2d out=16 k=3 d=4 p=4",
-        "conv2d in=224x224x3 out=64 k=7 s=2 p=3\nmaxpool2d k=3 s=2 p=1\nconv2d out=64 k=3 p=1\nconv2d out=64 k=3 p=1",
-        "conv2d in=64x64x3 out=16 k=3 s=2 p=1\nconv2d out=16 k=3 d=2 p=2\nmaxpool2d k=2",
-    ],
-}
-
 
 def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
     """The receptive field of the last layer's output, along one side."""
-    net = solve_stack(rng.choice(RF_STACKS[difficulty]), name="stack")
+    net = solve_stack(draws.receptive_field_stack(rng, difficulty), name="stack")
     layers = [s.layer for s in net.solutions]
     rows = receptive.receptive_field(layers)
     answer = rows[-1].r

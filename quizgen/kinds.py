@@ -13,9 +13,9 @@ import random
 from collections.abc import Callable
 from typing import NamedTuple
 
+from quizgen import draws, spec
 from quizgen import layers as L
 from quizgen import misconceptions as M
-from quizgen import spec
 from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
 from quizgen.layers import Layer
@@ -106,8 +106,12 @@ def describe(layer: Layer) -> str:
             if layer.groups != layer.in_channels
             else _("groups = channels = {g} (depthwise)").format(g=layer.groups)
         )
-    if fam == L.CONVT and any(layer.output_padding):
-        settings.append(_("output padding {op}").format(op=L.fmt_tuple(layer.output_padding)))
+    if fam == L.CONVT:
+        settings.append(
+            _("output padding {op}").format(op=L.fmt_tuple(layer.output_padding))
+            if any(layer.output_padding)
+            else _("no output padding")
+        )
     if fam in (L.CONV, L.CONVT, L.LINEAR):
         settings.append(_("with bias") if layer.bias else _("without bias"))
     if layer.ceil_mode:
@@ -120,7 +124,7 @@ def describe(layer: Layer) -> str:
         )
     if fam == L.CONVT:
         return _(
-            "A transposed convolution ({name}) with {out} output channels and a {k} kernel ({tail}) "
+            "A transposed convolution ({name}) with {out} output channels and kernel size {k} ({tail}) "
             "takes a {inp} input."
         ).format(name=layer.name, out=layer.out, k=k, tail=tail, inp=inp)
     if fam in (L.MAXPOOL, L.AVGPOOL):
@@ -136,6 +140,112 @@ def describe(layer: Layer) -> str:
             i=num(layer.in_channels), o=num(layer.out or 0), tail=tail
         )
     return _("A {name} layer takes a {inp} input.").format(name=layer.name, inp=inp)
+
+
+# --- conventions a problem must state ---------------------------------------------------------------
+
+_COMPUTE = frozenset({"macs", "flops", "flops+bias"})
+#: Quantities that follow from the output size, so from how padding and rounding are resolved.
+_SIZED = _COMPUTE | {"output", "windows", "comparisons", "additions", "divisions", "output_bytes", "output_elements"}
+#: Quantities that count the elements inside each pooling window.
+_WINDOW_CONTENT = frozenset({"comparisons", "additions"})
+
+TRANSPOSED_MACS_TEXT = N_(
+    "Count a transposed convolution's MACs on the input side: each input position is multiplied through every "
+    "weight of the layer (one multiply-accumulate per weight), and sums where outputs overlap are not counted "
+    "again."
+)
+SAME_TEXT = N_(
+    "'same' padding follows TensorFlow: the output is ceil(W/S) along each side, and when the total padding is "
+    "odd the extra row or column goes at the bottom or right."
+)
+CEIL_TEXT = N_(
+    "In ceil mode the output size is rounded up instead of down: a last window that runs past the edge of the "
+    "input is kept, as long as it starts before the right-hand padding."
+)
+PADDED_WINDOW_TEXT = {
+    "padding": N_("Count every window as holding all {k} positions of the kernel, padded positions included."),
+    "ceil": N_(
+        "Count every window as holding all {k} positions of the kernel, including positions past the edge of the input."
+    ),
+    "both": N_(
+        "Count every window as holding all {k} positions of the kernel, including padded positions and "
+        "positions past the edge of the input."
+    ),
+}
+NO_BIAS_ADDS_TEXT = N_("Without a bias there are no bias adds to count.")
+ADAPTIVE_TEXT = N_(
+    "Adaptive pooling places its windows as PyTorch does: with n inputs and m outputs along a side, window i "
+    "(counting from 0) covers inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so windows can differ in size and "
+    "overlap."
+)
+
+
+def _asymmetric_same(layer: Layer, asked: frozenset[str]) -> bool:
+    return (
+        layer.padding == L.SAME
+        and bool(asked & _SIZED)
+        and any(before != after for before, after in L.resolved_padding(layer))
+    )
+
+
+def _padded_windows(layer: Layer, asked: frozenset[str]) -> bool:
+    return (
+        layer.family in (L.MAXPOOL, L.AVGPOOL)
+        and bool(asked & _WINDOW_CONTENT)
+        and (layer.ceil_mode or any(before or after for before, after in L.resolved_padding(layer)))
+    )
+
+
+def _padded_window_text(layer: Layer, count: str) -> str:
+    padded = any(before or after for before, after in L.resolved_padding(layer))
+    which = "both" if padded and layer.ceil_mode else "padding" if padded else "ceil"
+    return _(PADDED_WINDOW_TEXT[which]).format(k=shape_words(layer.kernel))
+
+
+def _uneven_adaptive(layer: Layer, asked: frozenset[str]) -> bool:
+    return (
+        layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX)
+        and bool(asked & _WINDOW_CONTENT)
+        and any(n % m for n, m in zip(layer.spatial, layer.output_size))
+    )
+
+
+#: Each convention a problem can depend on: when it applies (the layer and the asked quantities) and its sentence
+#: (the layer and the --count convention).  :func:`conventions_for` reads this table top to bottom.
+CONVENTIONS: tuple[tuple[str, Callable[[Layer, frozenset[str]], bool], Callable[[Layer, str], str]], ...] = (
+    ("compute", lambda layer, asked: bool(asked & _COMPUTE), lambda layer, count: _(CONVENTION_TEXT[count])),
+    (
+        "no-bias-adds",
+        lambda layer, asked: "flops+bias" in asked and layer.family in (L.CONV, L.CONVT, L.LINEAR) and not layer.bias,
+        lambda layer, count: _(NO_BIAS_ADDS_TEXT),
+    ),
+    (
+        "transposed-input-side",
+        lambda layer, asked: layer.family == L.CONVT and bool(asked & _COMPUTE),
+        lambda layer, count: _(TRANSPOSED_MACS_TEXT),
+    ),
+    ("same-tensorflow", _asymmetric_same, lambda layer, count: _(SAME_TEXT)),
+    ("ceil-mode", lambda layer, asked: layer.ceil_mode and bool(asked & _SIZED), lambda layer, count: _(CEIL_TEXT)),
+    ("padded-windows", _padded_windows, _padded_window_text),
+    ("adaptive-windows", _uneven_adaptive, lambda layer, count: _(ADAPTIVE_TEXT)),
+)
+
+
+def conventions_for(layer: Layer, quantities: list[str] | tuple[str, ...], count: str = "macs") -> list[str]:
+    """The sentences a problem about ``layer`` asking ``quantities`` must state, under ``--count`` ``count``.
+
+    Every counting rule an answer depends on beyond the layer's settings (compute convention, transposed
+    MACs counted input-side, TensorFlow's asymmetric 'same', ceil mode, padded pooling windows, PyTorch's
+    adaptive windows) is in :data:`CONVENTIONS`; a problem's text holds each returned sentence verbatim.  When
+    the quantities name one compute quantity (``macs``, ``flops`` or ``flops+bias``), its convention is stated,
+    whatever ``count`` says.
+    """
+    asked = frozenset(quantities)
+    named = asked & _COMPUTE
+    if len(named) == 1:  # a problem that names its compute quantity is stated in that quantity's convention
+        count = next(iter(named))
+    return [text(layer, count) for _id, applies, text in CONVENTIONS if applies(layer, asked)]
 
 
 def shape_order(layer: Layer) -> str:
@@ -196,8 +306,7 @@ def layer_problem(
     text = sentences(lead or describe(layer), question)
     if extra_text:
         text = sentences(text, extra_text)
-    if wanted & {"macs", "flops"}:
-        text = sentences(text, _(CONVENTION_TEXT[count]))
+    text = sentences(text, *conventions_for(layer, quantities, count))
     return Problem(
         kind=kind_id,
         title=title or _(REGISTRY[kind_id].title),
@@ -290,7 +399,7 @@ def _make(text: str) -> Layer:
 
 
 def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer], bool] = lambda _l: True) -> Layer:
-    """Draw spec texts until one parses and is accepted (samplers are built to succeed quickly)."""
+    """Parse the spec ``make`` writes; samplers write valid specs, so a rejection is retried only as a safety net."""
     for _attempt in range(200):
         try:
             layer = _make(make())
@@ -301,179 +410,50 @@ def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer],
     raise AssertionError(_("sampler could not draw a valid layer"))  # a bug in a sampler, not user input
 
 
-def _exact(layer: Layer) -> bool:
-    from quizgen.geometry import effective_kernel
-    from quizgen.layers import resolved_padding
-
-    dil = layer.dilation or (1,) * len(layer.spatial)
-    return all(
-        (n + p[0] + p[1] - effective_kernel(k, d)) % s == 0
-        for n, k, s, p, d in zip(layer.spatial, layer.kernel, layer.stride, resolved_padding(layer), dil)
-    )
-
-
-def _inexact(layer: Layer) -> bool:
-    return not _exact(layer)
-
-
-CHANNELS = [16, 32, 64, 96, 128, 256]
-IN_CHANNELS = [1, 3, 16, 32, 64, 96, 128]
-
-
-def _conv_text(rng: random.Random, difficulty: int) -> tuple[Callable[[], str], Callable[[Layer], bool]]:
-    c = rng.choice
-    if difficulty == 1:
-        return (
-            lambda: (
-                f"conv2d in={(n := c([7, 14, 28, 32, 56, 64]))}x{n}x{c([1, 3, 16, 32])} "
-                f"out={c([6, 16, 32, 64])} k={c([3, 5])} bias=true"
-            )
-        ), lambda _l: True
-    if difficulty == 2:
-        return (
-            lambda: (
-                f"conv2d in={(n := c([224, 227, 112, 56, 32, 28]))}x{n}x{c(IN_CHANNELS)} "
-                f"out={c(CHANNELS)} k={c([3, 5, 7, 11])} s={c([1, 2, 2, 4])} p={c([0, 1, 2, 3])}"
-            )
-        ), _exact
-    variant = c(["inexact", "1d", "3d", "groups"])
-    if variant == "inexact":
-        return (
-            lambda: (
-                f"conv2d in={(n := c([224, 227, 112, 56, 32]))}x{n}x{c(IN_CHANNELS)} out={c(CHANNELS)} "
-                f"k={c([3, 5, 7])} s={c([2, 3])} p={c([0, 1, 2])}"
-            )
-        ), _inexact
-    if variant == "1d":
-        return (
-            lambda: (
-                f"conv1d in={c([100, 128, 256, 1000])}x{c([1, 16, 64])} out={c([16, 32, 64])} "
-                f"k={c([3, 5, 7])} s={c([1, 2])} p={c([0, 1, 2, 3])}"
-            )
-        ), lambda _l: True
-    if variant == "3d":
-        return (
-            lambda: (
-                f"conv3d in={c([8, 16])}x{(n := c([56, 112]))}x{n}x{c([3, 64])} out={c([64, 128])} "
-                f"k=3 s={c([1, 2])} p=1"
-            )
-        ), lambda _l: True
-    return (
-        lambda: (
-            f"conv2d in={(n := c([56, 28, 14]))}x{n}x{(ch := c([64, 128, 256]))} out={ch} k=3 p=1 "
-            f"s={c([1, 2])} g={c([2, 4, 32, ch])}"
-        )
-    ), lambda _l: True
-
-
 @kind("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
 def _output_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _conv_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     return layer_problem("output-conv", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-def _pool_text(rng: random.Random, difficulty: int) -> tuple[Callable[[], str], Callable[[Layer], bool]]:
-    c = rng.choice
-    if difficulty == 1:
-        return lambda: f"maxpool2d in={(n := c([224, 112, 56, 28, 32, 14]))}x{n}x{c(CHANNELS)} k=2", lambda _l: True
-    if difficulty == 2:
-        return (
-            lambda: (
-                f"{c(['maxpool2d', 'maxpool2d', 'avgpool2d'])} in={(n := c([55, 27, 13, 112, 56]))}x{n}x"
-                f"{c([64, 96, 256])} k=3 s=2 p={c([0, 1])}"
-            )
-        ), _exact
-    variant = c(["ceil", "adaptive", "3d"])
-    if variant == "ceil":
-        return (lambda: f"maxpool2d in={(n := c([56, 28, 14, 112]))}x{n}x{c(CHANNELS)} k=3 s=2 ceil=true"), _inexact
-    if variant == "adaptive":
-        return (
-            lambda: f"adaptiveavgpool2d in={(n := c([7, 13, 14, 10]))}x{n}x{c([256, 512, 2048])} size={c([3, 4, 6])}"
-        ), lambda _l: True
-    return lambda: f"maxpool3d in={c([8, 16])}x{(n := c([28, 56]))}x{n}x{c([64, 128])} k=2", lambda _l: True
 
 
 @kind("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
 def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _pool_text(rng, difficulty)
-    return layer_problem(
-        "output-pool", difficulty, _draw(rng, make, accept), ["output"], _("What is the output shape?")
-    )
+    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
+    return layer_problem("output-pool", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
 @kind("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
 def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
-    c = rng.choice
-    if difficulty == 1:
-
-        def make() -> str:
-            return f"conv2d in={(n := c([32, 28, 64]))}x{n}x{c([16, 64])} out={c([16, 64])} k=3 d=2"
-    elif difficulty == 2:
-
-        def make() -> str:
-            return f"conv2d in={(n := c([65, 33, 129]))}x{n}x{c([256, 512])} out=256 k=3 d={(d := c([2, 4, 6]))} p={d}"
-    else:
-
-        def make() -> str:
-            return (
-                f"conv{c(['1d', '2d'])} in=" + "x".join([str(c([100, 128, 57, 63]))] * 1) + f"x{c([16, 32])} "
-                f"out=32 k={c([3, 5])} d={c([2, 3, 4])} s={c([1, 2])} p={c([0, 1, 2])}"
-            )
-
-    return layer_problem("output-dilated", difficulty, _draw(rng, make), ["output"], _("What is the output shape?"))
+    layer = _draw(rng, lambda: draws.dilated_spec(rng, difficulty))
+    return layer_problem("output-dilated", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
 @kind("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
 def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Problem:
-    c = rng.choice
-    if difficulty == 1:
-
-        def make() -> str:
-            return (
-                f"convtranspose2d in={(n := c([14, 28, 32, 64]))}x{n}x{c([128, 256, 512])} out={c([64, 128])} k=2 s=2"
-            )
-    elif difficulty == 2:
-
-        def make() -> str:
-            return f"convtranspose2d in={(n := c([4, 8, 16, 32]))}x{n}x{c([128, 256, 512])} out={c([64, 128, 3])} k=4 s=2 p=1"
-    else:
-
-        def make() -> str:
-            dims = c([1, 2, 3])
-            n = c([7, 14, 16])
-            return (
-                f"convtranspose{dims}d in=" + "x".join([str(n)] * dims) + f"x{c([64, 128])} out={c([32, 64])} "
-                f"k=3 s=2 p=1 op={c([0, 1])} d={c([1, 1, 2])}"
-            )
-
-    return layer_problem("output-transposed", difficulty, _draw(rng, make), ["output"], _("What is the output shape?"))
+    layer = _draw(rng, lambda: draws.transposed_spec(rng, difficulty))
+    return layer_problem("output-transposed", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
 @kind("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
 def _params_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _conv_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     return layer_problem("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
+
+
+def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
+    """A linear layer at a level, and the sentence that says where its input comes from (level 3)."""
+    text, feature_map = draws.linear_spec(rng, difficulty)
+    if feature_map is None:
+        return _make(text), ""
+    h, ch = feature_map
+    return _make(text), _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
 
 
 @kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
 def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
-    c = rng.choice
-    if difficulty == 1:
-        pairs = [(120, 84), (84, 10), (400, 120), (512, 10), (256, 10)]
-        i, o = c(pairs)
-        layer = _make(f"linear in={i} out={o}")
-        return layer_problem("params-linear", 1, layer, ["params"], _("How many parameters does it have?"))
-    if difficulty == 2:
-        i, o = c([(9216, 4096), (4096, 4096), (4096, 1000), (25088, 4096), (2048, 1000), (1024, 1000)])
-        layer = _make(f"linear in={i} out={o} bias={c(['true', 'true', 'false'])}")
-        return layer_problem("params-linear", 2, layer, ["params"], _("How many parameters does it have?"))
-    h, ch, o = c([(7, 512, 4096), (6, 256, 4096), (5, 16, 120), (4, 512, 1000), (13, 256, 1024)])
-    layer = _make(f"linear in={h * h * ch} out={o}")
-    extra = _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
+    layer, extra = _linear(rng, difficulty)
     return layer_problem(
-        "params-linear", 3, layer, ["params"], _("How many parameters does it have?"), extra_text=extra
+        "params-linear", difficulty, layer, ["params"], _("How many parameters does it have?"), extra_text=extra
     )
 
 
@@ -491,16 +471,9 @@ def _params_separable(rng: random.Random, difficulty: int, count: str) -> Proble
 @kind("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
 def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
     if difficulty == 3 and rng.random() < 0.3:
-        layer = _draw(
-            rng,
-            lambda: (
-                f"convtranspose2d in={(n := rng.choice([7, 14, 16]))}x{n}x"
-                f"{rng.choice([128, 256])} out={rng.choice([64, 128])} k=4 s=2 p=1"
-            ),
-        )
+        layer = _draw(rng, lambda: draws.transposed_spec(rng, 2 if rng.random() < 0.5 else 3))
     else:
-        make, accept = _conv_text(rng, difficulty)
-        layer = _draw(rng, make, accept)
+        layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     q = COMPUTE_QUANTITY[count]
     return layer_problem(
         "macs-conv", difficulty, layer, [q], _("How much compute does one forward pass take (batch 1)?"), count
@@ -509,12 +482,7 @@ def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind("macs-linear", N_("Compute: fully connected"), N_("the MACs or FLOPs of a linear layer"))
 def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
-    i, o = rng.choice(
-        [(120, 84), (84, 10), (400, 120)]
-        if difficulty == 1
-        else [(9216, 4096), (4096, 4096), (4096, 1000), (25088, 4096), (2048, 1000)]
-    )
-    layer = _make(f"linear in={i} out={o}")
+    layer, extra = _linear(rng, difficulty)
     return layer_problem(
         "macs-linear",
         difficulty,
@@ -522,13 +490,13 @@ def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
         [COMPUTE_QUANTITY[count]],
         _("How much compute does one forward pass take (batch 1)?"),
         count,
+        extra_text=extra,
     )
 
 
 @kind("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
 def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _pool_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
     is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
     quantities = ["windows", "comparisons"] if is_max else ["windows", "additions", "divisions"]
     return layer_problem(
@@ -542,8 +510,7 @@ def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
 def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
-    make, accept = _conv_text(rng, difficulty)
-    layer = _draw(rng, make, accept)
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     return layer_problem(
         "memory",
         difficulty,
