@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from quizgen import draws, receptive, spec
 from quizgen import misconceptions as M
+from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _, sentences
 from quizgen.kinds import COMPUTE_QUANTITY, LABELS, REGISTRY, conventions_for, describe, shape_words
 from quizgen.layers import Layer
