@@ -138,21 +138,21 @@ def test_forgot_bias_does_not_fire_without_bias(run):
     assert "forgot-bias" not in [m.id for m in applicable(parse("conv2d in=32x32x64 out=128 k=3 bias=false"), "params")]
 
 
+def bank_problem(run, tmp_path, spec: str, ask: str, *options: str, form: str = "numeric") -> dict:
+    """The key's JSON of one problem about ``spec`` (from a one-entry bank), whatever the samplers draw."""
+    bank = tmp_path / "one.yaml"
+    bank.write_text(f"bank: one\ntitle: One\nproblems:\n  - id: p\n    spec: {spec}\n    ask: [{ask}]\n")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(f"recipe: one\nsections:\n  - bank: {bank}\n    form: {form}\n")
+    out = tmp_path / "out"
+    result = run("worksheet", str(recipe), *options, "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    return json.loads((out / "key.json").read_text())["keys"][0]["problems"][0]
+
+
 def test_check_and_key_agree_under_flops_plus_bias(run, tmp_path):
     """linear in=84 out=10: FLOPs with bias adds = 2·84·10 + 10 = 1,690."""
-    recipe = tmp_path / "r.yaml"
-    recipe.write_text(
-        "recipe: fc\nsections:\n  - kind: macs-linear\n    count: 1\n    difficulty: 1\n    form: choice\n"
-    )
-    found = None
-    for seed in range(60):
-        out = tmp_path / f"s{seed}"
-        run("worksheet", str(recipe), "--count", "flops+bias", "--seed", str(seed), "--format", "json", "-o", str(out))
-        problem = json.loads((out / "key.json").read_text())["keys"][0]["problems"][0]
-        if problem["spec"].startswith("linear in=84 out=10"):
-            found = problem
-            break
-    assert found is not None, "no seed drew linear in=84 out=10"
+    found = bank_problem(run, tmp_path, "linear in=84 out=10", "flops+bias", "--count", "flops+bias", form="choice")
     part = found["parts"][0]
     assert part["answer"] == 1690
     options = {c["value"]: c for c in part["choices"]}
@@ -264,16 +264,7 @@ def test_drill_hints_fit_the_layer(run, tmp_path):
 
 def test_flops_plus_bias_key_works_through_to_the_answer(run, tmp_path):
     """linear in=120 out=84: 2 × 120·84 + 84 = 2 × 10,080 + 84 = 20,244; the last worked step must reach it."""
-    recipe = tmp_path / "r.yaml"
-    recipe.write_text("recipe: fc\nsections:\n  - kind: macs-linear\n    count: 1\n    difficulty: 1\n")
-    for seed in range(60):
-        out = tmp_path / f"s{seed}"
-        run("worksheet", str(recipe), "--count", "flops+bias", "--seed", str(seed), "--format", "json", "-o", str(out))
-        problem = json.loads((out / "key.json").read_text())["keys"][0]["problems"][0]
-        if problem["spec"].startswith("linear in=120 out=84"):
-            break
-    else:
-        pytest.fail("no seed drew linear in=120 out=84")
+    problem = bank_problem(run, tmp_path, "linear in=120 out=84", "flops+bias", "--count", "flops+bias")
     assert problem["parts"][0]["answer"] == 20244
     last = problem["steps"][-1]
     assert last["result"] == "20,244" and last["substituted"] == "2 × 10,080 + 84"
@@ -281,18 +272,7 @@ def test_flops_plus_bias_key_works_through_to_the_answer(run, tmp_path):
 
 def test_a_part_with_one_honest_distractor_stays_numeric(run, tmp_path):
     """linear bias=false: the only named wrong answer is in·out + out (biases added); no filler makes it a choice."""
-    recipe = tmp_path / "r.yaml"
-    recipe.write_text(
-        "recipe: fc\nsections:\n  - kind: params-linear\n    count: 1\n    difficulty: 2\n    form: choice\n"
-    )
-    for seed in range(80):
-        out = tmp_path / f"s{seed}"
-        run("worksheet", str(recipe), "--seed", str(seed), "--format", "json", "-o", str(out))
-        problem = json.loads((out / "key.json").read_text())["keys"][0]["problems"][0]
-        if "bias=false" in problem["spec"]:
-            break
-    else:
-        pytest.fail("no seed drew a linear layer without bias")
+    problem = bank_problem(run, tmp_path, "linear in=4096 out=1000 bias=false", "params", form="choice")
     layer = parse(problem["spec"])
     part = problem["parts"][0]
     assert part["answer"] == layer.in_channels * layer.out
