@@ -20,7 +20,7 @@ from quizgen.layers import Layer
 from quizgen.network import solve_stack
 from quizgen.problems import FlawedLine, Part, Problem, Wrong
 from quizgen.solver import solve
-from quizgen.steps import Step, explain, num
+from quizgen.steps import Step, bias_adds_step, explain, num
 
 
 def _title(kind_id: str) -> str:
@@ -33,27 +33,29 @@ def _step(
     return Step(title, formula, substituted, result, tex or _text(formula), sub_tex or _text(substituted), quantity)
 
 
+_SYMBOL = re.compile(r"\b([A-Za-z])_([A-Za-z]+)\b")
+_TEX_SAFE = str.maketrans(
+    {"{": "(", "}": ")", "\\": "/", "_": " ", "%": " percent", "&": "and", "#": "no.", "$": "", "^": "", "~": " "}
+)
+
+
 def _text(plain: str) -> str:
-    """Plain working as LaTeX text; characters that are special in TeX become harmless ones."""
+    """Plain working as LaTeX: words in ``\\text{}``, symbols such as ``H_out`` as subscripts (``H_{\\text{out}}``).
+
+    Characters that are special in TeX become harmless ones.
+    """
     if not plain:
         return ""
-    safe = plain.translate(
-        str.maketrans(
-            {
-                "{": "(",
-                "}": ")",
-                "\\": "/",
-                "_": " ",
-                "%": " percent",
-                "&": "and",
-                "#": "no.",
-                "$": "",
-                "^": "",
-                "~": " ",
-            }
-        )
-    )
-    return rf"\text{{{safe}}}"
+    pieces = []
+    last = 0
+    for m in _SYMBOL.finditer(plain):
+        if m.start() > last:
+            pieces.append(rf"\text{{{plain[last : m.start()].translate(_TEX_SAFE)}}}")
+        pieces.append(rf"{m.group(1)}_{{\text{{{m.group(2)}}}}}")
+        last = m.end()
+    if last < len(plain):
+        pieces.append(rf"\text{{{plain[last:].translate(_TEX_SAFE)}}}")
+    return "".join(pieces)
 
 
 # --- depthwise-separable against standard ---------------------------------------------------------
@@ -585,9 +587,18 @@ _CHAIN_LABELS = {
     "params": N_("Parameters"),
     "macs": N_("MACs"),
     "flops": N_("FLOPs"),
+    "flops+bias": N_("FLOPs with bias adds"),
     "windows": N_("Pooling windows"),
     "comparisons": N_("Comparisons"),
     "output_bytes": N_("Output memory (bytes, fp32)"),
+}
+
+
+_CHAIN_CONVENTION = {
+    "flops": N_("MACs are multiply-accumulates, bias adds not counted; FLOPs = 2 × MACs."),
+    "flops+bias": N_(
+        "MACs are multiply-accumulates; FLOPs with bias adds = 2 × MACs plus one add per output element for the bias."
+    ),
 }
 
 
@@ -657,8 +668,8 @@ def _output_line(layer: Layer, ids: frozenset[str]) -> _Line:
     )
 
 
-def _conv_lines(layer: Layer, ids: frozenset[str], values: list[object]) -> _Line:
-    """The next line of a conv chain, given the values shown so far."""
+def _conv_lines(layer: Layer, ids: frozenset[str], values: list[object], count: str = "macs") -> _Line:
+    """The next line of a conv chain, given the values shown so far; the last is compute in ``count``'s terms."""
     k, c_in, c_out, g = layer.kernel[0], layer.in_channels, layer.out or 0, layer.groups
     n = layer.spatial[0]
     step = len(values)
@@ -688,10 +699,18 @@ def _conv_lines(layer: Layer, ids: frozenset[str], values: list[object]) -> _Lin
             )
         return _Line("macs", "weights × H_out × W_out", f"{_fmt(w)} × {_fmt(o)} × {_fmt(o)}", w * o * o, (1, 2))  # type: ignore[operator]
     macs = values[3]
+    if count == "flops+bias" and layer.bias:
+        return _Line(
+            "flops+bias",
+            "2 × MACs + C_out × H_out × W_out",
+            f"2 × {_fmt(macs)} + {c_out} × {_fmt(o)} × {_fmt(o)}",
+            2 * macs + c_out * o * o,  # type: ignore[operator]
+            (1, 4),
+        )
     return _Line("flops", "2 × MACs", f"2 × {_fmt(macs)}", 2 * macs, (4,))  # type: ignore[operator]
 
 
-def _pool_lines(layer: Layer, ids: frozenset[str], values: list[object]) -> _Line:
+def _pool_lines(layer: Layer, ids: frozenset[str], values: list[object], count: str = "macs") -> _Line:
     """The next line of a max-pooling chain, given the values shown so far."""
     k, s, c, n = layer.kernel[0], layer.stride[0], layer.in_channels, layer.spatial[0]
     step = len(values)
@@ -735,24 +754,24 @@ def _whole_line(line: _Line) -> _Line:
     return line._replace(value=v.numerator) if isinstance(v, Fraction) and v.denominator == 1 else line
 
 
-def _chain(layer: Layer, ids: frozenset[str]) -> list[_Line]:
+def _chain(layer: Layer, ids: frozenset[str], count: str = "macs") -> list[_Line]:
     """The whole chain under ``ids`` (empty: the right solution); each line computed from the lines before."""
     make = _pool_lines if layer.is_pool else _conv_lines
     lines: list[_Line] = []
     values: list[object] = []
     for _i in range(4 if layer.is_pool else 5):
-        line = _whole_line(make(layer, ids, values))
+        line = _whole_line(make(layer, ids, values, count))
         lines.append(line)
         values.append(line.value)
     return lines
 
 
-def _wrong_line(layer: Layer, ids: frozenset[str]) -> int | None:
+def _wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int | None:
     """The one line that applies the misconception: the first whose value differs when all before it are right."""
-    right = _chain(layer, frozenset())
+    right = _chain(layer, frozenset(), count)
     for i in range(len(right)):
         make = _pool_lines if layer.is_pool else _conv_lines
-        line = _whole_line(make(layer, ids, [r.value for r in right[:i]]))
+        line = _whole_line(make(layer, ids, [r.value for r in right[:i]], count))
         if line.value != right[i].value:
             return i
     return None
@@ -767,19 +786,19 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         except QuizgenError:
             continue
         flags = frozenset(ids)
-        wrong_at = _wrong_line(layer, flags)
+        wrong_at = _wrong_line(layer, flags, count)
         if (wrong_at is not None and wrong_at > 0) or (wrong_at == 0 and _positive_chain(layer, flags)):
             break
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
     assert wrong_at is not None
-    right = _chain(layer, frozenset())
+    right = _chain(layer, frozenset(), count)
     make = _pool_lines if layer.is_pool else _conv_lines
     shown: list[_Line] = []
     for i in range(len(right)):
         # Lines before the error are right; the error line applies the misconception; later lines apply the
         # right formula to the values shown before them.
-        line = _whole_line(make(layer, flags if i == wrong_at else frozenset(), [x.value for x in shown]))
+        line = _whole_line(make(layer, flags if i == wrong_at else frozenset(), [x.value for x in shown], count))
         shown.append(line)
     bad = {wrong_at}
     statuses = []
@@ -846,6 +865,8 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     chain_q = {"output_size": "output"}
     wanted = {chain_q.get(x.quantity, x.quantity) for x in right} | {"weights", "bias"}
     steps = [st for st in explain(sol) if st.quantity in wanted]
+    if "flops+bias" in wanted:
+        steps = [st for st in steps if st.quantity != "flops"] + [bias_adds_step(sol)]
     carried = [str(ln.number) for ln in lines if ln.status == "carried"]
     if not carried:
         title = _("The error, step {n}: {why}").format(n=wrong_at + 1, why=why)
@@ -860,8 +881,11 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     steps.append(_step(title, fixed.formula, fixed.substituted, _fmt(fixed.value), quantity="step"))
     text = _(
         "A student solved this layer and wrote the steps below. {layer} Which step is the first wrong one, and "
-        "what is its right value? MACs are multiply-accumulates, bias adds not counted; FLOPs = 2 × MACs."
+        "what is its right value?"
     ).format(layer=describe(layer))
+    if not layer.is_pool:
+        last = right[-1].quantity
+        text = sentences(text, _(_CHAIN_CONVENTION[last]))
     return Problem(
         "spot-error",
         _title("spot-error"),

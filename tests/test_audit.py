@@ -359,7 +359,7 @@ def test_every_spot_error_has_one_wrong_step_and_lines_that_recompute():
         where = _where(kind_id, difficulty, count, seed, problem)
         step_part, value_part = problem.parts
         try:
-            wrong = audit_flawed(problem.spec, list(problem.flawed), step_part.answer, value_part.answer)
+            wrong = audit_flawed(problem.spec, list(problem.flawed), step_part.answer, value_part.answer, count)
         except AssertionError as exc:
             raise AssertionError(f"{where}: {exc}") from None
         carried = {w.value for w in step_part.wrongs if w.ids == ("carried-error",)}

@@ -44,7 +44,7 @@ def split_working(working: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def right_values(spec: str, shown: list[Fraction]) -> list[Fraction]:
+def right_values(spec: str, shown: list[Fraction], count: str = "macs") -> list[Fraction]:
     """The right formula of each line, applied to the layer and to the values shown before it."""
     layer = parse(spec)
     n, k, s = layer.spatial[0], layer.kernel[0], layer.stride[0]
@@ -57,17 +57,19 @@ def right_values(spec: str, shown: list[Fraction]) -> list[Fraction]:
     c_out, g = layer.out, layer.groups
     weights = Fraction(k * k * (c_in // g) * c_out)
     # size, weights = K²·(C_in/g)·C_out, params = weights + C_out, MACs = weights·o², FLOPs = 2·MACs
-    return [out_size, weights, shown[1] + c_out, shown[1] * shown[0] ** 2, 2 * shown[3]]
+    # (with --count flops+bias and a bias: 2·MACs + C_out·o², one bias add per output element)
+    flops = 2 * shown[3] + (c_out * shown[0] ** 2 if count == "flops+bias" and layer.bias else 0)
+    return [out_size, weights, shown[1] + c_out, shown[1] * shown[0] ** 2, flops]
 
 
-def audit(spec: str, lines: list[tuple[str, str]], step_answer: int, value_answer: object) -> int:
+def audit(spec: str, lines: list[tuple[str, str]], step_answer: int, value_answer: object, count: str = "macs") -> int:
     """Check one flawed solution; return the number of the wrong step."""
     shown = []
     for _step, working in lines:
         _formula, substituted, value = split_working(working)
         assert evaluate(substituted) == number(value), working  # every line's numbers give its value
         shown.append(number(value))
-    right = right_values(spec, shown)
+    right = right_values(spec, shown, count)
     wrong = [i for i, (a, b) in enumerate(zip(shown, right)) if a != b]
     assert len(wrong) == 1, (spec, lines)  # exactly one step is wrong; the rest apply the right formula
     assert step_answer == wrong[0] + 1
@@ -109,15 +111,20 @@ def test_every_scenario_has_one_wrong_step_and_visible_carries():
 
 @pytest.mark.parametrize("difficulty", [1, 2, 3])
 def test_spot_error_through_the_cli(run, tmp_path, difficulty):
+    """--count flops+bias: the last step is FLOPs with bias adds, as the sheet's convention says."""
     recipe = tmp_path / "r.yaml"
     recipe.write_text(f"recipe: se\nsections:\n  - kind: spot-error\n    count: 3\n    difficulty: {difficulty}\n")
     out = tmp_path / "out"
-    assert run("worksheet", str(recipe), "--variants", "10", "--format", "json", "-o", str(out)).exit_code == 0
+    args = ["--variants", "10", "--count", "flops+bias", "--format", "json", "-o", str(out)]
+    assert run("worksheet", str(recipe), *args).exit_code == 0
     for sheet in json.loads((out / "key.json").read_text())["keys"]:
         for problem in sheet["problems"]:
             lines = [(x["step"], x["working"]) for x in problem["flawed_solution"]]
             step, value = problem["parts"]
-            audit(problem["spec"], lines, step["answer"], value["answer"])
+            audit(problem["spec"], lines, step["answer"], value["answer"], "flops+bias")
+            if problem["spec"].startswith("conv") and "bias=true" in problem["spec"]:
+                assert "FLOPs with bias adds = 2 × MACs plus one add per output element" in problem["text"]
+                assert lines[-1][1].startswith("2 × MACs + C_out × H_out × W_out = ")
             for _step, working in lines:
                 assert not re.search(r"(?<![.\d])\d{4,}", working), f"unseparated number in {working!r}"
 
