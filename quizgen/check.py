@@ -14,7 +14,7 @@ from quizgen import layers as L
 from quizgen import misconceptions as M
 from quizgen.answers import RIGHT, ROUNDED, Number, Value, judge_value, parse_value
 from quizgen.errors import ClaimError, QuizgenError, closest
-from quizgen.i18n import _
+from quizgen.i18n import _, a_an
 from quizgen.layers import Layer
 from quizgen.solver import Solution, solve, value_of
 
@@ -295,8 +295,10 @@ def _describe(layer: Layer, values: dict[str, int]) -> str:
     for key, v in values.items():
         if key == "in":
             parts.append(
-                _("a {size} input (in={shape})").format(
-                    size="x".join([str(v)] * len(layer.spatial)), shape=L.fmt_shape(layer.input_shape)
+                a_an(
+                    _("a {size} input (in={shape})").format(
+                        size="x".join([str(v)] * len(layer.spatial)), shape=L.fmt_shape(layer.input_shape)
+                    )
                 )
             )
         else:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from quizgen import draws, receptive, spec
 from quizgen import misconceptions as M
 from quizgen.errors import QuizgenError
-from quizgen.i18n import N_, _, sentences
+from quizgen.i18n import N_, _, a_an, sentences
 from quizgen.kinds import COMPUTE_QUANTITY, LABELS, REGISTRY, conventions_for, describe, shape_words
 from quizgen.layers import Layer
 from quizgen.network import solve_stack
@@ -181,11 +181,13 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
                         quantity=q,
                     )
                 )
-    text = _(
-        "A standard {k} × {k} convolution maps a {s} × {s} × {m} input to {n} channels ('same' padding, no "
-        "bias). MobileNet replaces it with a {k} × {k} depthwise convolution followed by a 1 × 1 pointwise "
-        "convolution, also without bias."
-    ).format(k=k, s=size, m=m, n=n)
+    text = a_an(
+        _(
+            "A standard {k} × {k} convolution maps a {s} × {s} × {m} input to {n} channels ('same' padding, no "
+            "bias). MobileNet replaces it with a {k} × {k} depthwise convolution followed by a 1 × 1 pointwise "
+            "convolution, also without bias."
+        ).format(k=k, s=size, m=m, n=n)
+    )
     if difficulty >= 2:
         text = sentences(text, *conventions_for(standard, [q], count))
     return Problem(
@@ -214,11 +216,13 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
         sol = solve(layer)
         before, after = sol.padding[0]
         total = before + after
-        text = _(
-            "A {k} × {k} convolution with stride 2 and TensorFlow's 'same' padding takes a {n} × {n} × {c} "
-            "input, so its output is ceil({n}/2) = {o} on a side. How many rows of padding go on the top, and "
-            "how many on the bottom?"
-        ).format(k=k, n=n, c=ch, o=sol.output_shape[0])
+        text = a_an(
+            _(
+                "A {k} × {k} convolution with stride 2 and TensorFlow's 'same' padding takes a {n} × {n} × {c} "
+                "input, so its output is ceil({n}/2) = {o} on a side. How many rows of padding go on the top, and "
+                "how many on the bottom?"
+            ).format(k=k, n=n, c=ch, o=sol.output_shape[0])
+        )
         parts = (
             Part(
                 _("Padding on the top"),
@@ -338,12 +342,13 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
         question = _("What kernel size K does it use?") if s == 1 else _("What odd kernel size K does it use?")
         formula, solved = "out = floor((W - K + 2P)/S) + 1", "K = W + 2P - (out - 1)·S"
         sub = f"{n} + 2·{p} - ({out} - 1)·{s}"
-    text = (
-        _("A conv2d layer with {given} maps a {n} × {n} × {c} input to a {o} × {o} × {oc} output.").format(
-            given=given, n=n, c=cin, o=out, oc=cout
-        )
-        + " "
-        + question
+    text = sentences(
+        a_an(
+            _("A conv2d layer with {given} maps a {n} × {n} × {c} input to a {o} × {o} × {oc} output.").format(
+                given=given, n=n, c=cin, o=out, oc=cout
+            )
+        ),
+        question,
     )
     if difficulty == 3:
         text = sentences(text, _("(The division need not be exact: the output size is floored.)"))
@@ -432,10 +437,12 @@ def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = 
         )
     )
     first = net.solutions[0].layer
-    text = _(
-        "Trace this stack on a {inp} input: fill in each layer's output shape and parameter count, then the "
-        "total. Batchnorm counts γ, β and its running mean and variance."
-    ).format(inp=shape_words(first.input_shape))
+    text = a_an(
+        _(
+            "Trace this stack on a {inp} input: fill in each layer's output shape and parameter count, then the "
+            "total. Batchnorm counts γ, β and its running mean and variance."
+        ).format(inp=shape_words(first.input_shape))
+    )
     return Problem(
         "network-trace",
         title or _title("network-trace"),

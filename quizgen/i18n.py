@@ -40,6 +40,31 @@ def n_(singular: str, plural: str, n: int) -> str:
     return _(singular if n == 1 else plural)
 
 
+_A_NUMBER = None
+
+
+def a_an(text: str) -> str:
+    """English only: "a 8 × 8 input" becomes "an 8 × 8 input" (likewise 11, 18, 80–89…, 11,000…).
+
+    The article depends on how the number is spoken, which a template cannot know; other languages
+    have no such article, so their text is returned as it is.
+    """
+    if _language != "en" or " 8" not in text and " 1" not in text:
+        return text
+    global _A_NUMBER
+    if _A_NUMBER is None:
+        import re
+
+        _A_NUMBER = re.compile(r"\b([Aa]) (\d[\d,]*)")
+
+    def article(m) -> str:  # type: ignore[no-untyped-def]
+        digits = m.group(2).rstrip(",").replace(",", "")
+        spoken_vowel = digits.startswith("8") or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+        return f"{m.group(1)}n {m.group(2)}" if spoken_vowel else m.group(0)
+
+    return _A_NUMBER.sub(article, text)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's no-op marker
     """Mark a string for extraction without translating it here."""
     return message

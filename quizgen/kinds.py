@@ -17,7 +17,7 @@ from quizgen import draws, spec
 from quizgen import layers as L
 from quizgen import misconceptions as M
 from quizgen.errors import QuizgenError
-from quizgen.i18n import N_, _, sentences
+from quizgen.i18n import N_, _, a_an, sentences
 from quizgen.layers import Layer
 from quizgen.problems import Part, Problem, Wrong, wrongs_for
 from quizgen.solver import solve, value_of
@@ -84,6 +84,10 @@ def shape_words(shape: tuple[int, ...]) -> str:
 
 def describe(layer: Layer) -> str:
     """The layer in a sentence, naming every setting a student needs."""
+    return a_an(_describe(layer))
+
+
+def _describe(layer: Layer) -> str:
     fam = layer.family
     k = shape_words(layer.kernel) if layer.kernel else ""
     if len(set(layer.kernel)) == 1 and len(layer.kernel) > 1:
@@ -355,8 +359,8 @@ def _hint(layer: Layer, quantity: str) -> str:
             bias = _("Add one bias per output feature.")
         else:
             bias = _("Add one bias per output channel.")
-        text = f"{text} {bias}"
-        return f"{text} {_('fp32 is 4 bytes per parameter.')}" if quantity == "params_bytes" else text
+        text = sentences(text, bias)
+        return sentences(text, _("fp32 is 4 bytes per parameter.")) if quantity == "params_bytes" else text
     if quantity in ("macs", "flops", "flops+bias"):
         if fam == L.LINEAR:
             macs = _("One MAC per weight: in × out.")
@@ -375,14 +379,14 @@ def _hint(layer: Layer, quantity: str) -> str:
         if quantity == "macs":
             return macs
         if quantity == "flops":
-            return f"{macs} {_('FLOPs = 2 × MACs.')}"
+            return sentences(macs, _("FLOPs = 2 × MACs."))
         if not layer.bias:
-            return f"{macs} {_('FLOPs = 2 × MACs; bias=false, so there are no bias adds.')}"
-        return f"{macs} {_('FLOPs = 2 × MACs, plus one bias add per output element.')}"
+            return sentences(macs, _("FLOPs = 2 × MACs; bias=false, so there are no bias adds."))
+        return sentences(macs, _("FLOPs = 2 × MACs, plus one bias add per output element."))
     if quantity in ("comparisons", "additions") and fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
         return _(
-            "Window i spans ⌊i·in/out⌋ to ⌈(i + 1)·in/out⌉, so windows can differ in size; a window of n values "
-            "takes n - 1 {ops}."
+            "Window i (counting from 0) covers inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so windows can differ "
+            "in size; a window of k values takes k - 1 {ops}."
         ).format(ops=_("comparisons") if quantity == "comparisons" else _("additions"))
     hints = {
         "windows": _("One window per output element, in every channel."),
@@ -446,7 +450,7 @@ def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
     if feature_map is None:
         return _make(text), ""
     h, ch = feature_map
-    return _make(text), _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
+    return _make(text), a_an(_("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch))
 
 
 @kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))

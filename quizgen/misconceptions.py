@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from quizgen import geometry
 from quizgen import layers as L
-from quizgen.i18n import N_, _
+from quizgen.i18n import N_, _, a_an
 from quizgen.layers import Layer
 from quizgen.solver import output_spatial, solve
 
@@ -74,7 +74,7 @@ class Misconception(NamedTuple):
     def explain(self, layer: Layer) -> str:
         """The explanation with this layer's numbers filled in."""
         template = self.explanation if isinstance(self.explanation, str) else self.explanation(layer)
-        return _(template).format(**context(layer))
+        return a_an(_(template).format(**context(layer)))
 
     def wrong_values(self, layer: Layer, quantity: str) -> tuple[Scalar | Shape, ...]:
         """The wrong value(s) this misconception produces for ``quantity`` (empty if it changes nothing)."""
@@ -450,8 +450,8 @@ CATALOGUE: dict[str, Misconception] = {
             "adaptive-fixed-window",
             N_("adaptive windows as one fixed kernel: S = ⌊in/out⌋, K = in - (out - 1)·S"),
             N_(
-                "every window was given one size (S = ⌊in/out⌋, K = in - (out - 1)·S); PyTorch's window i spans "
-                "⌊i·in/out⌋ to ⌈(i + 1)·in/out⌉, so the windows here differ in size"
+                "every window was given one size (S = ⌊in/out⌋, K = in - (out - 1)·S); PyTorch's window i covers "
+                "inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so the windows here differ in size"
             ),
             frozenset({"comparisons", "additions"}),
             _uneven_adaptive,

@@ -214,7 +214,7 @@ def _adaptive_steps(sol: Solution) -> list[Step]:
         title = _("Adaptive windows along the {dims}").format(
             dims=_(" and ").join(_(_AXIS_WORDS[_axes(sol)[i]]) for i in dims)
         )
-        formula = "window i spans [floor(i·W/O), ceil((i + 1)·W/O))"
+        formula = _("window i covers inputs floor(i·W/O) to ceil((i + 1)·W/O) - 1")
         tex = r"\left[\lfloor iW/O \rfloor,\ \lceil (i+1)W/O \rceil\right)"
         sub = f"W = {n}, O = {size}: " + _("lengths") + " " + _abbrev(lengths)
         sub_tex = rf"W = {n},\ O = {size}"

@@ -73,3 +73,13 @@ def golden(request):
         )
 
     return compare
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """The CLI sets the process's language (``--lang zh`` through CliRunner); no test may leave it set."""
+    yield
+    from quizgen.i18n import language, set_language
+
+    if language() != "en":
+        set_language("en")

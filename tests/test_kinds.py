@@ -410,3 +410,19 @@ def test_conventions_follow_the_layer_and_the_asked_quantities():
     assert conventions_for(parse("linear in=512 out=10"), ["flops+bias"], "flops+bias") == [
         kinds.CONVENTION_TEXT["flops+bias"]
     ]
+
+
+def test_english_articles_follow_how_the_number_is_spoken(run, tmp_path):
+    """'a 8 × 8 input' reads 'an eight…': the article before a number is chosen by its sound, in English only."""
+    entries = (
+        "  - id: eight\n    spec: conv2d in=8x8x64 out=96 k=3\n    ask: [output]\n"
+        "  - id: eleven\n    spec: maxpool2d in=27x27x96 k=11 s=2\n    ask: [output]\n"
+        "  - id: other\n    spec: conv2d in=112x112x64 out=64 k=1\n    ask: [output]\n"
+    )
+    texts = [p["text"] for p in _bank_sheet(run, tmp_path, entries)]
+    assert "to an 8 × 8 × 64 input" in texts[0] and "a 8 " not in texts[0]
+    assert texts[1].startswith("An 11 × 11 max-pool")
+    assert "to a 112 × 112 × 64 input" in texts[2]
+    (tmp_path / "zh").mkdir()
+    zh = [p["text"] for p in _bank_sheet(run, tmp_path / "zh", entries, "--lang", "zh")]
+    assert not any("an 8" in t or "An 11" in t for t in zh)
