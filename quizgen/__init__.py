@@ -14,11 +14,11 @@ __all__ = ["__version__", "parse", "solve"]
 
 def __getattr__(name: str):  # lazy, so that `quizgen --help` imports nothing it does not need
     if name == "parse":
-        from quizgen.spec import parse
+        from quizgen.arith.spec import parse
 
         return parse
     if name == "solve":
-        from quizgen.solver import solve
+        from quizgen.arith.solver import solve
 
         return solve
     raise AttributeError(name)

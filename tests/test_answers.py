@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from quizgen.answers import judge
+from quizgen.explain.answers import judge
 
 #: The rule's table of cases, shared with every other implementation (the practice page's JS).
 CASES = json.loads((Path(__file__).parent / "grading_cases.json").read_text(encoding="utf-8"))

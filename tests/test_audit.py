@@ -24,9 +24,9 @@ import audit_calc as A
 import pytest
 from click.testing import CliRunner
 
-from quizgen import kinds
 from quizgen.cli import cli
-from quizgen.problems import with_choices
+from quizgen.problems import kinds
+from quizgen.problems.problem import with_choices
 
 SEEDS = int(os.environ.get("QUIZGEN_AUDIT_SEEDS", "40"))
 COUNTS = ("macs", "flops", "flops+bias")

@@ -454,7 +454,7 @@ def test_help_does_not_import_jinja2(sh):
     import subprocess
     import sys
 
-    code = "import sys; from quizgen.cli import cli\ntry:\n  cli(['--help'])\nexcept SystemExit: pass\nprint('jinja2' in sys.modules, 'quizgen.solver' in sys.modules)"
+    code = "import sys; from quizgen.cli import cli\ntry:\n  cli(['--help'])\nexcept SystemExit: pass\nprint('jinja2' in sys.modules, 'quizgen.arith.solver' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip().splitlines()[-1] == "False False"
 

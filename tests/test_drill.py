@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from quizgen import parse, solve
-from quizgen.drill import schedule
-from quizgen.progress import INTERVALS, Progress
+from quizgen.drill.progress import INTERVALS, Progress
+from quizgen.drill.session import schedule
 
 SPEC = re.compile(r"conv2d in=\S+ out=\d+ k=\S+ s=\S+ p=\S+ d=\S+ g=\d+ bias=\w+")
 
@@ -239,8 +239,8 @@ def test_the_first_question_comes_before_the_database_and_answer_modules_are_loa
     # session needs no SQLite, no answer parsing and no fractions; they are loaded once an answer comes.
     script = """
 import json, sys
-from quizgen import drill
-modules = ("sqlite3", "fractions", "quizgen.answers", "quizgen.check", "dataclasses")
+from quizgen.drill import session as drill
+modules = ("sqlite3", "fractions", "quizgen.explain.answers", "quizgen.explain.check", "dataclasses")
 seen = []
 def read(prompt):
     seen.append([m for m in modules if m in sys.modules])
@@ -257,7 +257,7 @@ print(json.dumps(seen))
     assert out.returncode == 0, out.stderr
     first, second = json.loads(out.stdout)
     assert first == []
-    assert {"sqlite3", "quizgen.answers"} <= set(second)
+    assert {"sqlite3", "quizgen.explain.answers"} <= set(second)
     assert len(rows(tmp_path / "p.sqlite3")) == 1
 
 
@@ -460,8 +460,8 @@ def test_stats_lists_only_named_misconceptions_of_the_catalogue(tmp_path):
 
 def test_the_drill_saves_no_slip_as_a_misconception():
     # An option that no misconception explains (a near miss) is answered: it is wrong, but not a misconception.
-    from quizgen.drill import Drill
-    from quizgen.problems import Choice, Part, Problem
+    from quizgen.drill.session import Drill
+    from quizgen.problems.problem import Choice, Part, Problem
 
     choices = (
         Choice("A", 2432, True, ""),
@@ -506,7 +506,7 @@ def test_stats_says_day_and_days_not_day_s(tmp_path):
 
 def test_durations_are_words_of_the_language(monkeypatch):
     from quizgen import i18n
-    from quizgen.drill import duration
+    from quizgen.drill.session import duration
 
     assert [duration(s) for s in (59, 600, 3600, 7200, 86400, 3 * 86400)] == [
         "1 minute",
@@ -545,7 +545,7 @@ def test_stats_table_in_chinese_is_aligned_by_display_width(tmp_path):
 
 def test_the_drill_prompt_has_no_ascii_question_mark_outside_the_catalogue(monkeypatch):
     from quizgen import i18n
-    from quizgen.drill import Drill
+    from quizgen.drill.session import Drill
 
     monkeypatch.setattr(i18n, "_catalogue", {"{letter}) {label}? ": "{letter}) {label}？"})
     prompts = []

@@ -23,11 +23,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from quizgen import exports, worksheet
 from quizgen.cli import cli
 from quizgen.errors import QuizgenError
-from quizgen.problems import fmt_value
-from quizgen.worksheet import Sheet
+from quizgen.exports import common as exports
+from quizgen.problems import sheet as worksheet
+from quizgen.problems.problem import fmt_value
+from quizgen.problems.sheet import Sheet
 
 SEED = 42
 LETTERS = [*"abcdefghijklmnopqrstuvwxyz", *(f"a{c}" for c in "abcdefghijklmnopqrstuvwxyz")]

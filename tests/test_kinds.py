@@ -13,10 +13,10 @@ from math import floor
 
 import pytest
 
-from quizgen import kinds
+from quizgen.arith.spec import parse
 from quizgen.errors import QuizgenError
-from quizgen.kinds import REGISTRY, conventions_for
-from quizgen.spec import parse
+from quizgen.problems import kinds
+from quizgen.problems.kinds import REGISTRY, conventions_for
 
 SEEDS = range(30)
 COUNTS = ("macs", "flops", "flops+bias")

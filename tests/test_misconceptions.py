@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from quizgen import parse
-from quizgen.misconceptions import CATALOGUE, applicable, distractors
+from quizgen.explain.misconceptions import CATALOGUE, applicable, distractors
 
 # id -> (layer, quantity, the wrong value worked out by hand from the wrong rule)
 EXAMPLES = {

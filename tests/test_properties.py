@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from quizgen import misconceptions as M
-from quizgen import spec
-from quizgen.answers import Number, parse_number
-from quizgen.check import Claim, check
+from quizgen.arith import spec
+from quizgen.arith.layers import Layer
+from quizgen.arith.solver import Solution, solve
 from quizgen.errors import QuizgenError
-from quizgen.layers import Layer
-from quizgen.solver import Solution, solve
+from quizgen.explain import misconceptions as M
+from quizgen.explain.answers import Number, parse_number
+from quizgen.explain.check import Claim, check
 
 MAIN = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PER_NAME = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizgen import parse, solve
-from quizgen.steps import explain, notes
+from quizgen.explain.steps import explain, notes
 
 
 def sol(text: str):

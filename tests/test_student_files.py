@@ -27,10 +27,11 @@ import genanki
 import lxml.etree
 import pytest
 
-from quizgen import exports, worksheet
+from quizgen.exports import common as exports
 from quizgen.i18n import _, set_language
-from quizgen.kinds import REGISTRY
-from quizgen.problems import Problem, fmt_value
+from quizgen.problems import sheet as worksheet
+from quizgen.problems.kinds import REGISTRY
+from quizgen.problems.problem import Problem, fmt_value
 
 CASES = [(1, "macs", "en"), (2, "flops", "en"), (3, "flops+bias", "zh")]
 VARIANTS = 2  # sheets per case: with the three cases, six seeds

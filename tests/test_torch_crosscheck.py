@@ -36,8 +36,8 @@ from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from quizgen import spec  # noqa: E402
+from quizgen.arith.solver import Solution, solve  # noqa: E402
 from quizgen.errors import QuizgenError  # noqa: E402
-from quizgen.solver import Solution, solve  # noqa: E402
 
 CONV, CONVT, MAXPOOL, AVGPOOL = "conv", "convtranspose", "maxpool", "avgpool"
 ADAPTIVE_AVG, ADAPTIVE_MAX = "adaptiveavgpool", "adaptivemaxpool"

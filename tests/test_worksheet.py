@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.kinds import REGISTRY
+from quizgen.problems.kinds import REGISTRY
 
 #: A sheet's code as printed: recipe fingerprint, seed, options and check digit (DESIGN §7b).
 CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
@@ -135,8 +135,9 @@ def typos(code: str) -> list[str]:
 
 
 def test_every_typo_of_a_code_is_refused(tmp_path):
-    from quizgen import codes, worksheet
     from quizgen.errors import QuizgenError
+    from quizgen.problems import codes
+    from quizgen.problems import sheet as worksheet
 
     recipe = worksheet.load_recipe("default")
     printed = []

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from quizgen import spec, steps
-from quizgen.network import Network
-from quizgen.solver import Params, Solution
-from quizgen.spec import Layout
+from quizgen.arith import spec
+from quizgen.arith.network import Network
+from quizgen.arith.solver import Params, Solution
+from quizgen.arith.spec import Layout
+from quizgen.explain import steps
 
 
 def _params(p: Params) -> dict[str, int]:

@@ -19,11 +19,11 @@ from functools import lru_cache
 from math import ceil, floor, prod
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
-from quizgen import geometry
-from quizgen import layers as L
+from quizgen.arith import geometry
+from quizgen.arith import layers as L
+from quizgen.arith.layers import Layer
+from quizgen.arith.solver import output_spatial, solve
 from quizgen.i18n import N_, _, a_an
-from quizgen.layers import Layer
-from quizgen.solver import output_spatial, solve
 
 if TYPE_CHECKING:
     from fractions import Fraction

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from quizgen import spec
+from quizgen.arith import spec
+from quizgen.arith.layers import Layer, fmt_shape
+from quizgen.arith.solver import Params, Solution, solve
+from quizgen.arith.spec import Layout
 from quizgen.errors import QuizgenError, SpecError
 from quizgen.i18n import _
-from quizgen.layers import Layer, fmt_shape
-from quizgen.solver import Params, Solution, solve
-from quizgen.spec import Layout
 
 
 @dataclass(frozen=True)

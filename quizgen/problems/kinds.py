@@ -13,15 +13,16 @@ import random
 from collections.abc import Callable
 from typing import NamedTuple
 
-from quizgen import draws, spec
-from quizgen import layers as L
-from quizgen import misconceptions as M
+from quizgen.arith import layers as L
+from quizgen.arith import spec
+from quizgen.arith.layers import Layer
+from quizgen.arith.solver import solve, value_of
 from quizgen.errors import QuizgenError
+from quizgen.explain import misconceptions as M
+from quizgen.explain.steps import bias_adds_step, explain, notes, num
 from quizgen.i18n import N_, _, a_an, sentences
-from quizgen.layers import Layer
-from quizgen.problems import Part, Problem, Wrong, wrongs_for
-from quizgen.solver import solve, value_of
-from quizgen.steps import bias_adds_step, explain, notes, num
+from quizgen.problems import draws
+from quizgen.problems.problem import Part, Problem, Wrong, wrongs_for
 
 Sampler = Callable[[random.Random, int, str], Problem]
 
@@ -467,7 +468,7 @@ def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
     N_("the parameters of a standard conv and of its depthwise-separable replacement"),
 )
 def _params_separable(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen import compound
+    from quizgen.problems import compound
 
     return compound.separable_problem(rng, difficulty, count)
 
@@ -529,42 +530,42 @@ def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 @kind("inverse-padding", N_("Inverse: padding for 'same'"), N_("the padding that keeps the size"))
 def _inverse_padding(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen import compound
+    from quizgen.problems import compound
 
     return compound.inverse_padding_problem(rng, difficulty)
 
 
 @kind("inverse-stride", N_("Inverse: find the stride"), N_("the stride that gives a stated output size"))
 def _inverse_stride(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen import compound
+    from quizgen.problems import compound
 
     return compound.inverse_problem(rng, difficulty, "s")
 
 
 @kind("inverse-kernel", N_("Inverse: find the kernel size"), N_("the kernel size that gives a stated output size"))
 def _inverse_kernel(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen import compound
+    from quizgen.problems import compound
 
     return compound.inverse_problem(rng, difficulty, "k")
 
 
 @kind("network-trace", N_("Network trace"), N_("the output shape and parameters of every layer of a small stack"))
 def _network_trace(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen import compound
+    from quizgen.problems import compound
 
     return compound.trace_problem(rng, difficulty)
 
 
 @kind("receptive-field", N_("Receptive field"), N_("the receptive field of a stack of conv and pooling layers"))
 def _receptive_field(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen import compound
+    from quizgen.problems import compound
 
     return compound.receptive_field_problem(rng, difficulty)
 
 
 @kind("spot-error", N_("Spot the error"), N_("the wrong step in a flawed worked solution, and the right value"))
 def _spot_error(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen import compound
+    from quizgen.problems import compound
 
     return compound.spot_error_problem(rng, difficulty, count)
 

@@ -19,9 +19,9 @@ from markupsafe import Markup, escape
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _, language
-from quizgen.kinds import CONVENTION_TEXT
-from quizgen.problems import Problem, fmt_value
-from quizgen.worksheet import Sheet
+from quizgen.problems.kinds import CONVENTION_TEXT
+from quizgen.problems.problem import Problem, fmt_value
+from quizgen.problems.sheet import Sheet
 
 FORMATS = ("md", "html", "json")
 _MATH = re.compile(r"\$([^$]+)\$")

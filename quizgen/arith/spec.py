@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from quizgen import layers as L
+from quizgen.arith import layers as L
+from quizgen.arith.layers import Layer
 from quizgen.errors import SpecError, closest
 from quizgen.i18n import N_, _
-from quizgen.layers import Layer
 
 Layout = Literal["hwc", "chw"]
 

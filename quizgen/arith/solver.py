@@ -1,6 +1,6 @@
 """The solver: a layer's output shape, parameters, compute, pooling work and memory.
 
-Numbers only; :mod:`quizgen.steps` explains them.  The counting conventions
+Numbers only; :mod:`quizgen.explain.steps` explains them.  The counting conventions
 (DESIGN section 3) are written once, in the docstrings below, where each
 number is computed.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from math import prod
 from typing import NamedTuple
 
-from quizgen import geometry
-from quizgen import layers as L
-from quizgen.layers import Layer
+from quizgen.arith import geometry
+from quizgen.arith import layers as L
+from quizgen.arith.layers import Layer
 
 FP32_BYTES = 4
 

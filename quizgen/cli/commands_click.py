@@ -68,7 +68,7 @@ def solve_command(
       quizgen solve --network vgg16 --count flops
       quizgen solve --network my_net.txt --json
     """
-    from quizgen import commands
+    from quizgen.cli import commands
 
     if network:
         if spec:
@@ -115,7 +115,7 @@ def check_command(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool,
       quizgen check "maxpool2d in=55x55x96 k=3 s=2" --claim windows=196 --claim comparisons=1568
       quizgen check "conv2d in=32x32x64 out=128 k=5 bias=false" --claim macs=160563200 --claim params=204800
     """
-    from quizgen import commands
+    from quizgen.cli import commands
 
     return commands.check_claims(_spec_text(spec), list(claims), as_json=as_json, layout=layout, count=count)
 
@@ -195,7 +195,7 @@ def worksheet_command(
       quizgen worksheet --format gift
       quizgen worksheet --format anki -o decks
     """
-    from quizgen import commands
+    from quizgen.cli import commands
     from quizgen.i18n import language
 
     if variants > 1 and roster:
@@ -232,7 +232,7 @@ def kinds_command() -> int:
     Example:
       quizgen kinds
     """
-    from quizgen import commands
+    from quizgen.cli import commands
 
     click.echo(commands.list_kinds())
     return 0
@@ -263,7 +263,7 @@ def bank_check(source: str) -> int:
       quizgen bank check banks/seed-post.yaml
       quizgen bank check my-bank.yaml
     """
-    from quizgen import commands
+    from quizgen.cli import commands
 
     return commands.bank_check(source)
 
@@ -277,7 +277,7 @@ def bank_list() -> int:
     Example:
       quizgen bank list
     """
-    from quizgen import commands
+    from quizgen.cli import commands
 
     click.echo(commands.bank_list())
     return 0
@@ -315,7 +315,7 @@ def drill_command(
       quizgen drill --kind params-conv --kind pool-ops --difficulty 2 --count 5
       printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3
     """
-    from quizgen import drill
+    from quizgen.drill import session as drill
 
     return drill.run(kinds=list(kinds), difficulty=difficulty, count=count, seed=seed, db=db, convention=convention)
 
@@ -332,6 +332,6 @@ def stats_command(db: str | None, as_json: bool) -> int:
       quizgen stats
       quizgen stats --json --db /tmp/p.sqlite3
     """
-    from quizgen import drill
+    from quizgen.drill import session as drill
 
     return drill.show_stats(db=db, as_json=as_json)

@@ -17,9 +17,9 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from quizgen.bank import Recipe, load_bank
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
+from quizgen.problems.bank import Recipe, load_bank
 
 #: The options that change a sheet or its key, each with its values; the first value is the default.
 #: A sheet's code encodes them (see :func:`make_code`), so that ``--code`` alone restores them.  To add

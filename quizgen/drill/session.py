@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quizgen import kinds as K
+from quizgen.drill.progress import Progress
 from quizgen.i18n import _
-from quizgen.problems import Part, Problem, fmt_value
-from quizgen.progress import Progress
+from quizgen.problems import kinds as K
+from quizgen.problems.problem import Part, Problem, fmt_value
 
 if TYPE_CHECKING:  # answers are read after the question is shown: their module is imported then
-    from quizgen.answers import Number
+    from quizgen.explain.answers import Number
 
 #: The order in which a new student meets the kinds.
 CURRICULUM = [
@@ -63,7 +63,7 @@ RELATED_STEPS = {
 
 def M_CATALOGUE_IDS() -> frozenset[str]:  # noqa: N802 - reads as the constant it is
     """The ids of the misconception catalogue (a near miss, 'slip', is not one to work on)."""
-    from quizgen.misconceptions import CATALOGUE
+    from quizgen.explain.misconceptions import CATALOGUE
 
     return frozenset(CATALOGUE)
 
@@ -181,7 +181,7 @@ class Drill:
                     problem = K.get(kind).sample(self.rng, self.difficulty or difficulty, self.convention)
                 seen.add((problem.text, problem.spec))
                 if self.rng.random() < 0.35 and all(not p.choices for p in problem.parts):
-                    from quizgen.problems import with_choices
+                    from quizgen.problems.problem import with_choices
 
                     problem = with_choices(problem, self.rng)
                 self.ask(n, problem)
@@ -257,7 +257,7 @@ class Drill:
                 self.tally.streak += 1
                 self.tally.best_streak = max(self.tally.best_streak, self.tally.streak)
                 if verdict == "rounded":
-                    from quizgen.answers import rounded_text
+                    from quizgen.explain.answers import rounded_text
 
                     line = _("Right ({rounded}): {v}.").format(rounded=rounded_text(value), v=fmt_value(part.answer))
                 else:
@@ -272,7 +272,7 @@ class Drill:
             for i in named:
                 self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
-            from quizgen.answers import coarse_text, too_coarse
+            from quizgen.explain.answers import coarse_text, too_coarse
 
             if not why and too_coarse(value, part.answer):
                 self.write(s.bad("✗ " + coarse_text(answer) + _(".")) + "\n")
@@ -290,7 +290,7 @@ class Drill:
             return False
 
     def read_value(self, part: Part, answer: str) -> Number | tuple[int, ...] | None:
-        from quizgen.answers import Number, parse_number, parse_value
+        from quizgen.explain.answers import Number, parse_number, parse_value
 
         if part.choices and len(answer) == 1 and answer.upper() in "ABCD":
             chosen = next((c for c in part.choices if c.letter == answer.upper()), None)
@@ -314,7 +314,7 @@ class Drill:
             if _matches(value, w.value):
                 return w.ids, w.why
         if problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem):
-            from quizgen import misconceptions as M
+            from quizgen.explain import misconceptions as M
 
             if part.quantity in M.QUANTITIES:
                 found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
@@ -383,7 +383,7 @@ def _verdict(value: object, answer: object) -> str:
     """``exact``, ``rounded`` or ``wrong``, by the one grading rule (:func:`quizgen.answers.judge_value`)."""
     from fractions import Fraction
 
-    from quizgen.answers import Number, judge_value
+    from quizgen.explain.answers import Number, judge_value
 
     if not isinstance(value, (Number, tuple)) or not isinstance(answer, (int, Fraction, tuple)):
         return "exact" if value == answer else "wrong"
@@ -395,7 +395,7 @@ def _matches(value: object, answer: object) -> bool:
 
 
 def _show(value: object) -> str:
-    from quizgen.answers import Number
+    from quizgen.explain.answers import Number
 
     if isinstance(value, Number):
         v = value.value
@@ -457,7 +457,7 @@ def run(
 
 def show_stats(*, db: str | None, as_json: bool) -> int:
     """``quizgen stats``."""
-    from quizgen.progress import stats
+    from quizgen.drill.progress import stats
 
     progress = Progress(db, create=False)
     data = stats(progress)
@@ -468,7 +468,7 @@ def show_stats(*, db: str | None, as_json: bool) -> int:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     from quizgen.i18n import N_, n_
-    from quizgen.text import ljust, rjust
+    from quizgen.render.text import ljust, rjust
 
     answers = n_(N_("Progress in {path}: {n} answer"), N_("Progress in {path}: {n} answers"), data["answers"])
     lines = [answers.format(path=data["database"], n=data["answers"])]

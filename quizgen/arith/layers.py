@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from quizgen import geometry
+from quizgen.arith import geometry
 from quizgen.errors import SpecError
 from quizgen.i18n import _
 

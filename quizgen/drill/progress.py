@@ -352,7 +352,7 @@ def stats(progress: Progress, now: float | None = None) -> dict:
         for b in sorted(boxes.values(), key=lambda b: b.due)
         if b.due > now
     ]
-    from quizgen.misconceptions import CATALOGUE
+    from quizgen.explain.misconceptions import CATALOGUE
 
     # Only named misconceptions of the catalogue: not a near miss ("slip"), nor an id a newer or older quizgen wrote.
     counts = {k: v for k, v in progress.misconception_counts().items() if k in CATALOGUE}

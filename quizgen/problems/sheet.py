@@ -16,12 +16,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizgen import kinds
-from quizgen.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
-from quizgen.codes import SheetOptions, make_code, parse_code
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
-from quizgen.problems import Problem, with_choices
+from quizgen.problems import kinds
+from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
+from quizgen.problems.codes import SheetOptions, make_code, parse_code
+from quizgen.problems.problem import Problem, with_choices
 
 DEFAULT_RECIPE = "default"
 
@@ -115,8 +115,8 @@ def layer_specs(problem: Problem) -> set[str]:
 
 def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Random) -> Problem:
     """A problem from a bank entry: a layer's asked quantities, or a trace of a stack."""
-    from quizgen import compound
-    from quizgen.spec import parse
+    from quizgen.arith.spec import parse
+    from quizgen.problems import compound
 
     source = f"{bank.name}/{entry.id}"
     entry_title, entry_text = _(entry.title) if entry.title else "", _(entry.text) if entry.text else ""
@@ -142,9 +142,9 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
 
 def _with_claimed_wrongs(layer, parts, claimed):  # type: ignore[no-untyped-def]
     """Put a source's wrong claims first among a part's known wrong answers, each with why it is wrong."""
-    from quizgen import check as checking
-    from quizgen import misconceptions as M
-    from quizgen.problems import Wrong
+    from quizgen.explain import check as checking
+    from quizgen.explain import misconceptions as M
+    from quizgen.problems.problem import Wrong
 
     if not claimed:
         return parts

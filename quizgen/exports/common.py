@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 from quizgen.errors import QuizgenError, closest
 from quizgen.i18n import _
-from quizgen.kinds import CONVENTION_TEXT
-from quizgen.problems import Part, Problem, Value, fmt_value
-from quizgen.worksheet import Sheet
+from quizgen.problems.kinds import CONVENTION_TEXT
+from quizgen.problems.problem import Part, Problem, Value, fmt_value
+from quizgen.problems.sheet import Sheet
 
 #: Each export format and the file it writes.
 FILES = {

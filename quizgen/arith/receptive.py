@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizgen import geometry
-from quizgen.layers import Layer
+from quizgen.arith import geometry
+from quizgen.arith.layers import Layer
 
 
 @dataclass(frozen=True)

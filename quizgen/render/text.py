@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from quizgen import misconceptions as M
-from quizgen import spec, steps
-from quizgen.answers import coarse_text, rounded_text, too_coarse
-from quizgen.check import ClaimResult
+from quizgen.arith import spec
+from quizgen.arith.layers import Layer
+from quizgen.arith.network import Network
+from quizgen.arith.solver import Solution
+from quizgen.arith.spec import Layout
+from quizgen.explain import misconceptions as M
+from quizgen.explain import steps
+from quizgen.explain.answers import coarse_text, rounded_text, too_coarse
+from quizgen.explain.check import ClaimResult
+from quizgen.explain.steps import num
 from quizgen.i18n import N_, _, n_
-from quizgen.layers import Layer
-from quizgen.network import Network
-from quizgen.solver import Solution
-from quizgen.spec import Layout
-from quizgen.steps import num
 
 CONVENTIONS = {
     "macs": N_("compute = multiply-accumulates (MACs), bias adds excluded; FLOPs = 2 × MACs"),
@@ -200,7 +201,7 @@ def short_spec(layer: Layer) -> str:
 
 def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -> str:
     """``quizgen check`` output: one verdict per claim, with misconceptions and the right working."""
-    from quizgen.solver import solve
+    from quizgen.arith.solver import solve
 
     sol = solve(layer)
     all_steps = steps.explain(sol)

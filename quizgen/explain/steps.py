@@ -11,10 +11,10 @@ from __future__ import annotations
 from math import prod
 from typing import NamedTuple
 
-from quizgen import geometry
-from quizgen import layers as L
+from quizgen.arith import geometry
+from quizgen.arith import layers as L
+from quizgen.arith.solver import Solution
 from quizgen.i18n import N_, _
-from quizgen.solver import Solution
 
 
 class Step(NamedTuple):

@@ -9,12 +9,13 @@ from typing import IO
 
 import click
 
-from quizgen import check as checking
-from quizgen import network as networks
-from quizgen import report, spec, text
+from quizgen.arith import network as networks
+from quizgen.arith import spec
+from quizgen.arith.solver import solve
 from quizgen.errors import QuizgenError
+from quizgen.explain import check as checking
 from quizgen.i18n import _
-from quizgen.solver import solve
+from quizgen.render import report, text
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
@@ -187,8 +188,9 @@ def make_worksheets(
     """
     from pathlib import Path
 
-    from quizgen import render, worksheet
     from quizgen.i18n import language, set_language
+    from quizgen.problems import sheet as worksheet
+    from quizgen.render import sheets as render
 
     plan = worksheet.plan(recipe, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
@@ -224,7 +226,7 @@ def make_worksheets(
     if env is not None:
         files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
     else:
-        from quizgen import exports
+        from quizgen.exports import common as exports
 
         files.update(exports.export_files(fmt, sheets))
     written = worksheet.write_files(Path(outdir), files, force=force)
@@ -235,7 +237,7 @@ def list_kinds() -> str:
     """``quizgen kinds``: every problem kind with an example question at difficulty 1."""
     import random
 
-    from quizgen.kinds import REGISTRY
+    from quizgen.problems.kinds import REGISTRY
 
     lines = []
     for kind in REGISTRY.values():
@@ -248,15 +250,15 @@ def list_kinds() -> str:
 
 
 def fmt(value: object) -> str:
-    from quizgen.problems import fmt_value
+    from quizgen.problems.problem import fmt_value
 
     return fmt_value(value)  # type: ignore[arg-type]
 
 
 def bank_check(source: str) -> int:
     """``quizgen bank check FILE``: every claim judged; exit 1 if any is wrong."""
-    from quizgen import bank as banks
-    from quizgen import misconceptions as M
+    from quizgen.explain import misconceptions as M
+    from quizgen.problems import bank as banks
 
     bank = banks.load_bank(source)
     report = banks.check_bank(bank)
@@ -307,8 +309,8 @@ def _claim_text(value: object) -> str:
 
 
 def _entry_layer(entry):  # type: ignore[no-untyped-def]
-    from quizgen.network import solve_stack
-    from quizgen.spec import parse
+    from quizgen.arith.network import solve_stack
+    from quizgen.arith.spec import parse
 
     return parse(entry.spec) if entry.spec else solve_stack(entry.stack).solutions[-1].layer
 
@@ -323,7 +325,7 @@ def ENTRIES() -> str:  # noqa: N802
 
 def bank_list() -> str:
     """``quizgen bank list``: the built-in banks and recipes."""
-    from quizgen import bank as banks
+    from quizgen.problems import bank as banks
 
     rows = banks.list_banks()
     width = max(len(r[0]) for r in rows)

@@ -10,10 +10,10 @@ import random
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from quizgen import misconceptions as M
+from quizgen.arith.layers import Layer
+from quizgen.explain import misconceptions as M
+from quizgen.explain.steps import Step, num
 from quizgen.i18n import _, language
-from quizgen.layers import Layer
-from quizgen.steps import Step, num
 
 if TYPE_CHECKING:
     from fractions import Fraction

@@ -233,10 +233,10 @@ def _claims(f: _Fields, raw: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _validate_entry(f: _Fields, entry: BankEntry) -> None:
-    from quizgen import check as checking
-    from quizgen.kinds import LABELS
-    from quizgen.network import solve_stack
-    from quizgen.spec import parse
+    from quizgen.arith.network import solve_stack
+    from quizgen.arith.spec import parse
+    from quizgen.explain import check as checking
+    from quizgen.problems.kinds import LABELS
 
     try:
         if entry.spec:
@@ -266,7 +266,7 @@ _SECTION_FIELDS = ("title", "kind", "bank", "entries", "count", "difficulty", "f
 
 def load_recipe(source: str) -> Recipe:
     """Load and validate a recipe: every kind, bank and entry it names must exist."""
-    from quizgen.kinds import REGISTRY
+    from quizgen.problems.kinds import REGISTRY
 
     path, data = _read(source)
     if "bank" in data and "recipe" not in data:
@@ -346,9 +346,9 @@ def list_banks() -> list[tuple[str, str, str, int]]:
 
 def check_bank(bank: Bank) -> list[tuple[BankEntry, list]]:
     """Every entry's claims judged: (entry, [ClaimResult, ...]) in file order."""
-    from quizgen import check as checking
-    from quizgen.network import solve_stack
-    from quizgen.spec import parse
+    from quizgen.arith.network import solve_stack
+    from quizgen.arith.spec import parse
+    from quizgen.explain import check as checking
 
     report = []
     for entry in bank.entries:

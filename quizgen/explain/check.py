@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from quizgen import layers as L
-from quizgen import misconceptions as M
-from quizgen.answers import RIGHT, ROUNDED, Number, Value, judge_value, parse_value
+from quizgen.arith import layers as L
+from quizgen.arith.layers import Layer
+from quizgen.arith.solver import Solution, solve, value_of
 from quizgen.errors import ClaimError, QuizgenError, closest
+from quizgen.explain import misconceptions as M
+from quizgen.explain.answers import RIGHT, ROUNDED, Number, Value, judge_value, parse_value
 from quizgen.i18n import _, a_an
-from quizgen.layers import Layer
-from quizgen.solver import Solution, solve, value_of
 
 #: Claimable quantities and their accepted spellings.
 QUANTITY_ALIASES = {

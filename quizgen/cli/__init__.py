@@ -15,7 +15,7 @@ from quizgen import __version__
 from quizgen.errors import QuizgenError
 
 #: Each command's name and the one line ``quizgen --help`` shows for it.  The commands themselves live in
-#: :mod:`quizgen.cli_commands` and are imported only when one is run or asked for help.
+#: :mod:`quizgen.cli.commands_click` and are imported only when one is run or asked for help.
 COMMANDS = {
     "bank": "Problem banks and recipes: list them, check a bank's claims.",
     "check": "Check claimed answers about a layer: correct, or wrong with the right value and the misconception.",
@@ -36,7 +36,7 @@ class QuizgenCLI(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        from quizgen import cli_commands
+        from quizgen.cli import commands_click as cli_commands
 
         return getattr(cli_commands, cmd_name.replace("-", "_") + "_command")
 

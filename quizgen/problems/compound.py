@@ -11,16 +11,17 @@ import re
 from fractions import Fraction
 from typing import NamedTuple
 
-from quizgen import draws, receptive, spec
-from quizgen import misconceptions as M
+from quizgen.arith import receptive, spec
+from quizgen.arith.layers import Layer
+from quizgen.arith.network import solve_stack
+from quizgen.arith.solver import solve
 from quizgen.errors import QuizgenError
+from quizgen.explain import misconceptions as M
+from quizgen.explain.steps import Step, bias_adds_step, explain, num
 from quizgen.i18n import N_, _, a_an, sentences
-from quizgen.kinds import COMPUTE_QUANTITY, LABELS, REGISTRY, conventions_for, describe, shape_words
-from quizgen.layers import Layer
-from quizgen.network import solve_stack
-from quizgen.problems import FlawedLine, Part, Problem, Wrong
-from quizgen.solver import solve
-from quizgen.steps import Step, bias_adds_step, explain, num
+from quizgen.problems import draws
+from quizgen.problems.kinds import COMPUTE_QUANTITY, LABELS, REGISTRY, conventions_for, describe, shape_words
+from quizgen.problems.problem import FlawedLine, Part, Problem, Wrong
 
 
 def _title(kind_id: str) -> str:
@@ -457,7 +458,7 @@ def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = 
 
 
 def _wrongs(layer: Layer, quantity: str, answer: object) -> tuple[Wrong, ...]:
-    from quizgen.problems import wrongs_for
+    from quizgen.problems.problem import wrongs_for
 
     return wrongs_for(layer, quantity, answer)  # type: ignore[arg-type]
 
@@ -909,7 +910,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
 
 def _catalogue_wrongs(layer: Layer, quantity: str, answer: object) -> list[Wrong]:
     """Other wrong values of a chain line from the misconception catalogue (one side, for the output size)."""
-    from quizgen.problems import wrongs_for
+    from quizgen.problems.problem import wrongs_for
 
     if quantity != "output_size":
         return list(wrongs_for(layer, quantity, answer))  # type: ignore[arg-type]

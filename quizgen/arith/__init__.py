@@ -1,0 +1,1 @@
+"""The calculator: spec grammar, Layer, geometry, solver, receptive field, networks."""

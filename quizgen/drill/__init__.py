@@ -1,0 +1,1 @@
+"""The terminal drill: the session and its SQLite progress."""

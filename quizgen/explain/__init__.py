@@ -1,0 +1,1 @@
+"""The explanations: worked steps, the misconception catalogue, checking claims, the grading rule."""

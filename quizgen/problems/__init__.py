@@ -1,0 +1,1 @@
+"""The problems: the problem record, the kind registry and its families, banks, recipes, sheets."""

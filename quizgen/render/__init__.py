@@ -1,0 +1,1 @@
+"""The writers of sheets (md/html/json through Jinja), of terminal text and of JSON reports."""
