@@ -15,12 +15,13 @@ import pytest
 
 from quizgen.arith.spec import parse
 from quizgen.errors import QuizgenError
-from quizgen.problems import kinds
+from quizgen.problems import registry as kinds
+from quizgen.problems import single
 from quizgen.problems.kinds import REGISTRY, conventions_for
 
 SEEDS = range(30)
 COUNTS = ("macs", "flops", "flops+bias")
-#: spot-error draws its layers from its own scenario table (the spot-the-error part of compound.py, worked on
+#: spot-error draws its layers from its own scenario table (problems/spot_error.py, worked on
 #: under issue 10 item 4), not from these samplers, so its variety is not held to this file's bar.
 SAMPLED = sorted(k for k in REGISTRY if k != "spot-error")
 
@@ -125,7 +126,7 @@ def test_inverse_stride_and_kernel_on_one_sheet_rarely_share_a_geometry(run, tmp
 def test_no_sampler_draws_a_spec_that_is_then_rejected(monkeypatch):
     """Samplers write valid specs; a silent retry would hide a branch that never yields a layer."""
     rejected: list[str] = []
-    make = kinds._make
+    make = single._make
 
     def strict(text: str):
         try:
@@ -134,7 +135,7 @@ def test_no_sampler_draws_a_spec_that_is_then_rejected(monkeypatch):
             rejected.append(f"{text}: {exc}")
             raise
 
-    monkeypatch.setattr(kinds, "_make", strict)
+    monkeypatch.setattr(single, "_make", strict)
     for kind in SAMPLED:
         for difficulty in (1, 2, 3):
             for seed in range(60):

@@ -16,7 +16,7 @@ from math import ceil, floor
 import pytest
 
 from quizgen import parse
-from quizgen.problems.compound import SCENARIOS, spot_error_problem
+from quizgen.problems.spot_error import SCENARIOS, spot_error_problem
 
 
 def number(text: str) -> Fraction:

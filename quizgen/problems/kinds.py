@@ -1,573 +1,62 @@
-"""The problem-kind registry: every kind has an id, a title, what it asks and a seeded sampler.
+"""The problem kinds, all registered: importing this module fills :data:`REGISTRY` from every family.
 
-A sampler takes a ``random.Random`` (never the global one), a difficulty
-(1: square, stride 1, no padding; 2: stride, padding and bias; 3: dilation,
-groups, inexact division, ceil mode, transposed, 1d and 3d) and the compute
-convention, and returns a :class:`~quizgen.problems.Problem` with numeric
-parts.  Sizes, channels and kernels are drawn from those of real networks.
+The registry (:mod:`quizgen.problems.registry`) holds the machinery; each family module registers its
+kinds into it; this is the one place that imports the families, and it lists the kinds in the order
+``quizgen kinds`` shows them.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
-from typing import NamedTuple
-
-from quizgen.arith import layers as L
-from quizgen.arith import spec
-from quizgen.arith.layers import Layer
-from quizgen.arith.solver import solve, value_of
-from quizgen.errors import QuizgenError
-from quizgen.explain import misconceptions as M
-from quizgen.explain.steps import bias_adds_step, explain, notes, num
-from quizgen.i18n import N_, _, a_an, sentences
-from quizgen.problems import draws
-from quizgen.problems.problem import Part, Problem, Wrong, wrongs_for
-
-Sampler = Callable[[random.Random, int, str], Problem]
-
-CONVENTION_TEXT = {
-    "macs": N_("Count compute as multiply-accumulates (MACs); bias adds are not counted."),
-    "flops": N_("Count compute as FLOPs = 2 × MACs (a multiply and an add); bias adds are not counted."),
-    "flops+bias": N_("Count compute as FLOPs = 2 × MACs, plus one add per output element for the bias."),
-}
-COMPUTE_QUANTITY = {"macs": "macs", "flops": "flops", "flops+bias": "flops+bias"}
-
-
-class Kind(NamedTuple):
-    """A registered problem kind."""
-
-    id: str
-    title: str
-    asks: str
-    sampler: Sampler
-
-    def sample(self, rng: random.Random, difficulty: int = 1, count: str = "macs") -> Problem:
-        """Draw one problem; ``difficulty`` is 1, 2 or 3."""
-        if difficulty not in (1, 2, 3):
-            raise QuizgenError(_("difficulty={difficulty} must be 1, 2 or 3").format(difficulty=difficulty))
-        return self.sampler(rng, difficulty, count)
-
-
-REGISTRY: dict[str, Kind] = {}
-
-
-def kind(id: str, title: str, asks: str) -> Callable[[Sampler], Sampler]:
-    """Register a sampler as a problem kind."""
-
-    def register(sampler: Sampler) -> Sampler:
-        REGISTRY[id] = Kind(id, title, asks, sampler)
-        return sampler
-
-    return register
-
-
-def get(kind_id: str) -> Kind:
-    """The kind with this id, or a one-line error suggesting the closest."""
-    from quizgen.errors import closest
-
-    try:
-        return REGISTRY[kind_id]
-    except KeyError:
-        raise QuizgenError(
-            _("kind={kind_id} is not a problem kind{suggestion}; 'quizgen kinds' lists them").format(
-                kind_id=kind_id, suggestion=closest(kind_id, list(REGISTRY))
-            )
-        ) from None
-
-
-# --- describing layers in words -------------------------------------------------------------------
-
-
-def shape_words(shape: tuple[int, ...]) -> str:
-    return " × ".join(map(str, shape))
-
-
-def describe(layer: Layer) -> str:
-    """The layer in a sentence, naming every setting a student needs."""
-    return a_an(_describe(layer))
-
-
-def _describe(layer: Layer) -> str:
-    fam = layer.family
-    k = shape_words(layer.kernel) if layer.kernel else ""
-    if len(set(layer.kernel)) == 1 and len(layer.kernel) > 1:
-        k = " × ".join([str(layer.kernel[0])] * len(layer.kernel))
-    settings = []
-    if layer.has_kernel:
-        s = L.fmt_tuple(layer.stride)
-        settings.append(_("stride {s}").format(s=s))
-        if layer.padding == L.SAME:
-            settings.append(_("'same' padding"))
-        else:
-            settings.append(
-                _("padding {p}").format(p=L.fmt_tuple(layer.padding)) if any(layer.padding) else _("no padding")
-            )
-        if layer.dilation and any(d > 1 for d in layer.dilation):
-            settings.append(_("dilation {d}").format(d=L.fmt_tuple(layer.dilation)))
-    if fam in (L.CONV, L.CONVT) and layer.groups > 1:
-        settings.append(
-            _("{g} groups").format(g=layer.groups)
-            if layer.groups != layer.in_channels
-            else _("groups = channels = {g} (depthwise)").format(g=layer.groups)
-        )
-    if fam == L.CONVT:
-        settings.append(
-            _("output padding {op}").format(op=L.fmt_tuple(layer.output_padding))
-            if any(layer.output_padding)
-            else _("no output padding")
-        )
-    if fam in (L.CONV, L.CONVT, L.LINEAR):
-        settings.append(_("with bias") if layer.bias else _("without bias"))
-    if layer.ceil_mode:
-        settings.append(_("ceil mode"))
-    tail = _(", ").join(settings)
-    inp = shape_words(layer.input_shape)
-    if fam == L.CONV:
-        return _("A {name} layer applies {out} filters of size {k} ({tail}) to a {inp} input.").format(
-            name=layer.name, out=layer.out, k=k, tail=tail, inp=inp
-        )
-    if fam == L.CONVT:
-        return _(
-            "A transposed convolution ({name}) with {out} output channels and kernel size {k} ({tail}) "
-            "takes a {inp} input."
-        ).format(name=layer.name, out=layer.out, k=k, tail=tail, inp=inp)
-    if fam in (L.MAXPOOL, L.AVGPOOL):
-        what = _("max-pool") if fam == L.MAXPOOL else _("average-pool")
-        return _("A {k} {what} ({tail}) is applied to a {inp} input.").format(k=k, what=what, tail=tail, inp=inp)
-    if fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
-        what = _("adaptive average pool") if fam == L.ADAPTIVE_AVG else _("adaptive max pool")
-        return _("An {what} with output size {size} is applied to a {inp} input.").format(
-            what=what, size=shape_words(layer.output_size), inp=inp
-        )
-    if fam == L.LINEAR:
-        return _("A fully connected layer maps {i} inputs to {o} outputs ({tail}).").format(
-            i=num(layer.in_channels), o=num(layer.out or 0), tail=tail
-        )
-    return _("A {name} layer takes a {inp} input.").format(name=layer.name, inp=inp)
-
-
-# --- conventions a problem must state ---------------------------------------------------------------
-
-_COMPUTE = frozenset({"macs", "flops", "flops+bias"})
-#: Quantities that follow from the output size, so from how padding and rounding are resolved.
-_SIZED = _COMPUTE | {"output", "windows", "comparisons", "additions", "divisions", "output_bytes", "output_elements"}
-#: Quantities that count the elements inside each pooling window.
-_WINDOW_CONTENT = frozenset({"comparisons", "additions"})
-
-TRANSPOSED_MACS_TEXT = N_(
-    "Count a transposed convolution's MACs on the input side: each input position is multiplied through every "
-    "weight of the layer (one multiply-accumulate per weight), and sums where outputs overlap are not counted "
-    "again."
-)
-SAME_TEXT = N_(
-    "'same' padding follows TensorFlow: the output is ceil(W/S) along each side, and when the total padding is "
-    "odd the extra row or column goes at the bottom or right."
-)
-CEIL_TEXT = N_(
-    "In ceil mode the output size is rounded up instead of down: a last window that runs past the edge of the "
-    "input is kept, as long as it starts before the right-hand padding."
-)
-PADDED_WINDOW_TEXT = {
-    "padding": N_("Count every window as holding all {k} positions of the kernel, padded positions included."),
-    "ceil": N_(
-        "Count every window as holding all {k} positions of the kernel, including positions past the edge of the input."
-    ),
-    "both": N_(
-        "Count every window as holding all {k} positions of the kernel, including padded positions and "
-        "positions past the edge of the input."
-    ),
-}
-NO_BIAS_ADDS_TEXT = N_("Without a bias there are no bias adds to count.")
-ADAPTIVE_TEXT = N_(
-    "Adaptive pooling places its windows as PyTorch does: with n inputs and m outputs along a side, window i "
-    "(counting from 0) covers inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so windows can differ in size and "
-    "overlap."
+from quizgen.problems import inverse, receptive_field, separable, single, spot_error, trace
+from quizgen.problems.registry import (
+    COMPUTE_QUANTITY,
+    CONVENTION_TEXT,
+    LABELS,
+    REGISTRY,
+    Kind,
+    conventions_for,
+    describe,
+    get,
+    layer_problem,
 )
 
+FAMILIES = (single, separable, inverse, trace, receptive_field, spot_error)
 
-def _asymmetric_same(layer: Layer, asked: frozenset[str]) -> bool:
-    return (
-        layer.padding == L.SAME
-        and bool(asked & _SIZED)
-        and any(before != after for before, after in L.resolved_padding(layer))
-    )
-
-
-def _padded_windows(layer: Layer, asked: frozenset[str]) -> bool:
-    return (
-        layer.family in (L.MAXPOOL, L.AVGPOOL)
-        and bool(asked & _WINDOW_CONTENT)
-        and (layer.ceil_mode or any(before or after for before, after in L.resolved_padding(layer)))
-    )
-
-
-def _padded_window_text(layer: Layer, count: str) -> str:
-    padded = any(before or after for before, after in L.resolved_padding(layer))
-    which = "both" if padded and layer.ceil_mode else "padding" if padded else "ceil"
-    return _(PADDED_WINDOW_TEXT[which]).format(k=shape_words(layer.kernel))
-
-
-def _uneven_adaptive(layer: Layer, asked: frozenset[str]) -> bool:
-    return (
-        layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX)
-        and bool(asked & _WINDOW_CONTENT)
-        and any(n % m for n, m in zip(layer.spatial, layer.output_size))
-    )
-
-
-#: Each convention a problem can depend on: when it applies (the layer and the asked quantities) and its sentence
-#: (the layer and the --count convention).  :func:`conventions_for` reads this table top to bottom.
-CONVENTIONS: tuple[tuple[str, Callable[[Layer, frozenset[str]], bool], Callable[[Layer, str], str]], ...] = (
-    ("compute", lambda layer, asked: bool(asked & _COMPUTE), lambda layer, count: _(CONVENTION_TEXT[count])),
-    (
-        "no-bias-adds",
-        lambda layer, asked: "flops+bias" in asked and layer.family in (L.CONV, L.CONVT, L.LINEAR) and not layer.bias,
-        lambda layer, count: _(NO_BIAS_ADDS_TEXT),
-    ),
-    (
-        "transposed-input-side",
-        lambda layer, asked: layer.family == L.CONVT and bool(asked & _COMPUTE),
-        lambda layer, count: _(TRANSPOSED_MACS_TEXT),
-    ),
-    ("same-tensorflow", _asymmetric_same, lambda layer, count: _(SAME_TEXT)),
-    ("ceil-mode", lambda layer, asked: layer.ceil_mode and bool(asked & _SIZED), lambda layer, count: _(CEIL_TEXT)),
-    ("padded-windows", _padded_windows, _padded_window_text),
-    ("adaptive-windows", _uneven_adaptive, lambda layer, count: _(ADAPTIVE_TEXT)),
-)
-
-
-def conventions_for(layer: Layer, quantities: list[str] | tuple[str, ...], count: str = "macs") -> list[str]:
-    """The sentences a problem about ``layer`` asking ``quantities`` must state, under ``--count`` ``count``.
-
-    Every counting rule an answer depends on beyond the layer's settings (compute convention, transposed
-    MACs counted input-side, TensorFlow's asymmetric 'same', ceil mode, padded pooling windows, PyTorch's
-    adaptive windows) is in :data:`CONVENTIONS`; a problem's text holds each returned sentence verbatim.  When
-    the quantities name one compute quantity (``macs``, ``flops`` or ``flops+bias``), its convention is stated,
-    whatever ``count`` says.
-    """
-    asked = frozenset(quantities)
-    named = asked & _COMPUTE
-    if len(named) == 1:  # a problem that names its compute quantity is stated in that quantity's convention
-        count = next(iter(named))
-    return [text(layer, count) for _id, applies, text in CONVENTIONS if applies(layer, asked)]
-
-
-def shape_order(layer: Layer) -> str:
-    return {1: "L × C", 2: "H × W × C", 3: "D × H × W × C"}.get(len(layer.spatial), "")
-
-
-# --- building single-layer problems ---------------------------------------------------------------
-
-LABELS = {
-    "output": N_("Output shape"),
-    "params": N_("Parameters (weights + biases)"),
-    "weights": N_("Weights"),
-    "macs": N_("MACs"),
-    "flops": N_("FLOPs"),
-    "flops+bias": N_("FLOPs (with bias adds)"),
-    "windows": N_("Pooling windows"),
-    "comparisons": N_("Comparisons"),
-    "additions": N_("Additions"),
-    "divisions": N_("Divisions"),
-    "output_bytes": N_("Output activation memory (bytes, fp32)"),
-    "params_bytes": N_("Parameter memory (bytes, fp32)"),
-}
-_STEP_QUANTITY = {"flops+bias": "flops"}
-
-
-def layer_problem(
-    kind_id: str,
-    difficulty: int,
-    layer: Layer,
-    quantities: list[str],
-    question: str,
-    count: str = "macs",
-    extra_text: str = "",
-    title: str = "",
-    lead: str = "",
-) -> Problem:
-    """A problem about one layer: each quantity a part, its wrongs from the misconception catalogue."""
-    sol = solve(layer)
-
-    parts = []
-    for q in quantities:
-        answer = value_of(sol, q)
-        label = _(LABELS[q])
-        if q == "output":
-            label = f"{label} ({shape_order(layer)})" if layer.spatial else label
-        wrongs = wrongs_for(layer, q, answer) if q in M.QUANTITIES else ()
-        parts.append(Part(label, q, answer, wrongs, hint=_hint(layer, q)))
-    wanted = {_STEP_QUANTITY.get(q, q) for q in quantities}
-    if wanted & {"macs", "flops", "windows", "comparisons", "additions", "divisions", "output_bytes"}:
-        wanted.add("output")
-    if "params" in wanted or "params_bytes" in wanted:
-        wanted |= {"weights", "bias", "params"}
-    if "flops" in wanted:
-        wanted.add("macs")
-    steps = tuple(s for s in explain(sol) if s.quantity in wanted)
-    if "flops+bias" in quantities and layer.family in (L.CONV, L.CONVT, L.LINEAR):
-        steps += (bias_adds_step(sol),)
-    text = sentences(lead or describe(layer), question)
-    if extra_text:
-        text = sentences(text, extra_text)
-    text = sentences(text, *conventions_for(layer, quantities, count))
-    return Problem(
-        kind=kind_id,
-        title=title or _(REGISTRY[kind_id].title),
-        difficulty=difficulty,
-        text=text,
-        parts=tuple(parts),
-        steps=steps,
-        notes=tuple(notes(sol)),
-        spec=spec.format_layer(layer),
-        layer=layer,
-    )
-
-
-def _hint(layer: Layer, quantity: str) -> str:
-    """A nudge toward the right rule for this layer (groups, transposed, 1-D/3-D, adaptive, ceil, bias)."""
-    ctx = M.context(layer)
-    fam = layer.family
-    if quantity == "output":
-        if fam == L.CONVT:
-            return _("A transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1.")
-        if fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
-            return _("An adaptive pool's output size is given by its size; the channels stay the same.")
-        if not layer.has_kernel:
-            return ""
-        if layer.ceil_mode:
-            return _(
-                "Use {formula} along each axis (ceil mode), dropping a last window that would start in the "
-                "padding; the channels come from the layer."
-            ).format(formula=ctx["size_formula"])
-        return _("Use {formula} along each axis; the channels come from the layer.").format(formula=ctx["size_formula"])
-    if quantity in ("params", "weights", "params_bytes"):
-        if fam == L.LINEAR:
-            text = _("Every input connects to every output (in × out weights).")
-        elif fam == L.CONVT:
-            text = _("Each input channel has {k}·{c_out} weights.").format(k=ctx["k_sym"], c_out=ctx["c_out_part"])
-        elif fam == L.CONV:
-            per = "(C_in/g)" if layer.groups > 1 else "C_in"
-            text = _("Each filter has {k}·{per} weights.").format(k=ctx["k_sym"], per=per)
-        else:
-            return _("fp32 is 4 bytes per parameter.") if quantity == "params_bytes" else ""
-        if quantity == "weights":
-            return text
-        if not layer.bias:
-            bias = _("bias=false: there are no biases.")
-        elif fam == L.LINEAR:
-            bias = _("Add one bias per output feature.")
-        else:
-            bias = _("Add one bias per output channel.")
-        text = sentences(text, bias)
-        return sentences(text, _("fp32 is 4 bytes per parameter.")) if quantity == "params_bytes" else text
-    if quantity in ("macs", "flops", "flops+bias"):
-        if fam == L.LINEAR:
-            macs = _("One MAC per weight: in × out.")
-        elif fam == L.CONVT:
-            macs = _(
-                "Counted input-side: each input element is scattered through {k}·{c_out} weights; count every "
-                "input element."
-            ).format(k=ctx["k_sym"], c_out=ctx["c_out_part"])
-        elif fam == L.CONV:
-            per = "(C_in/g)" if layer.groups > 1 else "C_in"
-            macs = _("One filter position costs {k}·{per} MACs; count every output element.").format(
-                k=ctx["k_sym"], per=per
-            )
-        else:
-            return ""
-        if quantity == "macs":
-            return macs
-        if quantity == "flops":
-            return sentences(macs, _("FLOPs = 2 × MACs."))
-        if not layer.bias:
-            return sentences(macs, _("FLOPs = 2 × MACs; bias=false, so there are no bias adds."))
-        return sentences(macs, _("FLOPs = 2 × MACs, plus one bias add per output element."))
-    if quantity in ("comparisons", "additions") and fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
-        return _(
-            "Window i (counting from 0) covers inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so windows can differ "
-            "in size; a window of k values takes k - 1 {ops}."
-        ).format(ops=_("comparisons") if quantity == "comparisons" else _("additions"))
-    hints = {
-        "windows": _("One window per output element, in every channel."),
-        "comparisons": _("Finding the largest of n values takes n - 1 comparisons."),
-        "additions": _("Summing n values takes n - 1 additions."),
-        "divisions": _("One division per window."),
-        "output_bytes": _("fp32 is 4 bytes per value."),
-    }
-    return hints.get(quantity, "")
-
-
-def _make(text: str) -> Layer:
-    return spec.parse(text)
-
-
-def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer], bool] = lambda _l: True) -> Layer:
-    """Parse the spec ``make`` writes; samplers write valid specs, so a rejection is retried only as a safety net."""
-    for _attempt in range(200):
-        try:
-            layer = _make(make())
-        except QuizgenError:
-            continue
-        if accept(layer):
-            return layer
-    raise AssertionError(_("sampler could not draw a valid layer"))  # a bug in a sampler, not user input
-
-
-@kind("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
-def _output_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
-    return layer_problem("output-conv", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-@kind("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
-def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
-    return layer_problem("output-pool", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-@kind("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
-def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: draws.dilated_spec(rng, difficulty))
-    return layer_problem("output-dilated", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-@kind("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
-def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: draws.transposed_spec(rng, difficulty))
-    return layer_problem("output-transposed", difficulty, layer, ["output"], _("What is the output shape?"))
-
-
-@kind("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
-def _params_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
-    return layer_problem("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
-
-
-def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
-    """A linear layer at a level, and the sentence that says where its input comes from (level 3)."""
-    text, feature_map = draws.linear_spec(rng, difficulty)
-    if feature_map is None:
-        return _make(text), ""
-    h, ch = feature_map
-    return _make(text), a_an(_("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch))
-
-
-@kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
-def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer, extra = _linear(rng, difficulty)
-    return layer_problem(
-        "params-linear", difficulty, layer, ["params"], _("How many parameters does it have?"), extra_text=extra
-    )
-
-
-@kind(
+#: The order in which the kinds are listed.
+LISTED = (
+    "output-conv",
+    "output-pool",
+    "output-dilated",
+    "output-transposed",
+    "params-conv",
+    "params-linear",
     "params-separable",
-    N_("Parameters: depthwise-separable against standard"),
-    N_("the parameters of a standard conv and of its depthwise-separable replacement"),
+    "macs-conv",
+    "macs-linear",
+    "pool-ops",
+    "memory",
+    "inverse-padding",
+    "inverse-stride",
+    "inverse-kernel",
+    "network-trace",
+    "receptive-field",
+    "spot-error",
 )
-def _params_separable(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen.problems import compound
+_registered = dict(REGISTRY)
+if set(_registered) != set(LISTED):  # a kind registered but not listed, or listed but not registered
+    raise AssertionError(sorted(set(_registered) ^ set(LISTED)))
+REGISTRY.clear()
+REGISTRY.update({kind_id: _registered[kind_id] for kind_id in LISTED})
 
-    return compound.separable_problem(rng, difficulty, count)
-
-
-@kind("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
-def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
-    if difficulty == 3 and rng.random() < 0.3:
-        layer = _draw(rng, lambda: draws.transposed_spec(rng, 2 if rng.random() < 0.5 else 3))
-    else:
-        layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
-    q = COMPUTE_QUANTITY[count]
-    return layer_problem(
-        "macs-conv", difficulty, layer, [q], _("How much compute does one forward pass take (batch 1)?"), count
-    )
-
-
-@kind("macs-linear", N_("Compute: fully connected"), N_("the MACs or FLOPs of a linear layer"))
-def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer, extra = _linear(rng, difficulty)
-    return layer_problem(
-        "macs-linear",
-        difficulty,
-        layer,
-        [COMPUTE_QUANTITY[count]],
-        _("How much compute does one forward pass take (batch 1)?"),
-        count,
-        extra_text=extra,
-    )
-
-
-@kind("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
-def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
-    is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
-    quantities = ["windows", "comparisons"] if is_max else ["windows", "additions", "divisions"]
-    return layer_problem(
-        "pool-ops",
-        difficulty,
-        layer,
-        quantities,
-        _("How many pooling windows are there, and how many operations do they take?"),
-    )
-
-
-@kind("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
-def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
-    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
-    return layer_problem(
-        "memory",
-        difficulty,
-        layer,
-        ["params_bytes", "output_bytes"],
-        _(
-            "Stored in fp32 (4 bytes per value) with a batch of 1, how many bytes do its parameters "
-            "take, and how many its output activations?"
-        ),
-    )
-
-
-@kind("inverse-padding", N_("Inverse: padding for 'same'"), N_("the padding that keeps the size"))
-def _inverse_padding(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen.problems import compound
-
-    return compound.inverse_padding_problem(rng, difficulty)
-
-
-@kind("inverse-stride", N_("Inverse: find the stride"), N_("the stride that gives a stated output size"))
-def _inverse_stride(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen.problems import compound
-
-    return compound.inverse_problem(rng, difficulty, "s")
-
-
-@kind("inverse-kernel", N_("Inverse: find the kernel size"), N_("the kernel size that gives a stated output size"))
-def _inverse_kernel(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen.problems import compound
-
-    return compound.inverse_problem(rng, difficulty, "k")
-
-
-@kind("network-trace", N_("Network trace"), N_("the output shape and parameters of every layer of a small stack"))
-def _network_trace(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen.problems import compound
-
-    return compound.trace_problem(rng, difficulty)
-
-
-@kind("receptive-field", N_("Receptive field"), N_("the receptive field of a stack of conv and pooling layers"))
-def _receptive_field(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen.problems import compound
-
-    return compound.receptive_field_problem(rng, difficulty)
-
-
-@kind("spot-error", N_("Spot the error"), N_("the wrong step in a flawed worked solution, and the right value"))
-def _spot_error(rng: random.Random, difficulty: int, count: str) -> Problem:
-    from quizgen.problems import compound
-
-    return compound.spot_error_problem(rng, difficulty, count)
-
-
-__all__ = ["REGISTRY", "Kind", "Part", "Wrong", "describe", "get", "layer_problem"]
+__all__ = [
+    "COMPUTE_QUANTITY",
+    "CONVENTION_TEXT",
+    "FAMILIES",
+    "LABELS",
+    "REGISTRY",
+    "Kind",
+    "conventions_for",
+    "describe",
+    "get",
+    "layer_problem",
+]

@@ -116,12 +116,12 @@ def layer_specs(problem: Problem) -> set[str]:
 def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Random) -> Problem:
     """A problem from a bank entry: a layer's asked quantities, or a trace of a stack."""
     from quizgen.arith.spec import parse
-    from quizgen.problems import compound
+    from quizgen.problems import trace
 
     source = f"{bank.name}/{entry.id}"
     entry_title, entry_text = _(entry.title) if entry.title else "", _(entry.text) if entry.text else ""
     if entry.stack:
-        problem = compound.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
+        problem = trace.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
         text = f"{entry_text} {problem.text}" if entry_text else problem.text
         return problem._replace(text=text, source=source, difficulty=difficulty)
     layer = parse(entry.spec)

@@ -1,0 +1,89 @@
+"""Receptive fields of stacks of conv and pooling layers."""
+
+from __future__ import annotations
+
+import random
+
+from quizgen.arith import spec
+from quizgen.i18n import N_, _
+from quizgen.problems import draws
+from quizgen.problems.problem import Part, Problem, Wrong
+from quizgen.problems.registry import kind
+from quizgen.problems.working import kind_title, stack_spec, worked_step
+
+# --- receptive field ------------------------------------------------------------------------------
+
+
+def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
+    """The receptive field of the last layer's output, along one side."""
+    from quizgen.arith import receptive
+    from quizgen.arith.network import solve_stack
+
+    net = solve_stack(draws.receptive_field_stack(rng, difficulty), name="stack")
+    layers = [s.layer for s in net.solutions]
+    rows = receptive.receptive_field(layers)
+    answer = rows[-1].r
+    candidates = [
+        (
+            receptive.ignoring_strides(layers),
+            ("rf-ignored-stride",),
+            _("the strides were ignored; after a stride-s layer each further kernel step spans s input pixels"),
+        ),
+        (
+            receptive.stride_too_early(layers),
+            ("rf-stride-too-early",),
+            _("each layer's own stride was applied to its kernel; a layer's stride only affects the layers after it"),
+        ),
+        (
+            receptive.summed_kernels(layers),
+            ("rf-summed-kernels",),
+            _("the kernel sizes were added; each layer adds K - 1, scaled by the jump so far"),
+        ),
+    ]
+    wrongs: list[Wrong] = []
+    for value, ids, why in candidates:
+        if value != answer and value not in [w.value for w in wrongs]:
+            wrongs.append(Wrong(value, ids, why))
+    steps = [worked_step(_("Start"), "r = 1, j = 1", "", "r = 1, j = 1", quantity="receptive_field")]
+    for i, row in enumerate(rows, start=1):
+        steps.append(
+            worked_step(
+                _("Layer {i} ({name}, K_eff = {k}, S = {s})").format(
+                    i=i, name=row.layer.name, k=row.k_eff, s=row.stride
+                ),
+                "r = r + (K_eff - 1)·j;  j = j·S",
+                f"r = {row.r - (row.k_eff - 1) * row.jump_before} + ({row.k_eff} - 1)·{row.jump_before};  "
+                f"j = {row.jump_before}·{row.stride}",
+                f"r = {row.r}, j = {row.jump}",
+                r"r \leftarrow r + (K_{\text{eff}} - 1)\,j,\quad j \leftarrow j S",
+                rf"r = {row.r - (row.k_eff - 1) * row.jump_before} + ({row.k_eff} - 1) \cdot {row.jump_before}",
+                "receptive_field",
+            )
+        )
+    text = _(
+        "How many input pixels along one side does one pixel of the last layer's output see (its receptive "
+        "field)? Dilation d makes a kernel span d·(K - 1) + 1 pixels."
+    )
+    part = Part(
+        _("Receptive field (pixels along one side)"),
+        "receptive_field",
+        answer,
+        tuple(wrongs),
+        hint=_("Keep a running jump j (the product of the strides so far); each layer adds (K_eff - 1)·j."),
+    )
+    return Problem(
+        "receptive-field",
+        kind_title("receptive-field"),
+        difficulty,
+        text,
+        (part,),
+        tuple(steps),
+        spec="\n".join(spec.format_layer(x) for x in layers),
+        layer=layers[0],
+        asked_spec=stack_spec(layers),
+    )
+
+
+@kind("receptive-field", N_("Receptive field"), N_("the receptive field of a stack of conv and pooling layers"))
+def _receptive_field(rng: random.Random, difficulty: int, count: str) -> Problem:
+    return receptive_field_problem(rng, difficulty)

@@ -1,0 +1,133 @@
+"""Single-layer kinds: output sizes, parameters, compute, pooling operations and memory of one layer."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from quizgen.arith import layers as L
+from quizgen.arith import spec
+from quizgen.arith.layers import Layer
+from quizgen.errors import QuizgenError
+from quizgen.i18n import N_, _, a_an
+from quizgen.problems import draws
+from quizgen.problems.problem import Problem
+from quizgen.problems.registry import COMPUTE_QUANTITY, kind, layer_problem
+
+
+def _make(text: str) -> Layer:
+    return spec.parse(text)
+
+
+def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer], bool] = lambda _l: True) -> Layer:
+    """Parse the spec ``make`` writes; samplers write valid specs, so a rejection is retried only as a safety net."""
+    for _attempt in range(200):
+        try:
+            layer = _make(make())
+        except QuizgenError:
+            continue
+        if accept(layer):
+            return layer
+    raise AssertionError(_("sampler could not draw a valid layer"))  # a bug in a sampler, not user input
+
+
+@kind("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
+def _output_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
+    return layer_problem("output-conv", difficulty, layer, ["output"], _("What is the output shape?"))
+
+
+@kind("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
+def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
+    return layer_problem("output-pool", difficulty, layer, ["output"], _("What is the output shape?"))
+
+
+@kind("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
+def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: draws.dilated_spec(rng, difficulty))
+    return layer_problem("output-dilated", difficulty, layer, ["output"], _("What is the output shape?"))
+
+
+@kind("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
+def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: draws.transposed_spec(rng, difficulty))
+    return layer_problem("output-transposed", difficulty, layer, ["output"], _("What is the output shape?"))
+
+
+@kind("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
+def _params_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
+    return layer_problem("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
+
+
+def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
+    """A linear layer at a level, and the sentence that says where its input comes from (level 3)."""
+    text, feature_map = draws.linear_spec(rng, difficulty)
+    if feature_map is None:
+        return _make(text), ""
+    h, ch = feature_map
+    return _make(text), a_an(_("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch))
+
+
+@kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
+def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer, extra = _linear(rng, difficulty)
+    return layer_problem(
+        "params-linear", difficulty, layer, ["params"], _("How many parameters does it have?"), extra_text=extra
+    )
+
+
+@kind("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
+def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
+    if difficulty == 3 and rng.random() < 0.3:
+        layer = _draw(rng, lambda: draws.transposed_spec(rng, 2 if rng.random() < 0.5 else 3))
+    else:
+        layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
+    q = COMPUTE_QUANTITY[count]
+    return layer_problem(
+        "macs-conv", difficulty, layer, [q], _("How much compute does one forward pass take (batch 1)?"), count
+    )
+
+
+@kind("macs-linear", N_("Compute: fully connected"), N_("the MACs or FLOPs of a linear layer"))
+def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer, extra = _linear(rng, difficulty)
+    return layer_problem(
+        "macs-linear",
+        difficulty,
+        layer,
+        [COMPUTE_QUANTITY[count]],
+        _("How much compute does one forward pass take (batch 1)?"),
+        count,
+        extra_text=extra,
+    )
+
+
+@kind("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
+def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
+    is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
+    quantities = ["windows", "comparisons"] if is_max else ["windows", "additions", "divisions"]
+    return layer_problem(
+        "pool-ops",
+        difficulty,
+        layer,
+        quantities,
+        _("How many pooling windows are there, and how many operations do they take?"),
+    )
+
+
+@kind("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
+def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
+    layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
+    return layer_problem(
+        "memory",
+        difficulty,
+        layer,
+        ["params_bytes", "output_bytes"],
+        _(
+            "Stored in fp32 (4 bytes per value) with a batch of 1, how many bytes do its parameters "
+            "take, and how many its output activations?"
+        ),
+    )
