@@ -23,9 +23,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from quizgen import exports
 from quizgen.cli import cli
 from quizgen.errors import QuizgenError
-from quizgen.exports import common as exports
 from quizgen.problems import sheet as worksheet
 from quizgen.problems.problem import fmt_value
 from quizgen.problems.sheet import Sheet

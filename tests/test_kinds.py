@@ -15,8 +15,7 @@ import pytest
 
 from quizgen.arith.spec import parse
 from quizgen.errors import QuizgenError
-from quizgen.problems import registry as kinds
-from quizgen.problems import single
+from quizgen.problems import kinds, single
 from quizgen.problems.kinds import REGISTRY, conventions_for
 
 SEEDS = range(30)

@@ -27,7 +27,7 @@ import genanki
 import lxml.etree
 import pytest
 
-from quizgen.exports import common as exports
+from quizgen import exports
 from quizgen.i18n import _, set_language
 from quizgen.problems import sheet as worksheet
 from quizgen.problems.kinds import REGISTRY

@@ -226,7 +226,7 @@ def make_worksheets(
     if env is not None:
         files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
     else:
-        from quizgen.exports import common as exports
+        from quizgen import exports
 
         files.update(exports.export_files(fmt, sheets))
     written = worksheet.write_files(Path(outdir), files, force=force)

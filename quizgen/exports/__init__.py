@@ -1,1 +1,83 @@
-"""The LMS exports: Moodle XML, GIFT, QTI and Anki, one module per format."""
+"""Exports to where classes already are: Moodle XML, GIFT, Canvas QTI 1.2 and Anki.
+
+``quizgen worksheet --format moodle|gift|qti|anki`` writes one file holding
+every sheet's problems, made from the same :class:`~quizgen.problems.sheet.Sheet`
+objects as the Markdown and HTML sheets:
+
+==========  ===================  ==============================================================
+format      file                 several sheets (``--variants``, ``--roster``)
+==========  ===================  ==============================================================
+``moodle``  ``quiz.moodle.xml``  one question category per sheet, under one named after the recipe
+``gift``    ``quiz.gift.txt``    the same categories, as ``$CATEGORY:`` lines
+``qti``     ``quiz.qti.zip``     one Canvas quiz (a QTI assessment) per sheet
+``anki``    ``deck.apkg``        one deck; a problem on several sheets is one note (its GUID comes
+                                 from the problem's content id), tagged with each sheet's code
+==========  ===================  ==============================================================
+
+A platform grades one answer box or one choice at a time, so each part of a
+problem becomes one :class:`Item`: a multiple-choice part stays one item, a
+numeric part one numerical item, and a numeric shape (``55 × 55 × 96``) one
+numerical item per dimension (height, width, channels).  Moodle, GIFT and QTI
+render these same items; an Anki note is a whole problem.
+
+XML and HTML are built with :mod:`xml.etree.ElementTree`, never by pasting
+strings.  The same seed and version give byte-identical files: zip entries
+carry a fixed date, and Anki's timestamps are pinned to the quizgen version.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from quizgen.errors import QuizgenError, closest
+from quizgen.i18n import _
+
+if TYPE_CHECKING:
+    from quizgen.problems.sheet import Sheet
+
+#: Each export format and the file it writes.
+FILES = {
+    "moodle": "quiz.moodle.xml",
+    "gift": "quiz.gift.txt",
+    "qti": "quiz.qti.zip",
+    "anki": "deck.apkg",
+}
+FORMATS = tuple(FILES)
+
+
+def export_files(fmt: str, sheets: list[Sheet]) -> dict[str, str | bytes]:
+    """The export of ``sheets`` in ``fmt``: file name → contents (bytes for the zip formats)."""
+    writers = {"moodle": moodle.moodle_xml, "gift": gift.gift, "qti": qti.qti_zip, "anki": anki.anki_package}
+    if fmt not in writers:
+        known = ("md", "html", "json", *FORMATS)
+        raise QuizgenError(
+            _("--format {fmt}: not a known format{suggestion}; choose one of {items}").format(
+                fmt=fmt, suggestion=closest(fmt, known), items=", ".join(known)
+            )
+        )
+    if not sheets:
+        raise QuizgenError(_("--format {fmt}: no sheets to export").format(fmt=fmt))
+    return {FILES[fmt]: writers[fmt](sheets)}
+
+
+# The formats are imported after FILES and FORMATS: importing this package means an export is wanted.
+from quizgen.exports import anki, gift, moodle, qti  # noqa: E402
+from quizgen.exports.anki import ANKI_MODEL_ID, anki_deck_id, anki_timestamp  # noqa: E402
+from quizgen.exports.common import ZIP_DATE, unique_problems  # noqa: E402
+from quizgen.exports.gift import gift_escape  # noqa: E402
+
+__all__ = [
+    "ANKI_MODEL_ID",
+    "FILES",
+    "FORMATS",
+    "ZIP_DATE",
+    "anki",
+    "anki_deck_id",
+    "anki_timestamp",
+    "export_files",
+    "gift",
+    "gift_escape",
+    "moodle",
+    "qti",
+    "unique_problems",
+]

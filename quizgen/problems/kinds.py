@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from quizgen.problems import inverse, receptive_field, separable, single, spot_error, trace
 from quizgen.problems.registry import (
+    ADAPTIVE_TEXT,
+    CEIL_TEXT,
     COMPUTE_QUANTITY,
     CONVENTION_TEXT,
+    CONVENTIONS,
     LABELS,
+    NO_BIAS_ADDS_TEXT,
+    PADDED_WINDOW_TEXT,
     REGISTRY,
+    SAME_TEXT,
+    TRANSPOSED_MACS_TEXT,
     Kind,
     conventions_for,
     describe,
@@ -49,12 +56,20 @@ REGISTRY.clear()
 REGISTRY.update({kind_id: _registered[kind_id] for kind_id in LISTED})
 
 __all__ = [
+    "ADAPTIVE_TEXT",
+    "CEIL_TEXT",
     "COMPUTE_QUANTITY",
+    "CONVENTIONS",
     "CONVENTION_TEXT",
     "FAMILIES",
-    "LABELS",
-    "REGISTRY",
     "Kind",
+    "LABELS",
+    "LISTED",
+    "NO_BIAS_ADDS_TEXT",
+    "PADDED_WINDOW_TEXT",
+    "REGISTRY",
+    "SAME_TEXT",
+    "TRANSPOSED_MACS_TEXT",
     "conventions_for",
     "describe",
     "get",

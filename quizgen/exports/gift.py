@@ -1,0 +1,50 @@
+"""GIFT: Moodle's plain-text format, one ``$CATEGORY:`` per sheet."""
+
+from __future__ import annotations
+
+import re
+
+from quizgen.exports.common import inline_html, recipe_label, sheet_items, sheet_label
+from quizgen.exports.moodle import moodle_category_path
+from quizgen.i18n import _
+from quizgen.problems.sheet import Sheet
+
+# --- GIFT -----------------------------------------------------------------------------------------
+
+_GIFT_SPECIAL = re.compile(r"([\\~=#{}:])")
+
+
+def gift_escape(text: str) -> str:
+    """Text for GIFT: each of ``\\ ~ = # { } :`` escaped with a backslash, newlines as ``\\n``."""
+    return _GIFT_SPECIAL.sub(r"\\\1", text).replace("\r", "").replace("\n", r"\n")
+
+
+def gift(sheets: list[Sheet]) -> str:
+    """GIFT: per sheet a ``$CATEGORY:``, then ``{#…}`` numerical or ``{=…~…}`` multiple-choice questions.
+
+    Texts are HTML (``[html]``); every answer carries feedback, and the worked steps
+    are the general feedback (``####``).  Category paths are not escaped: Moodle reads
+    them raw.
+    """
+    blocks = []
+    for sheet in sheets:
+        path = moodle_category_path(sheet).replace("\n", " ")
+        blocks.append(f"// {recipe_label(sheet)} · {sheet_label(sheet)}\n$CATEGORY: {path}")
+        for item in sheet_items(sheet):
+            lines = [f"// {item.name} [{item.problem.id}]"]
+            head = f"::{gift_escape(item.name)}::[html]{gift_escape(item.question_html)}"
+            if item.numeric:
+                lines.append(head + "{#")
+                correct = gift_escape(_("Correct."))
+                lines.append(f"\t={item.answer}:0#{correct}")
+                lines += [f"\t=%0%{value}:0#{gift_escape(inline_html(why))}" for value, why in item.wrongs]
+            else:
+                lines.append(head + "{")
+                lines += [
+                    f"\t{'=' if o.correct else '~'}{gift_escape(o.text)}#{gift_escape(inline_html(o.feedback))}"
+                    for o in item.options
+                ]
+            lines.append(f"\t####{gift_escape(item.feedback_html)}")
+            lines.append("}")
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
