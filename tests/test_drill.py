@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -577,3 +578,36 @@ def test_a_write_protected_progress_file_is_reported_before_the_first_question(t
     assert out.exit_code == 2 and out.stdout == ""
     assert out.stderr == f"Error: --db {db}: cannot be written (no permission); it was left untouched\n"
     assert db.read_bytes() == before
+
+
+def test_a_narrow_terminal_wraps_the_question_at_word_boundaries(tmp_path):
+    """On a 60-column terminal the question text breaks between words, never inside one ('inp' / 'ut')."""
+    pexpect = pytest.importorskip("pexpect")
+    args = ["-m", "quizgen", "drill", "--kind", "pool-ops", "--difficulty", "3", "--count", "1", "--seed", "5"]
+    child = pexpect.spawn(
+        sys.executable,
+        [*args, "--db", str(tmp_path / "p.sqlite3")],
+        env={**env(), "NO_COLOR": "1"},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 60),
+    )
+    child.expect(r"\?\s*$")
+    screen = child.before
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    question = screen.split("★", 1)[1].splitlines()[1:]
+    text_lines = list(itertools.takewhile(lambda line: line and not line.startswith(" "), question))
+    assert len(text_lines) >= 3, screen
+    assert all(len(line) <= 60 for line in text_lines), text_lines
+    piped = subprocess.run(
+        [sys.executable, *args, "--db", str(tmp_path / "q.sqlite3")],
+        input="q\n",
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+    ).stdout
+    original = piped.split("★", 1)[1].splitlines()[1]  # piped (no terminal): the text on one line
+    assert len(original) > 120
+    assert " ".join(text_lines) == original, "a word was split or lost where the lines wrap"

@@ -155,8 +155,10 @@ class Drill:
         seed: int | None = None,
         convention: str = "macs",
         style: Style | None = None,
+        width: int | None = None,
     ) -> None:
         self.progress, self.read, self.write = progress, read, write
+        self.width = width  # a terminal's columns: question texts wrap at word boundaries
         self.kinds = kinds or [k for k in CURRICULUM if k in K.REGISTRY]
         for k in self.kinds:
             K.get(k)
@@ -195,7 +197,7 @@ class Drill:
         stars = "★" * problem.difficulty + "☆" * (3 - problem.difficulty)
         heading = _("Question {n}/{total}").format(n=number, total=self.count)
         self.write(f"\n{s.bold(heading)} · {problem.title} · {stars}\n")
-        self.write(problem.text + "\n")
+        self.write((click.wrap_text(problem.text, self.width) if self.width else problem.text) + "\n")
         if problem.shown_spec:
             self.write(s.dim("  " + problem.shown_spec.replace("\n", "\n  ")) + "\n")
         for step, working in problem.flawed:
@@ -418,6 +420,7 @@ def run(
 
     interactive = sys.stdin.isatty()
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = min(os.get_terminal_size(sys.stdout.fileno()).columns, 100) if sys.stdout.isatty() else None
 
     def write(text: str) -> None:
         click.echo(text, nl=False)
@@ -443,6 +446,7 @@ def run(
         seed=seed,
         convention=convention,
         style=Style(color),
+        width=width,
     )
     try:
         drill.run()
