@@ -14,8 +14,8 @@ import click
 from quizgen import __version__
 from quizgen.errors import QuizgenError
 
-#: Each command's name and the one line ``quizgen --help`` shows for it.  The commands themselves live in
-#: :mod:`quizgen.cli.commands_click` and are imported only when one is run or asked for help.
+#: Each command's name and the one line ``quizgen --help`` shows for it.  Each command lives in its own
+#: module (:data:`MODULES`), with the function it calls, imported only when it is run or asked for help.
 COMMANDS = {
     "bank": "Problem banks and recipes: list them, check a bank's claims.",
     "check": "Check claimed answers about a layer: correct, or wrong with the right value and the misconception.",
@@ -25,6 +25,9 @@ COMMANDS = {
     "stats": "Show drill progress: accuracy by kind, frequent misconceptions, streak, what is due.",
     "worksheet": "Write a worksheet and its answer key.",
 }
+
+#: The module of each command whose module is named otherwise.
+MODULES = {"kinds": "bank", "stats": "drill"}
 
 
 class QuizgenCLI(click.Group):
@@ -36,9 +39,11 @@ class QuizgenCLI(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        from quizgen.cli import commands_click as cli_commands
+        import importlib
 
-        return getattr(cli_commands, cmd_name.replace("-", "_") + "_command")
+        module = importlib.import_module(f"quizgen.cli.{MODULES.get(cmd_name, cmd_name)}")
+        command: click.Command = getattr(module, cmd_name.replace("-", "_") + "_command")
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

@@ -1,0 +1,189 @@
+"""``quizgen solve``: one layer, a stream of specs (one per line, in parallel), or a network."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+import click
+
+from quizgen.arith import network as networks
+from quizgen.arith import spec
+from quizgen.arith.solver import solve
+from quizgen.cli.common import COUNT, LANG, LAYOUT, dump, joined_spec
+from quizgen.errors import QuizgenError
+from quizgen.i18n import _
+from quizgen.render import report, text
+
+
+@click.command("solve")
+@LANG
+@click.argument("spec", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per layer (JSON Lines with SPEC '-').")
+@click.option(
+    "--network",
+    metavar="FILE|NAME",
+    help="Solve a stack: a file with one spec per line, or a built-in (lenet5, alexnet, vgg16, mobilenet_v1).",
+)
+@click.option(
+    "--layout",
+    type=LAYOUT,
+    default="hwc",
+    show_default=True,
+    help="Shape order: hwc (spatial, then channels) or chw (PyTorch's, channels first).",
+)
+@click.option("--count", type=COUNT, default="macs", show_default=True, help="The compute convention shown.")
+@click.option("--no-steps", is_flag=True, help="Leave out the worked steps (text output).")
+def solve_command(
+    spec: tuple[str, ...], as_json: bool, network: str | None, layout: str, count: str, no_steps: bool
+) -> int:
+    """Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.
+
+    SPEC is one layer, quoted or not. Use '-' to read one spec per line from stdin.
+
+    \b
+    Examples:
+      quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"
+      quizgen solve maxpool2d in=55x55x96 k=3 s=2
+      quizgen solve --json "linear in=9216 out=4096"
+      printf 'conv2d in=32x32x3 out=16 k=3\\nrelu in=8\\n' | quizgen solve --json -
+      quizgen solve --network vgg16 --count flops
+      quizgen solve --network my_net.txt --json
+    """
+    if network:
+        if spec:
+            raise click.UsageError(_("give either SPEC or --network, not both"))
+        return solve_network(network, as_json=as_json, layout=layout, count=count)
+    if not spec:
+        raise click.UsageError(_('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"'))
+    if spec == ("-",):
+        return solve_stream(
+            sys.stdin,
+            sys.stdout,
+            as_json=as_json,
+            layout=layout,
+            count=count,
+            show_steps=not no_steps,
+        )
+    return solve_one(joined_spec(spec), as_json=as_json, layout=layout, count=count, show_steps=not no_steps)
+
+
+def solve_one(
+    spec_text: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs", show_steps: bool = True
+) -> int:
+    """``quizgen solve SPEC``."""
+    sol = solve(spec.parse(spec_text, layout=layout))  # type: ignore[arg-type]
+    if as_json:
+        click.echo(dump(report.solution_dict(sol, layout)))  # type: ignore[arg-type]
+    else:
+        click.echo(text.solution(sol, layout, count, show_steps))  # type: ignore[arg-type]
+    return 0
+
+
+def answer_line(
+    line: str, number: int, layout: str = "hwc", as_json: bool = True, count: str = "macs", show_steps: bool = True
+) -> tuple[str, bool] | None:
+    """One line of ``quizgen solve -``: (output text, ok), or ``None`` for a blank or comment line."""
+    if not line.split("#", 1)[0].strip():
+        return None
+    try:
+        sol = solve(spec.parse(line, layout=layout))  # type: ignore[arg-type]
+    except QuizgenError as exc:
+        if as_json:
+            return dump({"line": number, "error": str(exc)}) + "\n", False
+        return _("Error: line {number}: {error}").format(number=number, error=exc) + "\n", False
+    if as_json:
+        return dump(report.solution_dict(sol, layout)) + "\n", True  # type: ignore[arg-type]
+    return text.solution(sol, layout, count, show_steps) + "\n\n", True  # type: ignore[arg-type]
+
+
+def _answer_batch(args: tuple[list[str], int, dict]) -> list[tuple[str, bool] | None]:
+    lines, first, options = args
+    return [answer_line(line, first + i, **options) for i, line in enumerate(lines)]
+
+
+#: A batch at least this long is split across processes; shorter ones (an interactive
+#: producer writing a line at a time) are answered at once in this process.
+PARALLEL_BATCH = 512
+
+
+def _fd_batches(fd: int) -> Iterator[list[str]]:
+    """Lines from a file descriptor in the batches that arrive together, never waiting for more."""
+    pending = b""
+    while True:
+        data = os.read(fd, 1 << 17)
+        if not data:
+            if pending:
+                yield [pending.decode("utf-8", errors="replace")]
+            return
+        *lines, pending = (pending + data).split(b"\n")
+        if lines:
+            yield [line.decode("utf-8", errors="replace") for line in lines]
+
+
+def solve_stream(
+    lines: IO[str],
+    out: IO[str],
+    *,
+    as_json: bool = True,
+    layout: str = "hwc",
+    count: str = "macs",
+    show_steps: bool = True,
+) -> int:
+    """``quizgen solve -``: one spec per input line, answered in input order.
+
+    A bad line is answered with its error (``{"line": N, "error": ...}`` in JSON) and the
+    others still are; the status is 2 if any line failed.  Large batches use every core.
+    """
+    options = {"layout": layout, "as_json": as_json, "count": count, "show_steps": show_steps}
+    try:
+        batches: Iterable[list[str]] = _fd_batches(lines.fileno())
+    except (AttributeError, OSError, ValueError):
+        batches = ([line] for line in lines)
+    failed = False
+    number = 1
+    pool = None
+    try:
+        for batch in batches:
+            if len(batch) >= PARALLEL_BATCH and (os.cpu_count() or 1) > 1:
+                if pool is None:
+                    pool = _make_pool()
+                size = -(-len(batch) // (2 * pool._processes))  # type: ignore[attr-defined]
+                chunks = [(batch[i : i + size], number + i, options) for i in range(0, len(batch), size)]
+                answers = [a for part in pool.map(_answer_batch, chunks) for a in part]
+            else:
+                answers = _answer_batch((batch, number, options))
+            number += len(batch)
+            for answer in answers:
+                if answer is None:
+                    continue
+                body, ok = answer
+                failed |= not ok
+                if not ok and not as_json:
+                    click.echo(body.rstrip("\n"), err=True)
+                else:
+                    out.write(body)
+            out.flush()
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return 2 if failed else 0
+
+
+def _make_pool():  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return multiprocessing.get_context(method).Pool(min(os.cpu_count() or 2, 4))
+
+
+def solve_network(source: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs") -> int:
+    """``quizgen solve --network FILE|NAME``."""
+    net = networks.load(source, layout=layout)  # type: ignore[arg-type]
+    if as_json:
+        click.echo(dump(report.network_dict(net, layout)))  # type: ignore[arg-type]
+    else:
+        click.echo(text.network(net, layout, count))  # type: ignore[arg-type]
+    return 0
