@@ -4,6 +4,9 @@ Every error a user can cause is a :class:`QuizgenError` whose message is one
 line naming the field, the value and the rule.  The CLI turns it into
 ``Error: <message>`` and exit status 2; library callers catch it as a
 ``ValueError``.
+
+This module imports nothing from quizgen: :mod:`quizgen.i18n` builds on it (its "did you mean" helper,
+:func:`quizgen.i18n.closest`, is a matter of wording, so it lives there).
 """
 
 from __future__ import annotations
@@ -21,13 +24,3 @@ class SpecError(QuizgenError):
 
 class ClaimError(QuizgenError):
     """A ``--claim QUANTITY=VALUE`` that cannot be read."""
-
-
-def closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    import difflib
-
-    from quizgen.i18n import _
-
-    match = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.5)
-    return _(" (did you mean '{name}'?)").format(name=match[0]) if match else ""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+from quizgen.errors import QuizgenError
+
 LANGUAGES = ("en", "zh")
 DOMAIN = "quizgen"
 _catalogue: dict[str, str] = {}
@@ -20,6 +22,14 @@ _language = "en"
 def _(message: str) -> str:
     """Translate ``message`` into the active language (English when no catalogue is loaded)."""
     return _catalogue.get(message, message) if _catalogue else message
+
+
+def closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    import difflib
+
+    match = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.5)
+    return _(" (did you mean '{name}'?)").format(name=match[0]) if match else ""
 
 
 def sentences(*parts: str) -> str:
@@ -78,7 +88,6 @@ def language() -> str:
 def set_language(lang: str | None) -> str:
     """Activate ``lang`` (``en`` or ``zh``); ``None`` takes ``QUIZGEN_LANG``, else English."""
     global _language
-    from quizgen.errors import QuizgenError
 
     source = "--lang" if lang else "QUIZGEN_LANG"
     lang = (lang or os.environ.get("QUIZGEN_LANG") or "en").strip().lower()

@@ -95,7 +95,7 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
     if name in builtin_names():
         text = resources.files("quizgen.banks").joinpath("networks", f"{name}.txt").read_text(encoding="utf-8")
         return solve_stack(text, name=name, layout=layout, written="hwc")
-    from quizgen.errors import closest
+    from quizgen.i18n import closest
 
     raise QuizgenError(
         _("--network {source}: no such file or built-in network{suggestion}; built-ins: {items}").format(

@@ -12,8 +12,8 @@ from typing import Literal
 
 from quizgen.arith import layers as L
 from quizgen.arith.layers import Layer
-from quizgen.errors import SpecError, closest
-from quizgen.i18n import N_, _
+from quizgen.errors import SpecError
+from quizgen.i18n import N_, _, closest
 
 Layout = Literal["hwc", "chw"]
 

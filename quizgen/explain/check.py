@@ -13,10 +13,10 @@ from fractions import Fraction
 from quizgen.arith import layers as L
 from quizgen.arith.layers import Layer
 from quizgen.arith.solver import Solution, solve, value_of
-from quizgen.errors import ClaimError, QuizgenError, closest
+from quizgen.errors import ClaimError, QuizgenError
 from quizgen.explain import misconceptions as M
 from quizgen.explain.answers import RIGHT, ROUNDED, Number, Value, judge_value, parse_value
-from quizgen.i18n import _, a_an
+from quizgen.i18n import _, a_an, closest
 
 #: Claimable quantities and their accepted spellings.
 QUANTITY_ALIASES = {

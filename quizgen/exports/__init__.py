@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from quizgen.errors import QuizgenError, closest
-from quizgen.i18n import _
+from quizgen.errors import QuizgenError
+from quizgen.i18n import _, closest
 
 if TYPE_CHECKING:
     from quizgen.problems.sheet import Sheet

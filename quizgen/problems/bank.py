@@ -10,8 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from quizgen.errors import QuizgenError, closest
-from quizgen.i18n import N_, _
+from quizgen.errors import QuizgenError
+from quizgen.i18n import N_, _, closest
 
 FORMS = ("numeric", "choice")
 COUNTS = ("macs", "flops", "flops+bias")

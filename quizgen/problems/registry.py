@@ -63,7 +63,7 @@ def kind(id: str, title: str, asks: str) -> Callable[[Sampler], Sampler]:
 
 def get(kind_id: str) -> Kind:
     """The kind with this id, or a one-line error suggesting the closest."""
-    from quizgen.errors import closest
+    from quizgen.i18n import closest
     from quizgen.problems import kinds  # noqa: F401 - importing the families fills the registry
 
     try:
