@@ -67,7 +67,7 @@ def a_an(text: str) -> str:
 
         _A_NUMBER = re.compile(r"\b([Aa]) (\d[\d,]*)")
 
-    def article(m) -> str:  # type: ignore[no-untyped-def]
+    def article(m: re.Match[str]) -> str:
         digits = m.group(2).rstrip(",").replace(",", "")
         spoken_vowel = digits.startswith("8") or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
         return f"{m.group(1)}n {m.group(2)}" if spoken_vowel else m.group(0)

@@ -74,7 +74,7 @@ class Layer(NamedTuple):
 
     # ``given`` is the last field, so ``self[:-1]`` is everything the layer is.
     def __eq__(self, other: object) -> bool:
-        return type(other) is Layer and self[:-1] == other[:-1]  # type: ignore[index]
+        return type(other) is Layer and self[:-1] == other[:-1]
 
     def __ne__(self, other: object) -> bool:
         return not self == other

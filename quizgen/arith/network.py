@@ -121,7 +121,7 @@ def declared_layout(text: str, name: str = "stack") -> Layout | None:
                     name=name, number=number, value=m.group(1)
                 )
             )
-        found = value  # type: ignore[assignment]
+        found = "hwc" if value == "hwc" else "chw"
     return found
 
 

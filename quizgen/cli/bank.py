@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from quizgen.cli.common import LANG
 from quizgen.i18n import _
+
+if TYPE_CHECKING:
+    from quizgen.arith.layers import Layer
+    from quizgen.problems.bank import BankEntry
+    from quizgen.problems.problem import Value
 
 
 @click.command("kinds")
@@ -78,10 +85,10 @@ def list_kinds() -> str:
     return "\n".join(lines)
 
 
-def fmt(value: object) -> str:
+def fmt(value: Value) -> str:
     from quizgen.problems.problem import fmt_value
 
-    return fmt_value(value)  # type: ignore[arg-type]
+    return fmt_value(value)
 
 
 def bank_check(source: str) -> int:
@@ -132,12 +139,12 @@ def bank_check(source: str) -> int:
     return 1 if n_wrong else 0
 
 
-def _claim_text(value: object) -> str:
+def _claim_text(value: Value) -> str:
     """A value as claims are written: ``55x55x96`` or ``69,984``."""
     return "x".join(map(str, value)) if isinstance(value, tuple) else fmt(value)
 
 
-def _entry_layer(entry):  # type: ignore[no-untyped-def]
+def _entry_layer(entry: BankEntry) -> Layer:
     from quizgen.arith.network import solve_stack
     from quizgen.arith.spec import parse
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from quizgen.arith import spec
+from quizgen.arith.spec import Layout
 from quizgen.cli.common import COUNT, LANG, LAYOUT, dump, joined_spec
 from quizgen.explain import check as checking
 from quizgen.render import text
@@ -26,7 +27,7 @@ from quizgen.render import text
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
 @click.option("--layout", type=LAYOUT, default="hwc", show_default=True, help="Shape order of SPEC and claims.")
 @click.option("--count", type=COUNT, default="macs", show_default=True, help="What 'compute=' means.")
-def check_command(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool, layout: str, count: str) -> int:
+def check_command(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool, layout: Layout, count: str) -> int:
     """Check claimed answers about a layer: correct, or wrong with the right value and the misconception.
 
     Exit status: 0 if every claim is correct, 1 if any is wrong, 2 for bad input.
@@ -41,21 +42,21 @@ def check_command(spec: tuple[str, ...], claims: tuple[str, ...], as_json: bool,
 
 
 def check_claims(
-    spec_text: str, claims: list[str], *, as_json: bool = False, layout: str = "hwc", count: str = "macs"
+    spec_text: str, claims: list[str], *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs"
 ) -> int:
     """``quizgen check SPEC --claim Q=V ...``: exit 0 if all claims hold, 1 if any is wrong."""
-    layer = spec.parse(spec_text, layout=layout)  # type: ignore[arg-type]
+    layer = spec.parse(spec_text, layout=layout)
     parsed = [checking.parse_claim(c, count, layout) for c in claims]
     results = checking.check(layer, parsed)
     if as_json:
         click.echo(
             dump(
                 {
-                    "spec": spec.format_layer(layer, layout),  # type: ignore[arg-type]
+                    "spec": spec.format_layer(layer, layout),
                     "claims": [checking.result_dict(r, layer) for r in results],
                 }
             )
         )
     else:
-        click.echo(text.verdicts(layer, results, layout))  # type: ignore[arg-type]
+        click.echo(text.verdicts(layer, results, layout))
     return 0 if all(r.ok for r in results) else 1

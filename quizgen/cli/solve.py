@@ -5,17 +5,21 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from quizgen.arith import network as networks
 from quizgen.arith import spec
 from quizgen.arith.solver import solve
+from quizgen.arith.spec import Layout
 from quizgen.cli.common import COUNT, LANG, LAYOUT, dump, joined_spec
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
 from quizgen.render import report, text
+
+if TYPE_CHECKING:
+    import multiprocessing.pool
 
 
 @click.command("solve")
@@ -37,7 +41,7 @@ from quizgen.render import report, text
 @click.option("--count", type=COUNT, default="macs", show_default=True, help="The compute convention shown.")
 @click.option("--no-steps", is_flag=True, help="Leave out the worked steps (text output).")
 def solve_command(
-    spec: tuple[str, ...], as_json: bool, network: str | None, layout: str, count: str, no_steps: bool
+    spec: tuple[str, ...], as_json: bool, network: str | None, layout: Layout, count: str, no_steps: bool
 ) -> int:
     """Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.
 
@@ -71,32 +75,32 @@ def solve_command(
 
 
 def solve_one(
-    spec_text: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs", show_steps: bool = True
+    spec_text: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs", show_steps: bool = True
 ) -> int:
     """``quizgen solve SPEC``."""
-    sol = solve(spec.parse(spec_text, layout=layout))  # type: ignore[arg-type]
+    sol = solve(spec.parse(spec_text, layout=layout))
     if as_json:
-        click.echo(dump(report.solution_dict(sol, layout)))  # type: ignore[arg-type]
+        click.echo(dump(report.solution_dict(sol, layout)))
     else:
-        click.echo(text.solution(sol, layout, count, show_steps))  # type: ignore[arg-type]
+        click.echo(text.solution(sol, layout, count, show_steps))
     return 0
 
 
 def answer_line(
-    line: str, number: int, layout: str = "hwc", as_json: bool = True, count: str = "macs", show_steps: bool = True
+    line: str, number: int, layout: Layout = "hwc", as_json: bool = True, count: str = "macs", show_steps: bool = True
 ) -> tuple[str, bool] | None:
     """One line of ``quizgen solve -``: (output text, ok), or ``None`` for a blank or comment line."""
     if not line.split("#", 1)[0].strip():
         return None
     try:
-        sol = solve(spec.parse(line, layout=layout))  # type: ignore[arg-type]
+        sol = solve(spec.parse(line, layout=layout))
     except QuizgenError as exc:
         if as_json:
             return dump({"line": number, "error": str(exc)}) + "\n", False
         return _("Error: line {number}: {error}").format(number=number, error=exc) + "\n", False
     if as_json:
-        return dump(report.solution_dict(sol, layout)) + "\n", True  # type: ignore[arg-type]
-    return text.solution(sol, layout, count, show_steps) + "\n\n", True  # type: ignore[arg-type]
+        return dump(report.solution_dict(sol, layout)) + "\n", True
+    return text.solution(sol, layout, count, show_steps) + "\n\n", True
 
 
 def _answer_batch(args: tuple[list[str], int, dict]) -> list[tuple[str, bool] | None]:
@@ -128,7 +132,7 @@ def solve_stream(
     out: IO[str],
     *,
     as_json: bool = True,
-    layout: str = "hwc",
+    layout: Layout = "hwc",
     count: str = "macs",
     show_steps: bool = True,
 ) -> int:
@@ -150,7 +154,7 @@ def solve_stream(
             if len(batch) >= PARALLEL_BATCH and (os.cpu_count() or 1) > 1:
                 if pool is None:
                     pool = _make_pool()
-                size = -(-len(batch) // (2 * pool._processes))  # type: ignore[attr-defined]
+                size = -(-len(batch) // (2 * _pool_size()))
                 chunks = [(batch[i : i + size], number + i, options) for i in range(0, len(batch), size)]
                 answers = [a for part in pool.map(_answer_batch, chunks) for a in part]
             else:
@@ -172,18 +176,22 @@ def solve_stream(
     return 2 if failed else 0
 
 
-def _make_pool():  # type: ignore[no-untyped-def]
+def _pool_size() -> int:
+    return min(os.cpu_count() or 2, 4)
+
+
+def _make_pool() -> multiprocessing.pool.Pool:
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return multiprocessing.get_context(method).Pool(min(os.cpu_count() or 2, 4))
+    return multiprocessing.get_context(method).Pool(_pool_size())
 
 
-def solve_network(source: str, *, as_json: bool = False, layout: str = "hwc", count: str = "macs") -> int:
+def solve_network(source: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs") -> int:
     """``quizgen solve --network FILE|NAME``."""
-    net = networks.load(source, layout=layout)  # type: ignore[arg-type]
+    net = networks.load(source, layout=layout)
     if as_json:
-        click.echo(dump(report.network_dict(net, layout)))  # type: ignore[arg-type]
+        click.echo(dump(report.network_dict(net, layout)))
     else:
-        click.echo(text.network(net, layout, count))  # type: ignore[arg-type]
+        click.echo(text.network(net, layout, count))
     return 0

@@ -159,7 +159,7 @@ def make_worksheets(
     files: dict[str, str | bytes] = {}
     sheets = []
     items = plan.sheets
-    bar = click.progressbar(items, label="Sheets", file=click.get_text_stream("stderr")) if progress else None
+    bar = click.progressbar(items, label="Sheets", file=sys.stderr) if progress else None
     iterator = bar if bar is not None else items
     try:
         if bar is not None:

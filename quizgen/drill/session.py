@@ -17,7 +17,7 @@ import click
 from quizgen.drill.progress import Progress
 from quizgen.i18n import _
 from quizgen.problems import kinds as K
-from quizgen.problems.problem import Part, Problem, fmt_value
+from quizgen.problems.problem import Part, Problem, Value, fmt_value
 
 if TYPE_CHECKING:  # answers are read after the question is shown: their module is imported then
     from quizgen.explain.answers import Number
@@ -396,13 +396,13 @@ def _matches(value: object, answer: object) -> bool:
     return _verdict(value, answer) != "wrong"
 
 
-def _show(value: object) -> str:
+def _show(value: Number | Value) -> str:
     from quizgen.explain.answers import Number
 
     if isinstance(value, Number):
         v = value.value
         return fmt_value(int(v)) if v.denominator == 1 else f"{float(v):g}"
-    return fmt_value(value)  # type: ignore[arg-type]
+    return fmt_value(value)
 
 
 def run(

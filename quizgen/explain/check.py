@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from quizgen.arith import layers as L
 from quizgen.arith.layers import Layer
@@ -17,6 +18,9 @@ from quizgen.errors import ClaimError, QuizgenError
 from quizgen.explain import misconceptions as M
 from quizgen.explain.answers import RIGHT, ROUNDED, Number, Value, judge_value, parse_value
 from quizgen.i18n import _, a_an, closest
+
+if TYPE_CHECKING:
+    from quizgen.arith.network import Network
 
 #: Claimable quantities and their accepted spellings.
 QUANTITY_ALIASES = {
@@ -254,7 +258,7 @@ def what_gives(layer: Layer, claimed: tuple[int, ...], limit: int = 4) -> list[s
     for keys in [(k,) for k in options] + [("s", "p"), ("k", "p"), ("k", "s")]:
         if any(key == "p" and pad0 is None for key in keys):
             continue
-        ranges = [sorted(options[key], key=lambda v, key=key: abs(v - (current[key] or 0))) for key in keys]
+        ranges = [sorted(options[key], key=_distance_from(current[key] or 0)) for key in keys]
         for values in itertools.product(*ranges):
             if any(v == current[key] for key, v in zip(keys, values)):
                 continue
@@ -270,22 +274,27 @@ def what_gives(layer: Layer, claimed: tuple[int, ...], limit: int = 4) -> list[s
     return found
 
 
+def _distance_from(x: int) -> Callable[[int], int]:
+    """How far a candidate setting is from the layer's own (nearest first)."""
+    return lambda v: abs(v - x)
+
+
 def _edit(layer: Layer, values: dict[str, int]) -> Layer | None:
     n = len(layer.spatial)
-    changes: dict[str, object] = {}
+    edited = layer
     for key, v in values.items():
         if key == "in":
-            changes["input_shape"] = (v,) * n + (layer.in_channels,)
+            edited = edited._replace(input_shape=(v,) * n + (layer.in_channels,))
         elif key == "k":
-            changes["kernel"] = (v,) * n
+            edited = edited._replace(kernel=(v,) * n)
         elif key == "s":
-            changes["stride"] = (v,) * n
+            edited = edited._replace(stride=(v,) * n)
         elif key == "p":
-            changes["padding"] = (v,) * n
+            edited = edited._replace(padding=(v,) * n)
         elif key == "d":
-            changes["dilation"] = (v,) * n
+            edited = edited._replace(dilation=(v,) * n)
     try:
-        return L.validate(layer._replace(**changes))
+        return L.validate(edited)
     except QuizgenError:
         return None
 
@@ -308,7 +317,7 @@ def _describe(layer: Layer, values: dict[str, int]) -> str:
 
 def result_dict(result: ClaimResult, layer: Layer) -> dict:
     """A verdict as JSON: the claim, the right value, and each explaining misconception with its text."""
-    correct = list(result.correct) if isinstance(result.correct, tuple) else result.correct
+    correct: list[int] | int | None = list(result.correct) if isinstance(result.correct, tuple) else result.correct
     if result.spread:  # no single value: the values there are, and how many windows have each
         correct = None
     return {
@@ -330,7 +339,7 @@ def result_dict(result: ClaimResult, layer: Layer) -> dict:
     }
 
 
-def check_network(net, claims: list[Claim]) -> list[ClaimResult]:  # type: ignore[no-untyped-def]
+def check_network(net: Network, claims: list[Claim]) -> list[ClaimResult]:
     """Judge claims about a stack's totals: ``params``, ``macs``, ``flops`` and the final ``output``."""
     totals: dict[str, int | tuple[int, ...]] = {
         "params": net.params.total,

@@ -677,10 +677,11 @@ def _quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: Shape
     if quantity in ("weights", "bias", "params", "params_bytes"):
         if fam not in (L.CONV, L.CONVT, L.LINEAR):
             total = solve(layer).params.total
-            return {"params": [total], "params_bytes": _bytes([total], flags)}.get(quantity, [0])
+            values: dict[str, list[Scalar | Shape]] = {"params": [total], "params_bytes": [*_bytes([total], flags)]}
+            return values.get(quantity, [0])
         weights, bias = _weights(layer, flags), _biases(layer, flags)
         if quantity == "params_bytes":
-            return _bytes([weights + bias], flags)
+            return [*_bytes([weights + bias], flags)]
         return [{"weights": weights, "bias": bias, "params": weights + bias}[quantity]]
     if quantity in _COMPUTE:
         if fam not in (L.CONV, L.CONVT, L.LINEAR):

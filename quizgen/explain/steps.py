@@ -589,7 +589,7 @@ def _same_notes(sol: Solution) -> list[str]:
 
 def _fraction_notes(sol: Solution) -> list[str]:
     layer = sol.layer
-    fractions = []
+    fractions: list[tuple[str, str]] = []
     for n, o, s in zip(layer.spatial, sol.output_shape[:-1], layer.stride):
         for size in (n, o):
             if size % s and f"{size}/{s}" not in [f[0] for f in fractions]:

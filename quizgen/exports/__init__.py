@@ -27,6 +27,7 @@ carry a fixed date, and Anki's timestamps are pinned to the quizgen version.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from quizgen.errors import QuizgenError
@@ -47,7 +48,12 @@ FORMATS = tuple(FILES)
 
 def export_files(fmt: str, sheets: list[Sheet]) -> dict[str, str | bytes]:
     """The export of ``sheets`` in ``fmt``: file name → contents (bytes for the zip formats)."""
-    writers = {"moodle": moodle.moodle_xml, "gift": gift.gift, "qti": qti.qti_zip, "anki": anki.anki_package}
+    writers: dict[str, Callable[[list[Sheet]], str | bytes]] = {
+        "moodle": moodle.moodle_xml,
+        "gift": gift.gift,
+        "qti": qti.qti_zip,
+        "anki": anki.anki_package,
+    }
     if fmt not in writers:
         known = ("md", "html", "json", *FORMATS)
         raise QuizgenError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from quizgen.exports.common import (
     h,
@@ -18,6 +19,9 @@ from quizgen.exports.common import (
 )
 from quizgen.problems.problem import Problem, fmt_value
 from quizgen.problems.sheet import Sheet
+
+if TYPE_CHECKING:
+    import genanki
 
 # --- Anki -----------------------------------------------------------------------------------------
 
@@ -57,7 +61,7 @@ def anki_timestamp() -> int:
     return ANKI_EPOCH + major * 1_000_000 + minor * 1_000 + patch
 
 
-def _anki_model():  # type: ignore[no-untyped-def]
+def _anki_model() -> genanki.Model:
     import genanki
 
     return genanki.Model(

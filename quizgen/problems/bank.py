@@ -5,6 +5,7 @@ Both are validated on load; an error names the file, the entry and the field.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -160,7 +161,7 @@ class _Fields:
             self.fail(_("field '{key}' must be text").format(key=key))
         return str(value).strip()
 
-    def int(self, key: str, default: int, allowed: range) -> int:
+    def int(self, key: builtins.str, default: builtins.int, allowed: range) -> builtins.int:
         value = self.data.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
             self.fail(
@@ -170,7 +171,7 @@ class _Fields:
             )
         return value
 
-    def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+    def choice(self, key: builtins.str, default: builtins.str, allowed: tuple[builtins.str, ...]) -> builtins.str:
         value = self.data.get(key, default)
         if value not in allowed:
             self.fail(
@@ -180,7 +181,7 @@ class _Fields:
             )
         return value
 
-    def str_list(self, key: str) -> tuple[str, ...]:
+    def str_list(self, key: builtins.str) -> tuple[builtins.str, ...]:
         value = self.data.get(key, [])
         if isinstance(value, str):
             value = [value]

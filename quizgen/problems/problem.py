@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from quizgen.arith.layers import Layer
 from quizgen.explain import misconceptions as M
@@ -133,7 +133,8 @@ def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: s
         if value == answer or not isinstance(value, (int, tuple)):
             continue
         why = M.explain_combo(layer, ids)
-        found.append(Wrong(value if isinstance(value, tuple) else int(value), ids, why))
+        whole = cast(tuple[int, ...], value) if isinstance(value, tuple) else int(value)  # distractors are whole
+        found.append(Wrong(whole, ids, why))
     return tuple(found)
 
 

@@ -97,7 +97,7 @@ def _describe(layer: Layer) -> str:
     if layer.has_kernel:
         s = L.fmt_tuple(layer.stride)
         settings.append(_("stride {s}").format(s=s))
-        if layer.padding == L.SAME:
+        if isinstance(layer.padding, str):  # 'same': the spec parser turns 'valid' into zeros
             settings.append(_("'same' padding"))
         else:
             settings.append(

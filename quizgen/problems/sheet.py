@@ -15,13 +15,17 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
 from quizgen.problems import kinds
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
 from quizgen.problems.codes import SheetOptions, make_code, parse_code
-from quizgen.problems.problem import Problem, with_choices
+from quizgen.problems.problem import Part, Problem, with_choices
+
+if TYPE_CHECKING:
+    from quizgen.arith.layers import Layer
 
 DEFAULT_RECIPE = "default"
 
@@ -140,7 +144,9 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
     return problem._replace(parts=parts, source=source, difficulty=difficulty, layer=layer)
 
 
-def _with_claimed_wrongs(layer, parts, claimed):  # type: ignore[no-untyped-def]
+def _with_claimed_wrongs(
+    layer: Layer, parts: tuple[Part, ...], claimed: tuple[tuple[str, str], ...]
+) -> tuple[Part, ...]:
     """Put a source's wrong claims first among a part's known wrong answers, each with why it is wrong."""
     from quizgen.explain import check as checking
     from quizgen.explain import misconceptions as M

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from quizgen.arith import spec
 from quizgen.arith.layers import Layer
@@ -16,13 +16,16 @@ from quizgen.problems.problem import FlawedLine, Part, Problem, Wrong, wrongs_fo
 from quizgen.problems.registry import describe, kind
 from quizgen.problems.working import kind_title, worked_step
 
+if TYPE_CHECKING:
+    from fractions import Fraction
+
 # --- spot the error -------------------------------------------------------------------------------
 #
 # A flawed worked solution is a chain of lines, each (formula, substituted numbers, value).  Exactly one
 # line applies a misconception's rule; every other line applies the right formula to the layer's settings
 # and to the values shown in earlier lines, so a wrong value is carried forward visibly.
 
-SCENARIOS = {
+SCENARIOS: dict[int, list[tuple[str, tuple[str, ...]]]] = {
     1: [
         ("conv", ("forgot-bias",)),
         ("conv", ("forgot-in-channels",)),
@@ -93,15 +96,19 @@ _CHAIN_CONVENTION = {
 }
 
 
+#: A value a worked line computes: whole, or exact when a flawed rule divides unevenly.
+Num: TypeAlias = "int | Fraction"
+
+
 class _Line(NamedTuple):
     quantity: str
     formula: str
     substituted: str
-    value: object
+    value: Num
     uses: tuple[int, ...] = ()
 
 
-def _fmt(x: object) -> str:
+def _fmt(x: Num) -> str:
     """A number as a student writes it: ``116,962,608``, ``111.5``, or ``217/3`` when no decimal ends."""
     if isinstance(x, int):
         return f"{x:,}"
@@ -124,18 +131,18 @@ def _fmt(x: object) -> str:
     return f"{whole:,}." + str(rest * 10**digits // x.denominator).rjust(digits, "0")
 
 
-def _q(a: object, b: object) -> object:
+def _q(a: Num, b: Num) -> Num:
     """``a / b`` exactly, an int when whole."""
     from fractions import Fraction
 
-    v = Fraction(a) / Fraction(b)  # type: ignore[arg-type]
+    v = Fraction(a) / Fraction(b)
     return v.numerator if v.denominator == 1 else v
 
 
-def _ceil(x: object) -> int:
+def _ceil(x: Num) -> int:
     from fractions import Fraction
 
-    return -(-Fraction(x).numerator // Fraction(x).denominator)  # type: ignore[arg-type]
+    return -(-Fraction(x).numerator // Fraction(x).denominator)
 
 
 def _output_line(layer: Layer, ids: frozenset[str]) -> _Line:
@@ -151,7 +158,7 @@ def _output_line(layer: Layer, ids: frozenset[str]) -> _Line:
     if "stride-ignored" in ids:
         return _Line("output_size", "W - K + 2P + 1", f"{n} - {k} + 2·{p} + 1", n - k + 2 * p + 1)
     if "no-floor" in ids:
-        return _Line("output_size", "(W - K + 2P)/S + 1", f"({n} - {k} + 2·{p})/{s} + 1", _q(n - k + 2 * p, s) + 1)  # type: ignore[operator]
+        return _Line("output_size", "(W - K + 2P)/S + 1", f"({n} - {k} + 2·{p})/{s} + 1", _q(n - k + 2 * p, s) + 1)
     if d > 1 and "ignored-dilation" not in ids:
         span = n + 2 * p - d * (k - 1) - 1
         return _Line(
@@ -165,7 +172,7 @@ def _output_line(layer: Layer, ids: frozenset[str]) -> _Line:
     )
 
 
-def _conv_lines(layer: Layer, ids: frozenset[str], values: list[object], count: str = "macs") -> _Line:
+def _conv_lines(layer: Layer, ids: frozenset[str], values: list[Num], count: str = "macs") -> _Line:
     """The next line of a conv chain, given the values shown so far; the last is compute in ``count``'s terms."""
     k, c_in, c_out, g = layer.kernel[0], layer.in_channels, layer.out or 0, layer.groups
     n = layer.spatial[0]
@@ -182,32 +189,32 @@ def _conv_lines(layer: Layer, ids: frozenset[str], values: list[object], count: 
     if step == 2:
         if "forgot-bias" in ids:
             return _Line("params", "weights", _fmt(w), w, (2,))
-        return _Line("params", "weights + C_out", f"{_fmt(w)} + {c_out}", w + c_out, (2,))  # type: ignore[operator]
+        return _Line("params", "weights + C_out", f"{_fmt(w)} + {c_out}", w + c_out, (2,))
     if step == 3:
         if "input-size-for-macs" in ids:
-            return _Line("macs", "weights × H_in × W_in", f"{_fmt(w)} × {n} × {n}", w * n * n, (2,))  # type: ignore[operator]
+            return _Line("macs", "weights × H_in × W_in", f"{_fmt(w)} × {n} × {n}", w * n * n, (2,))
         if "macs-vs-flops" in ids:
             return _Line(
                 "macs",
                 "2 × weights × H_out × W_out",
                 f"2 × {_fmt(w)} × {_fmt(o)} × {_fmt(o)}",
                 2 * w * o * o,
-                (1, 2),  # type: ignore[operator]
+                (1, 2),
             )
-        return _Line("macs", "weights × H_out × W_out", f"{_fmt(w)} × {_fmt(o)} × {_fmt(o)}", w * o * o, (1, 2))  # type: ignore[operator]
+        return _Line("macs", "weights × H_out × W_out", f"{_fmt(w)} × {_fmt(o)} × {_fmt(o)}", w * o * o, (1, 2))
     macs = values[3]
     if count == "flops+bias" and layer.bias:
         return _Line(
             "flops+bias",
             "2 × MACs + C_out × H_out × W_out",
             f"2 × {_fmt(macs)} + {c_out} × {_fmt(o)} × {_fmt(o)}",
-            2 * macs + c_out * o * o,  # type: ignore[operator]
+            2 * macs + c_out * o * o,
             (1, 4),
         )
-    return _Line("flops", "2 × MACs", f"2 × {_fmt(macs)}", 2 * macs, (4,))  # type: ignore[operator]
+    return _Line("flops", "2 × MACs", f"2 × {_fmt(macs)}", 2 * macs, (4,))
 
 
-def _pool_lines(layer: Layer, ids: frozenset[str], values: list[object], count: str = "macs") -> _Line:
+def _pool_lines(layer: Layer, ids: frozenset[str], values: list[Num], count: str = "macs") -> _Line:
     """The next line of a max-pooling chain, given the values shown so far."""
     k, s, c, n = layer.kernel[0], layer.stride[0], layer.in_channels, layer.spatial[0]
     step = len(values)
@@ -226,23 +233,23 @@ def _pool_lines(layer: Layer, ids: frozenset[str], values: list[object], count: 
                 "windows",
                 "C × (H_in/S) × (W_in/S)",
                 f"{c} × ({n}/{s}) × ({n}/{s})",
-                c * _q(n, s) * _q(n, s),  # type: ignore[operator]
+                c * _q(n, s) * _q(n, s),
             )
         if "pool-forgot-channels" in ids:
-            return _Line("windows", "H_out × W_out", f"{_fmt(o)} × {_fmt(o)}", o * o, (1,))  # type: ignore[operator]
-        return _Line("windows", "C × H_out × W_out", f"{c} × {_fmt(o)} × {_fmt(o)}", c * o * o, (1,))  # type: ignore[operator]
+            return _Line("windows", "H_out × W_out", f"{_fmt(o)} × {_fmt(o)}", o * o, (1,))
+        return _Line("windows", "C × H_out × W_out", f"{c} × {_fmt(o)} × {_fmt(o)}", c * o * o, (1,))
     if step == 2:
         windows = values[1]
         if "pool-k2-comparisons" in ids:
-            return _Line("comparisons", "windows × K·K", f"{_fmt(windows)} × {k}·{k}", windows * k * k, (2,))  # type: ignore[operator]
+            return _Line("comparisons", "windows × K·K", f"{_fmt(windows)} × {k}·{k}", windows * k * k, (2,))
         return _Line(
             "comparisons",
             "windows × (K·K - 1)",
             f"{_fmt(windows)} × ({k}·{k} - 1)",
             windows * (k * k - 1),
-            (2,),  # type: ignore[operator]
+            (2,),
         )
-    return _Line("output_bytes", "4 × H_out × W_out × C", f"4 × {_fmt(o)} × {_fmt(o)} × {c}", 4 * o * o * c, (1,))  # type: ignore[operator]
+    return _Line("output_bytes", "4 × H_out × W_out × C", f"4 × {_fmt(o)} × {_fmt(o)} × {c}", 4 * o * o * c, (1,))
 
 
 def _whole_line(line: _Line) -> _Line:
@@ -257,7 +264,7 @@ def _chain(layer: Layer, ids: frozenset[str], count: str = "macs") -> list[_Line
     """The whole chain under ``ids`` (empty: the right solution); each line computed from the lines before."""
     make = _pool_lines if layer.is_pool else _conv_lines
     lines: list[_Line] = []
-    values: list[object] = []
+    values: list[Num] = []
     for _i in range(4 if layer.is_pool else 5):
         line = _whole_line(make(layer, ids, values, count))
         lines.append(line)
@@ -316,7 +323,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
             line.quantity,
             line.formula,
             line.substituted,
-            line.value,  # type: ignore[arg-type]
+            line.value,
             _fmt(line.value),
             status,
             line.uses,
@@ -349,6 +356,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         hint=_("Check each step in order; a later step can be wrong only because it uses an earlier wrong value."),
     )
     fixed = right[wrong_at]
+    assert isinstance(fixed.value, int)  # a right worked solution is whole at every step
     flawed_value = lines[wrong_at].value
     value_wrongs = [Wrong(flawed_value, ids, why)] if isinstance(flawed_value, int) else []
     for w in _catalogue_wrongs(layer, fixed.quantity, fixed.value):
@@ -357,7 +365,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     value_part = Part(
         _("Right value of that step"),
         fixed.quantity,
-        fixed.value,  # type: ignore[arg-type]
+        fixed.value,
         tuple(value_wrongs),
     )
     sol = solve(layer)
@@ -399,19 +407,21 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     )
 
 
-def _catalogue_wrongs(layer: Layer, quantity: str, answer: object) -> list[Wrong]:
+def _catalogue_wrongs(layer: Layer, quantity: str, answer: int) -> list[Wrong]:
     """Other wrong values of a chain line from the misconception catalogue (one side, for the output size)."""
-
     if quantity != "output_size":
-        return list(wrongs_for(layer, quantity, answer))  # type: ignore[arg-type]
-    square = [w for w in wrongs_for(layer, "output", solve(layer).output_shape) if len(set(w.value[:-1])) == 1]  # type: ignore[index]
-    return [w._replace(value=w.value[0]) for w in square if w.value[0] != answer]  # type: ignore[index]
+        return list(wrongs_for(layer, quantity, answer))
+    sides = []
+    for w in wrongs_for(layer, "output", solve(layer).output_shape):
+        if isinstance(w.value, tuple) and len(set(w.value[:-1])) == 1 and w.value[0] != answer:
+            sides.append(w._replace(value=w.value[0]))
+    return sides
 
 
 def _positive_chain(layer: Layer, ids: frozenset[str]) -> bool:
     """The flawed output size is positive, so the carried lines stay meaningful."""
     make = _pool_lines if layer.is_pool else _conv_lines
-    return make(layer, ids, []).value > 0  # type: ignore[operator]
+    return make(layer, ids, []).value > 0
 
 
 @kind("spot-error", N_("Spot the error"), N_("the wrong step in a flawed worked solution, and the right value"))

@@ -9,7 +9,7 @@ from quizgen.arith.layers import Layer
 from quizgen.explain.steps import Step, explain, num
 from quizgen.i18n import N_, _, a_an
 from quizgen.problems import draws
-from quizgen.problems.problem import Part, Problem, Wrong, wrongs_for
+from quizgen.problems.problem import Part, Problem, Value, Wrong, wrongs_for
 from quizgen.problems.registry import kind, shape_words
 from quizgen.problems.working import kind_title, stack_spec, worked_step
 
@@ -100,9 +100,8 @@ def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = 
     )
 
 
-def _wrongs(layer: Layer, quantity: str, answer: object) -> tuple[Wrong, ...]:
-
-    return wrongs_for(layer, quantity, answer)  # type: ignore[arg-type]
+def _wrongs(layer: Layer, quantity: str, answer: Value) -> tuple[Wrong, ...]:
+    return wrongs_for(layer, quantity, answer)
 
 
 @kind("network-trace", N_("Network trace"), N_("the output shape and parameters of every layer of a small stack"))
