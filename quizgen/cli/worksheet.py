@@ -178,5 +178,7 @@ def make_worksheets(
         from quizgen import exports
 
         files.update(exports.export_files(fmt, sheets))
-    written = worksheet.write_files(Path(outdir), files, force=force)
+    from quizgen.render.files import write_files
+
+    written = write_files(Path(outdir), files, force=force)
     return [str(p) for p in written]
