@@ -492,7 +492,7 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
     for value, ids, why in candidates:
         if value != answer and value not in [w.value for w in wrongs]:
             wrongs.append(Wrong(value, ids, why))
-    steps = [_step(_("Start"), "r = 1, j = 1", "", "r = 1, j = 1", quantity="receptive_field")]
+    steps = []  # r = 1 and j = 1 to start: the first layer's working shows them
     for i, row in enumerate(rows, start=1):
         steps.append(
             _step(
@@ -509,15 +509,18 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
             )
         )
     text = _(
-        "How many input pixels along one side does one pixel of the last layer's output see (its receptive "
-        "field)? Dilation d makes a kernel span d·(K - 1) + 1 pixels."
+        "How many input pixels along one side does one pixel of the last layer's output see (its receptive field)?"
     )
+    if any(d > 1 for x in layers for d in x.dilation):
+        text = sentences(text, _("Dilation d makes a kernel span d·(K - 1) + 1 pixels."))
     part = Part(
         _("Receptive field (pixels along one side)"),
         "receptive_field",
         answer,
         tuple(wrongs),
-        hint=_("Keep a running jump j (the product of the strides so far); each layer adds (K_eff - 1)·j."),
+        hint=_(
+            "Start from r = 1 and a jump j = 1; each layer adds (K_eff - 1)·j to r, then multiplies j by its stride."
+        ),
     )
     return Problem(
         "receptive-field",
@@ -876,14 +879,16 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         steps = [st for st in steps if st.quantity != "flops"] + [bias_adds_step(sol)]
     carried = [str(ln.number) for ln in lines if ln.status == "carried"]
     if not carried:
-        title = _("The error, step {n}: {why}").format(n=wrong_at + 1, why=why)
+        title = _("The error is step {n}: {why}. Step {n} done right").format(n=wrong_at + 1, why=why)
     elif len(carried) == 1:
         title = _(
-            "The error, step {n}: {why}. Step {carried} applies the right formula to the wrong value it carries"
+            "The error is step {n}: {why}. Step {carried} applies the right formula to the wrong value it carries. "
+            "Step {n} done right"
         ).format(n=wrong_at + 1, why=why, carried=carried[0])
     else:
         title = _(
-            "The error, step {n}: {why}. Steps {carried} apply the right formula to the wrong value they carry"
+            "The error is step {n}: {why}. Steps {carried} apply the right formula to the wrong value they carry. "
+            "Step {n} done right"
         ).format(n=wrong_at + 1, why=why, carried=_(", ").join(carried))
     steps.append(_step(title, fixed.formula, fixed.substituted, _fmt(fixed.value), quantity="step"))
     text = _(
