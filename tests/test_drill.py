@@ -120,7 +120,7 @@ def test_real_terminal_session_then_ctrl_c_keeps_every_answer(tmp_path):
         timeout=60,
     )
     data = json.loads(stats.stdout)
-    assert data["answers"] == 4
+    assert data["answers"] == 3 and data["skipped"] == 1  # right, wrong, right given; one skip, which is no answer
     assert data["misconceptions"] == [{"id": "forgot-bias", "count": 1}]
     assert data["by_kind"][0]["kind"] == "params-conv" and data["by_kind"][0]["right"] == 2
     text = subprocess.run(
@@ -230,7 +230,7 @@ def test_a_database_that_could_not_be_created_is_reported_before_the_first_quest
     db = blocker / "progress.sqlite3"
     out = drill(db, "1\n", "--count", "1")
     assert out.returncode == 2
-    assert out.stderr == f"Error: --db {db}: cannot be created ({blocker} is not a writable folder)\n"
+    assert out.stderr == f"Error: --db {db}: cannot be created ({blocker} is not a folder)\n"
     assert "Question" not in out.stdout
     assert blocker.read_text() == "a file, not a folder\n"
 
@@ -357,7 +357,7 @@ def test_zero_written_with_a_large_suffix_is_never_right(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert "✓" not in out.stdout
-    assert "right answers: 0," in out.stdout and "Accuracy 0%" in out.stdout
+    assert "; 0 right, 3 wrong." in out.stdout and "0% of your answers were right" in out.stdout
     assert {r[1] for r in rows(tmp_path / "p.sqlite3")} == {"wrong"}
 
 
@@ -387,7 +387,24 @@ def test_a_correct_but_too_coarse_rounding_is_wrong_and_says_why(tmp_path):
 
 def test_a_skipped_question_is_not_counted_as_answered(tmp_path):
     out = drill(tmp_path / "p.sqlite3", "s\nq\n", "--kind", "params-conv", "--count", "3", "--seed", "3")
-    assert "Questions answered: 0; right answers: 0, wrong: 0, skipped: 1." in out.stdout
+    assert "Questions answered: 0; skipped: 1. Answers given: 0; 0 right, 0 wrong." in out.stdout
+
+
+def test_summary_and_stats_count_answers_alike(tmp_path):
+    """A wrong answer then a skip: one answer given (wrong) and one skip, in the summary and in stats alike."""
+    db = tmp_path / "p.sqlite3"
+    out = drill(db, "1\ns\nq\n", "--kind", "params-conv", "--count", "2", "--seed", "3")
+    assert "Questions answered: 1; skipped: 1. Answers given: 1; 0 right, 1 wrong." in out.stdout
+    data = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "quizgen", "stats", "--db", str(db), "--json"],
+            capture_output=True,
+            text=True,
+            env=env(),
+            timeout=60,
+        ).stdout
+    )
+    assert (data["answers"], data["skipped"], data["accuracy_overall"]) == (1, 1, 0.0)
 
 
 def test_a_hint_asked_for_is_not_repeated_after_a_wrong_answer(tmp_path):
@@ -398,13 +415,22 @@ def test_a_hint_asked_for_is_not_repeated_after_a_wrong_answer(tmp_path):
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
 @pytest.mark.parametrize(
-    "args, extra, path, folder",
+    "args, extra, message",
     [
-        (["--db", "/proc/nope/x.sqlite3"], {}, "/proc/nope/x.sqlite3", "/proc"),
-        ([], {"QUIZGEN_HOME": "/etc/passwd"}, "/etc/passwd/progress.sqlite3", "/etc/passwd"),
+        (
+            ["--db", "/proc/nope/x.sqlite3"],
+            {},
+            "--db /proc/nope/x.sqlite3: cannot be created (/proc is not a writable folder)",
+        ),
+        (
+            [],
+            {"QUIZGEN_HOME": "/etc/passwd"},  # the error names the variable that chose the file, not --db
+            "QUIZGEN_HOME=/etc/passwd: progress file /etc/passwd/progress.sqlite3: cannot be created "
+            "(/etc/passwd is not a folder)",
+        ),
     ],
 )
-def test_an_unusable_progress_place_is_reported_before_the_first_question(args, extra, path, folder):
+def test_an_unusable_progress_place_is_reported_before_the_first_question(args, extra, message):
     out = subprocess.run(
         [sys.executable, "-m", "quizgen", "drill", "--count", "1", *args],
         input="1\n",
@@ -414,7 +440,7 @@ def test_an_unusable_progress_place_is_reported_before_the_first_question(args, 
         timeout=60,
     )
     assert out.returncode == 2
-    assert out.stderr == f"Error: --db {path}: cannot be created ({folder} is not a writable folder)\n"
+    assert out.stderr == f"Error: {message}\n"
     assert out.stdout == ""
     assert not os.path.exists("/proc/nope")
 
@@ -592,7 +618,7 @@ def test_a_narrow_terminal_wraps_the_question_at_word_boundaries(tmp_path):
         timeout=30,
         dimensions=(40, 60),
     )
-    child.expect(r"\?\s*$")
+    child.expect(r"\na\) [^\r\n]*\? ")  # the prompt line, not a question mark inside the text
     screen = child.before
     child.sendcontrol("c")
     child.expect(pexpect.EOF)

@@ -322,7 +322,9 @@ def test_bank_check_flags_exactly_the_seed_posts_errors(run):
         "✗ one-image-one-map: output = 2x2x1",
         "✗ one-image-one-map: macs = 36",
         "✗ max-pool-example: windows = 196",
+        "✗ max-pool-example: comparisons = 1568",  # the post's "8×196"
     ]
+    assert "right value is 559,872" in r.stdout  # 96 × 27 × 27 windows × (3·3 - 1) = 69,984 × 8
     assert "precedence" in r.stdout and "pool-stride-twice + pool-forgot-channels" in r.stdout
     assert "right value is 55x55x96" in r.stdout and "right value is 69,984" in r.stdout
     assert "✓ many-to-many: macs = 160563200" in r.stdout

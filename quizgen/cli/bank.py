@@ -94,6 +94,7 @@ def fmt(value: Value) -> str:
 def bank_check(source: str) -> int:
     """``quizgen bank check FILE``: every claim judged; exit 1 if any is wrong."""
     from quizgen.explain import misconceptions as M
+    from quizgen.explain.answers import in_full_text, rounded_in_full, rounded_text
     from quizgen.problems import bank as banks
 
     bank = banks.load_bank(source)
@@ -108,7 +109,8 @@ def bank_check(source: str) -> int:
     for entry, results in report:
         for r in results:
             if r.ok:
-                click.echo(f"✓ {entry.id}: {r.quantity} = {r.text}")
+                rounded = f" ({rounded_text(r.claimed)})" if r.rounded else ""
+                click.echo(f"✓ {entry.id}: {r.quantity} = {r.text}{rounded}")
                 continue
             click.echo(
                 "✗ "
@@ -127,8 +129,11 @@ def bank_check(source: str) -> int:
                         value=r.text, output="x".join(map(str, r.follows_from_output))
                     )
                 )
-            if not r.misconceptions and r.follows_from_output is None:
-                click.echo("    " + _("No misconception in the catalogue produces it."))
+            spelling = None if r.misconceptions else rounded_in_full(r.claimed, r.correct)
+            if spelling:
+                click.echo("    " + in_full_text(r.text, spelling) + _("."))
+            elif not r.misconceptions and r.follows_from_output is None:
+                click.echo("    " + _("No misconception in the catalogue produces {v}.").format(v=r.text))
             if r.would_be_right_with and not r.misconceptions:
                 click.echo(
                     "    "

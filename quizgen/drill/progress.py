@@ -67,6 +67,12 @@ def default_path() -> str:
     return os.path.join(user_data_dir("quizgen", appauthor=False), "progress.sqlite3")
 
 
+def source_of_default() -> str:
+    """How an error names the default progress file: by ``QUIZGEN_HOME`` when that chose it."""
+    home = os.environ.get("QUIZGEN_HOME")
+    return f"QUIZGEN_HOME={home}: " + _("progress file") if home else _("progress file")
+
+
 class Box(NamedTuple):
     kind: str
     box: int
@@ -79,12 +85,14 @@ class Progress:
 
     def __init__(self, path: Path | str | None = None, *, create: bool = True, defer: bool = False) -> None:
         self.path = os.fspath(path) if path else default_path()
+        #: Where the path came from, as a message names it: ``--db``, ``QUIZGEN_HOME=…``, or the default.
+        self.field = "--db" if path else source_of_default()
         self._db: sqlite3.Connection | None = None
         if not os.path.lexists(self.path):
             if not create:
                 raise ProgressError(
-                    _("--db {path}: no progress yet (run quizgen drill first, or check the path)").format(
-                        path=self.path
+                    _("{field} {path}: no progress yet (run quizgen drill first, or check the path)").format(
+                        field=self.field, path=self.path
                     )
                 )
             if defer:
@@ -93,7 +101,9 @@ class Progress:
         elif create and os.path.isfile(self.path) and not os.access(self.path, os.R_OK | os.W_OK):
             # SQLite would open a write-protected file read-only and fail at the first answer, losing it.
             raise ProgressError(
-                _("--db {path}: cannot be written (no permission); it was left untouched").format(path=self.path)
+                _("{field} {path}: cannot be written (no permission); it was left untouched").format(
+                    field=self.field, path=self.path
+                )
             )
         self._db = self._open()
 
@@ -133,8 +143,12 @@ class Progress:
                 os.unlink(probe)
         except OSError:
             raise ProgressError(
-                _("--db {path}: cannot be created ({exc})").format(
-                    path=self.path, exc=_("{parent} is not a writable folder").format(parent=parent)
+                _("{field} {path}: cannot be created ({exc})").format(
+                    field=self.field,
+                    path=self.path,
+                    exc=_("{parent} is not a writable folder").format(parent=parent)
+                    if os.path.isdir(parent)
+                    else _("{parent} is not a folder").format(parent=parent),
                 )
             ) from None
 
@@ -149,22 +163,22 @@ class Progress:
         path = self.path
         if os.path.lexists(path):
             if not os.path.isfile(path):
-                raise ProgressError(_("--db {path}: is not a file").format(path=path))
+                raise ProgressError(_("{field} {path}: is not a file").format(field=self.field, path=path))
             with open(path, "rb") as f:
                 header = f.read(16)
             if header and header != b"SQLite format 3\x00":
                 raise ProgressError(
                     _(
-                        "--db {path}: is not a quizgen progress database (not SQLite); it was left untouched. {fresh}"
-                    ).format(path=path, fresh=self._fresh())
+                        "{field} {path}: is not a quizgen progress database (not SQLite); it was left untouched. {fresh}"
+                    ).format(field=self.field, path=path, fresh=self._fresh())
                 )
             try:
                 db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10, isolation_level=None)
                 self._check(db)
             except sqlite3.DatabaseError as exc:
                 raise ProgressError(
-                    _("--db {path}: cannot be read ({exc}); it was left untouched. {fresh}").format(
-                        path=path, exc=exc, fresh=self._fresh()
+                    _("{field} {path}: cannot be read ({exc}); it was left untouched. {fresh}").format(
+                        field=self.field, path=path, exc=exc, fresh=self._fresh()
                     )
                 ) from None
             return db
@@ -183,37 +197,39 @@ class Progress:
             )
             db.execute("PRAGMA journal_mode = WAL")
         except (OSError, sqlite3.Error) as exc:
-            raise ProgressError(_("--db {path}: cannot be created ({exc})").format(path=path, exc=exc)) from None
+            raise ProgressError(
+                _("{field} {path}: cannot be created ({exc})").format(field=self.field, path=path, exc=exc)
+            ) from None
         return db
 
     def _check(self, db: sqlite3.Connection) -> None:
         db.execute("PRAGMA busy_timeout = 10000")
         if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise ProgressError(
-                _("--db {path}: is damaged (SQLite's quick_check failed); it was left untouched. {fresh}").format(
-                    path=self.path, fresh=self._fresh()
+                _("{field} {path}: is damaged (SQLite's quick_check failed); it was left untouched. {fresh}").format(
+                    field=self.field, path=self.path, fresh=self._fresh()
                 )
             )
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "meta" not in tables:
             raise ProgressError(
                 _(
-                    "--db {path}: is an SQLite file but not a quizgen progress database; it was left untouched. {fresh}"
-                ).format(path=self.path, fresh=self._fresh())
+                    "{field} {path}: is an SQLite file but not a quizgen progress database; it was left untouched. {fresh}"
+                ).format(field=self.field, path=self.path, fresh=self._fresh())
             )
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("app") != APP:
             raise ProgressError(
-                _("--db {path}: belongs to another program; it was left untouched. {fresh}").format(
-                    path=self.path, fresh=self._fresh()
+                _("{field} {path}: belongs to another program; it was left untouched. {fresh}").format(
+                    field=self.field, path=self.path, fresh=self._fresh()
                 )
             )
         version = int(meta.get("schema", "0"))
         if version > SCHEMA_VERSION:
             raise ProgressError(
                 _(
-                    "--db {path}: was written by a newer quizgen (schema {version}, this one reads {SCHEMA_VERSION}); upgrade quizgen, or use --db with another file"
-                ).format(path=self.path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
+                    "{field} {path}: was written by a newer quizgen (schema {version}, this one reads {SCHEMA_VERSION}); upgrade quizgen, or use --db with another file"
+                ).format(field=self.field, path=self.path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
             )
         db.execute("PRAGMA journal_mode = WAL")
 
@@ -360,7 +376,8 @@ def stats(progress: Progress, now: float | None = None) -> dict:
     total_answered = total_right + sum(c["wrong"] for c in by_kind.values())
     return {
         "database": str(progress.path),
-        "answers": len(rows),
+        "answers": total_answered,  # answers given; a skip is no answer
+        "skipped": sum(c["skipped"] for c in by_kind.values()),
         "accuracy_overall": round(total_right / total_answered, 4) if total_answered else None,
         "by_kind": accuracy,
         "misconceptions": [{"id": k, "count": v} for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],

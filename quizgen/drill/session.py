@@ -49,9 +49,9 @@ RELATED_STEPS = {
     "output": {"output"},
     "params": {"weights", "bias", "params", "trainable", "non_trainable"},
     "weights": {"weights"},
-    "macs": {"output", "macs"},
-    "flops": {"output", "macs", "flops"},
-    "flops+bias": {"output", "macs", "flops"},
+    "macs": {"output", "weights", "macs"},
+    "flops": {"output", "weights", "macs", "flops"},
+    "flops+bias": {"output", "weights", "macs", "flops"},
     "windows": {"output", "windows"},
     "comparisons": {"output", "windows", "comparisons"},
     "additions": {"output", "windows", "additions"},
@@ -252,6 +252,9 @@ class Drill:
                     + "\n"
                 )
                 continue
+            if not isinstance(part.answer, tuple) and isinstance(value, tuple) and not part.choices:
+                self.write(_("This part asks for one number, not a shape; it costs nothing.") + "\n")
+                continue
             verdict = _verdict(value, part.answer)
             if verdict != "wrong":
                 self.save(problem, part, answer, "right", attempt)
@@ -274,10 +277,13 @@ class Drill:
             for i in named:
                 self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
-            from quizgen.explain.answers import coarse_text, too_coarse
+            from quizgen.explain.answers import coarse_text, in_full_text, rounded_in_full, too_coarse
 
+            spelling = None if why else rounded_in_full(value, part.answer)
             if not why and too_coarse(value, part.answer):
                 self.write(s.bad("✗ " + coarse_text(answer) + _(".")) + "\n")
+            elif spelling:
+                self.write(s.bad("✗ " + in_full_text(answer, spelling) + _(".")) + "\n")
             elif why:
                 self.write(s.bad("✗ " + f"{shown}: {why}" + _(".")) + "\n")
             else:
@@ -361,12 +367,16 @@ class Drill:
         lines = [
             "",
             self.style.bold(_("Session summary")),
-            _("  Questions answered: {n}; right answers: {r}, wrong: {w}, skipped: {s}.").format(
-                n=t.asked, r=t.right, w=t.wrong, s=t.skipped
+            _("  Questions answered: {n}; skipped: {s}. Answers given: {a}; {r} right, {w} wrong.").format(
+                n=t.asked, s=t.skipped, a=answered, r=t.right, w=t.wrong
             ),
         ]
         if answered:
-            lines.append(_("  Accuracy {p:.0%}; best streak {b}.").format(p=t.right / answered, b=t.best_streak))
+            lines.append(
+                _("  {p:.0%} of your answers were right; best run: {b} right in a row.").format(
+                    p=t.right / answered, b=t.best_streak
+                )
+            )
         if t.misconceptions:
             top = sorted(t.misconceptions.items(), key=lambda kv: (-kv[1], kv[0]))
             lines.append(_("  Misconceptions to work on: ") + _(", ").join(f"{k} ×{v}" for k, v in top))

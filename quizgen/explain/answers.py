@@ -161,6 +161,34 @@ def coarse_text(text: str) -> str:
     return _("{v} is rounded too far: a rounded answer needs at least 3 significant figures").format(v=text)
 
 
+def rounded_in_full(value: Value, correct: Correct) -> str | None:
+    """For a number written out in full that is a correct rounding (``34,900`` for 34,944), how to write it.
+
+    Such a number is judged as exact, so it is wrong; this names the spelling that would have been judged as a
+    rounding (``3.49e4``), or returns ``None`` when ``value`` is no such number.
+    """
+    if not isinstance(value, Number) or value.unit is not None or isinstance(correct, tuple):
+        return None
+    v = value.value
+    if v.denominator != 1 or v == 0 or v == correct or v < 0:
+        return None
+    digits = str(v.numerator)
+    figures = len(digits.rstrip("0"))
+    unit = 10 ** (len(digits) - figures)
+    if unit == 1 or figures < MIN_FIGURES or 2 * abs(Fraction(correct) - v) > unit:
+        return None
+    mantissa = digits[0] + "." + digits[1:figures]
+    return f"{mantissa}e{len(digits) - 1}"
+
+
+def in_full_text(text: str, spelling: str) -> str:
+    """Why a correct rounding written out in full is not accepted, and how to write it."""
+    return _(
+        "{v} is written out in full, so it is judged as exact; to give a rounded value, write it as {r} (or with "
+        "a suffix: k, M, G)"
+    ).format(v=text, r=spelling)
+
+
 def judge(answer: str, correct: Correct) -> Verdict:
     """The one grading rule: is ``answer`` (as a student typed it) right for ``correct``?
 

@@ -154,6 +154,15 @@ def _no_floor_text(layer: Layer) -> str:
     return N_("the fraction was kept; a window that does not fit is not counted, so round down")
 
 
+def _precedence_text(layer: Layer) -> str:
+    if not any(before or after for before, after in L.resolved_padding(layer)):
+        return N_(
+            "W - K + 2P/S + 1 divides only 2P by the stride, and with no padding that leaves W - K + 1: the stride "
+            "was never applied; the formula needs parentheses: {size_formula}"
+        )
+    return N_("only 2P was divided by the stride (W - K + 2P/S + 1); the formula needs parentheses: {size_formula}")
+
+
 def _padding_once_text(layer: Layer) -> str:
     if layer.padding == L.SAME:
         return N_("the padding was added on one side only; 'same' pads both sides ({p_before} before, {p_after} after)")
@@ -238,7 +247,7 @@ CATALOGUE: dict[str, Misconception] = {
         Misconception(
             "precedence",
             N_("W - K + 2P/S + 1"),
-            N_("only 2P was divided by the stride (W - K + 2P/S + 1); the formula needs parentheses: {size_formula}"),
+            _precedence_text,
             _SIZE_QUANTITIES,
             _sized,
         ),

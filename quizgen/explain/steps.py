@@ -589,20 +589,22 @@ def _same_notes(sol: Solution) -> list[str]:
 
 def _fraction_notes(sol: Solution) -> list[str]:
     layer = sol.layer
-    fractions: list[tuple[str, str]] = []
+    fractions: list[str] = []
     for n, o, s in zip(layer.spatial, sol.output_shape[:-1], layer.stride):
-        for size in (n, o):
-            if size % s and f"{size}/{s}" not in [f[0] for f in fractions]:
-                fractions.append((f"{size}/{s}", f"{size / s:g}"))
+        for side, size in ((_("the input side"), n), (_("the output side"), o)):
+            shown = _("{side} {size}/{s} = {value}").format(side=side, size=size, s=s, value=f"{size / s:g}")
+            if size % s and shown not in fractions:
+                fractions.append(shown)
     if not fractions:
         return []
-    shown = ", ".join(f"{a} = {b}" for a, b in fractions)
     assert sol.pool is not None
     return [
         _(
-            "Counting windows as (size/stride)² would give a fraction here ({shown}): a pool has one window per "
-            "output element, C × {where} = {n}."
-        ).format(shown=shown, where=" × ".join(map(str, sol.output_shape[:-1])), n=num(sol.pool.windows))
+            "Dividing a side by the stride to count windows would give a fraction here ({shown}): a pool has one "
+            "window per output element, C × {where} = {n}."
+        ).format(
+            shown=_(", ").join(fractions), where=" × ".join(map(str, sol.output_shape[:-1])), n=num(sol.pool.windows)
+        )
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from quizgen.arith import spec
-from quizgen.i18n import N_, _
+from quizgen.i18n import N_, _, sentences
 from quizgen.problems import draws
 from quizgen.problems.problem import Part, Problem, Wrong
 from quizgen.problems.registry import kind
@@ -44,7 +44,7 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
     for value, ids, why in candidates:
         if value != answer and value not in [w.value for w in wrongs]:
             wrongs.append(Wrong(value, ids, why))
-    steps = [worked_step(_("Start"), "r = 1, j = 1", "", "r = 1, j = 1", quantity="receptive_field")]
+    steps = []  # r = 1 and j = 1 to start: the first layer's working shows them
     for i, row in enumerate(rows, start=1):
         steps.append(
             worked_step(
@@ -61,15 +61,18 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
             )
         )
     text = _(
-        "How many input pixels along one side does one pixel of the last layer's output see (its receptive "
-        "field)? Dilation d makes a kernel span d·(K - 1) + 1 pixels."
+        "How many input pixels along one side does one pixel of the last layer's output see (its receptive field)?"
     )
+    if any(d > 1 for x in layers for d in x.dilation):
+        text = sentences(text, _("Dilation d makes a kernel span d·(K - 1) + 1 pixels."))
     part = Part(
         _("Receptive field (pixels along one side)"),
         "receptive_field",
         answer,
         tuple(wrongs),
-        hint=_("Keep a running jump j (the product of the strides so far); each layer adds (K_eff - 1)·j."),
+        hint=_(
+            "Start from r = 1 and a jump j = 1; each layer adds (K_eff - 1)·j to r, then multiplies j by its stride."
+        ),
     )
     return Problem(
         "receptive-field",

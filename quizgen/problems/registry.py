@@ -305,6 +305,8 @@ def layer_problem(
         wanted |= {"weights", "bias", "params"}
     if "flops" in wanted:
         wanted.add("macs")
+    if "macs" in wanted and layer.family != L.LINEAR:
+        wanted.add("weights")  # the MACs step multiplies the weight count: derive it first
     steps = tuple(s for s in explain(sol) if s.quantity in wanted)
     if "flops+bias" in quantities and layer.family in (L.CONV, L.CONVT, L.LINEAR):
         steps += (bias_adds_step(sol),)

@@ -376,14 +376,16 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         steps = [st for st in steps if st.quantity != "flops"] + [bias_adds_step(sol)]
     carried = [str(ln.number) for ln in lines if ln.status == "carried"]
     if not carried:
-        title = _("The error, step {n}: {why}").format(n=wrong_at + 1, why=why)
+        title = _("The error is step {n}: {why}. Step {n} done right").format(n=wrong_at + 1, why=why)
     elif len(carried) == 1:
         title = _(
-            "The error, step {n}: {why}. Step {carried} applies the right formula to the wrong value it carries"
+            "The error is step {n}: {why}. Step {carried} applies the right formula to the wrong value it carries. "
+            "Step {n} done right"
         ).format(n=wrong_at + 1, why=why, carried=carried[0])
     else:
         title = _(
-            "The error, step {n}: {why}. Steps {carried} apply the right formula to the wrong value they carry"
+            "The error is step {n}: {why}. Steps {carried} apply the right formula to the wrong value they carry. "
+            "Step {n} done right"
         ).format(n=wrong_at + 1, why=why, carried=_(", ").join(carried))
     steps.append(worked_step(title, fixed.formula, fixed.substituted, _fmt(fixed.value), quantity="step"))
     text = _(

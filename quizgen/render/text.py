@@ -9,7 +9,7 @@ from quizgen.arith.solver import Solution
 from quizgen.arith.spec import Layout
 from quizgen.explain import misconceptions as M
 from quizgen.explain import steps
-from quizgen.explain.answers import coarse_text, rounded_text, too_coarse
+from quizgen.explain.answers import coarse_text, in_full_text, rounded_in_full, rounded_text, too_coarse
 from quizgen.explain.check import ClaimResult
 from quizgen.explain.steps import num
 from quizgen.i18n import N_, _, n_
@@ -237,8 +237,11 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
                     "{v} follows from the claimed {o} output: it would be right for that size, but the output is {c}."
                 ).format(v=claimed, o=out, c=shape_text(sol.output_shape[:-1], layout))
             )
+        spelling = None if r.misconceptions else rounded_in_full(r.claimed, r.correct)
         if not r.misconceptions and too_coarse(r.claimed, r.correct):
             lines.append("    " + coarse_text(claimed) + _("."))
+        elif spelling:
+            lines.append("    " + in_full_text(claimed, spelling) + _("."))
         elif not r.misconceptions and r.follows_from_output is None:
             lines.append("    " + _("No misconception in the catalogue produces {v}.").format(v=claimed))
         if r.would_be_right_with and not r.misconceptions:
