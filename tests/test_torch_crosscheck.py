@@ -35,7 +35,7 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from quizgen import spec  # noqa: E402
+from quizgen.arith import spec  # noqa: E402
 from quizgen.arith.solver import Solution, solve  # noqa: E402
 from quizgen.errors import QuizgenError  # noqa: E402
 
