@@ -9,7 +9,7 @@ from quizgen.arith import spec
 from quizgen.arith.solver import solve
 from quizgen.explain import misconceptions as M
 from quizgen.explain.steps import explain
-from quizgen.i18n import N_, _, a_an, sentences
+from quizgen.i18n import N_, _, sentences
 from quizgen.problems import draws
 from quizgen.problems.problem import Part, Problem, Wrong
 from quizgen.problems.registry import describe, kind
@@ -29,13 +29,11 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
         sol = solve(layer)
         before, after = sol.padding[0]
         total = before + after
-        text = a_an(
-            _(
-                "A {k} × {k} convolution with stride 2 and TensorFlow's 'same' padding takes a {n} × {n} × {c} "
-                "input, so its output is ceil({n}/2) = {o} on a side. How many rows of padding go on the top, and "
-                "how many on the bottom?"
-            ).format(k=k, n=n, c=ch, o=sol.output_shape[0])
-        )
+        text = _(
+            "A {k} × {k} convolution with stride 2 and TensorFlow's 'same' padding takes a {n} × {n} × {c} "
+            "input, so its output is ceil({n}/2) = {o} on a side. How many rows of padding go on the top, and "
+            "how many on the bottom?"
+        ).format(k=k, n=n, c=ch, o=sol.output_shape[0])
         parts = (
             Part(
                 _("Padding on the top"),
@@ -149,10 +147,8 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
         formula, solved = "out = floor((W - K + 2P)/S) + 1", "K = W + 2P - (out - 1)·S"
         sub = f"{n} + 2·{p} - ({out} - 1)·{s}"
     text = sentences(
-        a_an(
-            _("A conv2d layer with {given} maps a {n} × {n} × {c} input to a {o} × {o} × {oc} output.").format(
-                given=given, n=n, c=cin, o=out, oc=cout
-            )
+        _("A conv2d layer with {given} maps a {n} × {n} × {c} input to a {o} × {o} × {oc} output.").format(
+            given=given, n=n, c=cin, o=out, oc=cout
         ),
         question,
     )

@@ -45,7 +45,9 @@ class Kind(NamedTuple):
         """Draw one problem; ``difficulty`` is 1, 2 or 3."""
         if difficulty not in (1, 2, 3):
             raise QuizgenError(_("difficulty={difficulty} must be 1, 2 or 3").format(difficulty=difficulty))
-        return self.sampler(rng, difficulty, count)
+        problem = self.sampler(rng, difficulty, count)
+        # One place for every kind's text: "a 8 × 8 input" becomes "an 8 × 8 input" (English only).
+        return problem._replace(text=a_an(problem.text))
 
 
 REGISTRY: dict[str, Kind] = {}
@@ -85,10 +87,6 @@ def shape_words(shape: tuple[int, ...]) -> str:
 
 def describe(layer: Layer) -> str:
     """The layer in a sentence, naming every setting a student needs."""
-    return a_an(_describe(layer))
-
-
-def _describe(layer: Layer) -> str:
     fam = layer.family
     k = shape_words(layer.kernel) if layer.kernel else ""
     if len(set(layer.kernel)) == 1 and len(layer.kernel) > 1:

@@ -8,7 +8,7 @@ from quizgen.arith import spec
 from quizgen.arith.solver import solve
 from quizgen.explain import misconceptions as M
 from quizgen.explain.steps import explain, num
-from quizgen.i18n import N_, _, a_an, sentences
+from quizgen.i18n import N_, _, sentences
 from quizgen.problems.problem import Part, Problem, Wrong
 from quizgen.problems.registry import COMPUTE_QUANTITY, LABELS, conventions_for, kind
 from quizgen.problems.working import kind_title, worked_step
@@ -138,13 +138,11 @@ def separable_problem(rng: random.Random, difficulty: int, count: str) -> Proble
                         quantity=q,
                     )
                 )
-    text = a_an(
-        _(
-            "A standard {k} × {k} convolution maps a {s} × {s} × {m} input to {n} channels ('same' padding, no "
-            "bias). MobileNet replaces it with a {k} × {k} depthwise convolution followed by a 1 × 1 pointwise "
-            "convolution, also without bias."
-        ).format(k=k, s=size, m=m, n=n)
-    )
+    text = _(
+        "A standard {k} × {k} convolution maps a {s} × {s} × {m} input to {n} channels ('same' padding, no "
+        "bias). MobileNet replaces it with a {k} × {k} depthwise convolution followed by a 1 × 1 pointwise "
+        "convolution, also without bias."
+    ).format(k=k, s=size, m=m, n=n)
     if difficulty >= 2:
         text = sentences(text, *conventions_for(standard, [q], count))
     return Problem(

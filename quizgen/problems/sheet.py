@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from quizgen.errors import QuizgenError
-from quizgen.i18n import _
+from quizgen.i18n import _, a_an
 from quizgen.problems import kinds
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
 from quizgen.problems.codes import SheetOptions, make_code, parse_code
@@ -124,7 +124,7 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
     if entry.stack:
         problem = trace.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
         text = f"{entry_text} {problem.text}" if entry_text else problem.text
-        return problem._replace(text=text, source=source, difficulty=difficulty)
+        return problem._replace(text=a_an(text), source=source, difficulty=difficulty)
     layer = parse(entry.spec)
     asked = list(entry.ask) or [k for k, _v in entry.claimed if k in kinds.LABELS] or ["output", "params"]
     question = _("Work out the right values.") if entry.claimed else _("Work out these values.")
@@ -138,7 +138,7 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
         lead=entry_text or kinds.describe(layer),
     )
     parts = _with_claimed_wrongs(layer, problem.parts, entry.claimed)
-    return problem._replace(parts=parts, source=source, difficulty=difficulty, layer=layer)
+    return problem._replace(text=a_an(problem.text), parts=parts, source=source, difficulty=difficulty, layer=layer)
 
 
 def _with_claimed_wrongs(

@@ -9,7 +9,7 @@ from quizgen.arith import layers as L
 from quizgen.arith import spec
 from quizgen.arith.layers import Layer
 from quizgen.errors import QuizgenError
-from quizgen.i18n import N_, _, a_an
+from quizgen.i18n import N_, _
 from quizgen.problems import draws
 from quizgen.problems.problem import Problem
 from quizgen.problems.registry import COMPUTE_QUANTITY, kind, layer_problem
@@ -67,7 +67,7 @@ def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
     if feature_map is None:
         return _make(text), ""
     h, ch = feature_map
-    return _make(text), a_an(_("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch))
+    return _make(text), _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
 
 
 @kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))

@@ -7,7 +7,7 @@ import random
 from quizgen.arith import spec
 from quizgen.arith.layers import Layer
 from quizgen.explain.steps import Step, explain, num
-from quizgen.i18n import N_, _, a_an
+from quizgen.i18n import N_, _
 from quizgen.problems import draws
 from quizgen.problems.problem import Part, Problem, Value, Wrong, wrongs_for
 from quizgen.problems.registry import kind, shape_words
@@ -81,12 +81,10 @@ def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = 
         )
     )
     first = net.solutions[0].layer
-    text = a_an(
-        _(
-            "Trace this stack on a {inp} input: fill in each layer's output shape and parameter count, then the "
-            "total. Batchnorm counts γ, β and its running mean and variance."
-        ).format(inp=shape_words(first.input_shape))
-    )
+    text = _(
+        "Trace this stack on a {inp} input: fill in each layer's output shape and parameter count, then the "
+        "total. Batchnorm counts γ, β and its running mean and variance."
+    ).format(inp=shape_words(first.input_shape))
     return Problem(
         "network-trace",
         title or kind_title("network-trace"),
