@@ -228,3 +228,13 @@ def test_stats_json_is_unchanged_by_language(tmp_path):
         ).stdout
     )
     assert (data["answers"], data["skipped"]) == (0, 1)  # keys and values in English, whatever the language
+
+
+def test_a_bank_stacks_text_joins_its_sentences_as_chinese_does(run, tmp_path):
+    """A bank stack's own text and the trace question meet without an English space in Chinese."""
+    out = tmp_path / "out"
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("recipe: r\nsections:\n  - bank: classic-networks\n    count: 1\n")
+    assert run("worksheet", str(recipe), "--lang", "zh", "--format", "json", "-o", str(out)).exit_code == 0
+    text = json.loads((out / "key.json").read_text())["keys"][0]["problems"][0]["text"]
+    assert re.search(r"[。？）]\s+\S", text) is None, text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from quizgen.errors import QuizgenError
-from quizgen.i18n import _, a_an
+from quizgen.i18n import _, a_an, sentences
 from quizgen.problems import kinds
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
 from quizgen.problems.codes import SheetOptions, make_code, parse_code
@@ -123,7 +123,7 @@ def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Rand
     entry_title, entry_text = _(entry.title) if entry.title else "", _(entry.text) if entry.text else ""
     if entry.stack:
         problem = trace.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
-        text = f"{entry_text} {problem.text}" if entry_text else problem.text
+        text = sentences(entry_text, problem.text) if entry_text else problem.text
         return problem._replace(text=a_an(text), source=source, difficulty=difficulty)
     layer = parse(entry.spec)
     asked = list(entry.ask) or [k for k, _v in entry.claimed if k in kinds.LABELS] or ["output", "params"]
