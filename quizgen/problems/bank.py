@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,7 @@ class Section:
     count: int
     difficulty: int
     form: str
+    marks: Fraction | None = None  # each problem's marks; None: one per part
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,22 @@ class _Fields:
             )
         return value
 
+    def marks(self, key: builtins.str) -> Fraction | None:
+        """A positive number of marks with at most two decimals (``2``, ``1.5``), or ``None`` if absent."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        marks = None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            marks = Fraction(str(value))
+        if marks is None or not 0 < marks <= 1000 or (marks * 100).denominator != 1:
+            self.fail(
+                _(
+                    "field '{key}': {value} must be a positive number of marks, at most 1000, with at most two decimals"
+                ).format(key=key, value=repr(value))
+            )
+        return marks
+
     def str_list(self, key: builtins.str) -> tuple[builtins.str, ...]:
         value = self.data.get(key, [])
         if isinstance(value, str):
@@ -262,7 +280,7 @@ def _validate_entry(f: _Fields, entry: BankEntry) -> None:
 
 # --- recipes --------------------------------------------------------------------------------------
 
-_SECTION_FIELDS = ("title", "kind", "bank", "entries", "count", "difficulty", "form")
+_SECTION_FIELDS = ("title", "kind", "bank", "entries", "count", "difficulty", "form", "marks")
 
 
 def load_recipe(source: str) -> Recipe:
@@ -319,6 +337,7 @@ def load_recipe(source: str) -> Recipe:
                 count=count,
                 difficulty=f.int("difficulty", 1, range(1, 4)),
                 form=f.choice("form", "numeric", FORMS),
+                marks=f.marks("marks"),
             )
         )
     return Recipe(

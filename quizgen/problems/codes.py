@@ -71,6 +71,8 @@ def recipe_fingerprint(recipe: Recipe) -> str:
             "difficulty": s.difficulty,
             "form": s.form,
         }
+        if s.marks is not None:  # only when given, so that codes made before marks existed keep their meaning
+            data["marks"] = str(s.marks)
         if s.bank:
             bank = load_bank(s.bank)
             data["bank"] = [bank.name, [asdict(e) for e in bank.entries]]

@@ -94,6 +94,20 @@ class Problem(NamedTuple):
     layer: Layer | None = None
     asked_spec: str = ""
     flawed_lines: tuple[FlawedLine, ...] = ()  # the structure behind ``flawed``, for audits and tools
+    marks: Fraction | None = None  # the problem's marks, set by its sheet; None: one per part
+
+    @property
+    def total_marks(self) -> Fraction:
+        """The problem's marks: the recipe section's ``marks:``, else one per part."""
+        from fractions import Fraction
+
+        return self.marks if self.marks is not None else Fraction(len(self.parts))
+
+    @property
+    def part_marks(self) -> tuple[Fraction, ...]:
+        """Each part's marks: the problem's marks shared equally among its parts."""
+        share = self.total_marks / len(self.parts)
+        return (share,) * len(self.parts)
 
     @property
     def shown_spec(self) -> str:
@@ -110,6 +124,13 @@ class Problem(NamedTuple):
             [self.kind, self.text, self.spec, [fmt_value(p.answer) for p in self.parts]], ensure_ascii=False
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:10]
+
+
+def fmt_marks(marks: Fraction | int) -> str:
+    """Marks for display: ``2``, ``1.5``, ``0.33`` (at most two decimals, no trailing zeros)."""
+    if isinstance(marks, int) or marks.denominator == 1:
+        return str(int(marks))
+    return f"{float(marks):.2f}".rstrip("0").rstrip(".")
 
 
 def fmt_value(value: Value | Fraction) -> str:

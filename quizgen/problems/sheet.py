@@ -12,6 +12,7 @@ import hashlib
 import random
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from quizgen.errors import QuizgenError
@@ -42,6 +43,11 @@ class Sheet:
     @property
     def problems(self) -> list[Problem]:
         return [p for _title, problems in self.sections for p in problems]
+
+    @property
+    def total_marks(self) -> Fraction:
+        """The sheet's marks: every problem's, added up."""
+        return sum((p.total_marks for p in self.problems), Fraction(0))
 
 
 def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
@@ -81,7 +87,8 @@ def build_sheet(
                     redraws = EXHAUSTED_REDRAWS
                 seen.add(problem.id)
                 seen_layers |= layer_specs(problem)
-                problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
+                problem = with_choices(problem, rng) if section.form == "choice" else problem
+                problems.append(problem._replace(marks=section.marks))
         else:
             bank = load_bank(section.bank)
             entries = (
@@ -92,7 +99,8 @@ def build_sheet(
             for entry in entries:
                 problem = bank_problem(bank, entry, section.difficulty, rng)
                 seen_layers |= layer_specs(problem)
-                problems.append(with_choices(problem, rng) if section.form == "choice" else problem)
+                problem = with_choices(problem, rng) if section.form == "choice" else problem
+                problems.append(problem._replace(marks=section.marks))
         if section.title or not sections:
             default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
             sections.append((_(section.title or default), tuple(problems)))
