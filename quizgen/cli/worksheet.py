@@ -174,6 +174,9 @@ def make_worksheets(
             bar.__exit__(None, None, None)
     if env is not None:
         files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
+        from quizgen.render.grid import grid_files
+
+        files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
     else:
         from quizgen import exports
 
