@@ -1,4 +1,7 @@
-"""Anki: one deck; a problem on several sheets is one note, tagged with each sheet's code."""
+"""Anki: one deck; a problem on several sheets is one note, tagged with each sheet's code.
+
+Anki has no points: a card is recalled or not, so the recipe's marks are not in the deck.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""GIFT: Moodle's plain-text format, one ``$CATEGORY:`` per sheet."""
+"""GIFT: Moodle's plain-text format, one ``$CATEGORY:`` per sheet.
+
+GIFT cannot carry a question's points: its only weights are an answer's percentage of the
+question's grade (``=%50%…``), and Moodle's GIFT import gives every question the default mark, 1.
+So each question's points (the recipe's marks, shared as in ``sheet_items``) are written in the
+comment line above it, for the teacher to set in Moodle's quiz (Edit quiz: each question's mark).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ import re
 
 from quizgen.exports.common import inline_html, recipe_label, sheet_items, sheet_label
 from quizgen.exports.moodle import moodle_category_path
-from quizgen.i18n import _
+from quizgen.i18n import N_, _, n_
+from quizgen.problems.problem import fmt_marks
 from quizgen.problems.sheet import Sheet
 
 # --- GIFT -----------------------------------------------------------------------------------------
@@ -29,9 +36,16 @@ def gift(sheets: list[Sheet]) -> str:
     blocks = []
     for sheet in sheets:
         path = moodle_category_path(sheet).replace("\n", " ")
-        blocks.append(f"// {recipe_label(sheet)} · {sheet_label(sheet)}\n$CATEGORY: {path}")
-        for item in sheet_items(sheet):
-            lines = [f"// {item.name} [{item.problem.id}]"]
+        items = sheet_items(sheet)
+        intro = f"// {recipe_label(sheet)} · {sheet_label(sheet)}"
+        if any(item.points != 1 for item in items):
+            intro += "\n// " + _(
+                "GIFT has no question points: Moodle gives each question 1 mark; set the marks noted above each question."
+            )
+        blocks.append(f"{intro}\n$CATEGORY: {path}")
+        for item in items:
+            marks = n_(N_("{marks} mark"), N_("{marks} marks"), 1 if item.points == 1 else 2)
+            lines = [f"// {item.name} [{item.problem.id}] · {marks.format(marks=fmt_marks(item.points))}"]
             head = f"::{gift_escape(item.name)}::[html]{gift_escape(item.question_html)}"
             if item.numeric:
                 lines.append(head + "{#")

@@ -1,4 +1,9 @@
-"""Moodle XML: one question category per sheet, under one named after the recipe."""
+"""Moodle XML: one question category per sheet, under one named after the recipe.
+
+Each item is one question, whose ``defaultgrade`` is its points: the recipe's marks for the problem,
+shared by its parts and a shape's dimensions (:func:`~quizgen.exports.common.sheet_items`).  A
+question's answers carry Moodle's per-answer fraction of that grade (100 for the right one).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 from quizgen.exports.common import Item, h, html, intro_html, recipe_label, rich, sheet_items, sheet_label, sub_element
 from quizgen.i18n import _
+from quizgen.problems.problem import fmt_marks
 from quizgen.problems.sheet import Sheet
 
 # --- Moodle XML -----------------------------------------------------------------------------------
@@ -54,7 +60,7 @@ def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
     _moodle_text(q, "name", item.name, fmt="")
     _moodle_text(q, "questiontext", item.question_html)
     _moodle_text(q, "generalfeedback", item.feedback_html)
-    sub_element(q, "defaultgrade", "1")
+    sub_element(q, "defaultgrade", fmt_marks(item.points))  # the question's mark in a quiz
     sub_element(q, "penalty", "0.3333333")
     sub_element(q, "hidden", "0")
     sub_element(q, "idnumber", f"{item.key}-{item.problem.id}")

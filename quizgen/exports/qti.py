@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from fractions import Fraction
 
 from quizgen.exports.common import (
     Item,
@@ -19,7 +20,7 @@ from quizgen.exports.common import (
     zip_bytes,
 )
 from quizgen.i18n import _
-from quizgen.problems.problem import fmt_value
+from quizgen.problems.problem import fmt_marks, fmt_value
 from quizgen.problems.sheet import Sheet
 
 # --- Canvas QTI 1.2 -------------------------------------------------------------------------------
@@ -27,6 +28,10 @@ from quizgen.problems.sheet import Sheet
 # imsqti_xmlv1p2 per quiz, whose file is a <questestinterop><assessment> of <item>s; each item says
 # its kind in <qtimetadata> (question_type), scores with a SCORE variable from 0 to 100, and carries
 # feedback as <itemfeedback> (general_fb, general_incorrect_fb, <answer id>_fb).
+# Points: an item's worth is its points_possible (the recipe's marks, shared as in sheet_items), and
+# the quiz's is their sum in assessment_meta.xml.  SCORE stays a percentage of points_possible, 0 to
+# 100, as Canvas writes it for an item of any worth; writing the points there would change what a
+# Canvas SCORE means, and Canvas takes an item's worth from points_possible alone.
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 IMSCP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -86,7 +91,7 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
     answer_ids = [str(ordinal * 10 + i) for i in range(1, max(len(item.options), 1) + 1)]
     meta = sub_element(sub_element(el, "itemmetadata"), "qtimetadata")
     _qti_meta_field(meta, "question_type", "numerical_question" if item.numeric else "multiple_choice_question")
-    _qti_meta_field(meta, "points_possible", "1.0")
+    _qti_meta_field(meta, "points_possible", _canvas_points(item.points))
     _qti_meta_field(meta, "original_answer_ids", ",".join(answer_ids))
 
     presentation = sub_element(el, "presentation")
@@ -140,6 +145,12 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
     return el
 
 
+def _canvas_points(points: Fraction) -> str:
+    """Points as Canvas writes them: ``1.0``, ``2.5``, ``0.33``."""
+    text = fmt_marks(points)
+    return text if "." in text else f"{text}.0"
+
+
 def _sheet_title(sheet: Sheet) -> str:
     return f"{recipe_label(sheet)} · {sheet_label(sheet)}"
 
@@ -154,7 +165,7 @@ def _qti_assessment(sheet: Sheet, ident: str, items: list[Item]) -> bytes:
     return _xml_bytes(root)
 
 
-def _qti_settings(sheet: Sheet, ident: str, points: int) -> bytes:
+def _qti_settings(sheet: Sheet, ident: str, points: Fraction) -> bytes:
     """Canvas's ``assessment_meta.xml``: the quiz's title, description and settings."""
     root = _root("quiz", CANVAS_NS, "https://canvas.instructure.com/xsd/cccv1p0.xsd", identifier=ident)
     for tag, text in (
@@ -163,7 +174,7 @@ def _qti_settings(sheet: Sheet, ident: str, points: int) -> bytes:
         ("shuffle_answers", "false"),  # keep the sheet's letters
         ("scoring_policy", "keep_highest"),
         ("quiz_type", "practice_quiz"),
-        ("points_possible", f"{points}.0"),
+        ("points_possible", _canvas_points(points)),
         ("show_correct_answers", "true"),
         ("allowed_attempts", "-1"),
     ):
@@ -203,7 +214,8 @@ def qti_zip(sheets: list[Sheet]) -> bytes:
         ident = stable_id("g", sheet.recipe.name, sheet.code, sheet.student)
         items = sheet_items(sheet)
         entries.append((f"{ident}/{ident}.xml", _qti_assessment(sheet, ident, items)))
-        entries.append((f"{ident}/assessment_meta.xml", _qti_settings(sheet, ident, len(items))))
+        points = sum((item.points for item in items), Fraction(0))
+        entries.append((f"{ident}/assessment_meta.xml", _qti_settings(sheet, ident, points)))
         quizzes.append(ident)
     manifest = _qti_manifest(quizzes, recipe_label(sheets[0]), stable_id("m", *quizzes))
     return zip_bytes([("imsmanifest.xml", manifest), *entries])
