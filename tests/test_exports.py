@@ -565,3 +565,91 @@ def test_exports_write_subscripts_not_underscores(tmp_path: Path) -> None:
     prose = re.sub(r"\\\(.*?\\\)|<pre.*?</pre>", "", texts, flags=re.S)  # math keeps TeX's subscripts
     assert not re.findall(r"(?<![A-Za-z0-9_])[A-Za-z]_[A-Za-z0-9]+", prose)
     assert re.search(r"[A-Z]<sub>(in|out|eff)</sub>", texts)
+
+
+# --- marks as points (issue 12) -------------------------------------------------------------------------
+
+MARKED = """\
+recipe: marked
+title: Marked
+sections:
+  - title: Shapes
+    kind: output-conv
+    count: 1
+    marks: 3
+  - title: Choice
+    kind: params-conv
+    count: 1
+    form: choice
+    marks: 3
+  - title: Counts
+    kind: pool-ops
+    count: 1
+"""
+
+
+@pytest.fixture
+def marked(tmp_path: Path) -> Path:
+    recipe = tmp_path / "marked.yaml"
+    recipe.write_text(MARKED, encoding="utf-8")
+    return recipe
+
+
+def marked_points(sheet: Sheet) -> list[float]:
+    """Each item's points, by hand from MARKED: the output shape's 3 marks over its 3 dimensions (1 each),
+    the choice part's 3 marks, and pool-ops's 1 mark for each of its 2 or 3 counts."""
+    shape, choice, counts = sheet.problems
+    assert len(shape.parts) == 1 and len(shape.parts[0].answer) == 3 and choice.parts[0].choices
+    return [1.0, 1.0, 1.0, 3.0] + [1.0] * len(counts.parts)
+
+
+def test_moodle_defaultgrade_is_the_recipes_marks(tmp_path: Path, marked: Path) -> None:
+    path = export(tmp_path, "moodle", str(marked))
+    (sheet,) = sheets_for(str(marked))
+    questions = [q for q in moodle_questions(path) if q.get("type") != "category"]
+    grades = [float(q.findtext("defaultgrade")) for q in questions]
+    assert grades == marked_points(sheet)
+    assert sum(grades) == 3 + 3 + len(sheet.problems[2].parts)
+
+
+def test_moodle_points_of_a_shape_add_up_to_its_marks(tmp_path: Path) -> None:
+    """1 mark over a shape's 3 numbers: 0.34 + 0.33 + 0.33 (hundredths that add up to 1), not 3 × 0.33."""
+    recipe = tmp_path / "one.yaml"
+    recipe.write_text("recipe: one\nsections:\n  - kind: output-conv\n    count: 1\n    marks: 1\n", encoding="utf-8")
+    path = export(tmp_path, "moodle", str(recipe))
+    grades = [q.findtext("defaultgrade") for q in moodle_questions(path) if q.get("type") != "category"]
+    assert grades == ["0.34", "0.33", "0.33"]
+
+
+def test_qti_points_possible_is_the_recipes_marks(tmp_path: Path, marked: Path) -> None:
+    path = export(tmp_path, "qti", str(marked))
+    (sheet,) = sheets_for(str(marked))
+    (assessment,) = qti_assessments(path)
+    items = assessment.findall(f"{QTI}section/{QTI}item")
+    assert [float(meta_fields(i)["points_possible"]) for i in items] == marked_points(sheet)
+    for item in items:  # SCORE is Canvas's percentage of points_possible, whatever the item is worth
+        (decvar,) = item.iter(f"{QTI}decvar")
+        assert (decvar.get("varname"), decvar.get("minvalue"), decvar.get("maxvalue")) == ("SCORE", "0", "100")
+    with zipfile.ZipFile(path) as z:
+        (meta,) = [n for n in z.namelist() if n.endswith("/assessment_meta.xml")]
+        settings = lxml.etree.fromstring(z.read(meta))
+    total = settings.findtext("{http://canvas.instructure.com/xsd/cccv1p0}points_possible")
+    assert float(total) == 3 + 3 + len(sheet.problems[2].parts)
+
+
+def test_gift_notes_the_marks_it_cannot_carry(tmp_path: Path, marked: Path) -> None:
+    path = export(tmp_path, "gift", str(marked))
+    (sheet,) = sheets_for(str(marked))
+    raw = path.read_text(encoding="utf-8")
+    assert "GIFT has no question points" in raw
+    noted = [float(m) for m in re.findall(r"^// P\d+[a-z]? · .* · ([\d.]+) marks?$", raw, re.M)]
+    assert noted == marked_points(sheet)
+    # The questions themselves are unchanged: GIFT's weights are per answer (100 for the right one).
+    assert len(parse_gift(raw)) == len(noted)
+
+
+def test_gift_says_nothing_of_marks_when_every_question_is_worth_1(tmp_path: Path) -> None:
+    recipe = tmp_path / "plain.yaml"
+    recipe.write_text("recipe: plain\nsections:\n  - kind: params-conv\n    count: 2\n", encoding="utf-8")
+    raw = export(tmp_path, "gift", str(recipe)).read_text(encoding="utf-8")
+    assert "GIFT has no question points" not in raw
