@@ -24,6 +24,7 @@ import csv
 import io
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from quizgen.i18n import N_, _, n_
@@ -138,13 +139,14 @@ def _answer(part: Part, *, plain: bool) -> str:
 
 def build_grid(sheets: list[Sheet]) -> Grid:
     """The grid of ``sheets``: part places as columns (see the module's docstring), one row a sheet."""
-    problems = [sheet.problems for sheet in sheets]
+    # Per sheet, per problem: (part, its marks) for each part; the problem's marks are worked out once.
+    sheet_parts = [[tuple(zip(p.parts, p.part_marks)) for p in sheet.problems] for sheet in sheets]
     places: list[list[set[Fraction]]] = []  # per problem number, per part index: the marks seen there
-    for sheet_problems in problems:
-        for number, problem in enumerate(sheet_problems):
+    for problems in sheet_parts:
+        for number, parts in enumerate(problems):
             if number == len(places):
                 places.append([])
-            for index, marks in enumerate(problem.part_marks):
+            for index, (_part, marks) in enumerate(parts):
                 if index == len(places[number]):
                     places[number].append(set())
                 places[number][index].add(marks)
@@ -153,29 +155,32 @@ def build_grid(sheets: list[Sheet]) -> Grid:
         for number, parts in enumerate(places)
         for index, marks in enumerate(parts)
     )
+    where = [(column.number - 1, column.index or 0) for column in columns]
     rows = []
-    for row_number, (sheet, sheet_problems) in enumerate(zip(sheets, problems), start=1):
+    for row_number, (sheet, problems) in enumerate(zip(sheets, sheet_parts), start=1):
         cells: list[Cell | None] = []
-        for column in columns:
-            number, index = column.number - 1, column.index or 0
-            if number >= len(sheet_problems) or index >= len(sheet_problems[number].parts):
+        for number, index in where:
+            if number >= len(problems) or index >= len(problems[number]):
                 cells.append(None)
                 continue
-            problem = sheet_problems[number]
-            part = problem.parts[index]
-            cells.append(Cell(_answer(part, plain=False), _answer(part, plain=True), problem.part_marks[index]))
-        rows.append(Row(row_number, sheet.code, sheet.student, tuple(cells), sheet.total_marks))
+            part, marks = problems[number][index]
+            cells.append(Cell(_answer(part, plain=False), _answer(part, plain=True), marks))
+        total = sum((marks for parts in problems for _part, marks in parts), Fraction(0))
+        rows.append(Row(row_number, sheet.code, sheet.student, tuple(cells), total))
     return Grid(columns, tuple(rows))
 
 
 def _em(text: str) -> float:
     """The estimated width of ``text`` in em, in a wide sans-serif font (a CJK character is 1 em)."""
+    return sum(_char_em(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _char_em(ch: str) -> float:
     import unicodedata
 
-    return sum(
-        NARROW_EM.get(ch) or BROAD_EM.get(ch) or (WIDE_CHAR_EM if unicodedata.east_asian_width(ch) in "WF" else CHAR_EM)
-        for ch in text
-    )
+    wide = unicodedata.east_asian_width(ch) in "WF"
+    return NARROW_EM.get(ch) or BROAD_EM.get(ch) or (WIDE_CHAR_EM if wide else CHAR_EM)
 
 
 def font_size(grid: Grid, headers: tuple[str, ...]) -> float:
