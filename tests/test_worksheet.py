@@ -79,8 +79,8 @@ def test_variants_give_one_sheet_each_and_a_combined_key(run, tmp_path):
     r = run("worksheet", "--variants", "3", "-o", str(tmp_path))
     assert r.exit_code == 0
     names = sorted(files_of(tmp_path))
-    assert names == ["key.md", "worksheet-1.md", "worksheet-2.md", "worksheet-3.md"]
-    codes = [re.search(rf"\*\*Sheet ({CODE})\*\*", (tmp_path / n).read_text()).group(1) for n in names[1:]]
+    assert names == ["grid.csv", "grid.html", "key.md", "worksheet-1.md", "worksheet-2.md", "worksheet-3.md"]
+    codes = [re.search(rf"\*\*Sheet ({CODE})\*\*", (tmp_path / n).read_text()).group(1) for n in names[3:]]
     assert len(set(codes)) == 3
     key = (tmp_path / "key.md").read_text()
     assert all(code in key for code in codes)
@@ -257,7 +257,7 @@ def test_roster_names_the_sheets(run, tmp_path):
     r = run("worksheet", "--roster", str(roster), "--format", "html", "-o", str(tmp_path / "out"))
     assert r.exit_code == 0, r.stderr
     names = sorted(files_of(tmp_path / "out"))
-    assert names == ["key.html", "worksheet-ada-lovelace.html", "worksheet-李雷.html"]
+    assert names == ["grid.csv", "grid.html", "key.html", "worksheet-ada-lovelace.html", "worksheet-李雷.html"]
     assert "Ada Lovelace" in (tmp_path / "out" / "worksheet-ada-lovelace.html").read_text()
 
 
@@ -469,7 +469,7 @@ def test_every_format_is_byte_identical_across_processes(sh, tmp_path, fmt):
         r = sh(*args, "--format", fmt, "-o", str(tmp_path / name))
         assert r.exit_code == 0, r.stderr
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
-    assert len(files_of(tmp_path / "a")) == (3 if fmt in ("md", "html", "json") else 1)
+    assert len(files_of(tmp_path / "a")) == (5 if fmt in ("md", "html", "json") else 1)  # 2 sheets, key, grid ×2
 
 
 def test_code_language_wins_over_quizgen_lang_but_not_over_an_explicit_lang(run, tmp_path, monkeypatch):
