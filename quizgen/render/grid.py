@@ -108,6 +108,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Grid:
+    """The grid: its part places (columns) and one row a sheet, in the class's order."""
+
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
