@@ -257,7 +257,7 @@ def test_roster_names_the_sheets(run, tmp_path):
     r = run("worksheet", "--roster", str(roster), "--format", "html", "-o", str(tmp_path / "out"))
     assert r.exit_code == 0, r.stderr
     names = sorted(files_of(tmp_path / "out"))
-    assert names == ["key.html", "worksheet-ada-lovelace.html", "worksheet-李雷.html"]
+    assert names == ["all-sheets.html", "key.html", "worksheet-ada-lovelace.html", "worksheet-李雷.html"]
     assert "Ada Lovelace" in (tmp_path / "out" / "worksheet-ada-lovelace.html").read_text()
 
 
@@ -469,7 +469,8 @@ def test_every_format_is_byte_identical_across_processes(sh, tmp_path, fmt):
         r = sh(*args, "--format", fmt, "-o", str(tmp_path / name))
         assert r.exit_code == 0, r.stderr
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
-    assert len(files_of(tmp_path / "a")) == (3 if fmt in ("md", "html", "json") else 1)
+    # two sheets and the key; in HTML, all-sheets.html too
+    assert len(files_of(tmp_path / "a")) == {"html": 4, "md": 3, "json": 3}.get(fmt, 1)
 
 
 def test_code_language_wins_over_quizgen_lang_but_not_over_an_explicit_lang(run, tmp_path, monkeypatch):
