@@ -242,6 +242,7 @@ def check_sheet(sheet: worksheet.Sheet, files: dict[str, str], exported: dict[st
     data = json.loads(files["json"])["worksheet"]
     assert len(md) == len(data["problems"]) == len(problems) == len(html) // 2
     allowed = {"number", "kind", "title", "difficulty", "form", "text", "spec", "source", "flawed_solution", "parts"}
+    allowed.add("marks")  # what the problem is worth, as the sheet prints it
     for i, problem in enumerate(problems):
         n = i + 1
         entry = data["problems"][i]

@@ -257,7 +257,14 @@ def test_roster_names_the_sheets(run, tmp_path):
     r = run("worksheet", "--roster", str(roster), "--format", "html", "-o", str(tmp_path / "out"))
     assert r.exit_code == 0, r.stderr
     names = sorted(files_of(tmp_path / "out"))
-    assert names == ["grid.csv", "grid.html", "key.html", "worksheet-ada-lovelace.html", "worksheet-李雷.html"]
+    assert names == [
+        "all-sheets.html",
+        "grid.csv",
+        "grid.html",
+        "key.html",
+        "worksheet-ada-lovelace.html",
+        "worksheet-李雷.html",
+    ]
     assert "Ada Lovelace" in (tmp_path / "out" / "worksheet-ada-lovelace.html").read_text()
 
 
@@ -469,7 +476,8 @@ def test_every_format_is_byte_identical_across_processes(sh, tmp_path, fmt):
         r = sh(*args, "--format", fmt, "-o", str(tmp_path / name))
         assert r.exit_code == 0, r.stderr
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
-    assert len(files_of(tmp_path / "a")) == (5 if fmt in ("md", "html", "json") else 1)  # 2 sheets, key, grid ×2
+    # two sheets, the key and the grid (csv and html); in HTML, all-sheets.html too
+    assert len(files_of(tmp_path / "a")) == {"html": 6, "md": 5, "json": 5}.get(fmt, 1)
 
 
 def test_code_language_wins_over_quizgen_lang_but_not_over_an_explicit_lang(run, tmp_path, monkeypatch):

@@ -52,6 +52,12 @@ from quizgen.i18n import _
     "--count and --lang. Give the recipe if it is not the default, and --roster (with --seed) to keep the name.",
 )
 @click.option("--count", type=COUNT, default=None, help="Compute convention [default: the recipe's, else macs].")
+@click.option(
+    "--space",
+    type=click.Choice(["none", "small", "large"]),
+    default=None,
+    help="Working space under each problem [default: the recipe's, else small].",
+)
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
 @click.option("--force", is_flag=True, help="Replace existing files that differ.")
 def worksheet_command(
@@ -63,6 +69,7 @@ def worksheet_command(
     roster: str | None,
     code: str | None,
     count: str | None,
+    space: str | None,
     template_dir: str | None,
     force: bool,
 ) -> int:
@@ -104,6 +111,7 @@ def worksheet_command(
         code=code,
         count=count,
         lang=language() if lang_given else None,
+        space=space,
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),
@@ -124,6 +132,7 @@ def make_worksheets(
     code: str | None = None,
     count: str | None = None,
     lang: str | None = None,
+    space: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
     progress: bool = False,
@@ -143,7 +152,7 @@ def make_worksheets(
 
     plan = worksheet.plan(recipe, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
-        for name, given in (("count", count), ("lang", lang)):
+        for name, given in (("count", count), ("lang", lang), ("space", space)):
             made_with = getattr(plan.options, name)
             if given is not None and given != made_with:
                 raise QuizgenError(
@@ -152,7 +161,7 @@ def make_worksheets(
                         "leave out --{name} (the code restores it)"
                     ).format(name=name, given=given, code=code, made_with=made_with)
                 )
-        count = plan.options.count
+        count, space = plan.options.count, plan.options.space
         if plan.options.lang != language():
             set_language(plan.options.lang)
     env = render.environment(template_dir) if fmt in render.FORMATS else None
@@ -165,7 +174,9 @@ def make_worksheets(
         if bar is not None:
             bar.__enter__()
         for stem, student, sheet_seed in iterator:
-            sheet = worksheet.build_sheet(plan.recipe, sheet_seed, student=student, count=count, lang=language())
+            sheet = worksheet.build_sheet(
+                plan.recipe, sheet_seed, student=student, count=count, lang=language(), space=space
+            )
             sheets.append(sheet)
             if env is not None:
                 files[f"{stem}.{fmt}"] = render.render_sheet(env, sheet, fmt)
@@ -174,6 +185,8 @@ def make_worksheets(
             bar.__exit__(None, None, None)
     if env is not None:
         files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
+        if fmt == "html" and (variants > 1 or roster) and not code:
+            files["all-sheets.html"] = render.render_all_sheets(env, sheets, fmt)
         from quizgen.render.grid import grid_files
 
         files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more

@@ -17,6 +17,8 @@ from quizgen.i18n import N_, _, closest
 
 FORMS = ("numeric", "choice")
 COUNTS = ("macs", "flops", "flops+bias")
+#: Working space under each problem on a printed sheet; ``small`` (room for a few lines) is the default.
+SPACES = ("none", "small", "large")
 
 
 class BankError(QuizgenError):
@@ -78,6 +80,7 @@ class Recipe:
     count: str
     sections: tuple[Section, ...]
     path: str
+    space: str = "small"  # working space under each problem: none, small or large
 
     @property
     def size(self) -> int:
@@ -294,7 +297,7 @@ def load_recipe(source: str) -> Recipe:
                 path=path, name=data["bank"]
             )
         )
-    top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "sections"))
+    top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "space", "sections"))
     name = top.str("recipe")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
@@ -347,6 +350,7 @@ def load_recipe(source: str) -> Recipe:
         top.choice("count", "macs", COUNTS),
         tuple(sections),
         path,
+        top.choice("space", "small", SPACES),
     )
 
 

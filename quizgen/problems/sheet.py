@@ -39,6 +39,7 @@ class Sheet:
     count: str
     sections: tuple[tuple[str, tuple[Problem, ...]], ...]
     lang: str = "en"
+    space: str = "small"  # working space under each problem: none, small or large
 
     @property
     def problems(self) -> list[Problem]:
@@ -57,12 +58,19 @@ def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
 
 
 def build_sheet(
-    recipe: Recipe, seed: int, *, student: str = "", count: str | None = None, lang: str | None = None
+    recipe: Recipe,
+    seed: int,
+    *,
+    student: str = "",
+    count: str | None = None,
+    lang: str | None = None,
+    space: str | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
-    again, a bounded number of times, from the same generator.
+    again, a bounded number of times, from the same generator.  ``count`` and ``space`` default to
+    the recipe's.
     """
     from quizgen.i18n import language
 
@@ -107,8 +115,9 @@ def build_sheet(
         else:  # an untitled section continues the one before it
             title, before = sections[-1]
             sections[-1] = (title, before + tuple(problems))
-    code = make_code(recipe, seed, SheetOptions(convention, lang))
-    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang)
+    space = space or recipe.space
+    code = make_code(recipe, seed, SheetOptions(convention, lang, space))
+    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space)
 
 
 #: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet;

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,9 +20,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from quizgen.errors import QuizgenError
-from quizgen.i18n import _, language
+from quizgen.i18n import N_, _, language, n_
 from quizgen.problems.kinds import CONVENTION_TEXT
-from quizgen.problems.problem import Problem, fmt_value
+from quizgen.problems.problem import Problem, fmt_marks, fmt_value
 from quizgen.problems.sheet import Sheet
 
 FORMATS = ("md", "html", "json")
@@ -77,6 +79,64 @@ def md_math(tex: str) -> str:
     return f"${tex.strip()}$"
 
 
+def marks_text(marks: Fraction | int) -> str:
+    """Marks for display: ``1 mark``, ``2 marks``, ``1.5 marks``."""
+    return n_(N_("{n} mark"), N_("{n} marks"), 1 if marks == 1 else 2).format(n=fmt_marks(marks))
+
+
+def marks_number(marks: Fraction | int) -> int | float:
+    """Marks as a JSON number: an int when whole, else a float (``1.5``)."""
+    return int(marks) if Fraction(marks).denominator == 1 else float(marks)
+
+
+_CSS_ESCAPES = {"\\": "\\\\", '"': '\\"', "<": "\\3C ", ">": "\\3E ", "&": "\\26 "}
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside an HTML ``<style>`` element (no ``</style>``)."""
+    out = []
+    for ch in str(text):
+        if ch in _CSS_ESCAPES:
+            out.append(_CSS_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\{ord(ch):X} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
+
+
+def css_page_number(counter: str, total: str | int | None) -> Markup:
+    """The CSS ``content`` of a page's number: ``"page " counter(page) " of " counter(pages)``, translated.
+
+    ``counter`` numbers the page; ``total`` is a counter's name (``pages``), a number of pages, or
+    ``None`` to print the page's number alone.
+    """
+    template = _("page {n}") if total is None else _("page {n} of {total}")
+    parts = []
+    for piece in re.split(r"(\{n\}|\{total\})", template):
+        if piece == "{n}":
+            parts.append(f"counter({counter})")
+        elif piece == "{total}":
+            parts.append(f"counter({total})" if isinstance(total, str) else str(css_string(str(total))))
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts))
+
+
+def page_totals_css(pages_per_sheet: Sequence[int]) -> str:
+    """CSS that makes a multi-sheet HTML file (``key.html``, ``all-sheets.html``) print "page n of N" per sheet.
+
+    Chromium numbers a file's pages as one run (``counter(pages)`` counts the whole file), so such a
+    file prints each sheet's own page number without a total.  A printer that has printed the file once
+    knows each sheet's number of pages; this CSS, added to the page, puts that total on every page.  It
+    changes only the page margins, so the pages lay out as before.
+    """
+    return "\n".join(
+        f"@page sheet-{i} {{ @bottom-right {{ content: {css_page_number(f'sheet-{i}', n)}; }} }}"
+        for i, n in enumerate(pages_per_sheet, start=1)
+    )
+
+
 def environment(template_dir: str | None = None) -> jinja2.Environment:
     """The Jinja environment: ``template_dir`` first, then the built-in templates."""
     loaders: list[jinja2.BaseLoader] = []
@@ -93,7 +153,15 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(value=fmt_value, mathml=mathml, html_text=html_text, md_text=md_text, md_math=md_math)
+    env.filters.update(
+        value=fmt_value,
+        mathml=mathml,
+        html_text=html_text,
+        md_text=md_text,
+        md_math=md_math,
+        marks=marks_text,
+        css_string=css_string,
+    )
     colon = _(": ")  # a label's colon and space; a full-width colon in Chinese
     env.globals.update(
         _=_,
@@ -101,6 +169,7 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         colon=colon,
         colon_tight=colon.rstrip(),
         convention=lambda count: _(CONVENTION_TEXT[count]),
+        page_number=css_page_number,
     )
     return env
 
@@ -129,6 +198,11 @@ def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str) -> str:
     if fmt == "json":
         return _json({"worksheet": sheet_data(sheet, with_answers=False)})
     return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet))
+
+
+def render_all_sheets(env: jinja2.Environment, sheets: list[Sheet], fmt: str = "html") -> str:
+    """Every student's sheet in one file to print for a class, each from a new page and numbered per sheet."""
+    return _render(env, f"all-sheets.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets])
 
 
 def render_key(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> str:
@@ -176,6 +250,7 @@ def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
             "spec": p.spec if with_answers else p.shown_spec,
             "source": p.source,
             "flawed_solution": [{"step": a, "working": b} for a, b in p.flawed],
+            "marks": marks_number(p.total_marks),
             "parts": [],
         }
         for part in p.parts:
@@ -202,6 +277,8 @@ def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
         "student": sheet.student,
         "count": sheet.count,
         "lang": sheet.lang,
+        "space": sheet.space,
+        "total_marks": marks_number(sheet.total_marks),
         "sections": [{"title": t, "problems": [n for n, _p in items]} for t, items in numbered(sheet)],
         "problems": problems,
     }
