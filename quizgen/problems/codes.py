@@ -30,6 +30,10 @@ OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+class CodeRecipeMismatch(QuizgenError):
+    """A well-formed code whose recipe fingerprint is not the given recipe's."""
+
+
 @dataclass(frozen=True)
 class SheetOptions:
     """What a sheet is made with besides its recipe and seed: the compute convention and the language."""
@@ -138,7 +142,7 @@ def parse_code(recipe: Recipe, code: str) -> tuple[int, SheetOptions]:
             )
         )
     if tag != recipe_fingerprint(recipe):
-        raise QuizgenError(
+        raise CodeRecipeMismatch(
             _(
                 "--code {code}: this code was made from another recipe, or from '{name}' before it was edited "
                 "(the recipe's content is part of the code)"
