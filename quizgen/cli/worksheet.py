@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     type=click.Choice(["md", "html", "json", "pdf", "moodle", "gift", "qti", "anki"]),
     default="md",
     show_default=True,
-    help="md, html or json: a sheet and its key. pdf: the HTML printed through Chromium (the 'pdf' extra). "
+    help="md, html or json: a sheet and its key. pdf: the same as html, printed through Chromium "
+    "(the 'pdf' extra). "
     "moodle (Moodle XML), gift, qti (a Canvas QTI 1.2 zip) or anki (an .apkg deck): one file of every "
     "sheet's problems, for import.",
 )
@@ -87,7 +88,8 @@ if TYPE_CHECKING:
     "--code",
     metavar="CODE",
     help="Regenerate the sheet with this code (printed on every sheet) and its key; the code restores "
-    "--count and --lang. Give the recipe if it is not the default, and --roster (with --seed) to keep the name.",
+    "--count and --lang. Give the recipe if it is not the default (for a quick sheet, its --kind, --problems, "
+    "--difficulty and --form), and --roster (with --seed) to keep the name.",
 )
 @click.option("--count", type=COUNT, default=None, help="Compute convention [default: the recipe's, else macs].")
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")

@@ -29,8 +29,9 @@ from quizgen.i18n import _
 PAPERS = {"a4": "A4", "letter": "Letter"}
 ENV = "QUIZGEN_CHROMIUM"
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser")
-#: How long one file may take to load and print (a class's combined file is large), in milliseconds.
-TIMEOUT_MS = 600_000
+#: No time limit on loading a file: a class's combined key is large (100 sheets take about a minute to
+#: lay out and print), and Ctrl-C stops a run that is too long.
+TIMEOUT_MS = 0
 INSTALL_EXTRA = 'pip install "quizgen[pdf]"'
 _DATES = re.compile(rb"/(?:CreationDate|ModDate)\s*\((?:[^()\\]|\\.)*\)")
 
