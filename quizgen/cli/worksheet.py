@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from quizgen.cli.common import COUNT, LANG
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
+
+if TYPE_CHECKING:
+    from quizgen.problems.bank import Recipe
 
 
 @click.command("worksheet")
@@ -24,11 +29,45 @@ from quizgen.i18n import _
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "json", "moodle", "gift", "qti", "anki"]),
+    type=click.Choice(["md", "html", "json", "pdf", "moodle", "gift", "qti", "anki"]),
     default="md",
     show_default=True,
-    help="md, html or json: a sheet and its key. moodle (Moodle XML), gift, qti (a Canvas QTI 1.2 zip) "
-    "or anki (an .apkg deck): one file of every sheet's problems, for import.",
+    help="md, html or json: a sheet and its key. pdf: the same as html, printed through Chromium "
+    "(the 'pdf' extra). "
+    "moodle (Moodle XML), gift, qti (a Canvas QTI 1.2 zip) or anki (an .apkg deck): one file of every "
+    "sheet's problems, for import.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default=None,
+    help="Paper size of --format pdf where the templates' @page rules set none [default: a4].",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="ID",
+    help="A quick sheet of these kinds, without a recipe (repeatable; the problems are shared evenly, "
+    "one section per kind in the order given); see quizgen kinds.",
+)
+@click.option(
+    "--problems",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="How many problems a quick sheet has, 1 to 1000 [default: 10].",
+)
+@click.option(
+    "--difficulty",
+    type=click.IntRange(1, 3),
+    default=None,
+    help="Difficulty of a quick sheet's problems, 1 to 3 [default: 2].",
+)
+@click.option(
+    "--form",
+    type=click.Choice(["numeric", "choice"]),
+    default=None,
+    help="Answer form of a quick sheet: numeric, or choice (four options) [default: numeric].",
 )
 @click.option(
     "-o",
@@ -49,7 +88,8 @@ from quizgen.i18n import _
     "--code",
     metavar="CODE",
     help="Regenerate the sheet with this code (printed on every sheet) and its key; the code restores "
-    "--count and --lang. Give the recipe if it is not the default, and --roster (with --seed) to keep the name.",
+    "--count and --lang. Give the recipe if it is not the default (for a quick sheet, its --kind, --problems, "
+    "--difficulty and --form), and --roster (with --seed) to keep the name.",
 )
 @click.option("--count", type=COUNT, default=None, help="Compute convention [default: the recipe's, else macs].")
 @click.option(
@@ -64,6 +104,11 @@ def worksheet_command(
     recipe: str | None,
     seed: int,
     fmt: str,
+    paper: str | None,
+    kinds: tuple[str, ...],
+    problems: int | None,
+    difficulty: int | None,
+    form: str | None,
     outdir: str,
     variants: int,
     roster: str | None,
@@ -80,6 +125,8 @@ def worksheet_command(
     Anki: quiz.moodle.xml, quiz.gift.txt, quiz.qti.zip or deck.apkg.
 
     RECIPE is a recipe file or a built-in name (default: the built-in 'default', a 10-problem mixed sheet).
+    Without one, --kind (with --problems, --difficulty and --form) makes a quick sheet; its code
+    captures those options, and its key prints the command that makes it again.
 
     \b
     Examples:
@@ -88,6 +135,8 @@ def worksheet_command(
       quizgen worksheet banks/default.yaml --variants 30 --format html
       quizgen worksheet --roster students.csv --format html
       quizgen worksheet --code D12-7C049FFB-02
+      quizgen worksheet --kind params-conv --kind macs-conv --problems 10 --difficulty 2 --form choice
+      quizgen worksheet --variants 30 --format pdf --paper letter -o class
       quizgen worksheet --seed 7 --format moodle -o week3
       quizgen worksheet --variants 30 --format qti -o canvas
       quizgen worksheet --format gift
@@ -105,6 +154,11 @@ def worksheet_command(
         recipe,
         seed=seed,
         fmt=fmt,
+        paper=paper,
+        kinds=kinds,
+        problems=problems,
+        difficulty=difficulty,
+        form=form,
         outdir=outdir,
         variants=variants,
         roster=roster,
@@ -126,6 +180,11 @@ def make_worksheets(
     *,
     seed: int = 1,
     fmt: str = "md",
+    paper: str | None = None,
+    kinds: tuple[str, ...] | list[str] = (),
+    problems: int | None = None,
+    difficulty: int | None = None,
+    form: str | None = None,
     outdir: str = "worksheets",
     variants: int = 1,
     roster: str | None = None,
@@ -142,15 +201,25 @@ def make_worksheets(
     Returns the paths written.  One sheet gives ``worksheet.EXT`` and ``key.EXT``; several give one
     ``worksheet-…`` per student and one combined ``key.EXT``.  ``count`` and ``lang`` are the options
     given explicitly (``None``: the recipe's convention and the active language); a ``code`` restores
-    its own, and an explicit option that differs from the code's is refused.
+    its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
+    ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
+    renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
     """
     from pathlib import Path
 
     from quizgen.i18n import language, set_language
     from quizgen.problems import sheet as worksheet
+    from quizgen.problems.quick import QuickRecipe
     from quizgen.render import sheets as render
 
-    plan = worksheet.plan(recipe, seed=seed, variants=variants, roster=roster, code=code)
+    if paper is not None and fmt != "pdf":
+        raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
+    if fmt == "pdf":
+        from quizgen.render import pdf
+
+        pdf.require()
+    source = _quick_recipe(recipe, kinds, problems=problems, difficulty=difficulty, form=form)
+    plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
         for name, given in (("count", count), ("lang", lang), ("space", space)):
             made_with = getattr(plan.options, name)
@@ -164,7 +233,9 @@ def make_worksheets(
         count, space = plan.options.count, plan.options.space
         if plan.options.lang != language():
             set_language(plan.options.lang)
-    env = render.environment(template_dir) if fmt in render.FORMATS else None
+    shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
+    template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
+    env = render.environment(template_dir) if template_fmt in render.FORMATS else None
     files: dict[str, str | bytes] = {}
     sheets = []
     items = plan.sheets
@@ -177,16 +248,18 @@ def make_worksheets(
             sheet = worksheet.build_sheet(
                 plan.recipe, sheet_seed, student=student, count=count, lang=language(), space=space
             )
+            if shown is not plan.recipe:
+                sheet = dataclasses.replace(sheet, recipe=shown)
             sheets.append(sheet)
             if env is not None:
-                files[f"{stem}.{fmt}"] = render.render_sheet(env, sheet, fmt)
+                files[f"{stem}.{template_fmt}"] = render.render_sheet(env, sheet, template_fmt)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if env is not None:
-        files[f"key.{fmt}"] = render.render_key(env, sheets, fmt)
-        if fmt == "html" and (variants > 1 or roster) and not code:
-            files["all-sheets.html"] = render.render_all_sheets(env, sheets, fmt)
+        files[f"key.{template_fmt}"] = render.render_key(env, sheets, template_fmt)
+        if template_fmt == "html" and (variants > 1 or roster) and not code:
+            files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt)
         from quizgen.render.grid import grid_files
 
         files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
@@ -194,7 +267,43 @@ def make_worksheets(
         from quizgen import exports
 
         files.update(exports.export_files(fmt, sheets))
+    if fmt == "pdf":
+        files = pdf.print_files(files, paper=paper or "a4", progress=progress)
     from quizgen.render.files import write_files
 
     written = write_files(Path(outdir), files, force=force)
     return [str(p) for p in written]
+
+
+def _quick_recipe(
+    recipe: str | None,
+    kinds: tuple[str, ...] | list[str],
+    *,
+    problems: int | None,
+    difficulty: int | None,
+    form: str | None,
+) -> str | Recipe | None:
+    """The recipe to plan from: the one named, or a quick sheet's, built from ``--kind`` and its options."""
+    if kinds and recipe:
+        raise QuizgenError(
+            _("give either RECIPE ({recipe}) or --kind (a quick sheet without a recipe), not both").format(
+                recipe=recipe
+            )
+        )
+    if not kinds:
+        for name, value in (("problems", problems), ("difficulty", difficulty), ("form", form)):
+            if value is not None:
+                raise QuizgenError(
+                    _("--{name} {value}: goes with --kind (a quick sheet); a recipe's sections set their own").format(
+                        name=name, value=value
+                    )
+                )
+        return recipe
+    from quizgen.problems import quick
+
+    return quick.quick_recipe(
+        kinds,
+        problems=quick.DEFAULT_PROBLEMS if problems is None else problems,
+        difficulty=quick.DEFAULT_DIFFICULTY if difficulty is None else difficulty,
+        form=form or quick.DEFAULT_FORM,
+    )

@@ -31,6 +31,10 @@ OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+class CodeRecipeMismatch(QuizgenError):
+    """A well-formed code whose recipe fingerprint is not the given recipe's."""
+
+
 @dataclass(frozen=True)
 class SheetOptions:
     """What a sheet is made with besides its recipe and seed: the compute convention, the language and
@@ -141,7 +145,7 @@ def parse_code(recipe: Recipe, code: str) -> tuple[int, SheetOptions]:
             )
         )
     if tag != recipe_fingerprint(recipe):
-        raise QuizgenError(
+        raise CodeRecipeMismatch(
             _(
                 "--code {code}: this code was made from another recipe, or from '{name}' before it was edited "
                 "(the recipe's content is part of the code)"

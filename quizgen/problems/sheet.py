@@ -19,7 +19,7 @@ from quizgen.errors import QuizgenError
 from quizgen.i18n import _, a_an, sentences
 from quizgen.problems import kinds
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
-from quizgen.problems.codes import SheetOptions, make_code, parse_code
+from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code
 from quizgen.problems.problem import Part, Problem, with_choices
 
 if TYPE_CHECKING:
@@ -246,6 +246,19 @@ class Plan:
     options: SheetOptions | None = None
 
 
+def _code_mismatch(code: str, *, quick: bool) -> str:
+    """Why a code does not fit a quick sheet's options, or the default recipe (given no recipe)."""
+    if quick:
+        return _(
+            "--code {code}: this code was not made with these options; give the --kind, --problems, "
+            "--difficulty and --form it was made with (its key prints the command), or the recipe it was made from"
+        ).format(code=code)
+    return _(
+        "--code {code}: this code was not made from the default recipe; give the recipe it was made from, or, "
+        "for a quick sheet, the --kind, --problems, --difficulty and --form it was made with (its key prints the command)"
+    ).format(code=code)
+
+
 def _roster_stems(students: list[tuple[str, str]]) -> list[str]:
     stems, used = [], set()
     for _sid, name in students:
@@ -258,16 +271,27 @@ def _roster_stems(students: list[tuple[str, str]]) -> list[str]:
 
 
 def plan(
-    recipe_source: str | None, *, seed: int = 1, variants: int = 1, roster: str | None = None, code: str | None = None
+    recipe_source: str | Recipe | None,
+    *,
+    seed: int = 1,
+    variants: int = 1,
+    roster: str | None = None,
+    code: str | None = None,
 ) -> Plan:
     """Resolve the recipe and the seed of every sheet to make.
 
-    With ``code``, one sheet: its seed and options come from the code; with ``roster`` too, the
-    student whose sheet it is (under the base ``seed``) gives the sheet its name.
+    ``recipe_source`` is a recipe file or built-in name (``None``: the default), or a recipe already
+    made (a quick sheet's).  With ``code``, one sheet: its seed and options come from the code; with
+    ``roster`` too, the student whose sheet it is (under the base ``seed``) gives the sheet its name.
     """
-    recipe = load_recipe(recipe_source or DEFAULT_RECIPE)
+    recipe = recipe_source if isinstance(recipe_source, Recipe) else load_recipe(recipe_source or DEFAULT_RECIPE)
     if code:
-        sheet_seed, options = parse_code(recipe, code)
+        try:
+            sheet_seed, options = parse_code(recipe, code)
+        except CodeRecipeMismatch:
+            if isinstance(recipe_source, Recipe) or recipe_source is None:
+                raise QuizgenError(_code_mismatch(code, quick=recipe_source is not None)) from None
+            raise
         if not roster:
             return Plan(recipe, (("worksheet", "", sheet_seed),), options)
         students = read_roster(roster)
