@@ -213,6 +213,28 @@ def test_the_drill_example_answers_its_own_first_question(walkthrough):
     assert verdict.startswith("✓"), drill.stdout
 
 
+def console_transcripts(text: str) -> list[tuple[int, str, str]]:
+    """(line, command, shown output) of every ``console`` block: ``$ command``, then what it prints."""
+    found = re.findall(r"^```console\n\$ (.*?)\n(.*?)^```", text, flags=re.S | re.M)
+    return [(text[: text.index(f"$ {cmd}\n")].count("\n") + 1, cmd, shown) for cmd, shown in found]
+
+
+def _words(text: str) -> str:
+    """Text compared as words: a transcript wraps long lines where a terminal did; the path is the reader's."""
+    return " ".join(re.sub(r"Progress saved in \S+", "Progress saved in PATH", text).split())
+
+
+def test_console_transcripts_are_what_the_commands_print(run, tmp_path, monkeypatch):
+    """The README's transcripts (the intro's check, the drill) are the commands' real output, answers typed."""
+    monkeypatch.setenv("QUIZGEN_HOME", str(tmp_path))
+    transcripts = console_transcripts(README.read_text(encoding="utf-8"))
+    assert len(transcripts) >= 2
+    for line, command, shown in transcripts:
+        typed = re.findall(r"^[a-z]\) [^\n]*?\? (\S[^\n]*)$", shown, flags=re.M)  # answers at the drill's prompts
+        r = run(*shlex.split(command)[1:], input="".join(f"{answer}\n" for answer in typed))
+        assert _words(r.stdout) == _words(shown), f"README.md:{line}: $ {command}\n{r.stdout}"
+
+
 def test_the_readme_recipe_is_the_example_file():
     text = README.read_text(encoding="utf-8")
     blocks = re.findall(r"^```yaml\n(.*?)^```", text, flags=re.S | re.M)
