@@ -420,7 +420,8 @@ def test_help_paragraphs_are_not_garbled_and_examples_are_whole_command_lines(ru
 
 def test_drill_help_shows_the_printf_example_on_one_line(run):
     out = run("drill", "--help").stdout
-    assert "    printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3\n" in out
+    example = "printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --kind output-conv --difficulty 2 --seed 89 --db /tmp/p.sqlite3"
+    assert f"    {example}\n" in out
 
 
 def test_solve_in_chinese_aligns_columns_by_display_width(run):

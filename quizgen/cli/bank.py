@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import click
 
 from quizgen.cli.common import LANG
-from quizgen.i18n import _
+from quizgen.errors import QuizgenError
+from quizgen.i18n import N_, _, n_
 
 if TYPE_CHECKING:
     from quizgen.arith.layers import Layer
@@ -76,11 +77,15 @@ def list_kinds() -> str:
     from quizgen.problems.kinds import REGISTRY
 
     lines = []
+    colon = _(": ")
     for kind in REGISTRY.values():
         example = kind.sample(random.Random(0), 1)
         answers = "; ".join(f"{p.label} = {fmt(p.answer)}" for p in example.parts[:2])
         lines.append(f"{kind.id:<18} {_(kind.title)}: {_(kind.asks)}")
         lines.append(f"{'':<18} " + _("e.g. {text}").format(text=example.text))
+        # What a student sees under the text: the layer or the stack, and a flawed solution's lines.
+        lines.extend(f"{'':<24}{line}" for line in example.shown_spec.splitlines())
+        lines.extend(f"{'':<26}{step}{colon}{working}" for step, working in example.flawed)
         lines.append(f"{'':<18}      → {answers}")
     return "\n".join(lines)
 
@@ -97,6 +102,8 @@ def bank_check(source: str) -> int:
     from quizgen.explain.answers import in_full_text, rounded_in_full, rounded_text
     from quizgen.problems import bank as banks
 
+    if banks.is_recipe(source):
+        raise QuizgenError(_recipe_not_bank(source))
     bank = banks.load_bank(source)
     report = banks.check_bank(bank)
     n_claims = sum(len(r) for _e, r in report)
@@ -142,6 +149,27 @@ def bank_check(source: str) -> int:
                     )
                 )
     return 1 if n_wrong else 0
+
+
+def _recipe_not_bank(source: str) -> str:
+    """One line for ``bank check RECIPE``: how to make its sheets, and how to check the banks it draws from."""
+    from quizgen.problems import bank as banks
+
+    message = _("{source}: is a recipe, not a problem bank; make its sheets with 'quizgen worksheet {source}'").format(
+        source=source
+    )
+    try:
+        drawn = sorted({s.bank for s in banks.load_recipe(source).sections if s.bank})
+    except QuizgenError:
+        drawn = []  # a recipe that does not load: its own error shows when its sheets are made
+    if drawn:
+        commands = ", ".join(f"'quizgen bank check {b}'" for b in drawn)
+        message += n_(
+            N_(", or check the bank it draws from with {commands}"),
+            N_(", or check the banks it draws from with {commands}"),
+            len(drawn),
+        ).format(commands=commands)
+    return message
 
 
 def _claim_text(value: Value) -> str:

@@ -37,7 +37,7 @@ def drill_command(
     Examples:
       quizgen drill
       quizgen drill --kind params-conv --kind pool-ops --difficulty 2 --count 5
-      printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --seed 1 --db /tmp/p.sqlite3
+      printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --kind output-conv --difficulty 2 --seed 89 --db /tmp/p.sqlite3
     """
     from quizgen.drill import session as drill
 

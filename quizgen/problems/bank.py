@@ -216,6 +216,15 @@ class _Fields:
 _ENTRY_FIELDS = ("id", "title", "text", "spec", "stack", "ask", "claimed", "formula")
 
 
+def is_recipe(source: str) -> bool:
+    """True if ``source`` (a file or a built-in name) is a recipe, not a problem bank; False if unreadable."""
+    try:
+        _display, data = _read(source)
+    except BankError:
+        return False
+    return "recipe" in data and "bank" not in data
+
+
 def load_bank(source: str) -> Bank:
     """Load and validate a problem bank: each entry's spec or stack must solve, and each claim must read."""
     path, data = _read(source)

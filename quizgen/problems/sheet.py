@@ -215,19 +215,27 @@ def read_roster(path: str) -> list[tuple[str, str]]:
         rows = rows[1:]
     else:
         name_col, id_col = 0, None
-    students, seen = [], set()
+    students, seen = [], {}
     for line, row in enumerate(rows, start=2 if "name" in header else 1):
         name = row[name_col].strip() if name_col < len(row) else ""
         if not name:
             raise QuizgenError(_("--roster {path}: line {line}: the name is empty").format(path=path, line=line))
-        sid = row[id_col].strip() if id_col is not None and id_col < len(row) and row[id_col].strip() else name
+        given = row[id_col].strip() if id_col is not None and id_col < len(row) else ""
+        sid = given or name
+        if sid in seen and not given:  # two students of one name: only an id tells their sheets apart
+            raise QuizgenError(
+                _(
+                    "--roster {path}: line {line}: the name '{name}' is also on line {first}; give each "
+                    "student an id in an 'id' column (header row: id,name)"
+                ).format(path=path, line=line, name=name, first=seen[sid])
+            )
         if sid in seen:
             raise QuizgenError(
                 _("--roster {path}: line {line}: student id '{sid}' appears twice").format(
                     path=path, line=line, sid=sid
                 )
             )
-        seen.add(sid)
+        seen[sid] = line
         students.append((sid, name))
     return students
 
@@ -260,9 +268,15 @@ def _code_mismatch(code: str, *, quick: bool) -> str:
 
 
 def _roster_stems(students: list[tuple[str, str]]) -> list[str]:
+    """A file stem per student: ``worksheet-NAME``, with the id added where students share a name."""
+    from collections import Counter
+
+    shared = Counter(slug(name) for _sid, name in students)
     stems, used = [], set()
-    for _sid, name in students:
+    for sid, name in students:
         stem = f"worksheet-{slug(name)}"
+        if shared[slug(name)] > 1 and sid != name:
+            stem += f"-{slug(sid)}"
         while stem in used:
             stem += "-2"
         used.add(stem)
