@@ -215,7 +215,8 @@ def read_roster(path: str) -> list[tuple[str, str]]:
         rows = rows[1:]
     else:
         name_col, id_col = 0, None
-    students, seen = [], {}
+    students: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}  # id -> the line it was first on
     for line, row in enumerate(rows, start=2 if "name" in header else 1):
         name = row[name_col].strip() if name_col < len(row) else ""
         if not name:
