@@ -234,11 +234,25 @@ def _words(
         op = L.fmt_tuple(tuple(x[6] for x in dims))
         zeros = L.fmt_tuple(tuple(x[2] - 1 for x in dims))
         implicit = L.fmt_tuple(tuple(x[3] * (x[1] - 1) - x[4] for x in dims))
+        k_text = L.fmt_tuple(tuple(x[1] for x in dims))
         parts.append(
             _(
-                "The transposed convolution (s={s}, p={p}, op={op}) is drawn as a direct convolution with stride 1 over the input stretched to {drawn}: {zeros} zeros inserted between neighbouring inputs, {implicit} cells of implicit padding on each side (k − p − 1 with d = 1, d·(k − 1) − p in general), and op={op} more on the bottom and right."
-            ).format(s=s, p=p, op=op, drawn=drawn, zeros=zeros, implicit=implicit)
+                "The transposed convolution (s={s}, p={p}) is drawn as a direct convolution with stride 1 over the input stretched to {drawn}."
+            ).format(s=s, p=p, drawn=drawn)
         )
+        if any(x[2] > 1 for x in dims):
+            parts.append(
+                _("Zeros inserted between neighbouring inputs: s − 1 = {s} − 1 = {zeros}.").format(zeros=zeros, s=s)
+            )
+        if all(x[3] == 1 for x in dims):
+            formula = _("k − p − 1 = {k} − {p} − 1 = {implicit}").format(k=k_text, p=p, implicit=implicit)
+        else:
+            formula = _("d·(k − 1) − p = {d}·({k} − 1) − {p} = {implicit}").format(
+                d=d, k=k_text, p=p, implicit=implicit
+            )
+        parts.append(_("Implicit padding on each side: {formula}.").format(formula=formula))
+        if any(x[6] for x in dims):
+            parts.append(_("The output padding op={op} adds that many more on the bottom and right.").format(op=op))
     else:
         pad_text = _("no padding") if all(x[4] == 0 and x[5] == 0 for x in dims) else _("padding {p}").format(p=p)
         if layer.padding == L.SAME:

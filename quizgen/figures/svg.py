@@ -29,11 +29,11 @@ CELL = 24
 MARGIN = 16
 FONT = "font-family:system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK SC',sans-serif"
 BLUE, ORANGE, RED = "#1f6fb4", "#e8790c", "#c62828"
-FILL = {IN: "#d6e6f5", PAD: "#f4f4f4", ZERO: "#ffffff", UNREACHED: "#fde7e7"}
+FILL = {IN: "#d6e6f5", PAD: "#e4e4e4", ZERO: "#ffffff", UNREACHED: "#fde7e7"}
 STYLE = (
     "text{" + FONT + ";font-size:13px;fill:#222}"
     ".cap{font-size:12px;fill:#444}.small{font-size:11px}.big{font-size:15px;font-weight:600}"
-    ".cell{stroke:#555;stroke-width:1}.pad,.zero{stroke:#999;stroke-dasharray:3 2}"
+    ".cell{stroke:#555;stroke-width:1}.pad{stroke:#999;stroke-dasharray:3 2}.zero{stroke:#aaa}"
     ".fp{stroke-width:2}.fp1{fill:" + BLUE + ";fill-opacity:.55;stroke:" + BLUE + "}"
     ".fp2{fill:" + ORANGE + ";fill-opacity:.25;stroke:" + ORANGE + ";stroke-width:2.5}"
     ".hatch{stroke:" + RED + ";stroke-width:1.2}"
@@ -110,7 +110,7 @@ def grid_svg(fig: Grid, *, animate: bool = False) -> str:
     rows, cols = fig.rows, fig.cols
     in_w, in_h = cols.size * CELL, rows.size * CELL
     out_w, out_h = (cols.out * CELL, rows.out * CELL) if fig.answer else (2 * CELL, 2 * CELL)
-    gap = 110
+    gap = max(110, int(6.4 * len(kernel_label(fig))) + 40)
     width = max(MARGIN * 2 + in_w + gap + out_w, 520)
     top = 56
     root = _root(width, 0, fig.title, fig.desc)
@@ -213,7 +213,7 @@ def _legend(root: ET.Element, fig: Grid, y: float, n_fp: int) -> float:
                 height=18,
                 fill=FILL[kind],
                 stroke="#555",
-                stroke_dasharray="3 2" if kind in (PAD, ZERO) else "none",
+                stroke_dasharray="3 2" if kind == PAD else "none",
             )
             if kind == UNREACHED:
                 _el(
@@ -453,7 +453,7 @@ def receptive_svg(fig: Receptive) -> str:
             width=region.size[1] * cell,
             height=region.size[0] * cell,
             fill=colour,
-            fill_opacity=0.12,
+            fill_opacity=0.08,
             stroke=colour,
             stroke_width=2,
         )
