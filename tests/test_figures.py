@@ -294,7 +294,11 @@ def test_terminal_grid_counts_and_width():
     assert [len(row) for row in right] == [3, 3, 3]  # floor((5 + 2 - 3)/2) + 1 = 3
     counts = Counter("".join(grid[r][: 2 * 7 - 1] for r in range(7)).replace(" ", ""))
     assert counts["█"] + counts["▓"] == 9 and counts["▒"] + counts["▓"] == 9  # two 3×3 windows
-    for spec in ("conv2d in=16x16x1 out=1 k=3", "convtranspose2d in=4x4x1 out=1 k=3 s=3 p=2", "conv3d in=4x6x6x2 out=1 k=3"):
+    for spec in (
+        "conv2d in=16x16x1 out=1 k=3",
+        "convtranspose2d in=4x4x1 out=1 k=3 s=3 p=2",
+        "conv3d in=4x6x6x2 out=1 k=3",
+    ):
         drawn = text_for_layer(parse(spec))
         assert drawn is not None and max(len(line) for line in drawn.splitlines()) <= 80
 

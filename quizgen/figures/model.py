@@ -224,7 +224,16 @@ def _words(
     k = _size(kernel[0], kernel[-1], one_d)
     out = _size(rows.out, cols.out, one_d) if answer else "?"
     drawn = _size(rows.size, cols.size, one_d)
-    title = _("{name}: a {n_in} input, a {k} kernel, output {out}").format(name=layer.name, n_in=n_in, k=k, out=out)
+    if one_d:
+        title = (
+            _("{name}: input length {n_in}, window {k}, output length {out}")
+            if layer.is_pool
+            else _("{name}: input length {n_in}, kernel {k}, output length {out}")
+        ).format(name=layer.name, n_in=n_in, k=k, out=out)
+    elif layer.is_pool:
+        title = _("{name}: a {n_in} input, a {k} window, output {out}").format(name=layer.name, n_in=n_in, k=k, out=out)
+    else:
+        title = _("{name}: a {n_in} input, a {k} kernel, output {out}").format(name=layer.name, n_in=n_in, k=k, out=out)
     parts = []
     dims = _dims(layer)
     s = L.fmt_tuple(tuple(x[2] for x in dims))
@@ -280,9 +289,9 @@ def _words(
         parts.append(_("The kernel's footprint is drawn at its first position and at the next one along the stride."))
     if answer:
         parts.append(
-            _("The output is {out}; its first cell comes from the first footprint.").format(out=out)
+            _("The output is {out}; its first cell comes from the first window position.").format(out=out)
             if not one_d
-            else _("The output has {out} cells; its first cell comes from the first footprint.").format(out=out)
+            else _("The output has {out} cells; its first cell comes from the first window position.").format(out=out)
         )
         if any(UNREACHED in row for row in cells):
             parts.append(_("Input cells that no window reaches are cross-hatched in red: the floor drops them."))
@@ -301,7 +310,7 @@ def kernel_label(fig: Grid) -> str:
     """The kernel, stride and dilation of the drawn convolution, for the arrow: ``k=3 s=2``."""
     layer = fig.layer
     text = f"k={_one(fig.rows.k, fig.cols.k, layer.ndim)}"
-    if fig.cols.stride > 1 or fig.rows.stride > 1:
+    if fig.cols.stride > 1 or fig.rows.stride > 1 or layer.is_pool:  # a pool's stride defaults to k: say it
         text += f" s={_one(fig.rows.stride, fig.cols.stride, layer.ndim)}"
     if fig.cols.dilation > 1 or fig.rows.dilation > 1:
         text += f" d={_one(fig.rows.dilation, fig.cols.dilation, layer.ndim)}"

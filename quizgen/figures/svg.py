@@ -195,13 +195,17 @@ def grid_svg(fig: Grid, *, animate: bool = False) -> str:
 
 def _legend(root: ET.Element, fig: Grid, y: float, n_fp: int) -> float:
     items: list[tuple[str, str]] = [(kind, label) for kind, label in fig.legend]
-    items.append(("fp1", _("kernel footprint, first position")))
+    pool = fig.layer.is_pool
+    items.append(("fp1", _("window, first position") if pool else _("kernel footprint, first position")))
     if n_fp > 1:
         items.append(("fp2", _("next position along the stride")))
+        if set(fig.footprint_cells(0)) & set(fig.footprint_cells(1)):
+            items.append(("fp1 fp2", _("read by both positions (the windows overlap)")))
     for kind, label in items:
         y += 20
         if kind.startswith("fp"):
-            _el(root, "rect", class_=f"fp {kind} key", x=MARGIN + 2, y=y - 12, width=CELL - 8, height=14)
+            for part in kind.split():
+                _el(root, "rect", class_=f"fp {part} key", x=MARGIN + 2, y=y - 12, width=CELL - 8, height=14)
         else:
             _el(
                 root,
