@@ -83,8 +83,7 @@ def draw_command(
 def draw_layer(spec_text: str, *, answer: bool = True, animate: bool = False) -> str:
     """``quizgen draw SPEC``: the SVG of one layer (a block diagram where a grid would not help)."""
     from quizgen.arith import spec
-    from quizgen.arith.solver import solve
-    from quizgen.figures import blocks, svg, svg_for_layer
+    from quizgen.figures import svg_for_layer
 
     layer = spec.parse(spec_text)
     if animate:
@@ -98,6 +97,9 @@ def draw_layer(spec_text: str, *, answer: bool = True, animate: bool = False) ->
             )
     drawn = svg_for_layer(layer, answer=answer, animate=animate)
     if drawn is None:
+        from quizgen.arith.solver import solve
+        from quizgen.figures import blocks, svg
+
         return svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=answer))
     return drawn
 

@@ -42,12 +42,14 @@ def svg_for_layer(layer: Layer, *, answer: bool = True, lang: str | None = None,
 
 
 def _svg(layer: Layer, *, answer: bool, animate: bool) -> str:
-    from quizgen.arith.solver import solve
-    from quizgen.figures import blocks, model, svg
+    from quizgen.figures import model, svg
 
     grid = model.grid(layer, answer=answer)
     if grid is not None and not (grid.transposed and not answer):
         return svg.grid_svg(grid, animate=animate and answer)
+    from quizgen.arith.solver import solve
+    from quizgen.figures import blocks
+
     return svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=answer))
 
 

@@ -12,7 +12,7 @@ drawn as its H×W plane, with a note (D follows the same rule).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from quizgen.arith import geometry
 from quizgen.arith import layers as L
@@ -27,8 +27,7 @@ SMALL = 16
 IN, PAD, ZERO, UNREACHED = "in", "pad", "zero", "unreached"
 
 
-@dataclass(frozen=True)
-class Axis:
+class Axis(NamedTuple):
     """One spatial axis of a grid: the sizes along it and where the footprint sits."""
 
     size: int  # input cells drawn, padding and inserted zeros included
@@ -39,8 +38,7 @@ class Axis:
     reached: frozenset[int]  # the drawn input indices some window covers
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(NamedTuple):
     """A small layer as grids: ``cells[r][c]`` is a kind (IN, PAD, ZERO, UNREACHED)."""
 
     layer: Layer
@@ -75,8 +73,7 @@ class Grid:
         return r0 // self.rows.stride, c0 // self.cols.stride
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """One block of a block diagram or chain: a shape drawn as a box, with a label."""
 
     shape: tuple[int, ...]  # spatial sizes then channels, or (features,)
@@ -84,8 +81,7 @@ class Box:
     kernel: tuple[int, ...] = ()  # a kernel box drawn inside, for the layer that reads this box
 
 
-@dataclass(frozen=True)
-class Blocks:
+class Blocks(NamedTuple):
     """A layer or a network as a chain of boxes, with the operation written between them."""
 
     boxes: tuple[Box, ...]
@@ -95,8 +91,7 @@ class Blocks:
     caption: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     """A square the chosen output pixel sees in the input after one layer."""
 
     label: str
@@ -104,15 +99,14 @@ class Region:
     size: tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Receptive:
+class Receptive(NamedTuple):
     """A stack's receptive field drawn on its input: nested regions, one per layer with a kernel."""
 
     input_size: tuple[int, int]
     regions: tuple[Region, ...]
     title: str
     desc: str
-    caption: tuple[str, ...] = field(default=())
+    caption: tuple[str, ...] = ()
 
 
 def _dims(layer: Layer) -> tuple[tuple[int, ...], ...]:
