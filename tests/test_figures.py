@@ -64,6 +64,7 @@ OTHERS = [
     ("alexnet-conv1", ["conv2d in=227x227x3 out=96 k=11 s=4"]),
     ("lenet5", ["--network", "lenet5"]),
     ("lenet5-receptive-field", ["--network", "lenet5", "--receptive-field"]),
+    ("vgg16-receptive-field", ["--network", "vgg16", "--receptive-field"]),
     ("conv-i5-k3-s2-p1-student", ["conv2d in=5x5x1 out=1 k=3 s=2 p=1", "--no-answer"]),
     ("maxpool-i5-k3-s1-animated", ["maxpool2d in=5x5x1 k=3 s=1", "--animate"]),
 ]
@@ -224,6 +225,22 @@ def test_receptive_field_grows_layer_by_layer(drawn):
     # r = r + (k - 1)·j, j = j·s: conv5 1+4 = 5; pool2 5+1·1 = 6 (j=2); conv5 6+4·2 = 14; pool2 14+1·2 = 16 (j=4);
     # conv5 16+4·4 = 32
     assert sizes == [5, 6, 14, 16, 32]
+
+
+def test_receptive_field_regions_are_nested_and_centred(drawn):
+    root = ET.fromstring(drawn["vgg16-receptive-field"])
+    regions = _cells(root, "rf")
+    # VGG-16: 3×3 convs (stride 1) and 2×2 pools (stride 2); r grows by 2·j per conv and by j per pool,
+    # j doubling after each pool: 3 5 | 6 | 10 14 | 16 | 24 32 40 | 44 | 60 76 92 | 100 | 132 164 196 | 212
+    sizes = [int(el.get("data-rows")) for el in regions]
+    assert sizes == [3, 5, 6, 10, 14, 16, 24, 32, 40, 44, 60, 76, 92, 100, 132, 164, 196, 212]
+    boxes = [tuple(float(el.get(a)) for a in ("x", "y", "width", "height")) for el in regions]
+    for (x, y, w, h), (x2, y2, w2, h2) in zip(boxes, boxes[1:]):
+        assert x2 <= x and y2 <= y and x2 + w2 >= x + w and y2 + h2 >= y + h
+    # the centre pixel (3, 3) of the 7×7 output sees 212 pixels centred on the 224-pixel input: from 6 to 217
+    x, _y, w, _h = boxes[-1]
+    cell = 360 / 224
+    assert round((x - 16) / cell) == 6 and round(w / cell) == 212
 
 
 def test_animation_is_css_and_respects_reduced_motion(drawn):

@@ -129,11 +129,15 @@ def receptive(name: str, solutions: list[Solution]) -> Receptive:
     centre = tuple(n // 2 for n in last.output_shape[:-1])
     spatial = layers[0].spatial
     regions = []
+    # A path down the stack: each layer's pixel is the middle one of those the pixel above it reads, so
+    # each region lies inside the next one and they are centred on the chosen output pixel's field.
+    path = [list(centre)]
+    for layer in reversed(layers[1:]):
+        path.insert(0, [sum(_back([layer], a, path[0][a], path[0][a])) // 2 for a in axes])
     for i, layer in enumerate(layers):
         starts, sizes = [], []
         for a in axes:
-            pixel = _back(layers[i + 1 :], a, centre[a], centre[a])[0]
-            lo, hi = _back(layers[: i + 1], a, pixel, pixel)
+            lo, hi = _back(layers[: i + 1], a, path[i][a], path[i][a])
             starts.append(lo)
             sizes.append(hi - lo + 1)
         if ndim == 1:
