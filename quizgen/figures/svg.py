@@ -85,10 +85,11 @@ def _finish(root: ET.Element) -> str:
 
 
 def _wrap(lines: tuple[str, ...] | list[str], width_px: float, least: int = 30) -> list[str]:
-    chars = max(least, int(width_px / (13 if language() == "zh" else 6.6)))
     out: list[str] = []
     for line in lines:
-        if language() == "zh":
+        wide = any(ord(ch) >= 0x2E80 for ch in line)  # CJK: no spaces to break at, each glyph twice as wide
+        chars = max(least, int(width_px / (13 if wide else 6.6)))
+        if wide:
             out += [line[i : i + chars] for i in range(0, len(line), chars)] or [""]
         else:
             out += textwrap.wrap(line, chars) or [""]
