@@ -30,7 +30,7 @@ _MATH = re.compile(r"\$([^$]+)\$")
 @lru_cache(maxsize=4096)
 def mathml(tex: str) -> Markup:
     """LaTeX to inline MathML, rendered offline."""
-    from latex2mathml.converter import convert
+    from quizgen.render.mathml import convert
 
     # A middle dot written in the TeX ("2·0") is the dot operator (U+22C5), as \cdot gives.
     return Markup(convert(tex).replace("<mo>&#x000B7;</mo>", "<mo>&#x022C5;</mo>"))
@@ -45,6 +45,7 @@ def html_plain(text: str) -> Markup:
     return Markup(SUBSCRIPT.sub(r"\1<sub>\2</sub>", str(escape(text))))
 
 
+@lru_cache(maxsize=8192)
 def html_text(text: str) -> Markup:
     """Escape text for HTML, turning ``$…$`` spans into MathML and ``C_in`` into C<sub>in</sub>."""
     out, last = [], 0
