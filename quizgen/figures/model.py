@@ -212,7 +212,9 @@ def _words(
     layer: Layer, rows: Axis, cols: Axis, cells: tuple[tuple[str, ...], ...], answer: bool, transposed: bool
 ) -> tuple[str, str, tuple[str, ...]]:
     one_d = layer.ndim == 1
-    spatial = layer.spatial if layer.ndim < 3 else layer.spatial[1:]
+    spatial = spatial_in = layer.spatial if layer.ndim < 3 else layer.spatial[1:]
+    if one_d:
+        spatial_in = (1, spatial[0])
     n_in = _size(spatial[0], spatial[-1], one_d)
     kernel = layer.kernel if layer.ndim < 3 else layer.kernel[1:]
     k = _size(kernel[0], kernel[-1], one_d)
@@ -238,10 +240,16 @@ def _words(
         zeros = L.fmt_tuple(tuple(x[2] - 1 for x in dims))
         implicit = L.fmt_tuple(tuple(x[3] * (x[1] - 1) - x[4] for x in dims))
         k_text = L.fmt_tuple(tuple(x[1] for x in dims))
+        if any(x[2] > 1 for x in dims):
+            over = _("over the input stretched to {drawn}").format(drawn=drawn)
+        elif (rows.size, cols.size) == (spatial_in[0], spatial_in[-1]):
+            over = _("over the input itself (no zeros to insert, no implicit padding)")
+        else:
+            over = _("over the input padded to {drawn}").format(drawn=drawn)
         parts.append(
             _(
-                "The transposed convolution (s={s}, p={p}) is drawn as a direct convolution with stride 1 over the input stretched to {drawn}."
-            ).format(s=s, p=p, drawn=drawn)
+                "The transposed convolution (s={s}, p={p}) is drawn as a direct convolution with stride 1 {over}."
+            ).format(s=s, p=p, over=over)
         )
         if any(x[2] > 1 for x in dims):
             parts.append(
@@ -323,7 +331,7 @@ def input_label(fig: Grid) -> str:
     spatial = layer.spatial if layer.ndim < 3 else layer.spatial[1:]
     given = _size2(spatial[0], spatial[-1], layer.ndim)
     drawn = _size2(fig.rows.size, fig.cols.size, layer.ndim)
-    if fig.transposed:
+    if fig.transposed and any(s > 1 for s in layer.stride):
         return _("input {given}, stretched to {drawn}").format(given=given, drawn=drawn)
     if drawn == given:
         return _("input {given}").format(given=given)
