@@ -346,3 +346,18 @@ def test_solve_shows_the_grid_on_a_terminal_only(run):
     assert "░" not in _on_a_terminal("solve", "--no-figures", "conv2d in=5x5x1 out=1 k=3 p=1")
     piped = run("solve", "conv2d in=5x5x1 out=1 k=3 p=1")
     assert piped.exit_code == 0 and "░" not in piped.stdout and "padded to" not in piped.stdout
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("conv2d in=5x5x3 out=16 k=3", "each of the 16 filters slides the same way over all 3 input channels"),
+        # depthwise: 8 channels in 8 groups, 8 / 8 = 1 channel per filter
+        ("conv2d in=5x5x8 out=8 k=3 g=8", "with g=8 groups each of the 8 filters slides the same way over 1 of the 8"),
+        ("maxpool2d in=5x5x4 k=3 s=1", "each of the 4 channels is pooled the same way"),
+    ],
+)
+def test_the_description_says_what_the_drawn_plane_stands_for(run, spec, words):
+    desc = ET.fromstring(run("draw", spec).stdout)[1].text
+    assert words in desc
+    assert "One channel" not in ET.fromstring(run("draw", "conv2d in=5x5x1 out=1 k=3").stdout)[1].text

@@ -299,6 +299,9 @@ def _words(
             parts.append(_("Input cells that no window reaches are cross-hatched in red: the floor drops them."))
     else:
         parts.append(_("The output size is the question: it is left as ?."))
+    channels = _channels(layer)
+    if channels:
+        parts.append(channels)
     if layer.ndim == 3:
         parts.append(
             _("This 3-D layer is drawn as one H×W slice; the depth D follows the same rule (D={depth}).").format(
@@ -306,6 +309,24 @@ def _words(
             )
         )
     return title, sentences(*parts), tuple(parts)
+
+
+def _channels(layer: Layer) -> str:
+    """What the one drawn plane stands for when there are several channels, true for groups and pooling."""
+    c, out, g = layer.in_channels, layer.out, layer.groups
+    if layer.is_pool:
+        if c == 1:
+            return ""
+        return _("One channel is drawn; each of the {c} channels is pooled the same way.").format(c=c)
+    if c == 1 and out == 1:
+        return ""
+    if g == 1:
+        return _(
+            "One channel is drawn; each of the {out} filters slides the same way over all {c} input channels."
+        ).format(out=out, c=c)
+    return _(
+        "One channel is drawn; with g={g} groups each of the {out} filters slides the same way over {per} of the {c} input channels."
+    ).format(g=g, out=out, per=c // g, c=c)
 
 
 def kernel_label(fig: Grid) -> str:
