@@ -397,7 +397,7 @@ def _label_box(root: ET.Element, box: Box, x: float, base: float, w: float, h: f
     if len(shape) >= 3:
         _text(root, x - 4, base - h / 2 + 4, str(shape[-3]), class_="small", text_anchor="end")
         _text(root, x + w / 2, base + 14, str(shape[-2]), class_="small", text_anchor="middle")
-        _text(root, x + w + dep * 0.7 * 0.5 + 4, base - h - dep * 0.7 * 0.5 - 2, str(shape[-1]), class_="small")
+        _text(root, x + w + dep * 0.7 * 0.5 + 7, base - h - dep * 0.7 * 0.5 - 2, str(shape[-1]), class_="small")
     _text(root, x, base + 32, box.label, class_="cap")
 
 
