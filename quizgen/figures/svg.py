@@ -185,10 +185,10 @@ def grid_svg(fig: Grid, *, animate: bool = False) -> str:
                 )
     if animate:
         _animate(root, fig, x0, y0, ox)
-    y = y0 + max(in_h, out_h) + 8
-    y = _legend(root, fig, y, n_fp)
-    y = _caption(root, y + 4, width, fig.caption)
-    height = y + MARGIN
+    bottom: float = y0 + max(in_h, out_h) + 8
+    bottom = _legend(root, fig, bottom, n_fp)
+    bottom = _caption(root, bottom + 4, width, fig.caption)
+    height = bottom + MARGIN
     root.set("viewBox", f"0 0 {_n(width)} {_n(height)}")
     root.set("height", _n(height))
     return _finish(root)
