@@ -320,6 +320,17 @@ def test_terminal_grid_counts_and_width():
         assert drawn is not None and max(len(line) for line in drawn.splitlines()) <= 80
 
 
+def test_draw_takes_a_network_file(run, tmp_path):
+    stack = tmp_path / "tiny.txt"
+    stack.write_text("conv2d in=8x8x1 out=4 k=3\nmaxpool2d k=2\n", encoding="utf-8")
+    text = run("draw", "--network", str(stack)).stdout
+    # (8 - 3)/1 + 1 = 6 → 6×6×4; 6/2 = 3 → 3×3×4
+    assert "6×6×4" in text and "3×3×4" in text
+    rf = ET.fromstring(run("draw", "--network", str(stack), "--receptive-field").stdout)
+    # r: 1 + (3 - 1)·1 = 3, then 3 + (2 - 1)·1 = 4
+    assert [int(el.get("data-rows")) for el in _cells(rf, "rf")] == [3, 4]
+
+
 def _on_a_terminal(*args: str) -> str:
     """Run ``quizgen ARGS`` with stdout on a pseudo-terminal; return what it printed."""
     leader, follower = pty.openpty()

@@ -55,11 +55,18 @@ def grid_text(fig: Grid) -> str:
     return "\n".join(lines)
 
 
+def columns(text: str) -> int:
+    """The terminal columns ``text`` takes: two for each wide (CJK) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _pack(items: list[str], width: int = 80) -> list[str]:
     """Legend items joined with two spaces into lines of at most ``width`` columns."""
     lines: list[str] = []
     for item in items:
-        if lines and len(lines[-1]) + 2 + len(item) <= width:
+        if lines and columns(lines[-1]) + 2 + columns(item) <= width:
             lines[-1] += "  " + item
         else:
             lines.append(item)
