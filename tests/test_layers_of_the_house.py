@@ -30,6 +30,7 @@ ALLOWED = {
     "render": FOUNDATION | {"arith", "explain", "problems"},
     "exports": FOUNDATION | {"arith", "explain", "problems", "render"},
     "drill": FOUNDATION | {"arith", "explain", "problems"},
+    "figures": FOUNDATION | {"arith"},
     "cli": None,  # anything
     "quizgen": None,  # the top package and __main__
 }

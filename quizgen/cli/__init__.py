@@ -21,6 +21,7 @@ from quizgen.errors import QuizgenError
 COMMANDS = {
     "bank": "Problem banks and recipes: list them, check a bank's claims.",
     "check": "Check claimed answers about a layer: correct, or wrong with the right value and the misconception.",
+    "draw": "Draw a layer, a network or a receptive field as a self-contained SVG.",
     "drill": "Practise in the terminal: feedback names your misconception; progress is saved.",
     "kinds": "List the problem kinds, each with an example.",
     "solve": "Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.",

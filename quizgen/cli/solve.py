@@ -40,8 +40,15 @@ if TYPE_CHECKING:
 )
 @click.option("--count", type=COUNT, default="macs", show_default=True, help="The compute convention shown.")
 @click.option("--no-steps", is_flag=True, help="Leave out the worked steps (text output).")
+@click.option("--no-figures", is_flag=True, help="No grid picture of a small layer (shown on a terminal by default).")
 def solve_command(
-    spec: tuple[str, ...], as_json: bool, network: str | None, layout: Layout, count: str, no_steps: bool
+    spec: tuple[str, ...],
+    as_json: bool,
+    network: str | None,
+    layout: Layout,
+    count: str,
+    no_steps: bool,
+    no_figures: bool,
 ) -> int:
     """Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.
 
@@ -71,18 +78,33 @@ def solve_command(
             count=count,
             show_steps=not no_steps,
         )
-    return solve_one(joined_spec(spec), as_json=as_json, layout=layout, count=count, show_steps=not no_steps)
+    figure = not no_figures and sys.stdout.isatty()
+    return solve_one(
+        joined_spec(spec), as_json=as_json, layout=layout, count=count, show_steps=not no_steps, figure=figure
+    )
 
 
 def solve_one(
-    spec_text: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs", show_steps: bool = True
+    spec_text: str,
+    *,
+    as_json: bool = False,
+    layout: Layout = "hwc",
+    count: str = "macs",
+    show_steps: bool = True,
+    figure: bool = False,
 ) -> int:
-    """``quizgen solve SPEC``."""
+    """``quizgen solve SPEC``; ``figure`` adds the Unicode grid of a small layer after the text."""
     sol = solve(spec.parse(spec_text, layout=layout))
     if as_json:
         click.echo(dump(report.solution_dict(sol, layout)))
     else:
         click.echo(text.solution(sol, layout, count, show_steps))
+        if figure:
+            from quizgen.figures import text_for_layer
+
+            grid = text_for_layer(sol.layer)
+            if grid:
+                click.echo("\n" + grid)
     return 0
 
 

@@ -1,0 +1,63 @@
+"""Figures: pictures of a layer, a network or a receptive field, built from solved layers.
+
+:mod:`quizgen.figures.model` and :mod:`quizgen.figures.blocks` say *what* to draw, independent of
+the output format; :mod:`quizgen.figures.svg` and :mod:`quizgen.figures.text` are the writers.
+Everything is imported lazily, so importing this package costs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quizgen.arith.layers import Layer
+
+__all__ = ["svg_for_layer", "text_for_layer"]
+
+#: Families for which no picture helps (the shape does not change in an interesting way).
+_NO_FIGURE = ("relu", "batchnorm", "flatten")
+
+
+def svg_for_layer(layer: Layer, *, answer: bool = True, lang: str | None = None, animate: bool = False) -> str | None:
+    """The SVG figure of one layer, or ``None`` where no figure helps (relu, batch-norm, flatten).
+
+    Small conv, transposed conv and pooling layers are drawn as grids (Dumoulin and Visin's guide),
+    others as a block diagram.  With ``answer=False`` the output size is not shown (a "?" instead),
+    nor anything that gives it away (the cells no window reaches, a transposed conv's stretched
+    input), for a student's sheet.  ``lang`` (``en``/``zh``) sets the labels' language for this
+    call; ``None`` keeps the current one.
+    """
+    if layer.family in _NO_FIGURE:
+        return None
+    from quizgen.i18n import language, set_language
+
+    previous = language()
+    if lang is not None and lang != previous:
+        set_language(lang)
+    try:
+        return _svg(layer, answer=answer, animate=animate)
+    finally:
+        if lang is not None and lang != previous:
+            set_language(previous)
+
+
+def _svg(layer: Layer, *, answer: bool, animate: bool) -> str:
+    from quizgen.figures import model, svg
+
+    grid = model.grid(layer, answer=answer)
+    if grid is not None and not (grid.transposed and not answer):
+        return svg.grid_svg(grid, animate=animate and answer)
+    from quizgen.arith.solver import solve
+    from quizgen.figures import blocks
+
+    return svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=answer))
+
+
+def text_for_layer(layer: Layer, *, answer: bool = True) -> str | None:
+    """A compact Unicode grid of a small layer for the terminal (at most 80 columns), or ``None``."""
+    from quizgen.figures import model, text
+
+    grid = model.grid(layer, answer=answer)
+    if grid is None:
+        return None
+    return text.grid_text(grid)

@@ -1,0 +1,65 @@
+"""Figures in Chromium: the animation runs, stops for readers who ask for reduced motion, and every
+figure fits a phone's width.  Skips without Playwright or /usr/bin/chromium, except under CI (as
+tests/test_browser.py does)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+GOLDEN = Path(__file__).resolve().parent / "golden" / "figures"
+
+if IN_CI:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        pytest.fail(f"CI is set but playwright is missing ({exc}); install the 'browser' extra", pytrace=False)
+    if not CHROMIUM.exists():
+        pytest.fail(f"CI is set but {CHROMIUM} is missing; .ci/run should apt-get install chromium", pytrace=False)
+else:
+    pytest.importorskip("playwright.sync_api", reason="the 'browser' extra (playwright) is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def _transform(page, selector: str) -> str:
+    return page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).transform")
+
+
+def test_the_kernel_slides_unless_motion_is_reduced(run, browser):
+    svg = run("draw", "maxpool2d in=5x5x1 k=3 s=1", "--animate").stdout
+    moving = browser.new_page(reduced_motion="no-preference")
+    moving.set_content(svg)
+    seen = set()
+    for _ in range(8):  # 9 positions, 0.6 s each
+        seen.add(_transform(moving, ".fp1-at"))
+        moving.wait_for_timeout(300)
+    assert len(seen) >= 3, seen
+    still = browser.new_page(reduced_motion="reduce")
+    still.set_content(svg)
+    still.wait_for_timeout(1500)
+    assert _transform(still, ".fp1-at") == "none" and _transform(still, ".out-at") == "none"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in GOLDEN.glob("*.svg")))
+def test_every_figure_fits_a_phone(browser, name):
+    svg = (GOLDEN / f"{name}.svg").read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 360, "height": 640})
+    page.set_content(f"<!doctype html><html><body style='margin:8px'>{svg}</body></html>")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = page.locator("svg").bounding_box()
+    assert box is not None and box["width"] <= 344 and box["height"] > 50
