@@ -98,6 +98,13 @@ if TYPE_CHECKING:
     default=None,
     help="Working space under each problem [default: the recipe's, else small].",
 )
+@click.option(
+    "--no-figures",
+    "no_figures",
+    is_flag=True,
+    default=None,
+    help="No figures on the sheets and keys [default: the recipe's, else figures where they help].",
+)
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
 @click.option("--force", is_flag=True, help="Replace existing files that differ.")
 def worksheet_command(
@@ -115,6 +122,7 @@ def worksheet_command(
     code: str | None,
     count: str | None,
     space: str | None,
+    no_figures: bool | None,
     template_dir: str | None,
     force: bool,
 ) -> int:
@@ -166,6 +174,7 @@ def worksheet_command(
         count=count,
         lang=language() if lang_given else None,
         space=space,
+        figures=False if no_figures else None,
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),
@@ -192,6 +201,7 @@ def make_worksheets(
     count: str | None = None,
     lang: str | None = None,
     space: str | None = None,
+    figures: bool | None = None,
     template_dir: str | None = None,
     force: bool = False,
     progress: bool = False,
@@ -204,6 +214,7 @@ def make_worksheets(
     its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
     renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
+    ``figures`` is ``False`` for ``--no-figures`` (``None``: the recipe's, else figures where they help).
     """
     from pathlib import Path
 
@@ -221,6 +232,13 @@ def make_worksheets(
     source = _quick_recipe(recipe, kinds, problems=problems, difficulty=difficulty, form=form)
     plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
+        if figures is False and plan.options.figures == "on":
+            raise QuizgenError(
+                _(
+                    "--no-figures: the sheet with code {code} was made with figures; "
+                    "leave out --no-figures (the code restores it)"
+                ).format(code=code)
+            )
         for name, given in (("count", count), ("lang", lang), ("space", space)):
             made_with = getattr(plan.options, name)
             if given is not None and given != made_with:
@@ -231,6 +249,7 @@ def make_worksheets(
                     ).format(name=name, given=given, code=code, made_with=made_with)
                 )
         count, space = plan.options.count, plan.options.space
+        figures = plan.options.figures == "on"
         if plan.options.lang != language():
             set_language(plan.options.lang)
     shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
@@ -246,18 +265,18 @@ def make_worksheets(
             bar.__enter__()
         for stem, student, sheet_seed in iterator:
             sheet = worksheet.build_sheet(
-                plan.recipe, sheet_seed, student=student, count=count, lang=language(), space=space
+                plan.recipe, sheet_seed, student=student, count=count, lang=language(), space=space, figures=figures
             )
             if shown is not plan.recipe:
                 sheet = dataclasses.replace(sheet, recipe=shown)
             sheets.append(sheet)
             if env is not None:
-                files[f"{stem}.{template_fmt}"] = render.render_sheet(env, sheet, template_fmt)
+                files.update(render.sheet_files(env, sheet, template_fmt, stem))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if env is not None:
-        files[f"key.{template_fmt}"] = render.render_key(env, sheets, template_fmt)
+        files.update(render.key_files(env, sheets, template_fmt))
         if template_fmt == "html" and (variants > 1 or roster) and not code:
             files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt)
         from quizgen.render.grid import grid_files
@@ -266,7 +285,7 @@ def make_worksheets(
     else:
         from quizgen import exports
 
-        files.update(exports.export_files(fmt, sheets))
+        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets)))
     if fmt == "pdf":
         files = pdf.print_files(files, paper=paper or "a4", progress=progress)
     from quizgen.render.files import write_files

@@ -81,6 +81,7 @@ class Recipe:
     sections: tuple[Section, ...]
     path: str
     space: str = "small"  # working space under each problem: none, small or large
+    figures: bool = True  # figures on the sheets and keys; ``--no-figures`` turns them off
 
     @property
     def size(self) -> int:
@@ -184,6 +185,13 @@ class _Fields:
                     key=key, value=repr(value), items=", ".join(allowed)
                 )
             )
+        return value
+
+    def flag(self, key: builtins.str, default: bool) -> bool:
+        """A yes/no field: YAML's ``true`` or ``false``."""
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(_("field '{key}': {value} must be true or false").format(key=key, value=repr(value)))
         return value
 
     def marks(self, key: builtins.str) -> Fraction | None:
@@ -306,7 +314,7 @@ def load_recipe(source: str) -> Recipe:
                 path=path, name=data["bank"]
             )
         )
-    top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "space", "sections"))
+    top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "space", "figures", "sections"))
     name = top.str("recipe")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
@@ -360,6 +368,7 @@ def load_recipe(source: str) -> Recipe:
         tuple(sections),
         path,
         top.choice("space", "small", SPACES),
+        top.flag("figures", True),
     )
 
 

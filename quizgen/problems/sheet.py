@@ -40,6 +40,7 @@ class Sheet:
     sections: tuple[tuple[str, tuple[Problem, ...]], ...]
     lang: str = "en"
     space: str = "small"  # working space under each problem: none, small or large
+    figures: bool = True  # draw a figure where one helps (see quizgen.render.figures_for)
 
     @property
     def problems(self) -> list[Problem]:
@@ -65,12 +66,13 @@ def build_sheet(
     count: str | None = None,
     lang: str | None = None,
     space: str | None = None,
+    figures: bool | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
-    again, a bounded number of times, from the same generator.  ``count`` and ``space`` default to
-    the recipe's.
+    again, a bounded number of times, from the same generator.  ``count``, ``space`` and ``figures``
+    default to the recipe's.
     """
     from quizgen.i18n import language
 
@@ -116,8 +118,9 @@ def build_sheet(
             title, before = sections[-1]
             sections[-1] = (title, before + tuple(problems))
     space = space or recipe.space
-    code = make_code(recipe, seed, SheetOptions(convention, lang, space))
-    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space)
+    figures = recipe.figures if figures is None else figures
+    code = make_code(recipe, seed, SheetOptions(convention, lang, space, "on" if figures else "off"))
+    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space, figures)
 
 
 #: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet;

@@ -170,6 +170,7 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         colon_tight=colon.rstrip(),
         convention=lambda count: _(CONVENTION_TEXT[count]),
         page_number=css_page_number,
+        figure=html_figure,
     )
     return env
 
@@ -193,11 +194,28 @@ def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
 
 
-def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str) -> str:
-    """The student's worksheet (no answers)."""
+def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str, *, stem: str = "worksheet") -> str:
+    """The student's worksheet (no answers); Markdown links its figures as ``figures/STEM-pN.svg``."""
     if fmt == "json":
         return _json({"worksheet": sheet_data(sheet, with_answers=False)})
-    return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet))
+    links = {n: link for (_i, n), (_path, link, _svg) in md_figures([sheet], stem, answer=False).items()}
+    return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links)
+
+
+def sheet_files(env: jinja2.Environment, sheet: Sheet, fmt: str, stem: str = "worksheet") -> dict[str, str]:
+    """``STEM.FMT``, and for Markdown each figure it links: ``figures/STEM-pN.svg`` (N: the problem's number)."""
+    files = {f"{stem}.{fmt}": render_sheet(env, sheet, fmt, stem=stem)}
+    if fmt == "md":
+        files |= {path: svg for path, _link, svg in md_figures([sheet], stem, answer=False).values()}
+    return files
+
+
+def key_files(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> dict[str, str]:
+    """``key.FMT``, and for Markdown each figure it links: ``figures/key-sI-pN.svg`` (sheet I, problem N)."""
+    files = {f"key.{fmt}": render_key(env, sheets, fmt)}
+    if fmt == "md":
+        files |= {path: svg for path, _link, svg in md_figures(sheets, "key", answer=True).values()}
+    return files
 
 
 def render_all_sheets(env: jinja2.Environment, sheets: list[Sheet], fmt: str = "html") -> str:
@@ -209,7 +227,48 @@ def render_key(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> str:
     """The answer key for one or more sheets: answers, worked steps, and why each distractor is wrong."""
     if fmt == "json":
         return _json({"keys": [sheet_data(s, with_answers=True) for s in sheets]})
-    return _render(env, f"key.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets])
+    links = {key: link for key, (_path, link, _svg) in md_figures(sheets, "key", answer=True).items()}
+    return _render(env, f"key.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets], figure_links=links)
+
+
+@lru_cache(maxsize=4096)
+def _figure(problem: Problem, answer: bool, lang: str) -> str | None:
+    from quizgen.render.figures_for import figure_for
+
+    return figure_for(problem, answer=answer, lang=lang)
+
+
+def html_figure(sheet: Sheet, problem: Problem, *, answer: bool) -> Markup:
+    """A problem's figure inlined in HTML (the key's with ``answer=True``), or nothing where none helps."""
+    svg = _figure(problem, answer, sheet.lang) if sheet.figures else None
+    return Markup(svg) if svg else Markup("")
+
+
+_TITLE = re.compile(r"<title>([^<]*)</title>")
+
+
+def md_figures(sheets: list[Sheet], stem: str, *, answer: bool) -> dict[tuple[int, int], tuple[str, str, str]]:
+    """(sheet index from 1, problem number) -> (path, Markdown image link, SVG) of each figure to write.
+
+    One sheet's figures are ``figures/STEM-pN.svg``; several sheets' (a combined key) are
+    ``figures/STEM-sI-pN.svg``.  The link's alt text is the figure's title.
+    """
+    import html
+
+    out = {}
+    for i, sheet in enumerate(sheets, start=1):
+        if not sheet.figures:
+            continue
+        for _title, items in numbered(sheet):
+            for n, p in items:
+                svg = _figure(p, answer, sheet.lang)
+                if svg is None:
+                    continue
+                name = f"figures/{stem}-p{n}.svg" if stem != "key" else f"figures/key-s{i}-p{n}.svg"
+                m = _TITLE.search(svg)
+                alt = _md_escape(html.unescape(m.group(1))) if m else ""
+                out[(i, n)] = (name, f"![{alt}]({name})", svg)
+    return out
 
 
 def numbered(sheet: Sheet) -> list[tuple[str, list[tuple[int, Problem]]]]:
