@@ -99,11 +99,10 @@ if TYPE_CHECKING:
     help="Working space under each problem [default: the recipe's, else small].",
 )
 @click.option(
-    "--no-figures",
-    "no_figures",
-    is_flag=True,
+    "--figures/--no-figures",
     default=None,
-    help="No figures on the sheets and keys [default: the recipe's, else figures where they help].",
+    help="Figures on the sheets and keys where they help (a student's never shows what is asked) "
+    "[default: the recipe's 'figures', else on].",
 )
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
 @click.option("--force", is_flag=True, help="Replace existing files that differ.")
@@ -122,7 +121,7 @@ def worksheet_command(
     code: str | None,
     count: str | None,
     space: str | None,
-    no_figures: bool | None,
+    figures: bool | None,
     template_dir: str | None,
     force: bool,
 ) -> int:
@@ -140,6 +139,7 @@ def worksheet_command(
     Examples:
       quizgen worksheet
       quizgen worksheet --seed 7 --format html -o week3
+      quizgen worksheet --format html --no-figures
       quizgen worksheet banks/default.yaml --variants 30 --format html
       quizgen worksheet --roster students.csv --format html
       quizgen worksheet --code D12-7C049FFB-02
@@ -174,7 +174,7 @@ def worksheet_command(
         count=count,
         lang=language() if lang_given else None,
         space=space,
-        figures=False if no_figures else None,
+        figures=figures,
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),
@@ -214,7 +214,7 @@ def make_worksheets(
     its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
     renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
-    ``figures`` is ``False`` for ``--no-figures`` (``None``: the recipe's, else figures where they help).
+    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on).
     """
     from pathlib import Path
 
@@ -232,12 +232,14 @@ def make_worksheets(
     source = _quick_recipe(recipe, kinds, problems=problems, difficulty=difficulty, form=form)
     plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
-        if figures is False and plan.options.figures == "on":
+        made_with_figures = plan.options.figures == "on"
+        if figures is not None and figures != made_with_figures:
+            given_flag, made_flag = ("--figures", "--no-figures") if figures else ("--no-figures", "--figures")
             raise QuizgenError(
                 _(
-                    "--no-figures: the sheet with code {code} was made with figures; "
-                    "leave out --no-figures (the code restores it)"
-                ).format(code=code)
+                    "{given}: the sheet with code {code} was made with {made_with}; "
+                    "leave out {given} (the code restores it)"
+                ).format(given=given_flag, code=code, made_with=made_flag)
             )
         for name, given in (("count", count), ("lang", lang), ("space", space)):
             made_with = getattr(plan.options, name)
@@ -249,7 +251,7 @@ def make_worksheets(
                     ).format(name=name, given=given, code=code, made_with=made_with)
                 )
         count, space = plan.options.count, plan.options.space
-        figures = plan.options.figures == "on"
+        figures = made_with_figures
         if plan.options.lang != language():
             set_language(plan.options.lang)
     shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe

@@ -26,6 +26,8 @@ def write_files(outdir: Path, files: dict[str, str | bytes], *, force: bool = Fa
                 )
     try:
         outdir.mkdir(parents=True, exist_ok=True)
+        for folder in sorted({path.parent for path in targets.values()} - {outdir}):  # figures/ beside a sheet
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise QuizgenError(
             _("-o {outdir}: cannot create the folder ({strerror})").format(outdir=outdir, strerror=exc.strerror)
@@ -34,7 +36,7 @@ def write_files(outdir: Path, files: dict[str, str | bytes], *, force: bool = Fa
     os.umask(umask)
     written = []
     for name, path in targets.items():
-        fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a worksheet is for sharing
             with os.fdopen(fd, "wb") as f:
