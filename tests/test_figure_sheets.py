@@ -222,14 +222,22 @@ def test_markdown_writes_the_svg_files_and_its_links_resolve(run, tmp_path):
             assert alt.replace("\\", "") == title
             linked.append(target)
     assert sorted(linked) == svgs, "every figure written is linked once, and only those"
-    # two sheets' student figures and one key with both sheets' figures, named apart
-    per_sheet = len(STUDENT_AND_KEY)
-    assert len([s for s in svgs if s.startswith("figures/worksheet-1-p")]) == per_sheet
-    assert len([s for s in svgs if s.startswith("figures/worksheet-2-p")]) == per_sheet
-    assert len([s for s in svgs if s.startswith("figures/key-s2-p")]) == per_sheet + len(KEY_ONLY)
+    # two sheets' student figures and one key with both sheets' figures, named apart by each sheet's code
+    codes = [CODE.search((out / f"worksheet-{i}.md").read_text(encoding="utf-8")).group(0) for i in (1, 2)]
+    assert codes[0] != codes[1]
+    for code in codes:
+        assert len([s for s in svgs if s.startswith(f"figures/{code}-p")]) == len(STUDENT_AND_KEY)
+        assert len([s for s in svgs if s.startswith(f"figures/key-{code}-p")]) == len(STUDENT_AND_KEY | KEY_ONLY)
     for target in svgs:
-        if target.startswith("figures/worksheet"):
+        if not target.startswith("figures/key-"):
             assert "?" in svg_texts((out / target).read_text(encoding="utf-8"))
+    # a sheet made again from its code links the same figure files, with the same bytes
+    r = run("worksheet", str(recipe), "--code", codes[1], "-o", str(tmp_path / "again"))
+    assert r.exit_code == 0, r.stderr
+    again = tmp_path / "again"
+    assert (again / "worksheet.md").read_bytes() == (out / "worksheet-2.md").read_bytes()
+    for target in re.findall(r"\]\((figures/[^)]+)\)", (again / "worksheet.md").read_text(encoding="utf-8")):
+        assert (again / target).read_bytes() == (out / target).read_bytes()
 
 
 def test_same_seed_same_bytes_with_figures(run, tmp_path):

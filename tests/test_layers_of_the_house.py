@@ -27,7 +27,7 @@ ALLOWED = {
     "arith": FOUNDATION,
     "explain": FOUNDATION | {"arith"},
     "problems": FOUNDATION | {"arith", "explain"},
-    "render": FOUNDATION | {"arith", "explain", "problems"},
+    "render": FOUNDATION | {"arith", "explain", "problems", "figures"},
     "exports": FOUNDATION | {"arith", "explain", "problems", "render"},
     "drill": FOUNDATION | {"arith", "explain", "problems"},
     "figures": FOUNDATION | {"arith"},

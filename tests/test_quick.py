@@ -20,7 +20,7 @@ QUICK = ("--kind", "params-conv", "--kind", "macs-conv", "--problems", "10", "--
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
 
 
 def worksheet_json(run, folder: Path, *args: str) -> dict:

@@ -386,7 +386,7 @@ def test_two_students_of_one_name_with_ids_get_their_own_sheets(run, tmp_path):
     path.write_text("id,name\ns04,María García\ns05,Liam O'Brien\ns07,María García\n", encoding="utf-8")
     r = run("worksheet", "--roster", str(path), "-o", str(tmp_path / "out"))
     assert r.exit_code == 0, r.stderr
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    names = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file())
     assert names == [
         "key.md",
         "worksheet-liam-o-brien.md",

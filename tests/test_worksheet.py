@@ -15,7 +15,7 @@ CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])

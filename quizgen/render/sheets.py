@@ -194,27 +194,27 @@ def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
 
 
-def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str, *, stem: str = "worksheet") -> str:
-    """The student's worksheet (no answers); Markdown links its figures as ``figures/STEM-pN.svg``."""
+def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str) -> str:
+    """The student's worksheet (no answers); Markdown links its figures (see :func:`md_figures`)."""
     if fmt == "json":
         return _json({"worksheet": sheet_data(sheet, with_answers=False)})
-    links = {n: link for (_i, n), (_path, link, _svg) in md_figures([sheet], stem, answer=False).items()}
+    links = {n: link for (_i, n), (_path, link, _svg) in md_figures([sheet], answer=False).items()}
     return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links)
 
 
 def sheet_files(env: jinja2.Environment, sheet: Sheet, fmt: str, stem: str = "worksheet") -> dict[str, str]:
-    """``STEM.FMT``, and for Markdown each figure it links: ``figures/STEM-pN.svg`` (N: the problem's number)."""
-    files = {f"{stem}.{fmt}": render_sheet(env, sheet, fmt, stem=stem)}
+    """``STEM.FMT``, and for Markdown each figure it links (see :func:`md_figures`)."""
+    files = {f"{stem}.{fmt}": render_sheet(env, sheet, fmt)}
     if fmt == "md":
-        files |= {path: svg for path, _link, svg in md_figures([sheet], stem, answer=False).values()}
+        files |= {path: svg for path, _link, svg in md_figures([sheet], answer=False).values()}
     return files
 
 
 def key_files(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> dict[str, str]:
-    """``key.FMT``, and for Markdown each figure it links: ``figures/key-sI-pN.svg`` (sheet I, problem N)."""
+    """``key.FMT``, and for Markdown each figure it links (see :func:`md_figures`)."""
     files = {f"key.{fmt}": render_key(env, sheets, fmt)}
     if fmt == "md":
-        files |= {path: svg for path, _link, svg in md_figures(sheets, "key", answer=True).values()}
+        files |= {path: svg for path, _link, svg in md_figures(sheets, answer=True).values()}
     return files
 
 
@@ -227,7 +227,7 @@ def render_key(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> str:
     """The answer key for one or more sheets: answers, worked steps, and why each distractor is wrong."""
     if fmt == "json":
         return _json({"keys": [sheet_data(s, with_answers=True) for s in sheets]})
-    links = {key: link for key, (_path, link, _svg) in md_figures(sheets, "key", answer=True).items()}
+    links = {key: link for key, (_path, link, _svg) in md_figures(sheets, answer=True).items()}
     return _render(env, f"key.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets], figure_links=links)
 
 
@@ -247,11 +247,12 @@ def html_figure(sheet: Sheet, problem: Problem, *, answer: bool) -> Markup:
 _TITLE = re.compile(r"<title>([^<]*)</title>")
 
 
-def md_figures(sheets: list[Sheet], stem: str, *, answer: bool) -> dict[tuple[int, int], tuple[str, str, str]]:
+def md_figures(sheets: list[Sheet], *, answer: bool) -> dict[tuple[int, int], tuple[str, str, str]]:
     """(sheet index from 1, problem number) -> (path, Markdown image link, SVG) of each figure to write.
 
-    One sheet's figures are ``figures/STEM-pN.svg``; several sheets' (a combined key) are
-    ``figures/STEM-sI-pN.svg``.  The link's alt text is the figure's title.
+    A student's figures are ``figures/CODE-pN.svg``, the key's ``figures/key-CODE-pN.svg`` (CODE: the
+    sheet's code, N: the problem's number), so that a sheet made again from its code links the same
+    names.  The link's alt text is the figure's title.
     """
     import html
 
@@ -264,7 +265,7 @@ def md_figures(sheets: list[Sheet], stem: str, *, answer: bool) -> dict[tuple[in
                 svg = _figure(p, answer, sheet.lang)
                 if svg is None:
                     continue
-                name = f"figures/{stem}-p{n}.svg" if stem != "key" else f"figures/key-s{i}-p{n}.svg"
+                name = f"figures/{'key-' if answer else ''}{sheet.code}-p{n}.svg"
                 m = _TITLE.search(svg)
                 alt = _md_escape(html.unescape(m.group(1))) if m else ""
                 out[(i, n)] = (name, f"![{alt}]({name})", svg)
