@@ -244,10 +244,14 @@ def make_worksheets(
     try:
         if bar is not None:
             bar.__enter__()
-        for stem, student, sheet_seed in iterator:
-            sheet = worksheet.build_sheet(
-                plan.recipe, sheet_seed, student=student, count=count, lang=language(), space=space
-            )
+        drawn = worksheet.build_sheets(
+            plan.recipe,
+            [(student, sheet_seed) for _stem, student, sheet_seed in items],
+            count=count,
+            lang=language(),
+            space=space,
+        )
+        for (stem, _student, _seed), sheet in zip(iterator, drawn):
             if shown is not plan.recipe:
                 sheet = dataclasses.replace(sheet, recipe=shown)
             sheets.append(sheet)
