@@ -136,12 +136,18 @@ def assert_no_answer(problem: Problem, block: str, where: str) -> None:
 # --- reading each file back, one block per problem ------------------------------------------------
 
 
+# A figure draws the given input with the shape written as 27×27×96, which for a 1×1 conv is the output's
+# too; tests/test_figure_sheets.py checks figures by what they draw (the numbers in them against those the
+# problem states), so the blocks here leave them out.
+FIGURES = re.compile(r"<svg.*?</svg>|!\[[^\]]*\]\(figures/[^)]*\)", re.S)
+
+
 def md_blocks(text: str) -> list[str]:
-    return re.split(r"\n### ", text)[1:]
+    return re.split(r"\n### ", FIGURES.sub("", text))[1:]
 
 
 def html_blocks(text: str) -> list[str]:
-    blocks = re.split(r"<article ", text)[1:]
+    blocks = re.split(r"<article ", FIGURES.sub("", text))[1:]
     return [htmllib.unescape(b) for b in blocks] + blocks  # the source as written, and as read
 
 

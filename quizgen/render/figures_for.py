@@ -41,9 +41,14 @@ The student's figure leaves out the caption under the drawing (the problem's tex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from quizgen.errors import QuizgenError
 from quizgen.problems.problem import Problem
+
+if TYPE_CHECKING:
+    from quizgen.arith.layers import Layer
 
 #: Kinds whose layer is drawn on the student's sheet (output "?") and on the key.
 LAYER_KINDS = frozenset(
@@ -122,11 +127,11 @@ def _layer(problem: Problem, *, answer: bool, lang: str | None) -> str | None:
     return drawn if answer else without_caption(drawn)
 
 
-def _blocks(layer: object) -> str:
+def _blocks(layer: Layer) -> str:
     from quizgen.arith.solver import solve
     from quizgen.figures import blocks, svg
 
-    return without_caption(svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=False)))  # type: ignore[arg-type]
+    return without_caption(svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=False)))
 
 
 def _network(problem: Problem, lang: str | None) -> str:
@@ -145,14 +150,14 @@ def _receptive(problem: Problem, lang: str | None) -> str:
     return _with_lang(lang, lambda: svg.receptive_svg(blocks.receptive(problem.title, net.solutions)))
 
 
-def _with_lang(lang: str | None, make: object) -> str:
+def _with_lang(lang: str | None, make: Callable[[], str]) -> str:
     from quizgen.i18n import language, set_language
 
     previous = language()
     if lang is not None and lang != previous:
         set_language(lang)
     try:
-        return make()  # type: ignore[operator]
+        return make()
     finally:
         if lang is not None and lang != previous:
             set_language(previous)
