@@ -46,9 +46,14 @@ FILES = {
 FORMATS = tuple(FILES)
 
 
-def export_files(fmt: str, sheets: list[Sheet]) -> dict[str, str | bytes]:
-    """The export of ``sheets`` in ``fmt``: file name → contents (bytes for the zip formats)."""
-    writers: dict[str, Callable[[list[Sheet]], str | bytes]] = {
+def export_files(fmt: str, sheets: list[Sheet], *, figures: bool = True) -> dict[str, str | bytes]:
+    """The export of ``sheets`` in ``fmt``: file name → contents (bytes for the zip formats).
+
+    With ``figures`` (the default), each problem's figure goes where the format can carry an image:
+    Moodle embeds it in the question text, QTI packs it in the zip, Anki as media; GIFT cannot.
+    The question side never shows what is asked (:func:`quizgen.figures.choose.figure_for`).
+    """
+    writers: dict[str, Callable[..., str | bytes]] = {
         "moodle": moodle.moodle_xml,
         "gift": gift.gift,
         "qti": qti.qti_zip,
@@ -63,7 +68,7 @@ def export_files(fmt: str, sheets: list[Sheet]) -> dict[str, str | bytes]:
         )
     if not sheets:
         raise QuizgenError(_("--format {fmt}: no sheets to export").format(fmt=fmt))
-    return {FILES[fmt]: writers[fmt](sheets)}
+    return {FILES[fmt]: writers[fmt](sheets, figures=figures)}
 
 
 # The formats are imported after FILES and FORMATS: importing this package means an export is wanted.
