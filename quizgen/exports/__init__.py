@@ -20,6 +20,11 @@ numeric part one numerical item, and a numeric shape (``55 × 55 × 96``) one
 numerical item per dimension (height, width, channels).  Moodle, GIFT and QTI
 render these same items; an Anki note is a whole problem.
 
+Figures go where the format can carry a file: Moodle embeds each SVG in the
+text that shows it, QTI packs it in the zip (listed in the manifest), Anki in
+the package's media; GIFT cannot.  The question side never shows what is asked
+(:func:`quizgen.figures.choose.figure_for`); ``figures=False`` leaves them out.
+
 XML and HTML are built with :mod:`xml.etree.ElementTree`, never by pasting
 strings.  The same seed and version give byte-identical files: zip entries
 carry a fixed date, and Anki's timestamps are pinned to the quizgen version.
