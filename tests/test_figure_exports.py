@@ -42,7 +42,13 @@ def recipe(tmp_path: Path) -> Path:
     bank = tmp_path / "bank.yaml"
     bank.write_text(
         yaml.safe_dump(
-            {"bank": "small", "problems": [{"id": "grid", "title": "Grid", "spec": SMALL, "ask": ["output"]}]}
+            {
+                "bank": "small",
+                "problems": [
+                    {"id": "grid", "title": "Grid", "spec": SMALL, "ask": ["output"]},
+                    {"id": "count", "title": "Count", "spec": SMALL, "ask": ["params"]},
+                ],
+            }
         ),
         encoding="utf-8",
     )
@@ -139,6 +145,18 @@ def test_moodle_embeds_the_figure_and_never_the_answer_in_the_question(tmp_path:
         for q in questions[kind]:
             assert moodle_figures(q.find("questiontext")) == [], kind
             assert len(moodle_figures(q.find("generalfeedback"))) == 1, kind  # the key may show it
+
+
+def test_a_question_figure_says_nothing_false_of_what_is_asked(tmp_path: Path, recipe: Path) -> None:
+    """A parameter count's figure hides the output size too (it leads to MACs), but does not call it the question."""
+    bank = tmp_path / "bank.yaml"
+    only = tmp_path / "count.yaml"
+    only.write_text(yaml.safe_dump({"recipe": "c", "sections": [{"bank": str(bank), "entries": ["count"]}]}))
+    (q,) = moodle_by_problem(export(tmp_path, "moodle", only), ["bank:small"])["bank:small"]
+    (asked,) = moodle_figures(q.find("questiontext"))
+    assert_question_figure_hides_the_answer(asked)
+    words = svg_words(asked)
+    assert "question" not in words and "not shown" in words
 
 
 # --- QTI ------------------------------------------------------------------------------------------------
