@@ -6,9 +6,8 @@ size and dates, ``pdftotext -f i -l i`` for the text of page i.  A developer wit
 instead, as in tests/test_browser.py.  The two tests of what a missing piece says need neither
 Chromium nor poppler.
 
-Assertions marked AFTER-MERGE depend on another branch's work (the templates' ``@page`` margin
-boxes, which put the code, the student and "page n of N" on every page; the class's all-sheets
-file): they are expected failures until that work is in the templates, and must pass after.
+The templates' ``@page`` margin boxes put the code, the student and "page n" on every page; a PDF
+printer that knows each sheet's pages adds "of N", per sheet in a file of several sheets.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -30,18 +28,6 @@ CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
 #: Points per inch over millimetres per inch: A4 is 210 × 297 mm, Letter 8.5 × 11 in.
 A4 = (210 * 72 / 25.4, 297 * 72 / 25.4)  # 595.3 × 841.9 pt
 LETTER = (8.5 * 72, 11 * 72)  # 612 × 792 pt
-
-
-def _templates_css() -> str:
-    folder = resources.files("quizgen.templates")
-    return "".join(p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith((".css", ".j2")))
-
-
-#: AFTER-MERGE: the templates print the code on every page through @page margin boxes.
-MARGIN_BOXES = re.search(r"@(top|bottom)-(left|center|right)", _templates_css()) is not None
-after_margin_boxes = pytest.mark.xfail(
-    not MARGIN_BOXES, reason="AFTER-MERGE: needs the templates' @page margin boxes", strict=True
-)
 
 
 def _have_playwright() -> bool:
@@ -209,17 +195,6 @@ def test_variants_write_every_sheet_and_one_key_with_one_browser(three):
     assert log.read_text().splitlines() == ["start"]
 
 
-def _has_all_sheets() -> bool:
-    from quizgen.render import sheets
-
-    return hasattr(sheets, "render_all_sheets")
-
-
-@pytest.mark.xfail(
-    not _has_all_sheets(),
-    reason="AFTER-MERGE: all-sheets.html (render_all_sheets) is another branch's",
-    strict=True,
-)
 def test_variants_write_all_sheets_pdf_each_sheet_from_a_new_page(three):
     folder, _log = three
     all_pages = texts(folder / "all-sheets.pdf")
@@ -232,9 +207,8 @@ def test_variants_write_all_sheets_pdf_each_sheet_from_a_new_page(three):
         start += n
 
 
-@after_margin_boxes
 def test_every_page_carries_the_code_and_its_number(single, three):
-    """AFTER-MERGE: the code, and "n of N" / "n / N", on every printed page (the templates' margin boxes)."""
+    """The code, and "n of N", on every printed page (the templates' margin boxes)."""
     folder, _log = three
     code = json.loads((single / "json" / "worksheet.json").read_text(encoding="utf-8"))["worksheet"]["code"]
     documents = [(single / "pdf" / "worksheet.pdf", code), (single / "pdf" / "key.pdf", code)]
@@ -247,6 +221,33 @@ def test_every_page_carries_the_code_and_its_number(single, three):
         for n, text in enumerate(sheet_pages, start=1):
             assert sheet_code in text, f"{path.name} page {n}: no code"
             assert re.search(rf"\b{n}\s*(of|/)\s*{len(sheet_pages)}\b", text), f"{path.name} page {n}: no 'n of N'"
+
+
+def test_a_class_file_numbers_each_sheets_pages_of_its_own_total(three):
+    """key.pdf and all-sheets.pdf hold three sheets: each page has its sheet's code and "page n of N",
+    N that sheet's pages (for all-sheets, the pages of the sheet's own PDF)."""
+    folder, _log = three
+    own = {
+        re.search(CODE, page_text(folder / f"worksheet-{i}.pdf", 1))[0]: pages(folder / f"worksheet-{i}.pdf")
+        for i in (1, 2, 3)
+    }
+    for name in ("key.pdf", "all-sheets.pdf"):
+        runs: list[tuple[str, list[tuple[int, int]]]] = []
+        for text in texts(folder / name):
+            codes = set(re.findall(CODE, text))
+            assert len(codes) == 1, f"{name}: a page without exactly one sheet code: {codes}"
+            numbers = re.findall(r"page (\d+) of (\d+)", text)
+            assert len(numbers) == 1, f"{name}: a page without 'page n of N'"
+            code = codes.pop()
+            if not runs or runs[-1][0] != code:
+                runs.append((code, []))
+            runs[-1][1].append(tuple(map(int, numbers[0])))
+        assert [code for code, _n in runs] == list(own), name
+        for code, numbered in runs:
+            total = len(numbered)
+            assert numbered == [(n, total) for n in range(1, total + 1)], (name, code, numbered)
+            if name == "all-sheets.pdf":
+                assert total == own[code]
 
 
 def test_no_chromium_is_one_line_saying_how_to_get_one(tmp_path):

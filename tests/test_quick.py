@@ -165,7 +165,14 @@ def test_code_of_a_quick_sheet_without_its_options_names_them(run, tmp_path):
 def test_variants_and_roster_of_a_quick_sheet(run, tmp_path):
     r = run("worksheet", *QUICK, "--variants", "3", "-o", str(tmp_path / "v"))
     assert r.exit_code == 0, r.stderr
-    assert set(files_of(tmp_path / "v")) == {"worksheet-1.md", "worksheet-2.md", "worksheet-3.md", "key.md"}
+    assert set(files_of(tmp_path / "v")) == {
+        "worksheet-1.md",
+        "worksheet-2.md",
+        "worksheet-3.md",
+        "key.md",
+        "grid.csv",
+        "grid.html",
+    }
     codes = [code_of(tmp_path / "v", f"worksheet-{i}.md") for i in (1, 2, 3)]
     assert len(set(codes)) == 3
     key = (tmp_path / "v" / "key.md").read_text(encoding="utf-8")

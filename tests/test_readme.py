@@ -388,6 +388,8 @@ def test_two_students_of_one_name_with_ids_get_their_own_sheets(run, tmp_path):
     assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
+        "grid.csv",
+        "grid.html",
         "key.md",
         "worksheet-liam-o-brien.md",
         "worksheet-maría-garcía-s04.md",

@@ -244,10 +244,14 @@ def make_worksheets(
     try:
         if bar is not None:
             bar.__enter__()
-        for stem, student, sheet_seed in iterator:
-            sheet = worksheet.build_sheet(
-                plan.recipe, sheet_seed, student=student, count=count, lang=language(), space=space
-            )
+        drawn = worksheet.build_sheets(
+            plan.recipe,
+            [(student, sheet_seed) for _stem, student, sheet_seed in items],
+            count=count,
+            lang=language(),
+            space=space,
+        )
+        for (stem, _student, _seed), sheet in zip(iterator, drawn):
             if shown is not plan.recipe:
                 sheet = dataclasses.replace(sheet, recipe=shown)
             sheets.append(sheet)
@@ -268,7 +272,13 @@ def make_worksheets(
 
         files.update(exports.export_files(fmt, sheets))
     if fmt == "pdf":
-        files = pdf.print_files(files, paper=paper or "a4", progress=progress)
+        sheets_of: dict[str, list[str | bytes]] = {}
+        if env is not None and len(sheets) > 1:
+            # each sheet's pages are counted from a page of its own: its student file, and its key alone
+            sheets_of["key.html"] = [render.render_key(env, [sheet], "html") for sheet in sheets]
+            if "all-sheets.html" in files:
+                sheets_of["all-sheets.html"] = [files[f"{stem}.html"] for stem, _student, _seed in items]
+        files = pdf.print_files(files, paper=paper or "a4", progress=progress, sheets_of=sheets_of)
     from quizgen.render.files import write_files
 
     written = write_files(Path(outdir), files, force=force)

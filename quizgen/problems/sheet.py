@@ -11,9 +11,10 @@ import csv
 import hashlib
 import random
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _, a_an, sentences
@@ -118,6 +119,46 @@ def build_sheet(
     space = space or recipe.space
     code = make_code(recipe, seed, SheetOptions(convention, lang, space))
     return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space)
+
+
+#: From how many sheets on a class is drawn by a pool of processes (one per core, at most 4).
+PARALLEL_SHEETS = 48
+
+
+def build_sheets(recipe: Recipe, items: Sequence[tuple[str, int]], **options: Any) -> Iterator[Sheet]:
+    """The sheets of a class, in order: ``build_sheet(recipe, seed, student=name, **options)`` for each
+    (name, seed).
+
+    A large class is drawn by a pool of processes, each sheet from its own seed, so the sheets are the
+    same bytes as when drawn one by one; the caller renders each sheet as it arrives.
+    """
+    import os
+
+    if len(items) < PARALLEL_SHEETS or (os.cpu_count() or 1) < 2:
+        for student, seed in items:
+            yield build_sheet(recipe, seed, student=student, **options)
+        return
+    import multiprocessing
+
+    from quizgen.i18n import language
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    jobs = [(recipe, seed, student, options) for student, seed in items]
+    with multiprocessing.get_context(method).Pool(
+        min(os.cpu_count() or 2, 4), initializer=_worker_language, initargs=(language(),)
+    ) as pool:
+        yield from pool.imap(_build_job, jobs, chunksize=4)
+
+
+def _worker_language(lang: str) -> None:
+    from quizgen.i18n import set_language
+
+    set_language(lang)
+
+
+def _build_job(job: tuple[Recipe, int, str, dict[str, Any]]) -> Sheet:
+    recipe, seed, student, options = job
+    return build_sheet(recipe, seed, student=student, **options)
 
 
 #: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet;

@@ -62,13 +62,35 @@ def system_chromium() -> tuple[str | None, str]:
     return None, " ".join(SYSTEM_CHROMIUMS)
 
 
+_PAGE = re.compile(rb"/Type\s*/Page\b")
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF from Chromium has: its page objects (Chromium writes them uncompressed)."""
+    return len(_PAGE.findall(pdf))
+
+
 def strip_dates(pdf: bytes) -> bytes:
     """The PDF with its creation and modification dates blanked out (same length, so the xref stays valid)."""
     return _DATES.sub(lambda m: b" " * len(m.group(0)), pdf)
 
 
-def print_files(files: dict[str, str | bytes], *, paper: str = "a4", progress: bool = False) -> dict[str, str | bytes]:
-    """Every ``.html`` file printed to a ``.pdf`` of the same stem (in the same order); other files kept."""
+def print_files(
+    files: dict[str, str | bytes],
+    *,
+    paper: str = "a4",
+    progress: bool = False,
+    sheets_of: dict[str, list[str | bytes]] | None = None,
+) -> dict[str, str | bytes]:
+    """Every ``.html`` file printed to a ``.pdf`` of the same stem (in the same order); other files kept.
+
+    ``sheets_of`` maps a file that holds several sheets (the class's ``key.html``, ``all-sheets.html``)
+    to one HTML page per sheet (the sheet's own file, or its key alone), laid out as that sheet is in
+    the file.  Printing those first counts each
+    sheet's pages, and the file is then printed with :func:`~quizgen.render.sheets.page_totals_css`, so
+    that each of its pages says "page n of N" for its own sheet.  If the file's pages do not add up to
+    the sheets' (a template that lays a sheet out otherwise), it keeps its "page n".
+    """
     if paper not in PAPERS:
         raise QuizgenError(_("--paper {paper}: must be one of {items}").format(paper=paper, items=", ".join(PAPERS)))
     pages = [name for name in files if name.endswith(".html")]
@@ -76,14 +98,31 @@ def print_files(files: dict[str, str | bytes], *, paper: str = "a4", progress: b
     with _browser() as browser:
         page = browser.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        for name in _each(pages, progress):
-            html = files[name]
+        counted: dict[str | bytes, int] = {}  # pages, by the HTML printed
+
+        def print_page(html: str | bytes, css: str = "") -> bytes:
             page.set_content(html.decode("utf-8") if isinstance(html, bytes) else html, wait_until="load")
-            data = page.pdf(format=PAPERS[paper], prefer_css_page_size=True, print_background=True)
+            if css:
+                page.add_style_tag(content=css)
+            return page.pdf(format=PAPERS[paper], prefer_css_page_size=True, print_background=True)
+
+        for name in _each(pages, progress):
+            data = print_page(files[name])
+            counted[files[name]] = page_count(data)
+            parts = (sheets_of or {}).get(name)
+            if parts and len(parts) > 1:
+                from quizgen.render.sheets import page_totals_css
+
+                for part in parts:
+                    if part not in counted:
+                        counted[part] = page_count(print_page(part))
+                totals = [counted[part] for part in parts]
+                if sum(totals) == counted[files[name]]:
+                    data = print_page(files[name], page_totals_css(totals))
             out[name.removesuffix(".html") + ".pdf"] = strip_dates(data)
-    for name, data in files.items():
+    for name, content in files.items():
         if not name.endswith(".html"):
-            out[name] = data
+            out[name] = content
     return out
 
 
