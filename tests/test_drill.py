@@ -637,3 +637,95 @@ def test_a_narrow_terminal_wraps_the_question_at_word_boundaries(tmp_path):
     original = piped.split("★", 1)[1].splitlines()[1]  # piped (no terminal): the text on one line
     assert len(original) > 120
     assert " ".join(text_lines) == original, "a word was split or lost where the lines wrap"
+
+
+# --- figures: a small layer's grid after a wrong answer (issue 13) --------------------------------
+
+GRID_SPEC = re.compile(r"conv2d in=(\d+)x(\d+)x\d+ out=\d+ k=(\d+) s=(\d+) p=(\d+) d=1 g=1 bias=\w+")
+
+
+def _drill_on_a_terminal(tmp_path: Path, *extra: str) -> tuple[str, str, str, int]:
+    """A wrong answer, then a wrong retry, on a pty: the screen up to the retry, the rest, and the layer's
+    output size worked out by hand from the shown spec."""
+    pexpect = pytest.importorskip("pexpect")
+    args = ["-m", "quizgen", "drill", "--kind", "output-conv", "--difficulty", "1", "--count", "1", "--seed", "24"]
+    child = pexpect.spawn(
+        sys.executable,
+        [*args, *extra, "--db", str(tmp_path / "p.sqlite3")],
+        env={**env(), "NO_COLOR": "1"},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(60, 120),
+    )
+    child.expect(GRID_SPEC)
+    h, w, k, s, p = (int(g) for g in child.match.groups())
+    assert h == w
+    out = (h - k + 2 * p) // s + 1  # floor((W - K + 2P)/S) + 1
+    child.expect(r"\? ")
+    child.sendline("1x1x1")
+    child.expect("One more try")
+    first = child.before
+    child.expect(r"\? ")
+    child.sendline("1x1x1")
+    child.expect(pexpect.EOF)
+    return first, child.before, f"{h}×{w}", out
+
+
+def test_a_wrong_answer_on_a_small_layer_draws_its_grid_without_the_answer_then_with_it(tmp_path):
+    before_retry, after, size, out = _drill_on_a_terminal(tmp_path)
+    # The picture before the retry: the input and its windows, the output as "?", and no output size.
+    assert f"input {size}" in before_retry and "output ?" in before_retry and "█" in before_retry
+    assert f"{out}×{out}" not in before_retry and f"{out} ×" not in before_retry
+    # Once the answer is revealed, the picture shows the output: out rows of out cells beside the input.
+    assert after.index("The answer is") < after.index(f"output {out}×{out}")
+    grid = after[after.index(f"output {out}×{out}") :].splitlines()[1:]
+    rows = [line.split("     ", 1)[1].split() for line in grid if "     " in line and line.split("     ", 1)[1].strip()]
+    assert len(rows) == out and all(len(r) == out for r in rows)
+
+
+def test_no_figures_and_a_pipe_draw_no_grid(tmp_path):
+    before_retry, after, _size, out = _drill_on_a_terminal(tmp_path, "--no-figures")
+    assert "output ?" not in before_retry and "█" not in before_retry + after and f"output {out}×" not in after
+    args = ("--kind", "output-conv", "--difficulty", "1", "--count", "1", "--seed", "24")
+    piped = drill(tmp_path / "q.sqlite3", "1x1x1\n1x1x1\n", *args)
+    assert piped.returncode == 0 and "One more try" in piped.stdout and "The answer is" in piped.stdout
+    assert "█" not in piped.stdout and "output ?" not in piped.stdout and "──▶" not in piped.stdout
+
+
+def test_the_drill_draws_nothing_that_answers_before_the_retry():
+    """No grid before the retry where the picture shows what is asked: a setting, a stack, a transposed
+    conv's stretched input (its size gives the output away)."""
+    import random
+
+    from quizgen.figures.choose import text_figure_for
+    from quizgen.problems import kinds as K
+    from quizgen.problems.problem import Part, Problem
+
+    for kind in ("inverse-padding", "inverse-stride", "inverse-kernel", "network-trace", "receptive-field"):
+        for seed in range(20):
+            assert text_figure_for(K.get(kind).sample(random.Random(seed), 1, "macs"), answer=False) is None, kind
+    small = parse("convtranspose2d in=3x3x1 out=1 k=3 s=2")  # (3 - 1)·2 + 3 = 7: a 7×7 output
+    problem = Problem("output-transposed", "t", 3, "?", (Part("out", "output", (7, 7, 1)),), (), layer=small)
+    assert text_figure_for(problem, answer=False) is None
+    assert "output 7×7" in text_figure_for(problem, answer=True)
+    small_conv = problem._replace(kind="output-conv", layer=parse("conv2d in=5x5x1 out=1 k=3"))
+    assert "output ?" in text_figure_for(small_conv, answer=False)
+
+
+def test_the_first_question_comes_before_the_figures_are_loaded(tmp_path):
+    script = """
+import json, sys
+from quizgen.drill import session as drill
+seen = []
+def read(prompt):
+    seen.append("quizgen.figures" in sys.modules)
+    raise drill.Finish
+progress = drill.Progress(sys.argv[1], defer=True)
+drill.Drill(progress, read=read, write=lambda t: None, kinds=["output-conv"], count=1, seed=24, figures=True).run()
+print(json.dumps(seen))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "p.sqlite3")], capture_output=True, text=True, env=env()
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [False]

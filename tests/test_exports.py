@@ -399,8 +399,9 @@ def test_qti_zip_one_quiz_per_sheet(tmp_path: Path) -> None:
 
 def anki_notes(path: Path, tmp_path: Path) -> tuple[list[tuple], sqlite3.Connection]:
     with zipfile.ZipFile(path) as z:
-        assert set(z.namelist()) == {"collection.anki2", "media"}
-        assert json.loads(z.read("media")) == {}
+        media = json.loads(z.read("media"))  # figures: Anki's map of numbered entries to file names
+        assert set(z.namelist()) == {"collection.anki2", "media", *media}
+        assert all(re.fullmatch(r"fig-[0-9a-f]{16}\.svg", name) for name in media.values())
         db = tmp_path / f"{path.parent.name}.anki2"
         db.write_bytes(z.read("collection.anki2"))
     conn = sqlite3.connect(db)

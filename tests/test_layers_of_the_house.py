@@ -28,8 +28,8 @@ ALLOWED = {
     "explain": FOUNDATION | {"arith"},
     "problems": FOUNDATION | {"arith", "explain"},
     "render": FOUNDATION | {"arith", "explain", "problems", "figures"},
-    "exports": FOUNDATION | {"arith", "explain", "problems", "render"},
-    "drill": FOUNDATION | {"arith", "explain", "problems"},
+    "exports": FOUNDATION | {"arith", "explain", "problems", "render", "figures"},
+    "drill": FOUNDATION | {"arith", "explain", "problems", "figures"},
     "figures": FOUNDATION | {"arith"},
     "cli": None,  # anything
     "quizgen": None,  # the top package and __main__

@@ -103,6 +103,8 @@ def answer_forms(problem: Problem) -> list[set[str]]:
 def stated(problem: Problem) -> str:
     """What the question itself states: text, shown spec, flawed solution, labels, options."""
     pieces = [problem.title, problem.text, problem.shown_spec]
+    if problem.layer is not None:  # the input shape, as a figure labels it: "input 27×27×96"
+        pieces.append("×".join(str(n) for n in problem.layer.input_shape))
     pieces += [f"{step} {working}" for step, working in problem.flawed]
     for part in problem.parts:
         pieces.append(part.label)

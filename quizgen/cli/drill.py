@@ -22,14 +22,25 @@ from quizgen.cli.common import COUNT, LANG
     show_default=True,
     help="Compute convention of the questions.",
 )
+@click.option(
+    "--no-figures", is_flag=True, help="No grid picture of a small layer after a wrong answer (on a terminal)."
+)
 def drill_command(
-    kinds: tuple[str, ...], difficulty: int | None, count: int, seed: int | None, db: str | None, convention: str
+    kinds: tuple[str, ...],
+    difficulty: int | None,
+    count: int,
+    seed: int | None,
+    db: str | None,
+    convention: str,
+    no_figures: bool,
 ) -> int:
     """Practise in the terminal: feedback names your misconception; progress is saved.
 
     Answer with a number (34944, 34,944, 3.4944e4), a value rounded to at least 3 significant figures
     (34.9k, 3.49e4), a shape (55x55x96) or a letter. Keys: ? for a hint, s to skip, q or Ctrl-D to
     finish. A wrong answer gets its misconception named, a hint and one more try, then the worked steps.
+    On a terminal, a small layer's grid picture comes with the retry (the output left as ?) and with
+    the worked steps (the output drawn); --no-figures turns it off, and piped output never has it.
     Every answer is saved the moment you give it. Kinds you miss come back sooner (Leitner boxes);
     mastered kinds move up a difficulty. With stdin not a terminal it reads one answer per line.
 
@@ -41,7 +52,15 @@ def drill_command(
     """
     from quizgen.drill import session as drill
 
-    return drill.run(kinds=list(kinds), difficulty=difficulty, count=count, seed=seed, db=db, convention=convention)
+    return drill.run(
+        kinds=list(kinds),
+        difficulty=difficulty,
+        count=count,
+        seed=seed,
+        db=db,
+        convention=convention,
+        figures=not no_figures,
+    )
 
 
 @click.command("stats")

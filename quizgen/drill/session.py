@@ -156,8 +156,11 @@ class Drill:
         convention: str = "macs",
         style: Style | None = None,
         width: int | None = None,
+        figures: bool = False,
     ) -> None:
         self.progress, self.read, self.write = progress, read, write
+        self.figures = figures  # grid pictures of small layers, for a terminal (see show_figure)
+        self._drawn: set[tuple[str, bool]] = set()
         self.width = width  # a terminal's columns: question texts wrap at word boundaries
         self.kinds = kinds or [k for k in CURRICULUM if k in K.REGISTRY]
         for k in self.kinds:
@@ -204,11 +207,12 @@ class Drill:
             self.write(f"    {step}: {working}\n")
         all_right = True
         for i, part in enumerate(problem.parts):
-            all_right &= self.ask_part(problem, part, "abcdefghijklmnopqrstuvwxyz"[i])
+            last = i == len(problem.parts) - 1
+            all_right &= self.ask_part(problem, part, "abcdefghijklmnopqrstuvwxyz"[i], last=last)
         self.progress.update_box(problem.kind, right=all_right)
 
-    def ask_part(self, problem: Problem, part: Part, letter: str) -> bool:
-        """Ask one part; True if it was answered right at the first try."""
+    def ask_part(self, problem: Problem, part: Part, letter: str, *, last: bool = True) -> bool:
+        """Ask one part; True if it was answered right at the first try.  ``last``: the problem's last part."""
         s = self.style
         if part.choices:
             for c in part.choices:
@@ -229,6 +233,7 @@ class Drill:
                 self.tally.skipped += 1
                 self.tally.streak = 0
                 self.reveal(problem, part)
+                self.show_figure(problem, answer=last)
                 return False
             value = self.read_value(part, answer)
             if value is None:
@@ -291,10 +296,12 @@ class Drill:
             if attempt == 1:
                 if part.hint and not hinted:
                     self.write(s.dim(_("Hint: ") + part.hint) + "\n")
+                self.show_figure(problem, answer=False)
                 self.write(_("One more try.") + "\n")
                 attempt = 2
                 continue
             self.reveal(problem, part)
+            self.show_figure(problem, answer=last)
             return False
 
     def read_value(self, part: Part, answer: str) -> Number | tuple[int, ...] | None:
@@ -342,6 +349,22 @@ class Drill:
             if st.substituted and st.substituted != st.result:
                 line += f" = {st.substituted}"
             self.write(line + f" = {st.result}\n")
+
+    def show_figure(self, problem: Problem, *, answer: bool) -> None:
+        """The grid picture of a small layer, once per problem and side, when figures are on.
+
+        Before the retry it is drawn without the answer (the output as "?"), and with none at all where
+        a picture would show what is asked (:func:`quizgen.figures.choose.text_figure_for`); with the
+        answer only once the problem's last part is revealed, so no later part is given away.
+        """
+        if not self.figures or (problem.id, answer) in self._drawn:
+            return
+        self._drawn.add((problem.id, answer))
+        from quizgen.figures.choose import text_figure_for  # only when one is drawn: start-up stays fast
+
+        drawn = text_figure_for(problem, answer=answer)
+        if drawn:
+            self.write(drawn + "\n")
 
     def save(
         self, problem: Problem, part: Part, given: str, outcome: str, attempt: int, ids: tuple[str, ...] = ()
@@ -423,8 +446,12 @@ def run(
     seed: int | None,
     db: str | None,
     convention: str = "macs",
+    figures: bool = True,
 ) -> int:
-    """``quizgen drill``: interactive on a terminal, one answer per line from a pipe."""
+    """``quizgen drill``: interactive on a terminal, one answer per line from a pipe.
+
+    ``figures``: grid pictures of small layers after a wrong answer, on a terminal only (never piped).
+    """
     import os
     import sys
 
@@ -457,6 +484,7 @@ def run(
         convention=convention,
         style=Style(color),
         width=width,
+        figures=figures and sys.stdout.isatty(),
     )
     try:
         drill.run()

@@ -20,6 +20,11 @@ numeric part one numerical item, and a numeric shape (``55 × 55 × 96``) one
 numerical item per dimension (height, width, channels).  Moodle, GIFT and QTI
 render these same items; an Anki note is a whole problem.
 
+Figures go where the format can carry a file: Moodle embeds each SVG in the
+text that shows it, QTI packs it in the zip (listed in the manifest), Anki in
+the package's media; GIFT cannot.  The question side never shows what is asked
+(:func:`quizgen.figures.choose.figure_for`); ``figures=False`` leaves them out.
+
 XML and HTML are built with :mod:`xml.etree.ElementTree`, never by pasting
 strings.  The same seed and version give byte-identical files: zip entries
 carry a fixed date, and Anki's timestamps are pinned to the quizgen version.
@@ -46,9 +51,14 @@ FILES = {
 FORMATS = tuple(FILES)
 
 
-def export_files(fmt: str, sheets: list[Sheet]) -> dict[str, str | bytes]:
-    """The export of ``sheets`` in ``fmt``: file name → contents (bytes for the zip formats)."""
-    writers: dict[str, Callable[[list[Sheet]], str | bytes]] = {
+def export_files(fmt: str, sheets: list[Sheet], *, figures: bool = True) -> dict[str, str | bytes]:
+    """The export of ``sheets`` in ``fmt``: file name → contents (bytes for the zip formats).
+
+    With ``figures`` (the default), each problem's figure goes where the format can carry an image:
+    Moodle embeds it in the question text, QTI packs it in the zip, Anki as media; GIFT cannot.
+    The question side never shows what is asked (:func:`quizgen.figures.choose.figure_for`).
+    """
+    writers: dict[str, Callable[..., str | bytes]] = {
         "moodle": moodle.moodle_xml,
         "gift": gift.gift,
         "qti": qti.qti_zip,
@@ -63,7 +73,7 @@ def export_files(fmt: str, sheets: list[Sheet]) -> dict[str, str | bytes]:
         )
     if not sheets:
         raise QuizgenError(_("--format {fmt}: no sheets to export").format(fmt=fmt))
-    return {FILES[fmt]: writers[fmt](sheets)}
+    return {FILES[fmt]: writers[fmt](sheets, figures=figures)}
 
 
 # The formats are imported after FILES and FORMATS: importing this package means an export is wanted.

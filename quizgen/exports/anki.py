@@ -1,15 +1,23 @@
 """Anki: one deck; a problem on several sheets is one note, tagged with each sheet's code.
 
 Anki has no points: a card is recalled or not, so the recipe's marks are not in the deck.
+
+Figures are media of the package (Anki's ``media`` map: ``{"0": "fig-….svg", …}``, each file stored as
+its number), shown with ``<img src="fig-….svg">``: the question's figure, which never shows the answer,
+on the front; the key's figure on the back, after the answers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from quizgen.exports.common import (
+    Figure,
+    Figures,
+    figure_element,
     h,
     html,
     intro_html,
@@ -82,30 +90,38 @@ def _anki_model() -> genanki.Model:
     )
 
 
-def anki_front(problem: Problem) -> str:
-    """The card's front: the problem, then each part (with its options, for multiple choice)."""
+def _img(figure: Figure | None) -> ET.Element | None:
+    return figure_element(figure, figure.name) if figure else None
+
+
+def anki_front(problem: Problem, figure: Figure | None = None) -> str:
+    """The card's front: the problem, its figure (if any), then each part (with its options, for multiple choice)."""
     parts = []
     for i, part in enumerate(problem.parts):
         label = f"{part_letter(i)}) {part.label}" if len(problem.parts) > 1 else part.label
         options = h("ul", *(h("li", f"{c.letter}. {fmt_value(c.value)}") for c in part.choices), class_="choices")
         parts.append(h("li", h("strong", label), options if part.choices else None))
-    return html(*problem_elements(problem), h("ul", *parts, class_="parts"))
+    return html(*problem_elements(problem), _img(figure), h("ul", *parts, class_="parts"))
 
 
-def anki_back(problem: Problem) -> str:
-    """The card's back: each part's answer."""
+def anki_back(problem: Problem, figure: Figure | None = None) -> str:
+    """The card's back: each part's answer, then the key's figure (if any)."""
     rows = []
     for i, part in enumerate(problem.parts):
         label = f"{part_letter(i)}) {part.label}" if len(problem.parts) > 1 else part.label
         correct = next((c for c in part.choices if c.correct), None)
         value = f"{correct.letter}. {fmt_value(correct.value)}" if correct else fmt_value(part.answer)
         rows.append(h("li", label + ": ", h("strong", value)))
-    return html(h("ul", *rows, class_="answers"))
+    return html(h("ul", *rows, class_="answers"), _img(figure))
 
 
-def anki_package(sheets: list[Sheet]) -> bytes:
-    """An Anki ``.apkg``: one note per distinct problem, in a deck named after the recipe."""
+def anki_package(sheets: list[Sheet], *, figures: bool = True) -> bytes:
+    """An Anki ``.apkg``: one note per distinct problem, in a deck named after the recipe.
+
+    With ``figures``, each problem's figures are media of the package (see the module).
+    """
     import itertools
+    import json
     import sqlite3
 
     import genanki
@@ -113,9 +129,11 @@ def anki_package(sheets: list[Sheet]) -> bytes:
     first = sheets[0]
     deck = genanki.Deck(anki_deck_id(first), f"quizgen::{recipe_label(first)}", description=intro_html(first))
     model = _anki_model()
+    drawn = Figures(figures)
     for problem, found_on in unique_problems(sheets):
         tags = ["quizgen", problem.kind, f"recipe::{first.recipe.name}", *(f"sheet::{s.code}" for s in found_on)]
-        fields = [anki_front(problem), anki_back(problem), steps_html(problem)]
+        front = anki_front(problem, drawn.question(problem))
+        fields = [front, anki_back(problem, drawn.answer(problem)), steps_html(problem)]
         deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=anki_guid(problem)))
     package = genanki.Package(deck)
     timestamp = anki_timestamp()
@@ -126,4 +144,8 @@ def anki_package(sheets: list[Sheet]) -> bytes:
         collection = conn.serialize()
     finally:
         conn.close()
-    return zip_bytes([("collection.anki2", collection), ("media", b"{}")])
+    media = drawn.files()
+    names = json.dumps({str(i): f.name for i, f in enumerate(media)}).encode()
+    return zip_bytes(
+        [("collection.anki2", collection), ("media", names), *((str(i), f.data) for i, f in enumerate(media))]
+    )

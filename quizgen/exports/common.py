@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import NamedTuple
 
 from quizgen.i18n import _
 from quizgen.problems.kinds import CONVENTION_TEXT
@@ -277,13 +278,13 @@ def problem_elements(problem: Problem) -> list[ET.Element | None]:
     ]
 
 
-def question_elements(problem: Problem, prompt: str) -> list[ET.Element | None]:
-    """One item's question: the problem, then what this item asks."""
-    return [*problem_elements(problem), h("p", h("strong", prompt), class_="ask")]
+def question_elements(problem: Problem, prompt: str, figure: ET.Element | None = None) -> list[ET.Element | None]:
+    """One item's question: the problem, its figure (if any), then what this item asks."""
+    return [*problem_elements(problem), figure, h("p", h("strong", prompt), class_="ask")]
 
 
-def question_html(problem: Problem, prompt: str) -> str:
-    return html(*question_elements(problem, prompt))
+def question_html(problem: Problem, prompt: str, figure: ET.Element | None = None) -> str:
+    return html(*question_elements(problem, prompt, figure))
 
 
 def steps_elements(problem: Problem) -> list[ET.Element | None]:
@@ -306,9 +307,76 @@ def steps_elements(problem: Problem) -> list[ET.Element | None]:
     return [h("p", h("strong", _("Worked steps"))), h("ol", *items, class_="steps"), *notes]
 
 
-def steps_html(problem: Problem) -> str:
-    """The worked steps (formula, numbers put in, result) and the notes."""
-    return html(*steps_elements(problem))
+def steps_html(problem: Problem, figure: ET.Element | None = None) -> str:
+    """The worked steps (formula, numbers put in, result) and the notes, then the key's figure if given."""
+    return html(*steps_elements(problem), figure)
+
+
+# --- figures ---------------------------------------------------------------------------------------
+
+
+class Figure(NamedTuple):
+    """One SVG figure as a file of an export: its name comes from its content, so equal figures share one."""
+
+    name: str  # fig-<hash>.svg
+    svg: str
+    alt: str  # the figure's <title>, for screen readers and where images are off
+
+    @property
+    def data(self) -> bytes:
+        return self.svg.encode("utf-8")
+
+
+class Figures:
+    """The figures of one export, each drawn once: a problem's question side and its answer side.
+
+    The rule of which problem gets which figure is :func:`quizgen.figures.choose.figure_for`: the
+    question side never shows what is asked.  ``enabled=False`` (``figures=False``) gives none.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._drawn: dict[tuple[str, bool], Figure | None] = {}
+        self._files: dict[str, Figure] = {}
+
+    def question(self, problem: Problem) -> Figure | None:
+        """The figure a student sees with the question (drawn with ``answer=False``), or ``None``."""
+        return self._figure(problem, answer=False)
+
+    def answer(self, problem: Problem) -> Figure | None:
+        """The key's figure, with the answer, for feedback or a card's back, or ``None``."""
+        return self._figure(problem, answer=True)
+
+    def files(self) -> list[Figure]:
+        """Every figure handed out so far, each file once, in the order first handed out."""
+        return list(self._files.values())
+
+    def _figure(self, problem: Problem, *, answer: bool) -> Figure | None:
+        if not self.enabled:
+            return None
+        key = (problem.id, answer)
+        if key not in self._drawn:
+            from quizgen.figures.choose import figure_for
+
+            svg = figure_for(problem, answer=answer)
+            self._drawn[key] = None if svg is None else _figure_file(svg)
+        found = self._drawn[key]
+        if found is not None:
+            self._files.setdefault(found.name, found)
+        return found
+
+
+def _figure_file(svg: str) -> Figure:
+    title = ET.fromstring(svg).find("{http://www.w3.org/2000/svg}title")
+    alt = (title.text or "") if title is not None else ""
+    return Figure(f"fig-{hashlib.sha256(svg.encode()).hexdigest()[:16]}.svg", svg, alt)
+
+
+def figure_element(figure: Figure | None, src: str) -> ET.Element | None:
+    """A paragraph holding the figure as an image at ``src`` (how the format names its file)."""
+    if figure is None:
+        return None
+    return h("p", h("img", src=src, alt=figure.alt, style="max-width:100%;height:auto"), class_="figure")
 
 
 # --- naming and packaging -------------------------------------------------------------------------

@@ -4,6 +4,9 @@ GIFT cannot carry a question's points: its only weights are an answer's percenta
 question's grade (``=%50%…``), and Moodle's GIFT import gives every question the default mark, 1.
 So each question's points (the recipe's marks, shared as in ``sheet_items``) are written in the
 comment line above it, for the teacher to set in Moodle's quiz (Edit quiz: each question's mark).
+
+GIFT carries no figures: it is one text file and cannot embed an image file (an ``<img>`` would
+have to point to a file uploaded to Moodle by hand).  Use ``--format moodle`` for figures.
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ def gift_escape(text: str) -> str:
     return _GIFT_SPECIAL.sub(r"\\\1", text).replace("\r", "").replace("\n", r"\n")
 
 
-def gift(sheets: list[Sheet]) -> str:
+def gift(sheets: list[Sheet], *, figures: bool = True) -> str:
     """GIFT: per sheet a ``$CATEGORY:``, then ``{#…}`` numerical or ``{=…~…}`` multiple-choice questions.
 
     Texts are HTML (``[html]``); every answer carries feedback, and the worked steps
     are the general feedback (``####``).  Category paths are not escaped: Moodle reads
-    them raw.
+    them raw.  ``figures`` is accepted for a uniform call and ignored: GIFT cannot embed files.
     """
     blocks = []
     for sheet in sheets:

@@ -1,5 +1,10 @@
 """Moodle XML: one question category per sheet, under one named after the recipe.
 
+A figure is a file inside the text that shows it (``<file name=… path="/" encoding="base64">``,
+Moodle's way of carrying images in its XML), referred to as ``@@PLUGINFILE@@/fig-….svg``: the
+question's figure, which never shows the answer, in the question text; the key's figure in the
+general feedback, which Moodle shows once the question is answered.
+
 Each item is one question, whose ``defaultgrade`` is its points: the recipe's marks for the problem,
 shared by its parts and a shape's dimensions (:func:`~quizgen.exports.common.sheet_items`).  A
 question's answers carry Moodle's per-answer fraction of that grade (100 for the right one).
@@ -7,9 +12,25 @@ question's answers carry Moodle's per-answer fraction of that grade (100 for the
 
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 
-from quizgen.exports.common import Item, h, html, intro_html, recipe_label, rich, sheet_items, sheet_label, sub_element
+from quizgen.exports.common import (
+    Figure,
+    Figures,
+    Item,
+    figure_element,
+    h,
+    html,
+    intro_html,
+    question_html,
+    recipe_label,
+    rich,
+    sheet_items,
+    sheet_label,
+    steps_html,
+    sub_element,
+)
 from quizgen.i18n import _
 from quizgen.problems.problem import fmt_marks
 from quizgen.problems.sheet import Sheet
@@ -29,10 +50,19 @@ def _fraction(percent: str) -> str:
     return percent
 
 
-def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str = "html") -> ET.Element:
+def _moodle_text(
+    parent: ET.Element, tag: str, text: str, fmt: str = "html", figure: Figure | None = None
+) -> ET.Element:
     el = sub_element(parent, tag, format=fmt) if fmt else sub_element(parent, tag)
     sub_element(el, "text", text)
+    if figure is not None:
+        data = base64.b64encode(figure.data).decode("ascii")
+        sub_element(el, "file", data, name=figure.name, path="/", encoding="base64")
     return el
+
+
+def _src(figure: Figure | None) -> ET.Element | None:
+    return figure_element(figure, f"@@PLUGINFILE@@/{figure.name}") if figure else None
 
 
 def moodle_category_name(name: str) -> str:
@@ -55,11 +85,12 @@ def moodle_category_path(sheet: Sheet) -> str:
     return "$course$/top/" + "/".join(moodle_category_name(n) for n in names)
 
 
-def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
+def _moodle_question(item: Item, sheet: Sheet, figures: Figures) -> ET.Element:
     q = ET.Element("question", type="numerical" if item.numeric else "multichoice")
     _moodle_text(q, "name", item.name, fmt="")
-    _moodle_text(q, "questiontext", item.question_html)
-    _moodle_text(q, "generalfeedback", item.feedback_html)
+    asked, key = figures.question(item.problem), figures.answer(item.problem)
+    _moodle_text(q, "questiontext", question_html(item.problem, item.prompt, _src(asked)), figure=asked)
+    _moodle_text(q, "generalfeedback", steps_html(item.problem, _src(key)), figure=key)
     sub_element(q, "defaultgrade", fmt_marks(item.points))  # the question's mark in a quiz
     sub_element(q, "penalty", "0.3333333")
     sub_element(q, "hidden", "0")
@@ -96,14 +127,18 @@ def _moodle_question(item: Item, sheet: Sheet) -> ET.Element:
     return q
 
 
-def moodle_xml(sheets: list[Sheet]) -> str:
-    """Moodle XML: per sheet a category, then a ``numerical`` or ``multichoice`` question per item."""
+def moodle_xml(sheets: list[Sheet], *, figures: bool = True) -> str:
+    """Moodle XML: per sheet a category, then a ``numerical`` or ``multichoice`` question per item.
+
+    With ``figures``, a problem's figures are files in its questions' texts (see the module).
+    """
+    drawn = Figures(figures)
     quiz = ET.Element("quiz")
     for sheet in sheets:
         category = sub_element(quiz, "question", type="category")
         _moodle_text(category, "category", moodle_category_path(sheet), fmt="")
         _moodle_text(category, "info", intro_html(sheet))
         for item in sheet_items(sheet):
-            quiz.append(_moodle_question(item, sheet))
+            quiz.append(_moodle_question(item, sheet, drawn))
     ET.indent(quiz)
     return ET.tostring(quiz, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,4 +1,11 @@
-"""Canvas QTI 1.2: one quiz (a QTI assessment) per sheet, in one zip."""
+"""Canvas QTI 1.2: one quiz (a QTI assessment) per sheet, in one zip.
+
+Figures travel as files in the zip, as text2qti packs images for Canvas: each at ``images/fig-….svg``,
+listed in ``imsmanifest.xml`` as a ``webcontent`` resource of its own, and shown with
+``<img src="%24IMS-CC-FILEBASE%24/images/fig-….svg">`` (Canvas's token for the package's files, which
+its importer rewrites to the course file it makes).  The question's figure (never the answer) is in the
+item's text, the key's figure in the general feedback.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,10 @@ import xml.etree.ElementTree as ET
 from fractions import Fraction
 
 from quizgen.exports.common import (
+    Figure,
+    Figures,
     Item,
+    figure_element,
     h,
     html,
     intro_html,
@@ -16,6 +26,7 @@ from quizgen.exports.common import (
     sheet_items,
     sheet_label,
     stable_id,
+    steps_html,
     sub_element,
     zip_bytes,
 )
@@ -40,6 +51,12 @@ CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_ASSESSMENT_TYPE = "imsqti_xmlv1p2"  # Canvas's resource type for a quiz in a QTI-only package
 LOR_TYPE = "associatedcontent/imscc_xmlv1p1/learning-application-resource"  # the quiz's Canvas settings
+FIGURE_FOLDER = "images"
+FILEBASE = "%24IMS-CC-FILEBASE%24"  # Canvas's $IMS-CC-FILEBASE$, URL-escaped as in an src attribute
+
+
+def _figure(figure: Figure | None) -> ET.Element | None:
+    return figure_element(figure, f"{FILEBASE}/{FIGURE_FOLDER}/{figure.name}") if figure else None
 
 
 def _root(tag: str, namespace: str, schema: str, **attrs: str) -> ET.Element:
@@ -85,7 +102,7 @@ def _qti_condition(processing: ET.Element, go_on: bool, feedback: str = "") -> t
 ZERO_MARGIN = "0.0001"
 
 
-def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
+def _qti_item(item: Item, sheet: Sheet, ordinal: int, figures: Figures) -> ET.Element:
     """One item: a ``numerical_question`` with an exact answer (0 as a tiny range), or a ``multiple_choice_question``."""
     el = ET.Element("item", ident=stable_id("i", sheet.code, item.key, item.problem.id), title=item.name)
     answer_ids = [str(ordinal * 10 + i) for i in range(1, max(len(item.options), 1) + 1)]
@@ -95,7 +112,8 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
     _qti_meta_field(meta, "original_answer_ids", ",".join(answer_ids))
 
     presentation = sub_element(el, "presentation")
-    _qti_mattext(presentation, html(h("div", *question_elements(item.problem, item.prompt))))
+    asked = _figure(figures.question(item.problem))
+    _qti_mattext(presentation, html(h("div", *question_elements(item.problem, item.prompt, asked))))
     if item.numeric:
         response = sub_element(presentation, "response_str", ident="response1", rcardinality="Single")
         sub_element(sub_element(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
@@ -136,7 +154,7 @@ def _qti_item(item: Item, sheet: Sheet, ordinal: int) -> ET.Element:
         sub_element(cond, "varequal", correct, respident="response1")
         sub_element(rc, "setvar", "100", action="Set", varname="SCORE")
 
-    _qti_feedback(el, "general_fb", item.feedback_html)
+    _qti_feedback(el, "general_fb", steps_html(item.problem, _figure(figures.answer(item.problem))))
     if item.numeric and item.wrongs:
         slips = h("ul", *(h("li", h("strong", fmt_value(v)), ": ", *rich(why)) for v, why in item.wrongs))
         _qti_feedback(el, "general_incorrect_fb", html(h("p", _("Known wrong answers, and why:")), slips))
@@ -155,13 +173,13 @@ def _sheet_title(sheet: Sheet) -> str:
     return f"{recipe_label(sheet)} · {sheet_label(sheet)}"
 
 
-def _qti_assessment(sheet: Sheet, ident: str, items: list[Item]) -> bytes:
+def _qti_assessment(sheet: Sheet, ident: str, items: list[Item], figures: Figures) -> bytes:
     root = _root("questestinterop", QTI_NS, "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd")
     assessment = sub_element(root, "assessment", ident=ident, title=_sheet_title(sheet))
     _qti_meta_field(sub_element(assessment, "qtimetadata"), "cc_maxattempts", "unlimited")
     section = sub_element(assessment, "section", ident="root_section")
     for ordinal, item in enumerate(items, start=100):
-        section.append(_qti_item(item, sheet, ordinal))
+        section.append(_qti_item(item, sheet, ordinal, figures))
     return _xml_bytes(root)
 
 
@@ -182,7 +200,7 @@ def _qti_settings(sheet: Sheet, ident: str, points: Fraction) -> bytes:
     return _xml_bytes(root)
 
 
-def _qti_manifest(quizzes: list[str], title: str, ident: str) -> bytes:
+def _qti_manifest(quizzes: list[str], title: str, ident: str, figures: list[Figure]) -> bytes:
     root = _root("manifest", IMSCP_NS, "http://www.imsglobal.org/xsd/imscp_v1p1.xsd", identifier=ident)
     root.set("xmlns:imsmd", IMSMD_NS)
     metadata = sub_element(root, "metadata")
@@ -203,19 +221,28 @@ def _qti_manifest(quizzes: list[str], title: str, ident: str) -> bytes:
             resources, "resource", identifier=f"{quiz}_meta", type=LOR_TYPE, href=f"{quiz}/assessment_meta.xml"
         )
         sub_element(settings, "file", href=f"{quiz}/assessment_meta.xml")
+    for figure in figures:
+        href = f"{FIGURE_FOLDER}/{figure.name}"
+        resource = sub_element(
+            resources, "resource", identifier=stable_id("f", figure.name), type="webcontent", href=href
+        )
+        sub_element(resource, "file", href=href)
     return _xml_bytes(root)
 
 
-def qti_zip(sheets: list[Sheet]) -> bytes:
-    """A Canvas QTI 1.2 zip: ``imsmanifest.xml``, and per sheet a folder with its quiz and the quiz's settings."""
+def qti_zip(sheets: list[Sheet], *, figures: bool = True) -> bytes:
+    """A Canvas QTI 1.2 zip: ``imsmanifest.xml``, per sheet a folder with its quiz and the quiz's settings,
+    and with ``figures`` the figures' SVG files (see the module)."""
+    drawn = Figures(figures)
     entries: list[tuple[str, bytes]] = []
     quizzes = []
     for sheet in sheets:
         ident = stable_id("g", sheet.recipe.name, sheet.code, sheet.student)
         items = sheet_items(sheet)
-        entries.append((f"{ident}/{ident}.xml", _qti_assessment(sheet, ident, items)))
+        entries.append((f"{ident}/{ident}.xml", _qti_assessment(sheet, ident, items, drawn)))
         points = sum((item.points for item in items), Fraction(0))
         entries.append((f"{ident}/assessment_meta.xml", _qti_settings(sheet, ident, points)))
         quizzes.append(ident)
-    manifest = _qti_manifest(quizzes, recipe_label(sheets[0]), stable_id("m", *quizzes))
-    return zip_bytes([("imsmanifest.xml", manifest), *entries])
+    manifest = _qti_manifest(quizzes, recipe_label(sheets[0]), stable_id("m", *quizzes), drawn.files())
+    images = [(f"{FIGURE_FOLDER}/{figure.name}", figure.data) for figure in drawn.files()]
+    return zip_bytes([("imsmanifest.xml", manifest), *entries, *images])

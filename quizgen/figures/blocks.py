@@ -69,7 +69,7 @@ def layer_blocks(sol: Solution, *, answer: bool = True) -> Blocks:
     parts.append(
         _("The output box is {out}.").format(out=out_label)
         if answer
-        else _("The output size is the question: it is left as ?.")
+        else _("The output size is not shown: it is left as ?.")
     )
     return Blocks(boxes, (operation(layer),), title, sentences(*parts))
 

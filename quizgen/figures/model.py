@@ -298,7 +298,7 @@ def _words(
         if any(UNREACHED in row for row in cells):
             parts.append(_("Input cells that no window reaches are cross-hatched in red: the floor drops them."))
     else:
-        parts.append(_("The output size is the question: it is left as ?."))
+        parts.append(_("The output size is not shown: it is left as ?."))
     channels = _channels(layer)
     if channels:
         parts.append(channels)
