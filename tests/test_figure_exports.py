@@ -47,6 +47,7 @@ def recipe(tmp_path: Path) -> Path:
                 "problems": [
                     {"id": "grid", "title": "Grid", "spec": SMALL, "ask": ["output"]},
                     {"id": "count", "title": "Count", "spec": SMALL, "ask": ["params"]},
+                    {"id": "macs", "title": "MACs", "spec": SMALL, "ask": ["macs"]},
                 ],
             }
         ),
@@ -148,15 +149,24 @@ def test_moodle_embeds_the_figure_and_never_the_answer_in_the_question(tmp_path:
 
 
 def test_a_question_figure_says_nothing_false_of_what_is_asked(tmp_path: Path, recipe: Path) -> None:
-    """A parameter count's figure hides the output size too (it leads to MACs), but does not call it the question."""
+    """A MAC count's figure hides the output size too (it leads to the MACs), but does not call it the question;
+    a parameter count gets no figure (parameters do not depend on the sliding window drawn)."""
     bank = tmp_path / "bank.yaml"
     only = tmp_path / "count.yaml"
-    only.write_text(yaml.safe_dump({"recipe": "c", "sections": [{"bank": str(bank), "entries": ["count"]}]}))
-    (q,) = moodle_by_problem(export(tmp_path, "moodle", only), ["bank:small"])["bank:small"]
-    (asked,) = moodle_figures(q.find("questiontext"))
+    sections = [{"bank": str(bank), "entries": ["macs"]}, {"bank": str(bank), "entries": ["count"]}]
+    only.write_text(yaml.safe_dump({"recipe": "c", "sections": sections}))
+    macs, params = export_moodle_questions(tmp_path, only)
+    (asked,) = moodle_figures(macs.find("questiontext"))
     assert_question_figure_hides_the_answer(asked)
     words = svg_words(asked)
     assert "question" not in words and "not shown" in words
+    assert moodle_figures(params.find("questiontext")) == moodle_figures(params.find("generalfeedback")) == []
+
+
+def export_moodle_questions(tmp_path: Path, recipe: Path) -> list[lxml.etree._Element]:
+    """The Moodle questions of a sheet of one-number problems, in order."""
+    root = lxml.etree.parse(str(export(tmp_path, "moodle", recipe))).getroot()
+    return [q for q in root.iter("question") if q.get("type") != "category"]
 
 
 # --- QTI ------------------------------------------------------------------------------------------------

@@ -372,3 +372,14 @@ def test_the_description_says_what_the_drawn_plane_stands_for(run, spec, words):
     desc = ET.fromstring(run("draw", spec).stdout)[1].text
     assert words in desc
     assert "One channel" not in ET.fromstring(run("draw", "conv2d in=5x5x1 out=1 k=3").stdout)[1].text
+
+
+def test_the_title_uses_an_before_numbers_spoken_with_a_vowel(run):
+    """"an 8×8 input", "an 11×11 input", but "a 3×3 kernel": the article follows how the number is spoken."""
+    titles = []
+    for spec in ("conv2d in=8x8x1 out=1 k=3", "maxpool2d in=11x11x1 k=3 s=2"):
+        r = run("draw", spec)
+        assert r.exit_code == 0, r.stderr
+        titles.append(re.search(r"<title>([^<]*)</title>", r.stdout).group(1))
+    assert "an 8×8 input, a 3×3 kernel" in titles[0], titles
+    assert "an 11×11 input, a 3×3 window" in titles[1], titles

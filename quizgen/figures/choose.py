@@ -2,116 +2,171 @@
 
 The question side (a student's sheet, a quiz's question text, an Anki card's front, the drill before
 the answer is shown) never shows anything the problem asks.  Its figure is drawn with ``answer=False``
-(the output size as "?"), and a problem gets none at all when a figure would show what it asks:
+(the output size as "?"), and problems whose question *is* the drawing get none:
 
-- the inverse kinds ask for a layer setting (padding, stride, kernel), which every figure draws;
-- a network trace and a receptive field ask for a stack's shapes and field, which its figures draw;
-- a part asking for any quantity not in :data:`HIDDEN` (a bank entry may ask for anything).
+=====================================  ===========================  ==================================
+kind (or a bank problem asking…)        question side                answer side (key, feedback)
+=====================================  ===========================  ==================================
+output-conv, output-pool,               the layer, output "?"        the layer, output drawn
+output-dilated, output-transposed
+macs-conv, pool-ops, memory             the layer, output "?"        the layer, output drawn
+(bank: output, macs, flops, windows,    (the output size is a step
+comparisons, additions, divisions,      of the answer: hidden)
+output_bytes)
+spot-error                              the layer, output "?"        the layer, output drawn
+                                        (the flawed lines' right
+                                        values are sizes and counts
+                                        a "?" output never shows;
+                                        the kernel drawn is stated
+                                        in the text)
+inverse-padding, inverse-stride,        none: the grid would show    the layer, with the setting found
+inverse-kernel (bank: p, s, k)          the padding, stride or
+                                        kernel asked
+network-trace (a bank stack)            none: the chain of blocks    the stack as a chain of blocks
+                                        shows every shape asked
+receptive-field                         none: the regions are the    the receptive field on the input
+                                        answer
+params-conv, params-linear,             none: parameters do not      none
+params-separable, macs-linear           depend on the sliding
+(bank: params, weights,                 window a figure draws, and
+params_bytes only)                      a big input drawn beside
+                                        them invites using it
+=====================================  ===========================  ==================================
 
-The answer side (a key, a quiz's general feedback, a card's back, the drill after the answer is
-revealed) draws the answer: the layer with its output, a trace's stack as a chain of blocks, a
-receptive-field stack with its field drawn on the input.
+A small layer whose grid would have a single output column is drawn as a block diagram on the question
+side: a grid's second footprint position, or its absence, would tell the output's width.  In the
+terminal, a transposed convolution's question side has no grid: its stretched, padded input gives the
+output size away (the SVG draws a block diagram instead).
 
-A problem is taken duck-typed (``.kind``, ``.layer``, ``.parts`` with ``.quantity``, ``.spec``), since
-figures sit below problems in the house and may not import them.
+A problem is taken duck-typed (``.kind``, ``.layer``, ``.parts`` with ``.quantity``, ``.spec``,
+``.title``), since figures sit below problems in the house and may not import them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-if TYPE_CHECKING:
-    from quizgen.arith.layers import Layer
-
+#: Kinds whose layer is drawn on the question side (output "?") and on the answer side.
+LAYER_KINDS = frozenset(
+    {
+        "output-conv",
+        "output-pool",
+        "output-dilated",
+        "output-transposed",
+        "macs-conv",
+        "pool-ops",
+        "memory",
+        "spot-error",
+    }
+)
 #: Kinds whose question is a layer setting: any figure of the layer draws it.
 ASKS_A_SETTING = frozenset({"inverse-padding", "inverse-stride", "inverse-kernel"})
 #: Kinds whose question is a stack's answers: their figure is the stack, drawn on the answer side only.
 ASKS_A_STACK = frozenset({"network-trace", "receptive-field"})
-#: Quantities a question-side figure keeps hidden: the output size is drawn as "?", and these are the
-#: output size itself, numbers computed from it, counts the figure does not draw (parameters), and
-#: which step of a flawed solution is wrong.
-HIDDEN = frozenset(
-    {
-        "output",
-        "params",
-        "weights",
-        "macs",
-        "flops",
-        "flops+bias",
-        "windows",
-        "comparisons",
-        "additions",
-        "divisions",
-        "output_bytes",
-        "params_bytes",
-        "step",
-    }
+#: What a bank problem asks that a picture of the sliding window helps with (the output size is drawn
+#: as "?" on the question side, and these are the output size itself or counts that follow from it).
+GEOMETRY_QUANTITIES = frozenset(
+    {"output", "macs", "flops", "flops+bias", "windows", "comparisons", "additions", "divisions", "output_bytes"}
 )
+#: What a bank problem asks that is one of the layer's settings: the figure would draw it.
+SETTING_QUANTITIES = frozenset({"p", "s", "k", "padding", "stride", "kernel"})
 
 
-def question_side_allowed(problem: Any) -> bool:
-    """Whether ``problem`` may show a figure (drawn with ``answer=False``) before it is answered."""
-    if getattr(problem, "layer", None) is None:
-        return False
-    if problem.kind in ASKS_A_SETTING or problem.kind in ASKS_A_STACK:
-        return False
-    return all(part.quantity in HIDDEN for part in getattr(problem, "parts", ()))
+def sides(problem: Any) -> str | None:
+    """Where ``problem`` has a figure: ``"both"`` sides, the answer side only (``"answer"``), or ``None``."""
+    kind = problem.kind
+    if kind in LAYER_KINDS:
+        return "both"
+    if kind in ASKS_A_SETTING or kind in ASKS_A_STACK:
+        return "answer"
+    if kind.startswith("bank:"):
+        asked = {part.quantity for part in problem.parts}
+        if _is_stack(problem) or asked & SETTING_QUANTITIES:
+            return "answer"
+        if asked & GEOMETRY_QUANTITIES:
+            return "both"
+    return None
+
+
+def _is_stack(problem: Any) -> bool:
+    return problem.kind in ASKS_A_STACK or "\n" in getattr(problem, "spec", "").strip()
 
 
 def figure_for(problem: Any, *, answer: bool, lang: str | None = None) -> str | None:
     """The SVG figure of ``problem`` for the question side (``answer=False``) or the answer side, or ``None``.
 
-    ``None`` where no figure helps (relu, batch-norm, flatten, linear-only problems without a layer)
-    and, on the question side, wherever a figure would show what the problem asks (see the module).
-    ``lang`` (``en``/``zh``) sets the labels' language; ``None`` keeps the current one.
+    ``None`` where no figure helps (see the table in this module's docstring), where the question side
+    would show what is asked, and for a stack the figures cannot draw.  ``lang`` (``en``/``zh``) sets the
+    labels' language; ``None`` keeps the current one.
     """
-    from quizgen.figures import svg_for_layer
+    where = sides(problem)
+    if where is None or (where == "answer" and not answer):
+        return None
+    from quizgen.errors import QuizgenError
 
-    if not answer:
-        return svg_for_layer(problem.layer, answer=False, lang=lang) if question_side_allowed(problem) else None
-    if problem.kind in ASKS_A_STACK:
-        return _stack_svg(problem, lang)
-    layer: Layer | None = getattr(problem, "layer", None)
-    return svg_for_layer(layer, answer=True, lang=lang) if layer is not None else None
+    try:
+        if _is_stack(problem):
+            return _with_lang(lang, lambda: _stack_svg(problem))
+        layer = getattr(problem, "layer", None)
+        if layer is None:
+            return None
+        if not answer and _one_output_column(layer):
+            return _with_lang(lang, lambda: _blocks_svg(layer))
+        from quizgen.figures import svg_for_layer
+
+        return svg_for_layer(layer, answer=answer, lang=lang)
+    except QuizgenError:  # a stack the figures cannot draw (a receptive field through a transposed conv)
+        return None
 
 
 def text_figure_for(problem: Any, *, answer: bool) -> str | None:
-    """The compact Unicode grid of ``problem``'s layer for a terminal, by the same rule, or ``None``.
-
-    Only small single layers have one.  A transposed convolution's question side has none: its
-    stretched, padded input gives the output size away (the SVG draws a block diagram instead).
-    """
+    """The compact Unicode grid of ``problem``'s layer for a terminal, by the same rule, or ``None``."""
     from quizgen.arith import layers as L
     from quizgen.figures import text_for_layer
 
+    where = sides(problem)
     layer = getattr(problem, "layer", None)
-    if layer is None or problem.kind in ASKS_A_STACK:
+    if where is None or layer is None or _is_stack(problem):
         return None
-    if not answer and (not question_side_allowed(problem) or layer.family == L.CONVT):
+    if not answer and (where != "both" or layer.family == L.CONVT or _one_output_column(layer)):
         return None
     return text_for_layer(layer, answer=answer)
 
 
-def _stack_svg(problem: Any, lang: str | None) -> str | None:
-    """A trace's stack as a chain of blocks, or a receptive-field stack's field on its input."""
-    from quizgen.arith import network as networks
-    from quizgen.errors import QuizgenError
+def _one_output_column(layer: Any) -> bool:
+    from quizgen.figures import model
+
+    grid = model.grid(layer, answer=False)
+    return grid is not None and grid.cols.out == 1
+
+
+def _blocks_svg(layer: Any) -> str:
+    from quizgen.arith.solver import solve
     from quizgen.figures import blocks, svg
+
+    return svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=False))
+
+
+def _stack_svg(problem: Any) -> str:
+    """A trace's stack as a chain of blocks, or a receptive-field stack's field on its input."""
+    from quizgen.arith.network import solve_stack
+    from quizgen.figures import blocks, svg
+
+    net = solve_stack(problem.spec, name="stack")
+    if problem.kind == "receptive-field":
+        return svg.receptive_svg(blocks.receptive(problem.title, net.solutions))
+    return svg.blocks_svg(blocks.network_blocks(problem.title, net.solutions))
+
+
+def _with_lang(lang: str | None, make: Callable[[], str]) -> str:
     from quizgen.i18n import language, set_language
 
-    spec = getattr(problem, "spec", "")
-    if not spec:
-        return None
     previous = language()
     if lang is not None and lang != previous:
         set_language(lang)
     try:
-        net = networks.solve_stack(spec)
-        if problem.kind == "receptive-field":
-            return svg.receptive_svg(blocks.receptive(net.name, net.solutions))
-        return svg.blocks_svg(blocks.network_blocks(net.name, net.solutions))
-    except QuizgenError:
-        return None  # a stack the figures do not draw (a transposed conv in a receptive field)
+        return make()
     finally:
         if lang is not None and lang != previous:
             set_language(previous)

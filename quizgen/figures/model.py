@@ -18,7 +18,7 @@ from quizgen.arith import geometry
 from quizgen.arith import layers as L
 from quizgen.arith.layers import Layer
 from quizgen.arith.solver import output_spatial
-from quizgen.i18n import _, sentences
+from quizgen.i18n import _, a_an, sentences
 
 #: A grid is drawn when every padded (or stretched) spatial size is at most this.
 SMALL = 16
@@ -230,6 +230,7 @@ def _words(
         title = _("{name}: a {n_in} input, a {k} window, output {out}").format(name=layer.name, n_in=n_in, k=k, out=out)
     else:
         title = _("{name}: a {n_in} input, a {k} kernel, output {out}").format(name=layer.name, n_in=n_in, k=k, out=out)
+    title = a_an(title)  # "an 8×8 input", "an 11×11 kernel"
     parts = []
     dims = _dims(layer)
     s = L.fmt_tuple(tuple(x[2] for x in dims))
