@@ -375,7 +375,7 @@ def test_the_description_says_what_the_drawn_plane_stands_for(run, spec, words):
 
 
 def test_the_title_uses_an_before_numbers_spoken_with_a_vowel(run):
-    """"an 8×8 input", "an 11×11 input", but "a 3×3 kernel": the article follows how the number is spoken."""
+    """ "an 8×8 input", "an 11×11 input", but "a 3×3 kernel": the article follows how the number is spoken."""
     titles = []
     for spec in ("conv2d in=8x8x1 out=1 k=3", "maxpool2d in=11x11x1 k=3 s=2"):
         r = run("draw", spec)
