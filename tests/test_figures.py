@@ -383,3 +383,23 @@ def test_the_title_uses_an_before_numbers_spoken_with_a_vowel(run):
         titles.append(re.search(r"<title>([^<]*)</title>", r.stdout).group(1))
     assert "an 8×8 input, a 3×3 kernel" in titles[0], titles
     assert "an 11×11 input, a 3×3 window" in titles[1], titles
+
+
+@pytest.mark.parametrize(
+    "spec, answer, back_in, back_out",
+    [
+        # depth 4 padded by 1 on each side: 6 slices, the front one and 3 behind (at most 3);
+        # output depth (4 + 2 - 3)/1 + 1 = 4: 3 behind
+        ("conv3d in=4x5x5x1 out=1 k=3 p=1", True, 3, 3),
+        # depth 3, no padding: 2 behind; output depth (3 - 3)/1 + 1 = 1: none behind
+        ("conv3d in=3x5x5x1 out=1 k=3", True, 2, 0),
+        # a student's "?" output has no depth drawn
+        ("conv3d in=4x5x5x1 out=1 k=3 p=1", False, 3, 0),
+        ("conv2d in=5x5x1 out=1 k=3 p=1", True, 0, 0),
+    ],
+)
+def test_a_3d_layer_is_drawn_as_a_stack_of_slices(run, spec, answer, back_in, back_out):
+    r = run("draw", spec, *([] if answer else ["--no-answer"]))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.count('class="slice input"') == back_in
+    assert r.stdout.count('class="slice output"') == back_out

@@ -7,7 +7,8 @@ layer becomes a :class:`Blocks` diagram (input box, kernel box, output box), a n
 blocks, and a stack's receptive field a :class:`Receptive` figure.
 
 Rows are the first spatial axis (H), columns the last (W); a 1-D layer is one row; a 3-D layer is
-drawn as its H×W plane, with a note (D follows the same rule).
+drawn as a stack: its front H×W plane with the footprints, and the depth's further slices behind it
+(at most three, :func:`depth_slices`), with a note (D follows the same rule).
 """
 
 from __future__ import annotations
@@ -305,11 +306,30 @@ def _words(
         parts.append(channels)
     if layer.ndim == 3:
         parts.append(
-            _("This 3-D layer is drawn as one H×W slice; the depth D follows the same rule (D={depth}).").format(
-                depth=layer.spatial[0]
-            )
+            _(
+                "This 3-D layer is drawn as a stack of H×W slices: the front slice with the kernel's footprint, "
+                "the depth behind it; the depth D follows the same rule (D={depth})."
+            ).format(depth=layer.spatial[0])
         )
     return title, sentences(*parts), tuple(parts)
+
+
+#: A 3-D layer's stack shows at most this many slices behind its front slice.
+MAX_BACK_SLICES = 3
+
+
+def depth_slices(layer: Layer, *, answer: bool) -> tuple[int, int]:
+    """How many slices a 3-D layer's stack draws behind its front input and output slices.
+
+    The input's depth counts its padding; the output's is its depth D_out, drawn only with the answer
+    (a student's "?" output has none).  Each is at most :data:`MAX_BACK_SLICES`; a 1-D or 2-D layer has none.
+    """
+    if layer.ndim != 3:
+        return 0, 0
+    before, after = L.resolved_padding(layer)[0]
+    depth_in = layer.spatial[0] + before + after
+    depth_out = output_spatial(layer)[0] if answer else 1
+    return min(depth_in - 1, MAX_BACK_SLICES), min(depth_out - 1, MAX_BACK_SLICES)
 
 
 def _channels(layer: Layer) -> str:

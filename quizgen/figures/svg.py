@@ -19,6 +19,7 @@ from quizgen.figures.model import (
     Box,
     Grid,
     Receptive,
+    depth_slices,
     input_label,
     kernel_label,
     out_label,
@@ -112,12 +113,15 @@ def grid_svg(fig: Grid, *, animate: bool = False) -> str:
     in_w, in_h = cols.size * CELL, rows.size * CELL
     out_w, out_h = (cols.out * CELL, rows.out * CELL) if fig.answer else (2 * CELL, 2 * CELL)
     gap = max(110, int(6.4 * len(kernel_label(fig))) + 40)
-    width = max(MARGIN * 2 + in_w + gap + out_w, 520)
-    top = 56
+    back_in, back_out = depth_slices(fig.layer, answer=fig.answer)  # a 3-D layer: slices behind the front one
+    lift = SLICE * max(back_in, back_out)
+    width = max(MARGIN * 2 + in_w + gap + out_w + lift, 520)
+    top = 56 + lift
     root = _root(width, 0, fig.title, fig.desc)
     _text(root, MARGIN, 24, fig.title, class_="big")
     x0, y0 = MARGIN, top
-    _text(root, x0, y0 - 8, input_label(fig))
+    _text(root, x0, y0 - 8 - lift, input_label(fig))
+    _slices(root, x0, y0, in_w, in_h, back_in, "input")
     cells = _el(root, "g", class_="input")
     for r, row in enumerate(fig.cells):
         for c, kind in enumerate(row):
@@ -136,7 +140,8 @@ def grid_svg(fig: Grid, *, animate: bool = False) -> str:
             elif kind in (ZERO, PAD):
                 _text(cells, x + CELL / 2, y + 16.5, "0", class_="small", fill="#999", text_anchor="middle")
     ox = x0 + in_w + gap
-    _text(root, ox, y0 - 8, out_label(fig))
+    _text(root, ox, y0 - 8 - lift, out_label(fig))
+    _slices(root, ox, y0, out_w, out_h, back_out, "output")
     outs = _el(root, "g", class_="output")
     n_fp = 1 if animate else len(fig.footprints)
     if fig.answer:
@@ -192,6 +197,26 @@ def grid_svg(fig: Grid, *, animate: bool = False) -> str:
     root.set("viewBox", f"0 0 {_n(width)} {_n(height)}")
     root.set("height", _n(height))
     return _finish(root)
+
+
+#: How far each slice of a 3-D layer's stack sits behind the one in front of it (up and to the right).
+SLICE = 8
+
+
+def _slices(root: ET.Element, x: float, y: float, w: float, h: float, n: int, where: str) -> None:
+    """``n`` slices of a 3-D layer's stack behind its front grid at (x, y), farthest first."""
+    for i in range(n, 0, -1):
+        _el(
+            root,
+            "rect",
+            class_=f"slice {where}",
+            x=x + i * SLICE,
+            y=y - i * SLICE,
+            width=w,
+            height=h,
+            fill="#eef3f8" if where == "input" else "#eef5ea",
+            stroke="#8a9aa8",
+        )
 
 
 def _legend(root: ET.Element, fig: Grid, y: float, n_fp: int) -> float:
