@@ -403,3 +403,33 @@ def test_a_3d_layer_is_drawn_as_a_stack_of_slices(run, spec, answer, back_in, ba
     assert r.exit_code == 0, r.stderr
     assert r.stdout.count('class="slice input"') == back_in
     assert r.stdout.count('class="slice output"') == back_out
+
+
+def test_the_fast_writer_writes_what_elementtree_writes(monkeypatch):
+    """svg._finish writes the tree itself; ElementTree's indent + tostring must give the same text."""
+    import xml.etree.ElementTree as ET
+
+    from quizgen import figures
+    from quizgen.arith.spec import parse
+    from quizgen.figures import svg, svg_for_layer
+
+    figures._svg_in.cache_clear()
+    specs = [
+        "conv2d in=5x5x1 out=1 k=3 s=2 p=1",
+        "convtranspose2d in=3x3x1 out=1 k=3 s=2 p=1 op=1",
+        "conv2d in=7x7x1 out=1 k=3 d=2",
+        "maxpool2d in=6x6x1 k=3 s=2",
+        "conv3d in=4x5x5x1 out=1 k=3 p=1",
+        "conv1d in=9x1 out=1 k=3 s=2",
+        "conv2d in=227x227x3 out=96 k=11 s=4",
+        "conv2d in=5x5x1 out=1 k=3 p=same",
+    ]
+    fast = [svg_for_layer(parse(s), answer=a, animate=a) for s in specs for a in (True, False)]
+
+    def elementtree(root: ET.Element) -> str:
+        ET.indent(root, space=" ")
+        return ET.tostring(root, encoding="unicode") + "\n"
+
+    monkeypatch.setattr(svg, "_finish", elementtree)
+    figures._svg_in.cache_clear()  # draw them again, not from the cache
+    assert fast == [svg_for_layer(parse(s), answer=a, animate=a) for s in specs for a in (True, False)]

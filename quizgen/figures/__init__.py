@@ -7,6 +7,7 @@ Everything is imported lazily, so importing this package costs nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,15 +30,23 @@ def svg_for_layer(layer: Layer, *, answer: bool = True, lang: str | None = None,
     """
     if layer.family in _NO_FIGURE:
         return None
+    from quizgen.i18n import language
+
+    return _svg_in(layer, answer, animate, lang or language())
+
+
+@lru_cache(maxsize=1024)
+def _svg_in(layer: Layer, answer: bool, animate: bool, lang: str) -> str:
+    """The figure in ``lang``, kept: a class of many sheets draws the same layers again and again."""
     from quizgen.i18n import language, set_language
 
     previous = language()
-    if lang is not None and lang != previous:
+    if lang != previous:
         set_language(lang)
     try:
         return _svg(layer, answer=answer, animate=animate)
     finally:
-        if lang is not None and lang != previous:
+        if lang != previous:
             set_language(previous)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from quizgen.figures.model import (
     IN,
@@ -81,8 +82,39 @@ def _root(width: float, height: float, title: str, desc: str) -> ET.Element:
 
 
 def _finish(root: ET.Element) -> str:
-    ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="unicode") + "\n"
+    """The tree as text, indented one space a level: the same text as ``ET.indent`` and ``ET.tostring`` give
+    (``tests/test_figures.py`` holds it to them), written directly, which is several times faster."""
+    out: list[str] = []
+    _write(root, "\n", out.append)
+    return "".join(out) + "\n"
+
+
+_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+)
+_CDATA = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def _write(el: ET.Element, indent: str, write: Callable[[str], object]) -> None:
+    """``el`` and its children, as ``ET.indent(space=" ")`` then ``ET.tostring`` write them (no tail)."""
+    write("<" + el.tag)
+    for k, v in el.items():
+        write(f' {k}="{v.translate(_ATTR)}"')
+    children = list(el)
+    if not children:
+        if el.text:
+            write(">" + el.text.translate(_CDATA) + "</" + el.tag + ">")
+        else:
+            write(" />")
+        return
+    inner = indent + " "
+    text = el.text if el.text and el.text.strip() else inner
+    write(">" + text.translate(_CDATA))
+    for i, child in enumerate(children):
+        _write(child, inner, write)
+        tail = child.tail if child.tail and child.tail.strip() else (indent if i == len(children) - 1 else inner)
+        write(tail.translate(_CDATA))
+    write("</" + el.tag + ">")
 
 
 def _wrap(lines: tuple[str, ...] | list[str], width_px: float, least: int = 30) -> list[str]:
