@@ -7,6 +7,7 @@ position), ``cell out`` (output; ``first`` and ``second`` mark the cells the foo
 
 from __future__ import annotations
 
+import re
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -49,11 +50,24 @@ def _n(x: float) -> str:
 
 
 def _el(parent: ET.Element, tag: str, **attrs: object) -> ET.Element:
+    names = _NAMES
     return ET.SubElement(
         parent,
         tag,
-        {k.rstrip("_").replace("_", "-"): _n(v) if isinstance(v, float) else str(v) for k, v in attrs.items()},
+        {
+            names.get(k) or _name(k): _n(v) if type(v) is float else v if type(v) is str else str(v)
+            for k, v in attrs.items()
+        },
     )
+
+
+#: Keyword names as SVG attribute names (``class_`` → ``class``, ``stroke_width`` → ``stroke-width``), kept.
+_NAMES: dict[str, str] = {}
+
+
+def _name(keyword: str) -> str:
+    name = _NAMES[keyword] = keyword.rstrip("_").replace("_", "-")
+    return name
 
 
 def _text(parent: ET.Element, x: float, y: float, text: str, **attrs: object) -> ET.Element:
@@ -93,13 +107,14 @@ _ATTR = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 )
 _CDATA = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_NEEDS_ESCAPE = re.compile('[&<>"\r\n\t]')
 
 
 def _write(el: ET.Element, indent: str, write: Callable[[str], object]) -> None:
     """``el`` and its children, as ``ET.indent(space=" ")`` then ``ET.tostring`` write them (no tail)."""
     write("<" + el.tag)
     for k, v in el.items():
-        write(f' {k}="{v.translate(_ATTR)}"')
+        write(f' {k}="{v.translate(_ATTR) if _NEEDS_ESCAPE.search(v) else v}"')
     children = list(el)
     if not children:
         if el.text:

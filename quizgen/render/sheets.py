@@ -198,7 +198,9 @@ def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str) -> str:
     """The student's worksheet (no answers); Markdown links its figures (see :func:`md_figures`)."""
     if fmt == "json":
         return _json({"worksheet": sheet_data(sheet, with_answers=False)})
-    links = {n: link for (_i, n), (_path, link, _svg) in md_figures([sheet], answer=False).items()}
+    links = (
+        {n: link for (_i, n), (_path, link, _svg) in md_figures([sheet], answer=False).items()} if fmt == "md" else {}
+    )
     return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links)
 
 
@@ -227,7 +229,7 @@ def render_key(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> str:
     """The answer key for one or more sheets: answers, worked steps, and why each distractor is wrong."""
     if fmt == "json":
         return _json({"keys": [sheet_data(s, with_answers=True) for s in sheets]})
-    links = {key: link for key, (_path, link, _svg) in md_figures(sheets, answer=True).items()}
+    links = {key: link for key, (_path, link, _svg) in md_figures(sheets, answer=True).items()} if fmt == "md" else {}
     return _render(env, f"key.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets], figure_links=links)
 
 
