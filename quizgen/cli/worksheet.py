@@ -209,7 +209,8 @@ def make_worksheets(
     """``quizgen worksheet``: render every sheet and the key in memory, then write them whole.
 
     Returns the paths written.  One sheet gives ``worksheet.EXT`` and ``key.EXT``; several give one
-    ``worksheet-…`` per student and one combined ``key.EXT``.  ``count`` and ``lang`` are the options
+    ``worksheet-…`` per student, one combined ``key.EXT``, the marking grid (``grid.html``, ``grid.csv``)
+    and, in HTML or PDF, ``all-sheets`` to print the class at once.  Markdown adds its figures' SVG files.  ``count`` and ``lang`` are the options
     given explicitly (``None``: the recipe's convention and the active language); a ``code`` restores
     its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
