@@ -10,8 +10,14 @@ and translated where they are shown.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, TypeVar
 
 from quizgen.errors import QuizgenError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+T = TypeVar("T")
 
 LANGUAGES = ("en", "zh")
 DOMAIN = "quizgen"
@@ -83,6 +89,18 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's 
 def language() -> str:
     """The active language."""
     return _language
+
+
+def in_language(lang: str | None, make: Callable[[], T]) -> T:
+    """``make()`` with ``lang`` active (``None``: the active one), then the language that was active before."""
+    previous = _language
+    if lang is None or lang == previous:
+        return make()
+    set_language(lang)
+    try:
+        return make()
+    finally:
+        set_language(previous)
 
 
 def set_language(lang: str | None) -> str:

@@ -38,16 +38,9 @@ def svg_for_layer(layer: Layer, *, answer: bool = True, lang: str | None = None,
 @lru_cache(maxsize=1024)
 def _svg_in(layer: Layer, answer: bool, animate: bool, lang: str) -> str:
     """The figure in ``lang``, kept: a class of many sheets draws the same layers again and again."""
-    from quizgen.i18n import language, set_language
+    from quizgen.i18n import in_language
 
-    previous = language()
-    if lang != previous:
-        set_language(lang)
-    try:
-        return _svg(layer, answer=answer, animate=animate)
-    finally:
-        if lang != previous:
-            set_language(previous)
+    return in_language(lang, lambda: _svg(layer, answer=answer, animate=animate))
 
 
 def _svg(layer: Layer, *, answer: bool, animate: bool) -> str:

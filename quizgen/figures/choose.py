@@ -44,7 +44,6 @@ A problem is taken duck-typed (``.kind``, ``.layer``, ``.parts`` with ``.quantit
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 #: Kinds whose layer is drawn on the question side (output "?") and on the answer side.
@@ -104,15 +103,16 @@ def figure_for(problem: Any, *, answer: bool, lang: str | None = None) -> str | 
     if where is None or (where == "answer" and not answer):
         return None
     from quizgen.errors import QuizgenError
+    from quizgen.i18n import in_language
 
     try:
         if _is_stack(problem):
-            return _with_lang(lang, lambda: _stack_svg(problem))
+            return in_language(lang, lambda: _stack_svg(problem))
         layer = getattr(problem, "layer", None)
         if layer is None:
             return None
         if not answer and _one_output_column(layer):
-            return _with_lang(lang, lambda: _blocks_svg(layer))
+            return in_language(lang, lambda: _blocks_svg(layer))
         from quizgen.figures import svg_for_layer
 
         return svg_for_layer(layer, answer=answer, lang=lang)
@@ -157,16 +157,3 @@ def _stack_svg(problem: Any) -> str:
     if problem.kind == "receptive-field":
         return svg.receptive_svg(blocks.receptive(problem.title, net.solutions))
     return svg.blocks_svg(blocks.network_blocks(problem.title, net.solutions))
-
-
-def _with_lang(lang: str | None, make: Callable[[], str]) -> str:
-    from quizgen.i18n import language, set_language
-
-    previous = language()
-    if lang is not None and lang != previous:
-        set_language(lang)
-    try:
-        return make()
-    finally:
-        if lang is not None and lang != previous:
-            set_language(previous)

@@ -194,30 +194,26 @@ def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
 
 
-def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str) -> str:
-    """The student's worksheet (no answers); Markdown links its figures (see :func:`md_figures`)."""
+def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str, figures: Figures | None = None) -> str:
+    """The student's worksheet (no answers); Markdown links its figures (``figures``: :func:`md_figures`'s)."""
     if fmt == "json":
         return _json({"worksheet": sheet_data(sheet, with_answers=False)})
-    links = (
-        {n: link for (_i, n), (_path, link, _svg) in md_figures([sheet], answer=False).items()} if fmt == "md" else {}
-    )
+    if fmt == "md" and figures is None:
+        figures = md_figures([sheet], answer=False)
+    links = {n: link for (_i, n), (_path, link, _svg) in (figures or {}).items()}
     return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links)
 
 
 def sheet_files(env: jinja2.Environment, sheet: Sheet, fmt: str, stem: str = "worksheet") -> dict[str, str]:
     """``STEM.FMT``, and for Markdown each figure it links (see :func:`md_figures`)."""
-    files = {f"{stem}.{fmt}": render_sheet(env, sheet, fmt)}
-    if fmt == "md":
-        files |= {path: svg for path, _link, svg in md_figures([sheet], answer=False).values()}
-    return files
+    figures = md_figures([sheet], answer=False) if fmt == "md" else {}
+    return {f"{stem}.{fmt}": render_sheet(env, sheet, fmt, figures)} | {p: svg for p, _l, svg in figures.values()}
 
 
 def key_files(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> dict[str, str]:
     """``key.FMT``, and for Markdown each figure it links (see :func:`md_figures`)."""
-    files = {f"key.{fmt}": render_key(env, sheets, fmt)}
-    if fmt == "md":
-        files |= {path: svg for path, _link, svg in md_figures(sheets, answer=True).values()}
-    return files
+    figures = md_figures(sheets, answer=True) if fmt == "md" else {}
+    return {"key." + fmt: render_key(env, sheets, fmt, figures)} | {p: svg for p, _l, svg in figures.values()}
 
 
 def render_all_sheets(env: jinja2.Environment, sheets: list[Sheet], fmt: str = "html") -> str:
@@ -225,11 +221,13 @@ def render_all_sheets(env: jinja2.Environment, sheets: list[Sheet], fmt: str = "
     return _render(env, f"all-sheets.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets])
 
 
-def render_key(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> str:
+def render_key(env: jinja2.Environment, sheets: list[Sheet], fmt: str, figures: Figures | None = None) -> str:
     """The answer key for one or more sheets: answers, worked steps, and why each distractor is wrong."""
     if fmt == "json":
         return _json({"keys": [sheet_data(s, with_answers=True) for s in sheets]})
-    links = {key: link for key, (_path, link, _svg) in md_figures(sheets, answer=True).items()} if fmt == "md" else {}
+    if fmt == "md" and figures is None:
+        figures = md_figures(sheets, answer=True)
+    links = {key: link for key, (_path, link, _svg) in (figures or {}).items()}
     return _render(env, f"key.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets], figure_links=links)
 
 
@@ -249,7 +247,11 @@ def html_figure(sheet: Sheet, problem: Problem, *, answer: bool) -> Markup:
 _TITLE = re.compile(r"<title>([^<]*)</title>")
 
 
-def md_figures(sheets: list[Sheet], *, answer: bool) -> dict[tuple[int, int], tuple[str, str, str]]:
+#: (sheet index from 1, problem number) -> (path, Markdown image link, SVG): a Markdown file's figures.
+Figures = dict[tuple[int, int], tuple[str, str, str]]
+
+
+def md_figures(sheets: list[Sheet], *, answer: bool) -> Figures:
     """(sheet index from 1, problem number) -> (path, Markdown image link, SVG) of each figure to write.
 
     A student's figures are ``figures/CODE-pN.svg``, the key's ``figures/key-CODE-pN.svg`` (CODE: the
@@ -258,7 +260,7 @@ def md_figures(sheets: list[Sheet], *, answer: bool) -> dict[tuple[int, int], tu
     """
     import html
 
-    out = {}
+    out: Figures = {}
     for i, sheet in enumerate(sheets, start=1):
         if not sheet.figures:
             continue
