@@ -207,3 +207,121 @@ def rounded_text(value: object) -> str:
     return n_(N_("rounded to {n} significant figure"), N_("rounded to {n} significant figures"), figures).format(
         n=figures
     )
+
+
+# --- Lookup keys: the rule above, applied to values a page may only hold as hashes -----------------
+#
+# The practice page (quizgen.render.practice) keeps each right and misconception value only under
+# salted hashes of *lookup keys*, and the value itself sealed under a key derived from the same lookup
+# key.  An answer's own lookup keys (:func:`answer_keys`) meet a value's (:func:`near_keys`) whenever
+# the rule could call the answer right for that value, so the page finds the value, opens it, and judges
+# by the rule with the value in hand; :func:`coarse_keys` meet an answer's exactly when it is a correct
+# rounding with too few figures (:func:`too_coarse`).  The page's JS computes the same key strings.
+#
+# Key strings: ``n:`` + a number's 3-significant-figure rounding; ``s:`` + a shape's sizes;
+# ``c:`` + a coarse rounding ``@`` the exponent of its last digit's place.  A number is written
+# ``canon``-ically as an integer mantissa without trailing zeros, ``e``, and an exponent (``349e2``).
+
+
+def canon(v: Fraction) -> str:
+    """A terminating decimal as ``MeK``: ``34900`` -> ``349e2``, ``0.5`` -> ``5e-1``, zero -> ``0``."""
+    if v == 0:
+        return "0"
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    k = 0
+    while v.denominator != 1:
+        v *= 10
+        k -= 1
+        if k < -1000:
+            raise ValueError("not a terminating decimal")
+    m = v.numerator
+    while m % 10 == 0:
+        m //= 10
+        k += 1
+    return f"{sign}{m}e{k}"
+
+
+def magnitude(v: Fraction) -> int:
+    """The exponent of the first significant digit: ``10**e <= |v| < 10**(e+1)`` (``v`` nonzero)."""
+    a = abs(Fraction(v))
+    if a >= 1:
+        return len(str(a.numerator // a.denominator)) - 1
+    e = -1
+    while a * Fraction(10) ** -e < 1:
+        e -= 1
+    return e
+
+
+def rounded_at(x: Fraction, k: int) -> tuple[Fraction, ...]:
+    """``x`` rounded at the place ``10**k``: one value, or both neighbours at an exact half."""
+    unit = Fraction(10) ** k
+    q = Fraction(x) / unit
+    low = q.numerator // q.denominator
+    twice = 2 * (q - low)
+    if twice < 1:
+        return (low * unit,)
+    if twice > 1:
+        return ((low + 1) * unit,)
+    return (low * unit, (low + 1) * unit)
+
+
+def _near(x: Fraction) -> list[Fraction]:
+    if x == 0:
+        return [Fraction(0)]
+    e = magnitude(x)
+    near = list(rounded_at(x, e - 2))
+    # a value just under a power of ten may be written rounded up to it: 99,600 as 1.00e5
+    near += [y for y in rounded_at(x, e - 1) if abs(y) == Fraction(10) ** (e + 1) and y not in near]
+    return near
+
+
+def near_keys(correct: Correct) -> tuple[str, ...]:
+    """The lookup keys of a right (or misconception) value: every answer the rule may accept shares one."""
+    if isinstance(correct, tuple):
+        if len(correct) == 1:
+            correct = correct[0]
+        else:
+            return ("s:" + ",".join(str(c) for c in correct),)
+    return tuple(sorted({"n:" + canon(y) for y in _near(Fraction(correct))}))
+
+
+def coarse_keys(correct: Correct) -> tuple[str, ...]:
+    """The lookup keys of ``correct``'s roundings with 1 or 2 significant figures (see :func:`too_coarse`)."""
+    if isinstance(correct, tuple) or correct == 0:
+        return ()
+    x = Fraction(correct)
+    e = magnitude(x)
+    keys = set()
+    for k in (e - 1, e, e + 1):
+        for y in rounded_at(x, k):
+            if y != 0 and 1 <= len(str(abs(y / Fraction(10) ** k).numerator)) <= 2:
+                keys.add(f"c:{canon(y)}@{k}")
+    return tuple(sorted(keys))
+
+
+def answer_keys(value: Value) -> tuple[str, ...]:
+    """The lookup keys of an answer as read: its 3-figure rounding(s), or its shape, and a coarse key."""
+    if isinstance(value, tuple):
+        return ("n:" + canon(Fraction(value[0])),) if len(value) == 1 else ("s:" + ",".join(map(str, value)),)
+    keys = ["n:" + canon(y) for y in _near_of_answer(value.value)]
+    if value.unit is not None and value.value != 0 and 0 < value.figures < MIN_FIGURES:
+        keys.append(f"c:{canon(value.value)}@{_exponent(value.unit)}")
+    return tuple(keys)
+
+
+def _near_of_answer(v: Fraction) -> tuple[Fraction, ...]:
+    return (Fraction(0),) if v == 0 else rounded_at(v, magnitude(v) - 2)
+
+
+def _exponent(unit: Fraction) -> int:
+    """``k`` for a power of ten ``10**k``."""
+    return magnitude(unit)
+
+
+def exact_text(correct: Correct) -> str:
+    """A value written exactly, for the page's sealed payloads: ``34944``, ``27/2``, ``55,55,96``."""
+    if isinstance(correct, tuple):
+        return ",".join(str(c) for c in correct)
+    v = Fraction(correct)
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
