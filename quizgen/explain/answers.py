@@ -320,8 +320,8 @@ def _exponent(unit: Fraction) -> int:
 
 
 def exact_text(correct: Correct) -> str:
-    """A value written exactly, for the page's sealed payloads: ``34944``, ``27/2``, ``55,55,96``."""
-    if isinstance(correct, tuple):
-        return ",".join(str(c) for c in correct)
+    """A value written exactly, for the page's sealed payloads: ``34944``, ``27/2``, ``55,55,96``, ``10,``."""
+    if isinstance(correct, tuple):  # a one-number shape keeps its comma: "10," is judged as a size, not a count
+        return ",".join(str(c) for c in correct) + ("," if len(correct) == 1 else "")
     v = Fraction(correct)
     return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
