@@ -45,7 +45,7 @@ const ser = (v) => v === null ? null : Array.isArray(v) ? v.map(String)
 window.runCase = (c) => {
   const correct = G.parseExact(c.correct), value = G.readValue(c.text), answer = G.readAnswer(c.text, c.rank);
   return {
-    verdict: G.judge(c.text, correct), value: ser(value), answer: ser(answer),
+    strip: G.strip(c.text), verdict: G.judge(c.text, correct), value: ser(value), answer: ser(answer),
     near: G.nearKeys(correct), coarse: G.coarseKeys(correct), fmt: G.fmtValue(correct),
     keys: value && G.answerKeys(value), answer_keys: answer && G.answerKeys(answer),
     too_coarse: value && G.tooCoarse(value, correct), in_full: value && G.roundedInFull(value, correct),
@@ -62,7 +62,7 @@ def grade_js() -> str:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """run(cases) -> the JS's results, one page.evaluate for the lot."""
+    """The test page in Chromium, with grade.js and a harness loaded (see _Graded)."""
     from playwright.sync_api import sync_playwright
 
     page_file = tmp_path_factory.mktemp("grade") / "grade.html"
@@ -78,7 +78,7 @@ def graded(tmp_path_factory):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(page_file.resolve().as_uri())
             assert not errors, errors
-            yield lambda cases: page.evaluate("(cases) => cases.map(window.runCase)", cases)
+            yield _Graded(page)
         finally:
             browser.close()
 
@@ -100,6 +100,16 @@ def _correct(exact: str):
     if "," in exact:
         return tuple(int(p) for p in exact.split(",") if p)
     return Fraction(exact) if "/" in exact else int(exact)
+
+
+class _Graded:
+    """graded(cases) -> the JS's results, one page.evaluate for the lot; graded.page for anything else."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    def __call__(self, cases: list[dict]) -> list[dict]:
+        return self.page.evaluate("(cases) => cases.map(window.runCase)", cases)
 
 
 class _Asked(Exception):
@@ -140,6 +150,7 @@ def python_results(case: dict) -> dict:
     part = SimpleNamespace(choices=(), answer=correct)
     answer = Drill.read_value(None, part, text)  # type: ignore[arg-type]
     out = {
+        "strip": text.strip(),
         "verdict": judge(text, correct),
         "value": _ser(value),
         "answer": _ser(answer),
@@ -371,3 +382,23 @@ def test_unicode_digits_and_spaces_read_alike(graded):
     ]
     assert got[2]["too_coarse"] is True
     assert not _differences(cases, got)
+
+
+def test_every_digit_python_reads_the_page_reads_as_the_same_digit(graded, tmp_path):
+    """Unicode decimal digits (str.isdecimal, \\p{Nd}) read as their ASCII digit on both sides.
+
+    Chromium's Unicode is newer than Python 3.11's (14.0): it knows a few more digit sets, all outside
+    the Basic Multilingual Plane, which only the page reads.  Within the BMP the two sets are equal.
+    """
+    import sys
+
+    digits = [chr(i) for i in range(sys.maxunicode + 1) if chr(i).isdecimal()]
+    cases = [{"text": c * 2 + "e0", "correct": "1", "rank": 0} for c in digits]  # "33e0": 33, 2 figures
+    got = graded(cases)
+    assert [g["value"]["n"] for g in got] == [str(11 * int(c)) for c in digits]
+    assert not _differences(cases, got)
+    bmp = graded.page.evaluate(
+        "() => { const out = []; for (let i = 0; i < 0x10000; i++)"
+        " if (/\\p{Nd}/u.test(String.fromCharCode(i))) out.push(i); return out; }"
+    )
+    assert bmp == [ord(c) for c in digits if ord(c) < 0x10000]

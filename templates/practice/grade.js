@@ -46,6 +46,7 @@ const QuizgenGrade = (() => {
       while (/\p{Nd}/u.test(String.fromCodePoint(cp - 1))) cp--, run++;
       return String(run % 10);
     });
+  // str.strip(): the drill strips an answer so, before it checks for a letter, "?" or "q".
   const pyStrip = (s) => s.replace(STRIP, "");
 
   // --- reading ---------------------------------------------------------------------------------
@@ -294,6 +295,7 @@ const QuizgenGrade = (() => {
 
   return {
     MIN_FIGURES,
+    strip: pyStrip,
     readNumber,
     readShape,
     readValue,
