@@ -384,7 +384,7 @@ def test_unicode_digits_and_spaces_read_alike(graded):
     assert not _differences(cases, got)
 
 
-def test_every_digit_python_reads_the_page_reads_as_the_same_digit(graded, tmp_path):
+def test_every_digit_python_reads_the_page_reads_as_the_same_digit(graded):
     """Unicode decimal digits (str.isdecimal, \\p{Nd}) read as their ASCII digit on both sides.
 
     Chromium's Unicode is newer than Python 3.11's (14.0): it knows a few more digit sets, all outside
@@ -402,3 +402,23 @@ def test_every_digit_python_reads_the_page_reads_as_the_same_digit(graded, tmp_p
         " if (/\\p{Nd}/u.test(String.fromCharCode(i))) out.push(i); return out; }"
     )
     assert bmp == [ord(c) for c in digits if ord(c) < 0x10000]
+
+
+def test_an_answer_longer_than_any_count_is_unreadable_on_both_sides(graded, run):
+    # 1,000 characters are read (1,000 digits: wrong for 5); 1,001 are not, in Python (whose int() stops at
+    # 4,300 digits) and in the page alike; "𝟓" is one character to Python and two UTF-16 units to JS
+    cases = [
+        {"text": t, "correct": "5", "rank": 0}
+        for t in ["1" * 1000, "1" * 1001, "1" * 5000, "1e" + "0" * 5000 + "5", "x".join(["1" * 3000] * 2)]
+    ]
+    cases += [{"text": "𝟓" * 1000, "correct": "5", "rank": 0}, {"text": "𝟓" * 1001, "correct": "5", "rank": 0}]
+    got = graded(cases)
+    assert [g["verdict"] for g in got] == ["wrong", "unreadable", "unreadable", "unreadable", "unreadable"] + [
+        "wrong",
+        "unreadable",
+    ]
+    assert not _differences(cases, got)
+    # quizgen check refuses it as bad input (exit 2, one line), not with an internal error
+    result = run("check", "conv2d in=32x32x64 out=128 k=5 bias=false", "--claim", "params=" + "1" * 5000)
+    assert result.exit_code == 2
+    assert "is not a number" in result.stderr and "internal error" not in result.stderr
