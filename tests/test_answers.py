@@ -115,3 +115,89 @@ def test_a_rounding_written_out_in_full_is_judged_as_exact(n, figures):
     r = _round_half_up(n, 10 ** max(len(str(n)) - figures, 0))
     for text in (str(r), f"{r:,}", f"{r:_}"):
         assert judge(text, n) == ("exact" if r == n else "wrong"), text
+
+
+# --- the lookup keys (the practice page's hashes) never hide an answer the rule calls right -------
+
+_corrects = st.one_of(
+    st.integers(min_value=-(10**13), max_value=10**13),
+    # just under a power of ten, where a rounding may step up to it: 99,600 as 1.00e5
+    st.builds(lambda m, d, s: s * (10**m - d), st.integers(1, 13), st.integers(0, 1000), st.sampled_from([1, -1])),
+    st.builds(Fraction, st.integers(-(10**8), 10**8), st.sampled_from([2, 3, 4, 5, 7, 8, 16, 125])),
+    st.lists(st.integers(1, 10**6), min_size=1, max_size=4).map(tuple),
+)
+
+
+@st.composite
+def _value_and_correct(draw):
+    """A correct value and an answer as read: near it (rounded at some place, a unit or two off), or anything."""
+    from quizgen.explain.answers import Number, magnitude, parse_number, rounded_at
+
+    x = draw(_corrects)
+    how = draw(st.sampled_from(["near", "near", "near", "exact", "shape", "any"]))
+    number = Fraction(x[0]) if isinstance(x, tuple) else Fraction(x)
+    if how == "shape":
+        size = draw(st.integers(1, 4))
+        sizes = list(x) if isinstance(x, tuple) and draw(st.booleans()) else draw(st.lists(st.integers(0, 10**6)))
+        return tuple(sizes[:size]) or (0,), x
+    if how == "exact":
+        return Number(number), x
+    if how == "any" or number == 0:
+        j, k = draw(st.integers(-(10**6), 10**6)), draw(st.integers(-20, 20))
+    else:
+        k = magnitude(number) + draw(st.integers(-5, 2))
+        base = draw(st.sampled_from(rounded_at(number, k))) / Fraction(10) ** k
+        j = int(base) + draw(st.sampled_from([0, 0, 0, 1, -1, 2, -2]))
+    # with an exponent: a rounding notation, its unit the place 10**k; or written out in full
+    value = parse_number(f"{j}e{k}") if draw(st.booleans()) else Number(j * Fraction(10) ** k)
+    assert value is not None
+    return value, x
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_value_and_correct())
+def test_an_answer_the_rule_may_call_right_shares_a_lookup_key_with_the_value(pair):
+    from quizgen.explain.answers import answer_keys, judge_value, near_keys, rounded_in_full
+
+    value, x = pair
+    meet = set(answer_keys(value)) & set(near_keys(x))
+    if judge_value(value, x) != "wrong":
+        assert meet, (value, x, answer_keys(value), near_keys(x))
+    if rounded_in_full(value, x):
+        assert meet, (value, x, answer_keys(value), near_keys(x))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_value_and_correct())
+def test_an_answer_is_too_coarse_exactly_when_its_coarse_key_is_the_values(pair):
+    from quizgen.explain.answers import answer_keys, coarse_keys, too_coarse
+
+    value, x = pair
+    coarse = [k for k in answer_keys(value) if k.startswith("c:")]
+    assert too_coarse(value, x) == bool(set(coarse) & set(coarse_keys(x))), (value, x, coarse, coarse_keys(x))
+
+
+def test_the_lookup_keys_of_the_edge_cases():
+    from quizgen.explain.answers import answer_keys, coarse_keys, near_keys, parse_number
+
+    # 99,600 rounded to 3 figures is 99,600 (996e2), and written as 1.00e5 it is right too (2 x 400 <= 1,000)
+    assert near_keys(99600) == ("n:1e5", "n:996e2")
+    assert set(answer_keys(parse_number("1.00e5"))) & set(near_keys(99600))
+    # an exact half at the third figure: 34,950 may be written 34.9k or 35.0k
+    assert near_keys(34950) == ("n:349e2", "n:35e3")
+    # -34,944 rounds to -34,900; 35k is a 2-figure rounding at 10**3 (2 x 56 <= 1,000)
+    assert near_keys(-34944) == ("n:-349e2",)
+    assert "c:35e3@3" in coarse_keys(34944) and "c:35e3@3" in answer_keys(parse_number("35k"))
+    # 27/2 = 13.5 and 1/3 = 0.333...: 3-figure roundings 13.5 and 0.333
+    assert near_keys(Fraction(27, 2)) == ("n:135e-1",)
+    assert near_keys(Fraction(1, 3)) == ("n:333e-3",)
+    # a one-number shape: its size typed as a number meets the value's keys (34,944 -> 34,900)
+    assert answer_keys((34944,)) == ("n:349e2",) == near_keys((34944,))
+
+
+def test_unicode_digits_are_read_as_their_ascii_digits():
+    # a fullwidth 0.03M has 1 significant figure, as 0.03M does: too coarse for 34,944, not a 3-figure rounding
+    assert judge("０.０３M", 34944) == judge("0.03M", 34944) == "wrong"
+    assert judge("３４.９k", 34944) == "rounded" and judge("٣٤٩٤٤", 34944) == "exact"
+    # "²" is a digit to str.isdigit() but not a decimal int() can read: unreadable, not a crash
+    assert judge("2x²", (2, 2)) == "unreadable"

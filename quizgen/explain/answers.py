@@ -41,6 +41,9 @@ _SHAPE_SPLIT = re.compile(r"\s*[x×*,]\s*")
 
 #: The fewest significant figures a rounded value may have.
 MIN_FIGURES = 3
+#: The longest answer read, in characters: far beyond any count, and well within Python's int()
+#: limit of 4,300 digits, which a longer answer would hit.
+MAX_LENGTH = 1000
 
 Verdict = Literal["exact", "rounded", "wrong", "unreadable"]
 EXACT: Verdict = "exact"
@@ -84,6 +87,8 @@ Correct = int | Fraction | tuple[int, ...]
 
 def parse_number(text: str) -> Number | None:
     """A number, or ``None`` if ``text`` is not one."""
+    if len(text) > MAX_LENGTH:
+        return None
     t = _ascii_digits(text).strip().replace("_", "")
     if re.fullmatch(r"[+-]?\d{1,3}([, ]\d{3})+", t):
         t = t.replace(",", "").replace(" ", "")
@@ -126,6 +131,8 @@ def _has_suffix(text: str) -> bool:
 
 def parse_shape(text: str) -> tuple[int, ...] | None:
     """A shape of two or more whole numbers, or ``None``."""
+    if len(text) > MAX_LENGTH:
+        return None
     t = _ascii_digits(text).strip().strip("()[]").strip()
     parts = [p for p in _SHAPE_SPLIT.split(t) if p]
     # isdecimal, not isdigit: "²" is a digit that int() refuses

@@ -5,6 +5,8 @@
 const QuizgenGrade = (() => {
   "use strict";
   const MIN_FIGURES = 3;
+  const MAX_LENGTH = 1000; // characters (code points, as Python counts them)
+  const tooLong = (text) => text.length > MAX_LENGTH && [...text].length > MAX_LENGTH;
   const SUFFIX = { k: 3n, m: 6n, g: 9n, b: 9n, t: 12n }; // powers of ten
   // Python's str.isspace() (and its regex \s): JS's own \s and trim() differ (U+FEFF, U+001C-U+001F, U+0085).
   const WS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
@@ -46,11 +48,13 @@ const QuizgenGrade = (() => {
       while (/\p{Nd}/u.test(String.fromCodePoint(cp - 1))) cp--, run++;
       return String(run % 10);
     });
+  // str.strip(): the drill strips an answer so, before it checks for a letter, "?" or "q".
   const pyStrip = (s) => s.replace(STRIP, "");
 
   // --- reading ---------------------------------------------------------------------------------
   // parse_number: {value, unit, figures} (unit null when read as exact), or null.
   function readNumber(text) {
+    if (tooLong(text)) return null;
     let t = pyStrip(asciiDigits(text)).replaceAll("_", "");
     if (SEPARATED.test(t)) t = t.replace(/[, ]/g, "");
     const slash = t.indexOf("/");
@@ -83,6 +87,7 @@ const QuizgenGrade = (() => {
 
   // parse_shape: an array of two or more BigInt, or null.
   function readShape(text) {
+    if (tooLong(text)) return null;
     const t = pyStrip(pyStrip(asciiDigits(text)).replace(/^[()[\]]+|[()[\]]+$/g, ""));
     const parts = t.split(SHAPE_SPLIT).filter((p) => p);
     if (parts.length < 2 || !parts.every((p) => /^[0-9]+$/.test(p))) return null;
@@ -294,6 +299,7 @@ const QuizgenGrade = (() => {
 
   return {
     MIN_FIGURES,
+    strip: pyStrip,
     readNumber,
     readShape,
     readValue,
