@@ -84,7 +84,7 @@ Correct = int | Fraction | tuple[int, ...]
 
 def parse_number(text: str) -> Number | None:
     """A number, or ``None`` if ``text`` is not one."""
-    t = text.strip().replace("_", "")
+    t = _ascii_digits(text).strip().replace("_", "")
     if re.fullmatch(r"[+-]?\d{1,3}([, ]\d{3})+", t):
         t = t.replace(",", "").replace(" ", "")
     if "/" in t:
@@ -110,6 +110,15 @@ def parse_number(text: str) -> Number | None:
     return Number(value, scale / 10**decimals, figures)
 
 
+def _ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit (``３``, ``٣``: what ``\\d`` and ``int`` accept) as its ASCII digit.
+
+    Read once here, so the rest of the rule sees ASCII only: a fullwidth leading zero is not
+    significant (``０.０３M`` has 1 figure, as ``0.03M`` does), and the page's JS does the same.
+    """
+    return text if text.isascii() else "".join(str(int(c)) if c.isdecimal() else c for c in text)
+
+
 def _has_suffix(text: str) -> bool:
     m = _NUMBER.match(text.strip())
     return bool(m and m.group(4))
@@ -117,9 +126,10 @@ def _has_suffix(text: str) -> bool:
 
 def parse_shape(text: str) -> tuple[int, ...] | None:
     """A shape of two or more whole numbers, or ``None``."""
-    t = text.strip().strip("()[]").strip()
+    t = _ascii_digits(text).strip().strip("()[]").strip()
     parts = [p for p in _SHAPE_SPLIT.split(t) if p]
-    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+    # isdecimal, not isdigit: "²" is a digit that int() refuses
+    if len(parts) < 2 or not all(p.isdecimal() for p in parts):
         return None
     return tuple(int(p) for p in parts)
 
@@ -302,8 +312,10 @@ def coarse_keys(correct: Correct) -> tuple[str, ...]:
 
 def answer_keys(value: Value) -> tuple[str, ...]:
     """The lookup keys of an answer as read: its 3-figure rounding(s), or its shape, and a coarse key."""
-    if isinstance(value, tuple):
-        return ("n:" + canon(Fraction(value[0])),) if len(value) == 1 else ("s:" + ",".join(map(str, value)),)
+    if isinstance(value, tuple):  # a one-number shape's size is a number: (34944,) meets near_keys((34944,))
+        if len(value) == 1:
+            return tuple("n:" + canon(y) for y in _near_of_answer(Fraction(value[0])))
+        return ("s:" + ",".join(map(str, value)),)
     keys = ["n:" + canon(y) for y in _near_of_answer(value.value)]
     if value.unit is not None and value.value != 0 and 0 < value.figures < MIN_FIGURES:
         keys.append(f"c:{canon(value.value)}@{_exponent(value.unit)}")
