@@ -108,6 +108,10 @@
       giveUp.classList.add("offered");
     }
     if (ps.answer !== undefined) input.value = ps.answer;
+    for (const button of root.querySelectorAll(`[data-choice="${id}"]`)) {
+      button.disabled = closed;
+      button.classList.toggle("picked", (ps.answer || "").toUpperCase() === button.dataset.letter);
+    }
     $("data-qpart", id).className = "qpart" + (closed ? " " + ps.st : "");
     show(id, ps.lines);
   }
@@ -154,18 +158,19 @@
     } else {
       value = G.readAnswer(text, p.rank);
     }
+    // An answer the rule cannot judge costs nothing: say why, above what was said before.
+    const aside = (line) => show(id, [["bad", line], ...ps.lines]);
     if (value === null) {
-      show(id, [["bad", fill(T.unreadable, { letters: p.choices ? T.letters : "" })]]);
+      aside(fill(T.unreadable, { letters: p.choices ? T.letters : "" }));
       return;
     }
     const pre = G.precheck(value, p.rank, Boolean(p.choices));
     if (pre === "whole-shape") {
-      const example = Array(p.rank - 1).fill("28").concat(["64"]).join("x");
-      show(id, [["bad", fill(T.whole_shape, { example })]]);
+      aside(fill(T.whole_shape, { example: Array(p.rank - 1).fill("28").concat(["64"]).join("x") }));
       return;
     }
     if (pre === "one-number") {
-      show(id, [["bad", T.one_number]]);
+      aside(T.one_number);
       return;
     }
     const found = await lookup(id, value);
@@ -248,6 +253,13 @@
     });
     $("data-check", p.id).addEventListener("click", () => queue(() => check(p.id)));
     $("data-give-up", p.id).addEventListener("click", () => queue(() => giveUp(p.id)));
+    for (const button of root.querySelectorAll(`[data-choice="${p.id}"]`)) {
+      button.addEventListener("click", () => {
+        if (input.disabled) return;
+        input.value = button.dataset.letter;
+        queue(() => check(p.id));
+      });
+    }
     settle(p.id);
   }
   root.querySelector("[data-restart]").addEventListener("click", () => {
