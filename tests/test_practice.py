@@ -22,6 +22,7 @@ from practice_client import InvalidTag, Page, read_exact
 from quizgen.drill.progress import Progress
 from quizgen.drill.session import Drill
 from quizgen.explain.answers import parse_value
+from quizgen.explain.feedback import known_wrongs
 from quizgen.problems import sheet as worksheet
 from quizgen.problems.kinds import REGISTRY
 
@@ -155,13 +156,15 @@ def _drill_why(problem, part, text: str) -> str:
 @pytest.mark.slow
 def test_every_part_of_every_kind_opens_for_its_answer_and_names_what_the_drill_names(run, tmp_path):
     recipe = audit_recipe(tmp_path)
-    args = (str(recipe), "--seed", "11", "--variants", "2")
+    args = (str(recipe), "--seed", "11", "--variants", "1")
     assert run("worksheet", *args, "--format", "practice", "-o", str(tmp_path / "p")).exit_code == 0
     keys = key_of(run, tmp_path, *args)
-    plan = worksheet.plan(str(recipe), seed=11, variants=2)
-    checked = named = 0
+    plan = worksheet.plan(str(recipe), seed=11, variants=1)
+    checked = named = searched = 0
     for i, (key, (_stem, _student, seed)) in enumerate(zip(keys, plan.sheets), start=1):
-        page = Page((tmp_path / "p" / f"practice-{i}.html").read_text(encoding="utf-8"))
+        page = Page(
+            (tmp_path / "p" / ("practice.html" if len(keys) == 1 else f"practice-{i}.html")).read_text(encoding="utf-8")
+        )
         problems = worksheet.build_sheet(plan.recipe, seed).problems
         for entry, problem in zip(key["problems"], problems):
             for j, (part_key, part) in enumerate(zip(entry["parts"], problem.parts), start=1):
@@ -185,8 +188,19 @@ def test_every_part_of_every_kind_opens_for_its_answer_and_names_what_the_drill_
                     assert verdict == "wrong"
                     assert why == _drill_why(problem, part, written(wrong)), (pid, wrong)
                     named += bool(why)
+                # every value the page files (the catalogue's singles and pairs too), exact and rounded to
+                # 3 significant figures, is named as the drill's own search names it
+                for known in known_wrongs(problem, part):
+                    texts = [written(list(known.value) if isinstance(known.value, tuple) else known.value)]
+                    if not isinstance(known.value, tuple) and abs(known.value) >= 1000:
+                        texts.append(f"{float(known.value):.2e}")
+                    for text in texts:
+                        verdict, why = page.judge(pid, text)
+                        if verdict == "wrong":
+                            assert why == _drill_why(problem, part, text), (pid, text)
+                            searched += 1
                 checked += 1
-    assert checked > 150 and named > 150
+    assert checked > 150 and named > 150 and searched > 1000
 
 
 def test_rounded_coarse_and_written_out_answers(run, tmp_path):
