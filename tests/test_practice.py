@@ -25,6 +25,7 @@ from quizgen.explain.answers import parse_value
 from quizgen.explain.feedback import known_wrongs
 from quizgen.problems import sheet as worksheet
 from quizgen.problems.kinds import REGISTRY
+from quizgen.render.sheets import html_text
 
 
 def audit_recipe(folder: Path) -> Path:
@@ -148,9 +149,10 @@ def test_the_figures_are_the_sheets(run, tmp_path):
 
 
 def _drill_why(problem, part, text: str) -> str:
+    """The drill's sentence for ``text``, as the page shows it (rendered as the sheets render text)."""
     drill = Drill(Progress(":memory:", defer=True), read=input, write=print)
-    value = drill.read_value(part, text)
-    return drill.diagnose(problem, part, value)[1]
+    why = drill.diagnose(problem, part, drill.read_value(part, text))[1]
+    return str(html_text(why)) if why else ""
 
 
 @pytest.mark.slow
