@@ -210,7 +210,6 @@ def page_strings() -> dict[str, str]:
         "twice": _("Not right twice. The worked steps are ready."),
         "show_steps": _("Show the worked steps"),
         "given_up": _("Given up: the solution is below."),
-        "missed": _("Two tries, not right."),
         "score": _("Score: {got} of {total} marks"),
         "done": _("{done} of {parts} parts done"),
         "confirm_restart": _("Clear every answer on this page and start again?"),
@@ -218,7 +217,6 @@ def page_strings() -> dict[str, str]:
             "This browser cannot check answers here (it has no WebCrypto for files). Open the page in a current "
             "Firefox, Chrome, Edge or Safari."
         ),
-        "checking": _("Checking…"),
     }
 
 
