@@ -85,6 +85,7 @@ def part_data(
     """One part's entry for the page, and what it files in the lookup table."""
     from quizgen.explain.answers import coarse_keys, exact_text, near_keys
     from quizgen.explain.feedback import known_wrongs
+    from quizgen.render.sheets import html_text
 
     part = problem.parts[index]
     pid = f"{number}.{index + 1}"
@@ -102,7 +103,7 @@ def part_data(
         file(key, {"c": 1})
     for wrong in known_wrongs(problem, part):
         for key in near_keys(wrong.value):
-            file(key, {"x": exact_text(wrong.value), "o": list(wrong.rank), "w": wrong.why})
+            file(key, {"x": exact_text(wrong.value), "o": list(wrong.rank), "w": str(html_text(wrong.why))})
 
     part_key = sealer.hash("part", f"{pid}\0{exact}")
     last = index == len(problem.parts) - 1
@@ -110,7 +111,7 @@ def part_data(
     entry: dict[str, Any] = {
         "id": pid,
         "rank": _rank(part),
-        "hint": part.hint,
+        "hint": str(html_text(part.hint)) if part.hint else "",
         "marks": float(problem.part_marks[index]),
         "blob": sealer.seal(part_key, zlib.compress(solution.encode(), 9), "blob\0" + pid),
         "lock": sealer.seal(sealer.give_up_key(pid), part_key, "lock\0" + pid),
@@ -209,7 +210,6 @@ def page_strings() -> dict[str, str]:
         "twice": _("Not right twice. The worked steps are ready."),
         "show_steps": _("Show the worked steps"),
         "given_up": _("Given up: the solution is below."),
-        "missed": _("Two tries, not right."),
         "score": _("Score: {got} of {total} marks"),
         "done": _("{done} of {parts} parts done"),
         "confirm_restart": _("Clear every answer on this page and start again?"),
@@ -217,7 +217,6 @@ def page_strings() -> dict[str, str]:
             "This browser cannot check answers here (it has no WebCrypto for files). Open the page in a current "
             "Firefox, Chrome, Edge or Safari."
         ),
-        "checking": _("Checking…"),
     }
 
 

@@ -15,7 +15,9 @@
   const subtle = window.crypto && window.crypto.subtle;
   const parts = new Map(data.parts.map((p) => [p.id, p]));
   const $ = (attr, id) => root.querySelector(`[${attr}="${id}"]`);
-  const fill = (s, o) => s.replace(/\{(\w+)\}/g, (m, k) => (k in o ? String(o[k]) : m));
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  // A sentence as HTML: the translated text escaped, each {name} filled with HTML (escape plain values).
+  const fill = (s, o) => esc(s).replace(/\{(\w+)\}/g, (m, k) => (k in o ? String(o[k]) : m));
 
   // --- bytes, hashes and seals (the same derivations as quizgen.render.practice.Sealer) -------------
   const fromB64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
@@ -83,16 +85,9 @@
   const partState = (id) => (state.parts[id] = state.parts[id] || { st: "open", tries: 0, lines: [] });
 
   // --- what the student sees ----------------------------------------------------------------------
+  // Feedback lines are [class, HTML]: sentences made by fill(), hints and reasons as the sheets render them.
   function show(id, lines) {
-    const box = $("data-feedback", id);
-    box.replaceChildren(
-      ...lines.map(([cls, text]) => {
-        const p = document.createElement("p");
-        p.className = cls;
-        p.textContent = text;
-        return p;
-      })
-    );
+    $("data-feedback", id).innerHTML = lines.map(([cls, html]) => `<p class="${cls}">${html}</p>`).join("");
   }
 
   function settle(id) {
@@ -108,6 +103,10 @@
       giveUp.classList.add("offered");
     }
     if (ps.answer !== undefined) input.value = ps.answer;
+    for (const button of root.querySelectorAll(`[data-choice="${id}"]`)) {
+      button.disabled = closed;
+      button.classList.toggle("picked", (ps.answer || "").toUpperCase() === button.dataset.letter);
+    }
     $("data-qpart", id).className = "qpart" + (closed ? " " + ps.st : "");
     show(id, ps.lines);
   }
@@ -123,8 +122,8 @@
       if (ps.st === "right") got += p.marks;
       if (ps.st !== "open") done += 1;
     }
-    root.querySelector("[data-score]").textContent = fill(T.score, { got: fmtMarks(got), total: fmtMarks(total) });
-    root.querySelector("[data-done]").textContent = fill(T.done, { done, parts: data.parts.length });
+    root.querySelector("[data-score]").innerHTML = fill(T.score, { got: fmtMarks(got), total: fmtMarks(total) });
+    root.querySelector("[data-done]").innerHTML = fill(T.done, { done, parts: data.parts.length });
   }
 
   async function openSolution(id, keyBytes) {
@@ -143,7 +142,7 @@
     const ps = partState(id);
     if (ps.st !== "open") return;
     if (!subtle || typeof DecompressionStream === "undefined") {
-      show(id, [["bad", T.no_crypto]]);
+      show(id, [["bad", esc(T.no_crypto)]]);
       return;
     }
     const text = $("data-part", id).value.trim();
@@ -154,18 +153,19 @@
     } else {
       value = G.readAnswer(text, p.rank);
     }
+    // An answer the rule cannot judge costs nothing: say why, above what was said before.
+    const aside = (line) => show(id, [["bad", line], ...ps.lines]);
     if (value === null) {
-      show(id, [["bad", fill(T.unreadable, { letters: p.choices ? T.letters : "" })]]);
+      aside(fill(T.unreadable, { letters: p.choices ? esc(T.letters) : "" }));
       return;
     }
     const pre = G.precheck(value, p.rank, Boolean(p.choices));
     if (pre === "whole-shape") {
-      const example = Array(p.rank - 1).fill("28").concat(["64"]).join("x");
-      show(id, [["bad", fill(T.whole_shape, { example })]]);
+      aside(fill(T.whole_shape, { example: Array(p.rank - 1).fill("28").concat(["64"]).join("x") }));
       return;
     }
     if (pre === "one-number") {
-      show(id, [["bad", T.one_number]]);
+      aside(esc(T.one_number));
       return;
     }
     const found = await lookup(id, value);
@@ -177,9 +177,9 @@
         verdict === "rounded"
           ? fill(T.right_rounded, {
               rounded: fill(G.figures(value) === 1 ? T.figures_1 : T.figures_n, { n: G.figures(value) }),
-              v: G.fmtValue(x),
+              v: esc(G.fmtValue(x)),
             })
-          : fill(T.right, { v: G.fmtValue(x) });
+          : fill(T.right, { v: esc(G.fmtValue(x)) });
       Object.assign(ps, { st: "right", lines: [["good", "✓ " + line]] });
       const keyBytes = await hash("part", id + "\0" + found.right.x);
       ps.key = toB64(keyBytes);
@@ -195,17 +195,17 @@
     const why = named ? named.w : "";
     const spelling = !why && x !== null ? G.roundedInFull(value, x) : null;
     let message;
-    if (!why && found.coarse) message = fill(T.coarse, { v: text });
-    else if (spelling) message = fill(T.in_full, { v: text, r: spelling });
-    else if (why) message = fill(T.why, { shown: G.show(value), why });
-    else message = fill(T.not_right, { v: G.show(value) });
+    if (!why && found.coarse) message = fill(T.coarse, { v: esc(text) });
+    else if (spelling) message = fill(T.in_full, { v: esc(text), r: esc(spelling) });
+    else if (why) message = fill(T.why, { shown: esc(G.show(value)), why }); // why: HTML, as sealed
+    else message = fill(T.not_right, { v: esc(G.show(value)) });
     ps.tries += 1;
     const lines = [["bad", "✗ " + message]];
     if (ps.tries === 1) {
-      if (p.hint) lines.push(["hint", T.hint + p.hint]);
-      lines.push(["", T.one_more]);
+      if (p.hint) lines.push(["hint", esc(T.hint) + p.hint]); // the hint: HTML, as the page holds it
+      lines.push(["", esc(T.one_more)]);
     } else {
-      lines.push(["", T.twice]);
+      lines.push(["", esc(T.twice)]);
       ps.st = "missed";
     }
     ps.lines = lines;
@@ -219,13 +219,13 @@
   async function giveUp(id) {
     const ps = partState(id);
     if (!subtle || typeof DecompressionStream === "undefined") {
-      show(id, [["bad", T.no_crypto]]);
+      show(id, [["bad", esc(T.no_crypto)]]);
       return;
     }
     const keyBytes = await unseal(await sha256(concat(secret, encoder.encode("give up\0" + id))), parts.get(id).lock);
     if (ps.st === "open") {
       ps.st = "gave";
-      ps.lines = [["bad", T.given_up]];
+      ps.lines = [["bad", esc(T.given_up)]];
     }
     ps.opened = true;
     ps.key = toB64(keyBytes);
@@ -248,6 +248,13 @@
     });
     $("data-check", p.id).addEventListener("click", () => queue(() => check(p.id)));
     $("data-give-up", p.id).addEventListener("click", () => queue(() => giveUp(p.id)));
+    for (const button of root.querySelectorAll(`[data-choice="${p.id}"]`)) {
+      button.addEventListener("click", () => {
+        if (input.disabled) return;
+        input.value = button.dataset.letter;
+        queue(() => check(p.id));
+      });
+    }
     settle(p.id);
   }
   root.querySelector("[data-restart]").addEventListener("click", () => {
