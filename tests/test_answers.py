@@ -201,3 +201,19 @@ def test_unicode_digits_are_read_as_their_ascii_digits():
     assert judge("３４.９k", 34944) == "rounded" and judge("٣٤٩٤٤", 34944) == "exact"
     # "²" is a digit to str.isdigit() but not a decimal int() can read: unreadable, not a crash
     assert judge("2x²", (2, 2)) == "unreadable"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.integers(1, 10**30),
+        st.builds(Fraction, st.integers(1, 10**12), st.integers(1, 10**12)),
+        st.builds(lambda m, e: Fraction(m) / 10**e, st.integers(1, 999), st.integers(0, 420)),
+    ),
+    st.booleans(),
+)
+def test_magnitude_is_the_exponent_of_the_first_significant_digit(v, negative):
+    from quizgen.explain.answers import magnitude
+
+    e = magnitude(-v if negative else v)
+    assert Fraction(10) ** e <= v < Fraction(10) ** (e + 1)

@@ -262,12 +262,9 @@ def canon(v: Fraction) -> str:
 def magnitude(v: Fraction) -> int:
     """The exponent of the first significant digit: ``10**e <= |v| < 10**(e+1)`` (``v`` nonzero)."""
     a = abs(Fraction(v))
-    if a >= 1:
-        return len(str(a.numerator // a.denominator)) - 1
-    e = -1
-    while a * Fraction(10) ** -e < 1:
-        e -= 1
-    return e
+    # n / d lies between 10**(len(n) - len(d) - 1) and 10**(len(n) - len(d) + 1): one comparison decides
+    e = len(str(a.numerator)) - len(str(a.denominator))
+    return e - 1 if a < Fraction(10) ** e else e
 
 
 def rounded_at(x: Fraction, k: int) -> tuple[Fraction, ...]:

@@ -162,11 +162,10 @@ const QuizgenGrade = (() => {
 
   // magnitude: e with 10**e <= |v| < 10**(e+1).
   function magnitude(v) {
-    const n = abs(v.n);
-    if (n >= v.d) return (n / v.d).toString().length - 1;
-    let e = -1;
-    while (n * 10n ** BigInt(-e) < v.d) e--;
-    return e;
+    const a = rat(abs(v.n), v.d);
+    const e = a.n.toString().length - a.d.toString().length;
+    const power = pow10(e);
+    return a.n * power.d < power.n * a.d ? e - 1 : e;
   }
 
   // rounded_at: x rounded at the place 10**k; both neighbours at an exact half.
