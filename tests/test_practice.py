@@ -22,8 +22,8 @@ from practice_client import InvalidTag, Page, read_exact
 from quizgen.drill.progress import Progress
 from quizgen.drill.session import Drill
 from quizgen.explain.answers import parse_value
-from quizgen.explain.feedback import known_wrongs
 from quizgen.problems import sheet as worksheet
+from quizgen.problems.feedback import known_wrongs
 from quizgen.problems.kinds import REGISTRY
 from quizgen.render.sheets import html_text
 

@@ -3,7 +3,7 @@
 The page holds no answer in readable form (README, "The practice page", says what this protects
 against).  For each part:
 
-- **Lookup.** The right value and every wrong value the drill would name (:mod:`quizgen.explain.feedback`)
+- **Lookup.** The right value and every wrong value the drill would name (:mod:`quizgen.problems.feedback`)
   are filed under the salted SHA-256 of their *lookup keys* (:func:`quizgen.explain.answers.near_keys`;
   ``coarse_keys`` for a right value rounded too far), and each is sealed (AES-GCM) under a key derived
   from the same lookup key.  The page's JS reads an answer by the one rule, computes its lookup keys
@@ -84,7 +84,7 @@ def part_data(
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """One part's entry for the page, and what it files in the lookup table."""
     from quizgen.explain.answers import coarse_keys, exact_text, near_keys
-    from quizgen.explain.feedback import known_wrongs
+    from quizgen.problems.feedback import known_wrongs
     from quizgen.render.sheets import html_text
 
     part = problem.parts[index]
