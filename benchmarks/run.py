@@ -9,6 +9,9 @@
    and the marking grid (goal: under 3 s); and for a 1,000-student ``--roster`` (goal: under 20 s).
 5. Drill: from start to the first question, for a first-ever start (no progress file yet) and for a returning
    student (goal: under 1.2× ``python -c "import click"``), and from an answer to its feedback.
+6. Practice page (``benchmarks/practice.py``): the size of a 20-problem page (goal: at most 300 KB), navigation
+   start to ``quizgen-ready`` in headless Chromium (goal: at most 200 ms, median of 10 fresh loads), and from
+   Check to the feedback.
 """
 
 from __future__ import annotations
@@ -254,3 +257,6 @@ if __name__ == "__main__":
     worksheets()
     classes()
     drill()
+    from practice import practice  # beside this file: python puts the script's folder on sys.path
+
+    practice()

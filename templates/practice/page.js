@@ -145,7 +145,7 @@
       show(id, [["bad", esc(T.no_crypto)]]);
       return;
     }
-    const text = $("data-part", id).value.trim();
+    const text = G.strip($("data-part", id).value); // as the drill strips a line (Python's str.strip)
     let value;
     if (p.choices && text.length === 1 && "ABCD".includes(text.toUpperCase())) {
       const chosen = p.choices[text.toUpperCase()];
