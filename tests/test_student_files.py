@@ -87,7 +87,7 @@ def count(form: str, text: str) -> int:
 
 
 def answer_forms(problem: Problem) -> list[set[str]]:
-    """Each part's answer in every notation, where it is distinctive (a shape, or a number ≥ 100)."""
+    """Each part's answer in every notation where it is distinctive (a shape, or a number ≥ 100); else none."""
     out = []
     for part in problem.parts:
         value = part.answer
@@ -95,8 +95,7 @@ def answer_forms(problem: Problem) -> list[set[str]]:
             out.append(shape_forms(value))
         else:
             v = value[0] if isinstance(value, tuple) else value
-            if isinstance(v, int) and abs(v) >= 100:
-                out.append(number_forms(v))
+            out.append(number_forms(v) if isinstance(v, int) and abs(v) >= 100 else set())
     return out
 
 

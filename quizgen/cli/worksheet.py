@@ -29,11 +29,12 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "json", "pdf", "moodle", "gift", "qti", "anki"]),
+    type=click.Choice(["md", "html", "json", "pdf", "practice", "moodle", "gift", "qti", "anki"]),
     default="md",
     show_default=True,
     help="md, html or json: a sheet and its key. pdf: the same as html, printed through Chromium "
-    "(the 'pdf' extra). "
+    "(the 'pdf' extra). practice: an offline page per sheet that checks answers as the drill does "
+    "(practice.html; for a class, one per student and index.html). "
     "moodle (Moodle XML), gift, qti (a Canvas QTI 1.2 zip) or anki (an .apkg deck): one file of every "
     "sheet's problems, for import.",
 )
@@ -145,6 +146,8 @@ def worksheet_command(
       quizgen worksheet --code D12-7C049FFB-02
       quizgen worksheet --kind params-conv --kind macs-conv --problems 10 --difficulty 2 --form choice
       quizgen worksheet --variants 30 --format pdf --paper letter -o class
+      quizgen worksheet --format practice -o practice
+      quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
       quizgen worksheet --variants 30 --format qti -o canvas
       quizgen worksheet --format gift
@@ -257,7 +260,7 @@ def make_worksheets(
             set_language(plan.options.lang)
     shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
-    env = render.environment(template_dir) if template_fmt in render.FORMATS else None
+    env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
     files: dict[str, str | bytes] = {}
     sheets = []
     items = plan.sheets
@@ -278,12 +281,17 @@ def make_worksheets(
             if shown is not plan.recipe:
                 sheet = dataclasses.replace(sheet, recipe=shown)
             sheets.append(sheet)
-            if env is not None:
+            if env is not None and fmt != "practice":
                 files.update(render.sheet_files(env, sheet, template_fmt, stem))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    if env is not None:
+    if fmt == "practice":
+        from quizgen.render.practice import practice_files
+
+        assert env is not None
+        files.update(practice_files(env, sheets, [stem for stem, _student, _seed in items]))
+    elif env is not None:
         files.update(render.key_files(env, sheets, template_fmt))
         if template_fmt == "html" and (variants > 1 or roster) and not code:
             files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quizgen.drill.progress import Progress
+from quizgen.explain.steps import steps_for
 from quizgen.i18n import _
 from quizgen.problems import kinds as K
 from quizgen.problems.problem import Part, Problem, Value, fmt_value
@@ -42,23 +43,6 @@ CURRICULUM = [
     "network-trace",
     "spot-error",
 ]
-
-
-#: The worked steps shown with each quantity's answer.
-RELATED_STEPS = {
-    "output": {"output"},
-    "params": {"weights", "bias", "params", "trainable", "non_trainable"},
-    "weights": {"weights"},
-    "macs": {"output", "weights", "macs"},
-    "flops": {"output", "weights", "macs", "flops"},
-    "flops+bias": {"output", "weights", "macs", "flops"},
-    "windows": {"output", "windows"},
-    "comparisons": {"output", "windows", "comparisons"},
-    "additions": {"output", "windows", "additions"},
-    "divisions": {"output", "windows", "divisions"},
-    "output_bytes": {"output", "output_bytes"},
-    "params_bytes": {"weights", "bias", "params", "params_bytes"},
-}
 
 
 def M_CATALOGUE_IDS() -> frozenset[str]:  # noqa: N802 - reads as the constant it is
@@ -342,9 +326,7 @@ class Drill:
     def reveal(self, problem: Problem, part: Part) -> None:
         s = self.style
         self.write(_("The answer is {v}. Worked steps:").format(v=s.bold(fmt_value(part.answer))) + "\n")
-        wanted = RELATED_STEPS.get(part.quantity, {part.quantity})
-        steps = [st for st in problem.steps if st.quantity in wanted or not st.quantity] or list(problem.steps)
-        for i, st in enumerate(steps, start=1):
+        for i, st in enumerate(steps_for(problem.steps, part.quantity), start=1):
             line = f"  {i}. {st.title}{_(': ')}{st.formula}"
             if st.substituted and st.substituted != st.result:
                 line += f" = {st.substituted}"

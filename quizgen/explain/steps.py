@@ -8,6 +8,7 @@ seed post stumbles on: inexact divisions, floor versus ceil, asymmetric
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from math import prod
 from typing import NamedTuple
 
@@ -37,6 +38,29 @@ class Step(NamedTuple):
             "latex": {"formula": self.formula_tex, "substituted": self.substituted_tex},
             "quantity": self.quantity,
         }
+
+
+#: The worked steps shown with each quantity's answer.
+RELATED_STEPS = {
+    "output": {"output"},
+    "params": {"weights", "bias", "params", "trainable", "non_trainable"},
+    "weights": {"weights"},
+    "macs": {"output", "weights", "macs"},
+    "flops": {"output", "weights", "macs", "flops"},
+    "flops+bias": {"output", "weights", "macs", "flops"},
+    "windows": {"output", "windows"},
+    "comparisons": {"output", "windows", "comparisons"},
+    "additions": {"output", "windows", "additions"},
+    "divisions": {"output", "windows", "divisions"},
+    "output_bytes": {"output", "output_bytes"},
+    "params_bytes": {"weights", "bias", "params", "params_bytes"},
+}
+
+
+def steps_for(steps: Sequence[Step], quantity: str) -> list[Step]:
+    """The worked steps that lead to one part's answer (the drill's and the practice page's solution)."""
+    wanted = RELATED_STEPS.get(quantity, {quantity})
+    return [st for st in steps if st.quantity in wanted or not st.quantity] or list(steps)
 
 
 def num(n: int | float) -> str:

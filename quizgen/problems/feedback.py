@@ -1,0 +1,96 @@
+"""Every wrong value the drill would name for a part, with its sentence, listed ahead of time.
+
+The drill (:meth:`quizgen.drill.session.Drill.diagnose`) names a wrong answer when the rule of
+:mod:`quizgen.explain.answers` matches it to a known wrong value: first a wrong choice's, then one of
+the part's own wrong values, then any value a misconception (or a pair of them) produces for a single
+layer.  It searches lazily, for the answer in hand.  A page that cannot run that search, the practice
+page, needs the whole list beforehand: :func:`known_wrongs` gives it, each value with its sentence and
+its place in the drill's order, so that an answer matching several names the one the drill names.  A
+test holds the two to each other.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import NamedTuple
+
+from quizgen.explain import misconceptions as M
+from quizgen.explain.misconceptions import _with_rounding
+from quizgen.problems.problem import Part, Problem
+
+#: A value as the rule reads it: a count (an int or a Fraction) or a shape.
+Known = int | Fraction | tuple[int, ...]
+
+
+class KnownWrong(NamedTuple):
+    """A wrong value, why it is wrong, and its rank: the drill names the lowest-ranked match."""
+
+    value: Known
+    why: str
+    rank: tuple[int, int, int]
+
+
+def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
+    """The wrong values the drill names for ``part``, each once at its best rank, best first.
+
+    Ranks: a wrong choice ``(0, 0, i)``; a listed wrong value ``(1, 0, i)``; a misconception
+    combination of ``size`` ids, the ``i``-th in the catalogue's order, ``(1 + size, 0, i)`` when it
+    gives the value and ``(1 + size, 1, i)`` when it gives a fraction the student rounded to it (the
+    drill prefers the first kind within a size, as :func:`quizgen.explain.misconceptions.explain_value`
+    does).  Values no answer can match (a shape with a fractional size) are left out.
+    """
+    best: dict[Known, KnownWrong] = {}
+
+    def add(value: object, why: str, rank: tuple[int, int, int]) -> None:
+        known = _known(value)
+        if known is None or known == part.answer or not why:
+            return
+        if known not in best or rank < best[known].rank:
+            best[known] = KnownWrong(known, why, rank)
+
+    for i, c in enumerate(part.choices):
+        if not c.correct:
+            add(c.value, c.why, (0, 0, i))
+    for i, w in enumerate(part.wrongs):
+        add(w.value, w.why, (1, 0, i))
+    layer = problem.layer
+    if layer is not None and part.quantity in M.QUANTITIES and _asks_one_layer(problem):
+        ids = [m.id for m in M.applicable(layer, part.quantity)]
+        correct = M.wrong_values(layer, part.quantity, frozenset())
+        for size in (1, 2):
+            for i, combo in enumerate(itertools.combinations(ids, size)):
+                values = [v for v in M.wrong_values(layer, part.quantity, frozenset(combo)) if v not in correct]
+                rounded = [v for v in _with_rounding(values) if v not in correct and v not in values]
+                if not values and not rounded:
+                    continue
+                why = M.explain_combo(layer, combo)
+                for v in values:
+                    add(v, why, (1 + size, 0, i))
+                for v in rounded:
+                    add(v, why, (1 + size, 1, i))
+    return sorted(best.values(), key=lambda k: k.rank)
+
+
+def _asks_one_layer(problem: Problem) -> bool:
+    """Whether the drill searches the catalogue for this problem (one layer of a kind it knows)."""
+    from quizgen.problems import kinds as K
+
+    return (
+        problem.kind in K.REGISTRY
+        and "\n" not in problem.spec
+        and problem.kind not in ("params-separable", "spot-error")
+    )
+
+
+def _known(value: object) -> Known | None:
+    """``value`` as the rule compares it, or ``None`` if no answer can equal it."""
+    if isinstance(value, tuple):
+        if any(Fraction(v).denominator != 1 for v in value):
+            return None
+        return tuple(int(v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
+        return None
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value)
+    return value
