@@ -174,6 +174,13 @@ def test_piped_answers_get_the_same_feedback(tmp_path):
     assert [r[1] for r in rows(tmp_path / "b.sqlite3")] == ["right", "wrong", "right"]
 
 
+def test_a_fraction_beyond_a_float_is_wrong_not_a_crash(tmp_path):
+    """1e400/3 reads as an exact fraction too large for a float: it is shown as inf, as the practice page shows it."""
+    out = drill(tmp_path / "p.sqlite3", "1e400/3\nq\n", "--kind", "params-conv", "--difficulty", "1", "--seed", "1")
+    assert out.returncode == 0, out.stderr
+    assert "✗ inf is not right." in out.stdout and "internal error" not in out.stdout + out.stderr
+
+
 def test_end_of_input_finishes_with_a_summary(tmp_path):
     out = drill(tmp_path / "p.sqlite3", "", "--count", "3", "--seed", "2")
     assert out.returncode == 0 and "Session summary" in out.stdout

@@ -416,7 +416,12 @@ def _show(value: Number | Value) -> str:
 
     if isinstance(value, Number):
         v = value.value
-        return fmt_value(int(v)) if v.denominator == 1 else f"{float(v):g}"
+        if v.denominator == 1:
+            return fmt_value(int(v))
+        try:
+            return f"{float(v):g}"
+        except OverflowError:  # 1e400/3: beyond a float, shown as the page's script shows it
+            return "inf" if v > 0 else "-inf"
     return fmt_value(value)
 
 
