@@ -36,7 +36,7 @@ from quizgen.i18n import N_, _, n_
 from quizgen.problems.problem import Part, Problem
 from quizgen.problems.sheet import Sheet
 
-#: The page's data format: the JS refuses data of another version.
+#: The version of the page's data format, for tools that read a page's data.
 FORMAT = 1
 
 
@@ -129,10 +129,12 @@ def _rank(part: Part) -> int:
 def render_solution(env: jinja2.Environment, sheet: Sheet, problem: Problem, part: Part, *, last: bool) -> str:
     """A part's solution as the page shows it: the answer, why the known wrong ones are wrong, the steps."""
     from quizgen.explain.steps import steps_for
-    from quizgen.render.sheets import _figure
+    from quizgen.render.sheets import _figure, _render
 
     figure = _figure(problem, True, sheet.lang) if (last and sheet.figures) else None
-    return env.get_template("practice/_solution.html.j2").render(
+    return _render(
+        env,
+        "practice/_solution.html.j2",
         part=part,
         problem=problem,
         steps=steps_for(problem.steps, part.quantity),
