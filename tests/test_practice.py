@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from practice_client import InvalidTag, Page, read_exact
+from test_student_files import answer_forms, count
 
 from quizgen.drill.progress import Progress
 from quizgen.drill.session import Drill
@@ -178,6 +179,14 @@ def test_every_part_of_every_kind_opens_for_its_answer_and_names_what_the_drill_
                 )
                 solution = page.solution(pid, page.part_key(pid, exact))
                 assert "The answer is" in solution
+                # opened on its own, a part's solution gives away no later part's answer (one an earlier
+                # part already gives, as pool-ops' divisions equal its windows, is no secret)
+                text = htmllib.unescape(re.sub(r"<[^>]+>", " ", solution))
+                forms = answer_forms(problem)
+                known = set().union(*forms[:j])
+                for later in forms[j:]:
+                    for form in later - known:
+                        assert count(form, text) == 0, (pid, problem.kind, form)
                 assert page.give_up(pid) == page.part_key(pid, exact)  # "show solution" opens the same part
                 others = [q for q in page.parts if q != pid][:3]
                 for other in others:  # and no other
