@@ -390,6 +390,7 @@ def test_a_correct_but_too_coarse_rounding_is_wrong_and_says_why(tmp_path):
     out = drill(tmp_path / "b.sqlite3", coarse + "\n", *args)
     assert f"✗ {coarse} is rounded too far: a rounded answer needs at least 3 significant figures." in out.stdout
     assert rows(tmp_path / "b.sqlite3")[0][1] == "wrong"
+    assert "Hint:" not in out.stdout and "One more try." in out.stdout  # the working was right: no hint about it
 
 
 def test_a_skipped_question_is_not_counted_as_answered(tmp_path):

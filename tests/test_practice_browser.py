@@ -397,6 +397,38 @@ def test_zero_with_a_suffix_is_not_right(opener, params):
     expect(page.locator("[data-score]")).to_have_text(score_text(0, params.total()))
 
 
+def test_zero_and_coarse_roundings_say_why_without_a_hint_about_the_working(opener, params):
+    """0M is zero, never a rounding; a right value with 2 figures is rounded too far; neither gets the hint."""
+    page = opener(params.page).page
+    (pid, (_problem, part)), (other, (_p2, part2)) = list(params.parts().items())[:2]
+    text = answer(page, pid, "0M")
+    assert "0M is zero, and zero is never a rounding of a value that is not zero." in text, text
+    n = part2["answer"]
+    digits = len(str(n))
+    two = round(n, 2 - digits)  # 2 significant figures, by hand: 23,296 -> 23,000
+    coarse = f"{two / 10 ** (digits - 1):.1f}e{digits - 1}"  # 2.3e4
+    text = answer(page, other, coarse)
+    assert f"{coarse} is rounded too far" in text and "Hint" not in text and "One more try" in text, text
+
+
+def test_choices_name_their_own_letters(opener, tmp_path_factory):
+    """The default sheet's parameters problem 6 has three options, A-C (its key says so): D cannot be read."""
+    default = build(tmp_path_factory, "default")
+    page = opener(default.page).page
+    three = 0
+    for pid, (_problem, part) in default.parts().items():
+        letters = [c["letter"] for c in part.get("choices", [])]
+        if not letters:
+            continue
+        box = page.locator(f'[data-part="{pid}"]')
+        expect(box).to_have_attribute("placeholder", f"{letters[0]}-{letters[-1]}, or the value")
+        if letters == ["A", "B", "C"]:
+            text = answer(page, pid, "D")
+            assert "or a letter A-C" in text and "shape" not in text, text
+            three += 1
+    assert three >= 1
+
+
 # --- 4. garbage costs nothing ---------------------------------------------------------------------------
 
 

@@ -266,19 +266,30 @@ class Drill:
             for i in named:
                 self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
             shown = _show(value)
-            from quizgen.explain.answers import coarse_text, in_full_text, rounded_in_full, too_coarse
+            from quizgen.explain.answers import (
+                coarse_text,
+                in_full_text,
+                rounded_in_full,
+                too_coarse,
+                zero_rounding,
+                zero_text,
+            )
 
             spelling = None if why else rounded_in_full(value, part.answer)
+            notation = not why and (spelling is not None or too_coarse(value, part.answer))
             if not why and too_coarse(value, part.answer):
                 self.write(s.bad("✗ " + coarse_text(answer) + _(".")) + "\n")
             elif spelling:
                 self.write(s.bad("✗ " + in_full_text(answer, spelling) + _(".")) + "\n")
             elif why:
-                self.write(s.bad("✗ " + f"{shown}: {why}" + _(".")) + "\n")
+                self.write(s.bad("✗ " + _("{shown}: {why}").format(shown=shown, why=why) + _(".")) + "\n")
+            elif zero_rounding(value):
+                self.write(s.bad("✗ " + zero_text(answer)) + "\n")
             else:
                 self.write(s.bad("✗ " + _("{v} is not right.").format(v=shown)) + "\n")
             if attempt == 1:
-                if part.hint and not hinted:
+                # the hint is about the working: not for a right value written too coarsely or out in full
+                if part.hint and not hinted and not notation:
                     self.write(s.dim(_("Hint: ") + part.hint) + "\n")
                 self.show_figure(problem, answer=False)
                 self.write(_("One more try.") + "\n")

@@ -206,6 +206,16 @@ def in_full_text(text: str, spelling: str) -> str:
     ).format(v=text, r=spelling)
 
 
+def zero_rounding(value: Value) -> bool:
+    """Whether ``value`` is zero written in a rounding notation (``0M``), which rounds nothing but zero."""
+    return isinstance(value, Number) and value.unit is not None and value.value == 0
+
+
+def zero_text(text: str) -> str:
+    """Why a zero in a rounding notation is wrong for a value that is not zero."""
+    return _("{v} is zero, and zero is never a rounding of a value that is not zero.").format(v=text)
+
+
 def judge(answer: str, correct: Correct) -> Verdict:
     """The one grading rule: is ``answer`` (as a student typed it) right for ``correct``?
 

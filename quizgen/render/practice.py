@@ -220,7 +220,8 @@ def page_strings() -> dict[str, str]:
         "right_rounded": _("Right ({rounded}): {v}."),
         "figures_1": n_(N_("rounded to {n} significant figure"), N_("rounded to {n} significant figures"), 1),
         "figures_n": n_(N_("rounded to {n} significant figure"), N_("rounded to {n} significant figures"), 3),
-        "why": "{shown}: {why}" + _("."),
+        "why": _("{shown}: {why}") + _("."),
+        "zero": _("{v} is zero, and zero is never a rounding of a value that is not zero."),
         "not_right": _("{v} is not right."),
         "coarse": _("{v} is rounded too far: a rounded answer needs at least 3 significant figures") + _("."),
         "in_full": _(
@@ -228,11 +229,11 @@ def page_strings() -> dict[str, str]:
             "a suffix: k, M, G)"
         )
         + _("."),
-        "unreadable": _(
-            "I couldn't read that. Type a number (34944, 34,944, 3.4944e4, 34.9k) or a shape (55x55x96){letters}; "
-            "it costs nothing."
+        "unreadable_number": _(
+            "I couldn't read that. Type a number (34944, 34,944, 3.4944e4, 34.9k){letters}; it costs nothing."
         ),
-        "letters": _(", or a letter A-D"),
+        "unreadable_shape": _("I couldn't read that. Type a shape (55x55x96){letters}; it costs nothing."),
+        "letters": _(", or a letter {first}-{last}"),
         "whole_shape": _("Give the whole shape, every size and the channels, e.g. {example}."),
         "one_number": _("This part asks for one number, not a shape; it costs nothing."),
         "hint": _("Hint: "),

@@ -156,7 +156,9 @@
     // An answer the rule cannot judge costs nothing: say why, above what was said before.
     const aside = (line) => show(id, [["bad", line], ...ps.lines]);
     if (value === null) {
-      aside(fill(T.unreadable, { letters: p.choices ? esc(T.letters) : "" }));
+      const letters = p.choices ? Object.keys(p.choices) : [];
+      const range = letters.length ? fill(T.letters, { first: letters[0], last: letters[letters.length - 1] }) : "";
+      aside(fill(p.rank > 1 ? T.unreadable_shape : T.unreadable_number, { letters: range }));
       return;
     }
     const pre = G.precheck(value, p.rank, Boolean(p.choices));
@@ -198,11 +200,14 @@
     if (!why && found.coarse) message = fill(T.coarse, { v: esc(text) });
     else if (spelling) message = fill(T.in_full, { v: esc(text), r: esc(spelling) });
     else if (why) message = fill(T.why, { shown: esc(G.show(value)), why }); // why: HTML, as sealed
+    else if (!Array.isArray(value) && value.unit !== null && value.value.n === 0n) message = fill(T.zero, { v: esc(text) });
     else message = fill(T.not_right, { v: esc(G.show(value)) });
     ps.tries += 1;
     const lines = [["bad", "✗ " + message]];
     if (ps.tries === 1) {
-      if (p.hint) lines.push(["hint", esc(T.hint) + p.hint]); // the hint: HTML, as the page holds it
+      // the hint is about the working: not for a right value written too coarsely or out in full
+      const notation = !why && (found.coarse || spelling);
+      if (p.hint && !notation) lines.push(["hint", esc(T.hint) + p.hint]); // the hint: HTML, as the page holds it
       lines.push(["", esc(T.one_more)]);
     } else {
       lines.push(["", esc(T.twice)]);
@@ -226,6 +231,8 @@
     if (ps.st === "open") {
       ps.st = "gave";
       ps.lines = [["bad", esc(T.given_up)]];
+    } else {
+      ps.lines = ps.lines.filter(([, html]) => html !== esc(T.twice)); // the steps it offered are open
     }
     ps.opened = true;
     ps.key = toB64(keyBytes);
