@@ -9,13 +9,16 @@ never passes by leaving the browser tests out.
 Call ``require_browser()`` at module level, before ``from playwright.sync_api import ...``, to gate a
 whole module (its skip or failure then happens at collection); call it inside a fixture to gate only
 the tests that use that fixture.  ``chromium()`` opens the browser for a (module-scoped) fixture.
-Nothing here imports Playwright at import time, so files that only read ``IN_CI`` or ``CHROMIUM`` can
-import this module without it.
+``quizgen(...)`` writes the pages they open, as a real process, from module-scoped fixtures (where
+conftest's function-scoped ``sh`` cannot serve).  Nothing here imports Playwright at import time, so
+files that only read ``IN_CI`` or ``CHROMIUM`` can import this module without it.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +41,7 @@ IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 def require_browser() -> None:
     """Skip (or, under CI, fail) unless Playwright imports and Debian's Chromium is installed."""
+    __tracebackhide__ = True  # a skip names the caller's line, as when each file held this block
     if IN_CI:
         # No skip under CI: a missing piece is an error (at collection when called at module level).
         try:
@@ -63,3 +67,15 @@ def chromium() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+def quizgen(*args: str, timeout: float = 120) -> None:
+    """Run ``python -m quizgen ARGS`` as a real process; it must exit 0 (else its stderr is shown)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "quizgen", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=timeout,
+    )
+    assert proc.returncode == 0, proc.stderr

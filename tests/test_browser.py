@@ -8,14 +8,11 @@ CI (CI=true) a missing piece fails instead, so a broken setup cannot hide behind
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from browser import chromium, require_browser
+from browser import chromium, quizgen, require_browser
 
 require_browser()
 
@@ -28,17 +25,6 @@ PAGE_OBJECT = re.compile(rb"/Type\s*/Page[^s]")
 # How many of the first <math> elements must all have a box, and what share of all of them.
 FIRST_N_MATH = 20
 MATH_MAJORITY = 0.95
-
-
-def quizgen(*args: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "quizgen", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
 
 
 @pytest.fixture(scope="module")
