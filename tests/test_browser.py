@@ -8,40 +8,15 @@ CI (CI=true) a missing piece fails instead, so a broken setup cannot hide behind
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from browser import chromium, quizgen, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+require_browser()
 
-if IN_CI:
-    # No skip under CI: a missing piece is a collection error, which fails the run.
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        pytest.fail(f"CI is set but playwright is missing ({exc}); install the 'browser' extra", pytrace=False)
-    if not CHROMIUM.exists():
-        pytest.fail(f"CI is set but {CHROMIUM} is missing; .ci/run should apt-get install chromium", pytrace=False)
-else:
-    pytest.importorskip("playwright.sync_api", reason="the 'browser' extra (playwright) is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 900, "height": 1000}
@@ -50,17 +25,6 @@ PAGE_OBJECT = re.compile(rb"/Type\s*/Page[^s]")
 # How many of the first <math> elements must all have a box, and what share of all of them.
 FIRST_N_MATH = 20
 MATH_MAJORITY = 0.95
-
-
-def quizgen(*args: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "quizgen", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +47,8 @@ def two_sheets(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 class Opened:

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from browser import chromium, require_browser
 
 CODE = re.compile(r"\b[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}\b")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -269,16 +270,10 @@ def test_figure_labels_follow_lang(run, tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium through Playwright, with tests/test_browser.py's skip (or, under CI, fail) logic."""
-    from test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: I001  (first: it skips, or under CI fails, without them)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    """Debian's chromium through Playwright; skipped without it, failed without it under CI (tests/browser.py)."""
+    require_browser()
+    with chromium() as b:
+        yield b
 
 
 FITS = """() => [...document.querySelectorAll('article.problem')].flatMap(a => {

@@ -1,39 +1,23 @@
 """Figures in Chromium: the animation runs, stops for readers who ask for reduced motion, and every
-figure fits a phone's width.  Skips without Playwright or /usr/bin/chromium, except under CI (as
-tests/test_browser.py does)."""
+figure fits a phone's width.  Skips without Playwright or /usr/bin/chromium, except under CI
+(tests/browser.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from browser import chromium, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 GOLDEN = Path(__file__).resolve().parent / "golden" / "figures"
 
-if IN_CI:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        pytest.fail(f"CI is set but playwright is missing ({exc}); install the 'browser' extra", pytrace=False)
-    if not CHROMIUM.exists():
-        pytest.fail(f"CI is set but {CHROMIUM} is missing; .ci/run should apt-get install chromium", pytrace=False)
-else:
-    pytest.importorskip("playwright.sync_api", reason="the 'browser' extra (playwright) is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+require_browser()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _transform(page, selector: str) -> str:

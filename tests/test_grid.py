@@ -17,6 +17,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from browser import chromium, require_browser
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -288,20 +289,14 @@ LETTER_PRINTABLE_PX = round((279.4 - 2 * 8) / 25.4 * 96)
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium through Playwright, as test_browser.py launches it.
+    """Debian's chromium through Playwright.
 
-    test_browser.py's own checks decide when it is missing: a developer without Playwright or
-    chromium gets a skip, CI (CI=true) a failure.
+    tests/browser.py decides when it is missing: a developer without Playwright or chromium gets a
+    skip, CI (CI=true) a failure.
     """
-    import test_browser as tb
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(tb.CHROMIUM), headless=True, args=tb.CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    require_browser()
+    with chromium() as b:
+        yield b
 
 
 def printed(browser, path: Path, paper: str, css: str) -> tuple[bytes, float]:

@@ -1,21 +1,22 @@
 """Paper: working space, marks, the class file all-sheets.html, and what the printed pages hold.
 
 The CLI tests run everywhere. The printing tests drive Debian's chromium through Playwright (as
-tests/test_browser.py does, with its skip logic: under CI=true a missing piece fails) and read each
+tests/browser.py, with its skip logic: under CI=true a missing piece fails) and read each
 PDF page's text with poppler's pdftotext.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from browser import IN_CI, chromium, require_browser
+from browser import quizgen as _quizgen
 
 CODE = re.compile(r"\b[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}\b")
 
@@ -218,26 +219,18 @@ def test_all_sheets_html_for_variants_and_roster_only(run, tmp_path):
 
 # --- printing (Chromium) ------------------------------------------------------------------------
 
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium through Playwright, as tests/test_browser.py launches it; skipped without it, except under CI."""
-    from test_browser import CHROMIUM, CHROMIUM_ARGS  # its import skips (or under CI fails) without them
+    """Debian's chromium through Playwright (tests/browser.py); skipped without it, except under CI."""
+    require_browser()
 
     if shutil.which("pdftotext") is None:
         if IN_CI:
             pytest.fail("CI is set but pdftotext is missing; .ci/run should apt-get install poppler-utils")
         pytest.skip("pdftotext is missing (apt-get install poppler-utils)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
@@ -269,15 +262,7 @@ def printer(browser, tmp_path):
     context.close()
 
 
-def quizgen(*args: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "quizgen", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
+quizgen = partial(_quizgen, timeout=300)  # 30 variants, printed
 
 
 def lines(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 Each PDF is read with poppler-utils, not with the code that wrote it: ``pdfinfo`` for the page count,
 size and dates, ``pdftotext -f i -l i`` for the text of page i.  A developer without Playwright,
 /usr/bin/chromium or poppler-utils gets a clean skip; under CI (CI=true) a missing piece fails
-instead, as in tests/test_browser.py.  The two tests of what a missing piece says need neither
+instead, as in tests/browser.py.  The two tests of what a missing piece says need neither
 Chromium nor poppler.
 
 The templates' ``@page`` margin boxes put the code, the student and "page n" on every page; a PDF
@@ -21,9 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, IN_CI
 
-CHROMIUM = Path("/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
 #: Points per inch over millimetres per inch: A4 is 210 × 297 mm, Letter 8.5 × 11 in.
 A4 = (210 * 72 / 25.4, 297 * 72 / 25.4)  # 595.3 × 841.9 pt

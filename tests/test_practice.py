@@ -18,27 +18,14 @@ from pathlib import Path
 
 import pytest
 from practice_client import InvalidTag, Page, read_exact
-from test_student_files import answer_forms, count
+from test_student_files import answer_forms, count, recipe_file
 
 from quizgen.drill.progress import Progress
 from quizgen.drill.session import Drill
 from quizgen.explain.answers import parse_value
 from quizgen.problems import sheet as worksheet
 from quizgen.problems.feedback import known_wrongs
-from quizgen.problems.kinds import REGISTRY
 from quizgen.render.sheets import html_text
-
-
-def audit_recipe(folder: Path) -> Path:
-    """Every kind at every difficulty, numeric and multiple choice."""
-    lines = ["recipe: practice-audit", "sections:"]
-    for kind_id in REGISTRY:
-        for d in (1, 2, 3):
-            for form in ("numeric", "choice"):
-                lines += [f"  - kind: {kind_id}", f"    difficulty: {d}", f"    form: {form}"]
-    path = folder / "audit.yaml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def written(value) -> str:
@@ -158,7 +145,7 @@ def _drill_why(problem, part, text: str) -> str:
 
 @pytest.mark.slow
 def test_every_part_of_every_kind_opens_for_its_answer_and_names_what_the_drill_names(run, tmp_path):
-    recipe = audit_recipe(tmp_path)
+    recipe = recipe_file(tmp_path)
     args = (str(recipe), "--seed", "11", "--variants", "1")
     assert run("worksheet", *args, "--format", "practice", "-o", str(tmp_path / "p")).exit_code == 0
     keys = key_of(run, tmp_path, *args)

@@ -5,7 +5,7 @@ Every page is made by the real CLI, and every right and known-wrong answer comes
 ``--format json`` writes for the same options (never from the page's own code); the forgot-bias value
 is worked out again by hand from the spec the problem shows.  Each test opens a fresh browser context,
 so localStorage starts empty unless the test reloads on purpose.  Skips without Playwright or
-/usr/bin/chromium, except under CI (as tests/test_browser.py does).
+/usr/bin/chromium, except under CI (tests/browser.py).
 """
 
 from __future__ import annotations
@@ -17,37 +17,17 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium, require_browser
+from browser import quizgen as _quizgen
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+require_browser()
 
-if IN_CI:
-    # No skip under CI: a missing piece is a collection error, which fails the run.
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        pytest.fail(f"CI is set but playwright is missing ({exc}); install the 'browser' extra", pytrace=False)
-    if not CHROMIUM.exists():
-        pytest.fail(f"CI is set but {CHROMIUM} is missing; .ci/run should apt-get install chromium", pytrace=False)
-else:
-    pytest.importorskip("playwright.sync_api", reason="the 'browser' extra (playwright) is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 900, "height": 1000}
@@ -59,15 +39,7 @@ KINDS += ["spot-error", "network-trace", "receptive-field", "output-transposed"]
 MIXED = [*(arg for kind in KINDS for arg in ("--kind", kind)), "--problems", "20", "--difficulty", "3"]
 
 
-def quizgen(*args: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "quizgen", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr
+quizgen = partial(_quizgen, timeout=180)  # the 20-problem pages take longer than the default
 
 
 def quizgen_json(*args: str) -> Any:
@@ -156,12 +128,8 @@ def variants(tmp_path_factory) -> Sheets:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 class Opened:

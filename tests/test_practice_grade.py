@@ -2,7 +2,7 @@
 
 Run in Debian's Chromium through ``file://``: the table of cases gets the same verdicts, and a few
 thousand seeded random answers get identical verdicts, lookup keys, coarse and written-in-full
-diagnoses, and display strings in both languages.  Skips or fails as tests/test_browser.py does.
+diagnoses, and display strings in both languages.  Skips, or under CI fails, without Chromium (tests/browser.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS  # its import skips, or fails under CI, without Chromium
+from browser import chromium, require_browser
 
 from quizgen.drill.session import Drill, Finish, _show
 from quizgen.explain.answers import (
@@ -34,6 +34,8 @@ from quizgen.explain.answers import (
     too_coarse,
 )
 from quizgen.problems.problem import Part, fmt_value
+
+require_browser()  # the whole module: every test compares with the JS in Chromium
 
 CASES = json.loads((Path(__file__).parent / "grading_cases.json").read_text(encoding="utf-8"))
 
@@ -63,24 +65,18 @@ def grade_js() -> str:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The test page in Chromium, with grade.js and a harness loaded (see _Graded)."""
-    from playwright.sync_api import sync_playwright
-
     page_file = tmp_path_factory.mktemp("grade") / "grade.html"
     page_file.write_text(
         f'<!doctype html><meta charset="utf-8"><script>{grade_js()}</script><script>{HARNESS}</script>',
         encoding="utf-8",
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_file.resolve().as_uri())
-            assert not errors, errors
-            yield _Graded(page)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_file.resolve().as_uri())
+        assert not errors, errors
+        yield _Graded(page)
 
 
 # --- the Python side ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from browser import CHROMIUM, IN_CI
 from click.testing import CliRunner
 
 from quizgen.cli import cli
@@ -38,9 +39,8 @@ NOT_RUN = (
 )
 
 # Printing a PDF needs Playwright and Chromium (the 'pdf' extra): without them a developer's run leaves
-# those examples out; under CI (CI=true) they run, as tests/test_browser.py does.
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-CAN_PRINT_PDF = IN_CI or (importlib.util.find_spec("playwright") is not None and Path("/usr/bin/chromium").exists())
+# those examples out; under CI (CI=true) they run, as tests/browser.py says.
+CAN_PRINT_PDF = IN_CI or (importlib.util.find_spec("playwright") is not None and CHROMIUM.exists())
 
 FENCE = re.compile(r"^\s*```(\S*)\s*$")
 SHELL_SYNTAX = set("|&;<>$`(){}")
