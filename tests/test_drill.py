@@ -181,6 +181,18 @@ def test_a_fraction_beyond_a_float_is_wrong_not_a_crash(tmp_path):
     assert "✗ inf is not right." in out.stdout and "internal error" not in out.stdout + out.stderr
 
 
+def test_a_revealed_part_does_not_answer_the_next(tmp_path):
+    """Spot-error: part a's worked steps name the wrong step; its right value is what part b asks next."""
+    out = drill(
+        tmp_path / "p.sqlite3", "s\ns\n", "--kind", "spot-error", "--difficulty", "2", "--count", "1", "--seed", "3"
+    )
+    assert out.returncode == 0, out.stderr
+    reveal_a, reveal_b = out.stdout.split("The answer is ")[1:3]
+    reveal_a = reveal_a.split("\n    A) ")[0].split("b) ")[0]  # up to part b's options or prompt
+    value_b = reveal_b.split(". Worked")[0]  # part b's answer, as its own reveal says
+    assert "part b asks for this" in reveal_a and value_b not in reveal_a, reveal_a
+
+
 def test_end_of_input_finishes_with_a_summary(tmp_path):
     out = drill(tmp_path / "p.sqlite3", "", "--count", "3", "--seed", "2")
     assert out.returncode == 0 and "Session summary" in out.stdout

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import click
 
 from quizgen.drill.progress import Progress
-from quizgen.explain.steps import steps_for
 from quizgen.i18n import _
 from quizgen.problems import kinds as K
 from quizgen.problems.problem import Part, Problem, Value, fmt_value
@@ -337,7 +336,12 @@ class Drill:
     def reveal(self, problem: Problem, part: Part) -> None:
         s = self.style
         self.write(_("The answer is {v}. Worked steps:").format(v=s.bold(fmt_value(part.answer))) + "\n")
-        for i, st in enumerate(steps_for(problem.steps, part.quantity), start=1):
+        from quizgen.problems.feedback import part_steps
+
+        for i, (st, later) in enumerate(part_steps(problem, part), start=1):
+            if later:  # the step answers a part still to come
+                self.write(f"  {i}. {st.title}{_(': ')}" + _("part {letter} asks for this").format(letter=later) + "\n")
+                continue
             line = f"  {i}. {st.title}{_(': ')}{st.formula}"
             if st.substituted and st.substituted != st.result:
                 line += f" = {st.substituted}"

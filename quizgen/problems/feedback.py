@@ -1,4 +1,4 @@
-"""Every wrong value the drill would name for a part, with its sentence, listed ahead of time.
+"""What a part's feedback holds: every wrong value the drill would name, and the steps its solution shows.
 
 The drill (:meth:`quizgen.drill.session.Drill.diagnose`) names a wrong answer when the rule of
 :mod:`quizgen.explain.answers` matches it to a known wrong value: first a wrong choice's, then one of
@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from quizgen.explain import misconceptions as M
 from quizgen.explain.misconceptions import _with_rounding
-from quizgen.problems.problem import Part, Problem
+from quizgen.explain.steps import Step, steps_for
+from quizgen.problems.problem import Part, Problem, fmt_value
 
 #: A value as the rule reads it: a count (an int or a Fraction) or a shape.
 Known = int | Fraction | tuple[int, ...]
@@ -94,3 +95,34 @@ def _known(value: object) -> Known | None:
     if isinstance(value, Fraction) and value.denominator == 1:
         return int(value)
     return value
+
+
+def part_steps(problem: Problem, part: Part) -> list[tuple[Step, str]]:
+    """The worked steps shown with one part's answer (the drill's reveal, the practice page's solution).
+
+    Each step comes with ``""``, or the letter of a later part whose answer it would give away: a part's
+    steps are shown on their own (the drill asks the next part after them; the practice page opens one
+    part), so they must not answer a part still to come.  Spot-error's "the error is step 2 … done right =
+    3,456" answers its part b; such a step is shown without its working, saying which part asks for it.  A
+    part before the last also stops at the step that gives its own answer: a trace's later layers are
+    later parts.  An answer an earlier part already gives (pool-ops' divisions, equal to its windows) is
+    no secret.
+    """
+    steps = steps_for(problem.steps, part.quantity)
+    index = problem.parts.index(part)
+    if index < len(problem.parts) - 1:
+        mine = _plain(part.answer)
+        steps = next((steps[: i + 1] for i, st in enumerate(steps) if _plain(st.result) == mine), steps)
+    known = {_plain(p.answer) for p in problem.parts[: index + 1]}
+    later = {
+        _plain(p.answer): "abcdefghijklmnopqrstuvwxyz"[j]
+        for j, p in reversed(list(enumerate(problem.parts)))
+        if j > index and _plain(p.answer) not in known
+    }
+    return [(st, later.get(_plain(st.result), "")) for st in steps]
+
+
+def _plain(value: object) -> str:
+    """A value or a step's result with its separators and spaces removed: ``2,304`` and ``2304`` alike."""
+    text = value if isinstance(value, str) else fmt_value(value)  # type: ignore[arg-type]
+    return "".join(text.replace(",", "").split())

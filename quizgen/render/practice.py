@@ -128,48 +128,19 @@ def _rank(part: Part) -> int:
 
 def render_solution(env: jinja2.Environment, sheet: Sheet, problem: Problem, part: Part, *, last: bool) -> str:
     """A part's solution as the page shows it: the answer, why the known wrong ones are wrong, the steps."""
-    from quizgen.explain.steps import steps_for
+    from quizgen.problems.feedback import part_steps
     from quizgen.render.sheets import _figure, _render
 
     figure = _figure(problem, True, sheet.lang) if (last and sheet.figures) else None
-    steps = steps_for(problem.steps, part.quantity)
-    if not last:  # up to the step that gives this part's answer: a trace's later layers are later parts
-        mine = _plain(part.answer)
-        steps = next((steps[: i + 1] for i, st in enumerate(steps) if _plain(st.result) == mine), steps)
     return _render(
         env,
         "practice/_solution.html.j2",
         part=part,
         problem=problem,
-        steps=[(st, later_part(problem, part, st)) for st in steps],
+        steps=part_steps(problem, part),
         notes=problem.notes if last else (),
         figure=Markup(figure) if figure else "",
     )
-
-
-def later_part(problem: Problem, part: Part, step: Any) -> str:
-    """The letter of a later part whose answer ``step`` would give away, or ``""``.
-
-    A part's solution is opened on its own (answered right, or given up), so it must not hold the answer of a
-    part still to come: spot-error's "the error is step 2 … done right = 3,456" answers its part b.  Such a
-    step is shown without its working, saying which part asks for it.  An answer an earlier part already
-    gives (pool-ops' divisions, equal to its windows) is no secret.
-    """
-    index = problem.parts.index(part)
-    known = {_plain(p.answer) for p in problem.parts[: index + 1]}
-    for j, later in enumerate(problem.parts[index + 1 :], start=index + 1):
-        shown = _plain(later.answer)
-        if shown not in known and _plain(step.result) == shown:
-            return "abcdefghijklmnopqrstuvwxyz"[j]
-    return ""
-
-
-def _plain(value: object) -> str:
-    """A value or a step's result with its separators and spaces removed: ``2,304`` and ``2304`` alike."""
-    from quizgen.problems.problem import fmt_value
-
-    text = value if isinstance(value, str) else fmt_value(value)  # type: ignore[arg-type]
-    return "".join(text.replace(",", "").split())
 
 
 def page_data(env: jinja2.Environment, sheet: Sheet, numbered: Sequence[tuple[str, list[tuple[int, Problem]]]]) -> str:
