@@ -30,12 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 
 # Shown in the README but not run here: installing (this test runs in the installed package), the test
-# suite itself, rewriting the golden files, and the benchmarks (minutes of timing).
+# suite itself, rewriting the golden files, the benchmarks (minutes of timing), and remaking the README's
+# screenshots.
 NOT_RUN = (
     "pip install . && quizgen worksheet",
     'pip install -e ".[test,torch,browser,pdf]" && pytest',
     "pytest --update-golden",
     "python benchmarks/run.py",
+    "python benchmarks/practice.py",
+    "python tools/practice_screenshot.py",
 )
 
 # Printing a PDF needs Playwright and Chromium (the 'pdf' extra): without them a developer's run leaves
