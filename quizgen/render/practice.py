@@ -143,8 +143,16 @@ def render_solution(env: jinja2.Environment, sheet: Sheet, problem: Problem, par
     )
 
 
-def page_data(env: jinja2.Environment, sheet: Sheet, numbered: Sequence[tuple[str, list[tuple[int, Problem]]]]) -> str:
-    """The page's data as JSON that is safe inside ``<script type="application/json">``."""
+def page_data(
+    env: jinja2.Environment,
+    sheet: Sheet,
+    numbered: Sequence[tuple[str, list[tuple[int, Problem]]]],
+    figures: dict[str, str],
+) -> str:
+    """The page's data as JSON that is safe inside ``<script type="application/json">``.
+
+    ``figures``: the question side's figures, as :func:`question_figures` packs them.
+    """
     sealer = Sealer(sheet)
     parts: list[dict[str, Any]] = []
     lookup: dict[str, list[str]] = {}
@@ -158,7 +166,7 @@ def page_data(env: jinja2.Environment, sheet: Sheet, numbered: Sequence[tuple[st
     data = {
         "format": FORMAT,
         # the question side's figures, compressed (a grid's SVG is large and repetitive); the page inflates them
-        "figures": question_figures(sheet, numbered),
+        "figures": figures,
         "code": sheet.code,
         "salt": _b64(sealer.salt),
         "secret": _b64(sealer.secret),
@@ -235,18 +243,18 @@ def _script(env: jinja2.Environment, name: str) -> Markup:
 def render_practice(env: jinja2.Environment, sheet: Sheet) -> str:
     """One sheet's practice page: self-contained HTML (inline CSS and JS, no request leaves it)."""
     from quizgen.problems.problem import fmt_marks
-    from quizgen.render.sheets import _render, html_figure, numbered
+    from quizgen.render.sheets import _render, numbered
 
     items = numbered(sheet)
-    figures = {n for _title, problems in items for n, p in problems if html_figure(sheet, p, answer=False)}
+    figures = question_figures(sheet, items)
     return _render(
         env,
         "practice.html.j2",
         sheet=sheet,
         numbered=items,
-        figures=figures,
+        figures={int(n) for n in figures},
         total=fmt_marks(sheet.total_marks),
-        data=Markup(page_data(env, sheet, items)),
+        data=Markup(page_data(env, sheet, items, figures)),
         grade_js=_script(env, "practice/grade.js"),
         page_js=_script(env, "practice/page.js"),
     )
