@@ -126,6 +126,13 @@
     root.querySelector("[data-done]").innerHTML = fill(T.done, { done, parts: data.parts.length });
   }
 
+  // An answer or a give-up is kept, shown on its part, and counted in the score.
+  function record(id) {
+    save();
+    settle(id);
+    score();
+  }
+
   async function openSolution(id, keyBytes) {
     const box = $("data-solution", id);
     box.innerHTML = await inflate(await unseal(keyBytes, parts.get(id).blob));
@@ -185,9 +192,7 @@
       Object.assign(ps, { st: "right", lines: [["good", "✓ " + line]] });
       const keyBytes = await hash("part", id + "\0" + found.right.x);
       ps.key = toB64(keyBytes);
-      save();
-      settle(id);
-      score();
+      record(id);
       await openSolution(id, keyBytes);
       return;
     }
@@ -214,9 +219,7 @@
       ps.st = "missed";
     }
     ps.lines = lines;
-    save();
-    settle(id);
-    score();
+    record(id);
     if (ps.st === "open") $("data-part", id).select();
   }
 
@@ -236,9 +239,7 @@
     }
     ps.opened = true;
     ps.key = toB64(keyBytes);
-    save();
-    settle(id);
-    score();
+    record(id);
     await openSolution(id, keyBytes);
   }
 
