@@ -20,7 +20,7 @@ PAPER_CHAIN_WIDTH = 660
 def _px(n: int, look: Look) -> float:
     """A size drawn on a log scale, so that 3 and 227 both show."""
     if look.paper:
-        return 5 + 8 * math.log2(max(n, 1) + 1)
+        return 4 + 6 * math.log2(max(n, 1) + 1)
     return 10 + 22 * math.log2(max(n, 1) + 1)
 
 
@@ -67,13 +67,13 @@ def _rows(fig: Blocks, gap: float, look: Look) -> list[tuple[Box, ...]]:
 def blocks_svg(fig: Blocks, *, look: Look = SCREEN) -> str:
     """A chain of boxes with each shape (one layer, or a network), wrapped into rows."""
     if look.paper:
-        gap = 50 + max(min(text_width(a, look.small), 70) for a in fig.arrows) if fig.arrows else 60
+        gap = 44 + max(min(text_width(a, look.small), 58) for a in fig.arrows) if fig.arrows else 60
     else:
         gap = 150 if len(fig.boxes) == 2 else 120
     rows = _rows(fig, gap, look)
     row_heights = []
     row_widths = []
-    label_room = 70 if not look.paper else 2 * look.line + 16
+    label_room = 70 if not look.paper else 2 * look.small + 16
     lead = 24 if not look.paper else 18  # room on the left for a box's height
     for i, row in enumerate(rows):
         dims = [_dims(b.shape, look) for b in row]
@@ -155,4 +155,4 @@ def _label_box(root: ET.Element, box: Box, x: float, base: float, w: float, h: f
         _text(root, x - 3, base - h / 2 + 4, str(shape[-3]), class_="small", text_anchor="end")
         _text(root, x + w / 2, base + look.small + 3, str(shape[-2]), class_="small", text_anchor="middle")
         _text(root, x + w + dep * 0.7 * 0.5 + 5, base - h - dep * 0.7 * 0.5 - 2, str(shape[-1]), class_="small")
-    _text(root, x, base + 2 * look.small + 10, box.label, class_="cap")
+    _text(root, x, base + 2 * look.small + (10 if not look.paper else 6), box.label, class_="cap")

@@ -18,7 +18,7 @@ from quizgen.i18n import _
 
 FILL = {IN: "#d6e6f5", PAD: "#e4e4e4", ZERO: "#ffffff", UNREACHED: "#fde7e7", PAD_DROPPED: "#f3dede"}
 #: On paper an axis of more cells than this is drawn cropped (its input, and its output with the answer).
-CROP_INPUT, CROP_OUTPUT = 10, 6
+CROP_INPUT, CROP_OUTPUT = 8, 6
 
 #: A lane of a cropped axis: an index of the whole axis, or ``None`` for the three dots standing for the rest.
 Lanes = list[int | None]
@@ -37,10 +37,11 @@ def _input_lanes(fig: Grid, axis: str, look: Look) -> Lanes:
         return list(range(ax.size))
     starts = [r if axis == "rows" else c for r, c in fig.footprints]
     head = min(ax.size, max(starts) + (ax.k - 1) * ax.dilation + 2)
-    line = fig.cells[len(fig.cells) // 2] if axis == "cols" else [row[len(row) // 2] for row in fig.cells]
-    trailing = len(line) - max(i for i, kind in enumerate(line) if kind in (IN, UNREACHED)) - 1
+    inner = {r if axis == "rows" else c for r, row in enumerate(fig.cells) for c, kind in enumerate(row)
+             if kind not in (PAD, PAD_DROPPED)}  # fmt: skip
+    trailing = ax.size - 1 - max(inner, default=ax.size - 1)  # the padding after the input
     # with the answer: the last window's last cell and every cell after it (padding, dropped cells)
-    tail = ax.size - max(ax.reached) if fig.answer else trailing + 1
+    tail = ax.size - max(ax.reached) if fig.answer else trailing
     return lanes(ax.size, max(head, 3), max(tail, 1), CROP_INPUT)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from html import escape
 
-from quizgen.i18n import _
+from quizgen.i18n import _, language
 from quizgen.problems.problem import Problem
 from quizgen.problems.sheet import Sheet
 
@@ -72,7 +72,7 @@ def legend_html(sheet: Sheet, *, answer: bool) -> str:
         svg = ET.Element(
             "svg",
             {"xmlns": "http://www.w3.org/2000/svg", "viewBox": f"0 0 {size} {size}", "width": str(size),
-             "height": str(size), "aria-hidden": "true"},
+             "height": str(size), "lang": language(), "aria-hidden": "true"},
         )  # fmt: skip
         if i == 0:  # an inline SVG's stylesheet holds for the whole page: once is enough
             ET.SubElement(svg, "style").text = style(PAPER)
