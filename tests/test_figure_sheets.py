@@ -158,7 +158,8 @@ def test_no_figures_and_the_recipe_field_and_the_command_line_wins(run, tmp_path
         assert r.exit_code == 0, r.stderr
     count = {
         name: sum(
-            (tmp_path / name / f).read_text(encoding="utf-8").count("<svg") for f in ("worksheet.html", "key.html")
+            (tmp_path / name / f).read_text(encoding="utf-8").count('<figure class="fig">')
+            for f in ("worksheet.html", "key.html")
         )
         for name in runs
     }

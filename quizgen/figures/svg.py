@@ -162,7 +162,7 @@ def _write(el: ET.Element, indent: str, write: Callable[[str], object]) -> None:
 
 def text_width(text: str, px: float) -> float:
     """An estimate of ``text``'s width at ``px`` in a sans-serif font (a CJK glyph is about twice as wide)."""
-    return sum(px if ord(ch) >= 0x2E80 else 0.56 * px for ch in text)
+    return sum(px if ord(ch) >= 0x2E80 else 0.6 * px for ch in text)
 
 
 def _wrap(lines: tuple[str, ...] | list[str], width_px: float, least: int = 30, px: float = 13) -> list[str]:

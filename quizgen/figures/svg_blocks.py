@@ -67,13 +67,13 @@ def _rows(fig: Blocks, gap: float, look: Look) -> list[tuple[Box, ...]]:
 def blocks_svg(fig: Blocks, *, look: Look = SCREEN) -> str:
     """A chain of boxes with each shape (one layer, or a network), wrapped into rows."""
     if look.paper:
-        gap = 44 + max(min(text_width(a, look.small), 58) for a in fig.arrows) if fig.arrows else 60
+        gap = 66 + max(min(text_width(a, look.small), 58) for a in fig.arrows) if fig.arrows else 60
     else:
         gap = 150 if len(fig.boxes) == 2 else 120
     rows = _rows(fig, gap, look)
     row_heights = []
     row_widths = []
-    label_room = 70 if not look.paper else 2 * look.small + 16
+    label_room = 70 if not look.paper else 2 * look.small + 22
     lead = 24 if not look.paper else 18  # room on the left for a box's height
     for i, row in enumerate(rows):
         dims = [_dims(b.shape, look) for b in row]
@@ -121,8 +121,11 @@ def blocks_svg(fig: Blocks, *, look: Look = SCREEN) -> str:
 
 def _arrow(root: ET.Element, label: str, ax: float, ay: float, gap: float, to_next: bool, look: Look) -> None:
     """The arrow to the next box with the operation written over it, or at a row's end the operation alone."""
-    parts = _wrap([label], gap - 10, least=8, px=look.small * 1.1)[:3]
+    room = gap - 10 if not look.paper else gap - 54  # on paper the arrow starts clear of the channel count
+    parts = _wrap([label], room, least=8, px=look.small * 1.1)[: 3 if not look.paper else 4]
     step = look.small + 3
+    if to_next and look.paper:
+        ax += 22
     if to_next:
         end = ax + gap - 40 if not look.paper else ax + gap - 32
         _el(root, "path", d=f"M{_n(ax)} {_n(ay)}H{_n(end - 8)}", stroke="#555", stroke_width=1.5)

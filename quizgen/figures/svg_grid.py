@@ -25,8 +25,9 @@ Lanes = list[int | None]
 
 
 def lanes(size: int, head: int, tail: int, limit: int) -> Lanes:
-    """The cells of an axis to draw: all of them up to ``limit``, else the first ``head``, a gap, the last ``tail``."""
-    if size <= limit or head + 1 + tail >= size:
+    """The cells of an axis to draw: all of them up to ``limit``, else the first ``head``, a gap, the last ``tail``
+    (where that leaves out three cells or more: dots standing for one or two cells would save nothing)."""
+    if size <= limit or head + 1 + tail > size - 3:
         return list(range(size))
     return [*range(head), None, *range(size - tail, size)]
 
@@ -40,8 +41,8 @@ def _input_lanes(fig: Grid, axis: str, look: Look) -> Lanes:
     inner = {r if axis == "rows" else c for r, row in enumerate(fig.cells) for c, kind in enumerate(row)
              if kind not in (PAD, PAD_DROPPED)}  # fmt: skip
     trailing = ax.size - 1 - max(inner, default=ax.size - 1)  # the padding after the input
-    # with the answer: the last window's last cell and every cell after it (padding, dropped cells)
-    tail = ax.size - max(ax.reached) if fig.answer else trailing
+    # with the answer: the last window and every cell after it (padding, dropped cells)
+    tail = ax.size - (ax.out - 1) * ax.stride if fig.answer else trailing
     return lanes(ax.size, max(head, 3), max(tail, 1), CROP_INPUT)
 
 
@@ -123,7 +124,8 @@ def _arrow_lines(fig: Grid, look: Look) -> list[str]:
     label = kernel_label(fig)
     if not look.paper or not fig.transposed:
         return [label]
-    return [_("direct conv"), label.split(" ", 2)[-1]] if label.startswith(_("direct conv")) else [label]
+    head = _("direct conv")
+    return [head, label[len(head) :].strip(" ,，")] if label.startswith(head) else [label]
 
 
 def _paper_gap(lines: list[str], look: Look) -> int:

@@ -1,0 +1,91 @@
+"""Figures read on paper: measured in the PDFs ``quizgen worksheet --format pdf`` prints.
+
+``pdftotext -bbox`` gives every word's box; a word's height is its font size times the font's line
+height, so the ratio of two heights is the ratio of their sizes.  The body text prints at 10 pt; a
+figure word must be at least 70% of the body text's height (7 pt).  Which words are figure words is read
+from the same sheet in HTML: the ``<text>`` of the SVGs inside ``<figure class="fig">``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import statistics
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser import CHROMIUM, IN_CI, quizgen
+
+SHEETS = {
+    "default": [],
+    "grids": ["--kind", "output-pool", "--kind", "output-conv", "--kind", "output-transposed", "--problems", "8"]
+    + ["--difficulty", "3", "--seed", "5"],
+    "zh": ["--lang", "zh", "--seed", "3"],
+}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, Path]:
+    """Each sheet in HTML and in PDF (A4 for two, Letter for the grids), written once."""
+    missing = [t for t in ("pdftotext",) if shutil.which(t) is None]
+    if not CHROMIUM.exists():
+        missing.append(str(CHROMIUM))
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("playwright (the 'pdf' extra)")
+    if missing and IN_CI:
+        pytest.fail(f"CI is set but these are missing: {', '.join(missing)}", pytrace=False)
+    if missing:
+        pytest.skip(f"missing: {', '.join(missing)}")
+    out = {}
+    for name, args in SHEETS.items():
+        base = tmp_path_factory.mktemp(name)
+        paper = ["--paper", "letter"] if name == "grids" else []
+        quizgen("worksheet", *args, "--format", "html", "-o", str(base / "html"))
+        quizgen("worksheet", *args, *paper, "--format", "pdf", "-o", str(base / "pdf"))
+        out[name] = base
+    return out
+
+
+def words(pdf: Path) -> list[tuple[str, float]]:
+    """(word, height in pt) of every word of ``pdf``."""
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', text)
+    return [(html.unescape(w), float(y1) - float(y0)) for y0, y1, w in found]
+
+
+def figure_words(page: str) -> set[str]:
+    """The words the figures of an HTML sheet write (its legend is HTML, body text)."""
+    out: set[str] = set()
+    for fig in re.findall(r'<figure class="fig">(.*?)</figure>', page, re.S):
+        for text in re.findall(r"<text [^>]*>([^<]*)</text>", fig):
+            out |= set(html.unescape(text).split())
+    return out
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+@pytest.mark.parametrize("side", ["worksheet", "key"])
+def test_no_figure_word_prints_below_70_percent_of_the_body_text(printed, name, side):
+    base = printed[name]
+    page = (base / "html" / f"{side}.html").read_text(encoding="utf-8")
+    wanted = figure_words(page)
+    assert len(wanted) >= 5, wanted  # the sheet has figures with words
+    measured = words(base / "pdf" / f"{side}.pdf")
+    body = statistics.median(h for _w, h in measured)  # most words are the body text's
+    seen = [(w, h) for w, h in measured if w in wanted]
+    assert len(seen) >= 10, seen
+    small = [(w, round(h / body, 2)) for w, h in seen if h < 0.7 * body]
+    assert not small, (name, side, body, small)
+
+
+def test_the_legend_is_printed_once_per_sheet_and_not_in_the_figures(printed):
+    for name in SHEETS:
+        for side in ("worksheet", "key"):
+            page = (printed[name] / "html" / f"{side}.html").read_text(encoding="utf-8")
+            assert page.count('class="fig-legend"') == 1, (name, side)
+            figures = re.findall(r'<figure class="fig">(.*?)</figure>', page, re.S)
+            assert figures and not any(re.search(r'class="[^"]*\bkey\b', f) for f in figures), (name, side)
