@@ -16,7 +16,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, IN_CI, quizgen
 
 SHEETS = {
