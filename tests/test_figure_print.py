@@ -88,3 +88,37 @@ def test_the_legend_is_printed_once_per_sheet_and_not_in_the_figures(printed):
             assert page.count('class="fig-legend"') == 1, (name, side)
             figures = re.findall(r'<figure class="fig">(.*?)</figure>', page, re.S)
             assert figures and not any(re.search(r'class="[^"]*\bkey\b', f) for f in figures), (name, side)
+
+
+OVERLAPS = """() => [...document.querySelectorAll('article.problem')].flatMap(a => {
+    const fig = a.querySelector('figure.fig');
+    if (!fig) return [];
+    const f = fig.getBoundingClientRect(), box = a.getBoundingClientRect();
+    const hit = [...a.querySelectorAll('pre.spec, ol.flawed, ul.why, ol.steps, ul.choices')].filter(el => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.left < f.right - 1 && f.left < r.right - 1 && r.top < f.bottom - 1 && f.top < r.bottom - 1;
+    }).map(el => el.tagName + '.' + el.className);
+    const out = f.left < box.left - 0.5 || f.right > box.right + 0.5 || f.bottom > box.bottom + 0.5;
+    return [{id: a.querySelector('h3').textContent.trim().slice(0, 12), hit, out, w: f.width}];
+})"""
+
+
+def test_figures_stay_in_their_problem_and_never_cover_a_box(printed):
+    """In print layout (A4's text width, 695 px): no figure sits over the spec, the student's solution, the
+    reasons, the steps or the choices, and none leaves its problem.  The key's spot-the-error problem is
+    where a figure used to cover the student's solution."""
+    from browser import chromium
+
+    seen = flawed = 0
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 695, "height": 900})
+        page.emulate_media(media="print")
+        for name in SHEETS:
+            for side in ("worksheet", "key"):
+                path = printed[name] / "html" / f"{side}.html"
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                flawed += page.evaluate("() => document.querySelectorAll('article.problem ol.flawed').length")
+                for fig in page.evaluate(OVERLAPS):
+                    seen += 1
+                    assert not fig["hit"] and not fig["out"], (name, side, fig)
+    assert seen >= 20 and flawed >= 2

@@ -60,7 +60,7 @@ def layer_blocks(sol: Solution, *, answer: bool = True) -> Blocks:
         _("A block diagram: the input box is {shape}.").format(shape=shape_text(layer.input_shape)),
     ]
     if kernel:
-        parts.append(_kernel_sentence(layer).format(k=L.fmt_tuple(kernel, "×"), op=operation(layer)))
+        parts.append(_kernel_sentence(layer).format(k=L.fmt_shape(kernel, "×"), op=operation(layer)))
     else:
         parts.append(_("The layer: {op}.").format(op=operation(layer)))
     parts.append(
