@@ -171,10 +171,36 @@ def _wrap(lines: tuple[str, ...] | list[str], width_px: float, least: int = 30, 
         wide = any(ord(ch) >= 0x2E80 for ch in line)  # CJK: no spaces to break at, each glyph twice as wide
         chars = max(least, int(width_px / (px if wide else px * 0.51)))
         if wide:
-            out += [line[i : i + chars] for i in range(0, len(line), chars)] or [""]
+            out += _wrap_wide(line, chars) or [""]
         else:
             out += textwrap.wrap(line, chars) or [""]
     return out
+
+
+def _wrap_wide(line: str, chars: int) -> list[str]:
+    """CJK text in lines of about ``chars`` wide glyphs (a narrow one counts half), broken after a space or
+    a comma where one is near, so that a number is never cut in two."""
+    tokens = re.findall(r"[^\s，、；。]*[\s，、；。]*", line)
+    lines: list[str] = [""]
+    for token in filter(None, tokens):
+        while token:
+            room = chars - _units(lines[-1])
+            if _units(token) <= room:
+                lines[-1] += token
+                break
+            if lines[-1]:
+                lines.append("")
+                continue
+            cut = 1
+            while cut < len(token) and _units(token[: cut + 1]) <= chars:
+                cut += 1
+            lines[-1], token = token[:cut], token[cut:]
+            lines.append("")
+    return [ln.rstrip() for ln in lines if ln.strip()]
+
+
+def _units(text: str) -> float:
+    return sum(1 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
 
 
 def _caption(

@@ -124,10 +124,9 @@ def _arrow(root: ET.Element, label: str, ax: float, ay: float, gap: float, to_ne
     room = gap - 10 if not look.paper else gap - 54  # on paper the arrow starts clear of the channel count
     parts = _wrap([label], room, least=8, px=look.small * 1.1)[: 3 if not look.paper else 4]
     step = look.small + 3
-    if to_next and look.paper:
-        ax += 22
     if to_next:
         end = ax + gap - 40 if not look.paper else ax + gap - 32
+        ax += 22 if look.paper else 0
         _el(root, "path", d=f"M{_n(ax)} {_n(ay)}H{_n(end - 8)}", stroke="#555", stroke_width=1.5)
         _el(root, "path", d=f"M{_n(end - 8)} {_n(ay - 5)}L{_n(end)} {_n(ay)}L{_n(end - 8)} {_n(ay + 5)}Z", fill="#555")
         for j, part in enumerate(parts):

@@ -26,7 +26,7 @@ def receptive_svg(fig: Receptive, *, look: Look = SCREEN) -> str:
     """The input with the receptive field after each layer drawn as nested regions (on paper: smaller, no
     title or caption)."""
     rows, cols = fig.input_size
-    side = 360.0 if not look.paper else 180.0
+    side = 360.0 if not look.paper else 140.0
     margin = look.margin
     padded = any(
         r.start[0] < 0 or r.start[1] < 0 or r.start[0] + r.size[0] > rows or r.start[1] + r.size[1] > cols
