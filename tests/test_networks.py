@@ -275,8 +275,8 @@ ERRORS = [
     ("block b(c)\n    relu\n", "net.txt line 1: block 'b' has no 'end'"),
     ("add input\n", "net.txt line 1: add: no output named 'input' before this line"),
     (
-        "conv2d in=8x8x3 out=4 k=1\nconv2d from=input out=4 k=3\nlinear out=10\n",
-        "net.txt line 3: linear cannot take the output 6x6x4 of line 2",
+        "conv2d in=8x8x3 out=4 k=1\nconv2d from=input out=4 k=3\nconv1d out=10 k=1\n",
+        "net.txt line 3: conv1d cannot take the output 6x6x4 of line 2",
     ),
 ]
 
