@@ -31,20 +31,16 @@ the joins ``add``, ``concat`` and ``mul`` count 0; a ``matmul`` counts prod(batc
 
 from __future__ import annotations
 
-from math import prod
 from typing import NamedTuple
 
 from quizgen.arith import layers as L
 from quizgen.arith import spec
+from quizgen.arith.joins import ADD, CONCAT, JOINS, MATMUL, MUL, Join, JoinSolution, solve_join
 from quizgen.arith.layers import Layer, fmt_shape
-from quizgen.arith.solver import FP32_BYTES, Params, Solution, solve
+from quizgen.arith.solver import Params, Solution, solve
 from quizgen.arith.spec import Layout
 from quizgen.errors import SpecError
 from quizgen.i18n import _
-
-ADD, CONCAT, MUL, MATMUL = "add", "concat", "mul", "matmul"
-JOINS = (ADD, CONCAT, MUL, MATMUL)
-NO_PARAMS = Params(0, 0, 0, 0, 0)
 
 
 class Input(NamedTuple):
@@ -58,13 +54,6 @@ class Spec(NamedTuple):
 
     text: str
     layout: Layout = "hwc"
-
-
-class Join(NamedTuple):
-    """A join of two or more inputs: ``add``, ``concat`` (along ``axis``), ``mul`` or ``matmul``."""
-
-    kind: str
-    axis: int = -1
 
 
 Op = Input | Layer | Spec | Join
@@ -108,47 +97,6 @@ class Graph(NamedTuple):
     nodes: tuple[Node, ...]
     groups: tuple[Group, ...] = ()
     output: str | None = None
-
-
-class JoinSolution(NamedTuple):
-    """A solved join.  0 parameters; MACs 0, except ``matmul``: prod(batch)·N·K·M."""
-
-    join: Join
-    input_shapes: tuple[tuple[int, ...], ...]
-    output_shape: tuple[int, ...]
-    macs: int
-
-    @property
-    def params(self) -> Params:
-        return NO_PARAMS
-
-    @property
-    def bias_adds(self) -> int:
-        return 0
-
-    @property
-    def flops(self) -> int:
-        return 2 * self.macs
-
-    @property
-    def flops_with_bias(self) -> int:
-        return 2 * self.macs
-
-    @property
-    def output_elements(self) -> int:
-        return prod(self.output_shape)
-
-    @property
-    def output_bytes(self) -> int:
-        return FP32_BYTES * self.output_elements
-
-    @property
-    def params_bytes(self) -> int:
-        return 0
-
-    def compute(self, count: str = "macs") -> int:
-        """The compute figure under a convention: ``macs``, ``flops`` or ``flops+bias``."""
-        return self.macs if count == "macs" else 2 * self.macs
 
 
 NodeSolution = Solution | JoinSolution
@@ -277,7 +225,8 @@ def solve_graph(graph: Graph, *, layout: Layout = "hwc") -> Network:
                         where=_where(graph, node), kind=node.op.kind, items=", ".join(JOINS)
                     )
                 )
-            sol: NodeSolution = solve_join(node, given, layout)
+            labels = node.labels or node.inputs
+            sol: NodeSolution = solve_join(node.op, given, labels, node.where or node.name, layout)
         else:
             sources = [by_name[name] for name in node.inputs]
             sol = _solve_layer(node, given, sources, layout)
@@ -381,78 +330,6 @@ def _solve_layer(node: Node, given: list[tuple[int, ...]], sources: list[Node], 
             ) from None
         raise SpecError(_("{where}: {exc}").format(where=where, exc=exc)) from None
     return solve(layer)
-
-
-def solve_join(node: Node, shapes: list[tuple[int, ...]], layout: Layout = "hwc") -> JoinSolution:
-    """Solve a join node on its input shapes; a mismatch names both shapes and their inputs."""
-    join = node.op
-    assert isinstance(join, Join)
-    where = node.where or node.name
-    labels = node.labels or node.inputs
-    kind = join.kind
-    if len(shapes) < 2 or (kind == MATMUL and len(shapes) != 2):
-        want = _("two inputs") if kind == MATMUL else _("two or more inputs")
-        raise SpecError(
-            _("{where}: {kind} takes {want}, got {count}").format(where=where, kind=kind, want=want, count=len(shapes))
-        )
-
-    def mismatch(i: int, j: int, why: str) -> SpecError:
-        return SpecError(
-            _("{where}: {kind}: {a} ({la}) and {b} ({lb}) {why}").format(
-                where=where,
-                kind=kind,
-                a=_shape(shapes[i], layout),
-                la=labels[i],
-                b=_shape(shapes[j], layout),
-                lb=labels[j],
-                why=why,
-            )
-        )
-
-    first = shapes[0]
-    if kind == ADD:
-        for j, other in enumerate(shapes[1:], start=1):
-            if other != first:
-                raise mismatch(0, j, _("do not match"))
-        return JoinSolution(join, tuple(shapes), first, 0)
-    if kind == CONCAT:
-        axis = join.axis % len(first) if join.axis < 0 else join.axis
-        for j, other in enumerate(shapes[1:], start=1):
-            if len(other) != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, other)) if k != axis):
-                raise mismatch(0, j, _("must match in every dimension but the one joined"))
-        out = list(first)
-        out[axis] = sum(s[axis] for s in shapes)
-        return JoinSolution(join, tuple(shapes), tuple(out), 0)
-    if kind == MUL:
-        out = first
-        for j, other in enumerate(shapes[1:], start=1):
-            b = _broadcast(out, other)
-            if b is None:
-                raise mismatch(0, j, _("do not broadcast (each size must be equal, or 1, aligned from the right)"))
-            out = b
-        return JoinSolution(join, tuple(shapes), out, 0)
-    a, b = shapes
-    if len(a) < 2 or len(b) < 2:
-        raise mismatch(0, 1, _("must each have at least two dimensions"))
-    if a[-1] != b[-2]:
-        raise mismatch(0, 1, _("do not chain: the first's last size must equal the second's next-to-last"))
-    batch = _broadcast(a[:-2], b[:-2])
-    if batch is None:
-        raise mismatch(0, 1, _("do not broadcast (each size must be equal, or 1, aligned from the right)"))
-    n, k, m = a[-2], a[-1], b[-1]
-    return JoinSolution(join, (a, b), (*batch, n, m), prod(batch) * n * k * m)
-
-
-def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
-    """NumPy's broadcast of two shapes, or ``None``."""
-    out = []
-    for i in range(1, max(len(a), len(b)) + 1):
-        x = a[-i] if i <= len(a) else 1
-        y = b[-i] if i <= len(b) else 1
-        if x != y and 1 not in (x, y):
-            return None
-        out.append(max(x, y))
-    return tuple(reversed(out))
 
 
 __all__ = [
