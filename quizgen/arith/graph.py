@@ -12,7 +12,9 @@ its ``inputs`` (other nodes) and an ``op``:
 - :class:`Join`: ``add`` (every shape equal), ``concat`` (along ``axis``, channels by default: every
   other dimension equal, the sizes on the axis summed), ``mul`` (NumPy broadcasting: sizes equal or 1,
   aligned from the right; SE's 56x56x96 · 1x1x96), ``matmul`` (``…xNxK`` @ ``…xKxM`` → ``…xNxM``, leading
-  dimensions broadcast).
+  dimensions broadcast).  See :mod:`quizgen.arith.joins`.
+- :class:`Shaped`: an op read from a model file that no layer or join expresses, with its output shape,
+  stored parameters and MACs given.
 
 Shapes are spatial sizes first, then channels (the house order); a token map is ``Nxd``.  A node's
 ``path`` names the groups it sits in, outermost first (a block call, then one repetition of it): the
@@ -20,8 +22,8 @@ table folds them, as torchinfo folds modules.  :class:`Group` says what each gro
 
 :func:`solve_graph` solves every node once, in an order where each node follows its inputs (any
 order of ``nodes`` is accepted; a cycle is refused, naming it), and returns a :class:`Network`: every
-node with its :class:`~quizgen.arith.solver.Solution` (a layer) or :class:`JoinSolution` (a join), and
-the totals.
+node with its :class:`~quizgen.arith.solver.Solution` (a layer) or :class:`JoinSolution` (a join, or
+:class:`ShapedSolution` for a ``Shaped`` op), and the totals.
 
 The counting convention for networks is torchvision's published one (the ``_ops`` of its weights
 metadata): MACs of conv, linear and matmul only.  Bias adds, normalisation, activations, pooling and
@@ -35,7 +37,18 @@ from typing import NamedTuple
 
 from quizgen.arith import layers as L
 from quizgen.arith import spec
-from quizgen.arith.joins import ADD, CONCAT, JOINS, MATMUL, MUL, Join, JoinSolution, solve_join
+from quizgen.arith.joins import (
+    ADD,
+    CONCAT,
+    JOINS,
+    MATMUL,
+    MUL,
+    Join,
+    JoinSolution,
+    Shaped,
+    ShapedSolution,
+    solve_shapes,
+)
 from quizgen.arith.layers import Layer, fmt_shape
 from quizgen.arith.solver import Params, Solution, solve
 from quizgen.arith.spec import Layout
@@ -56,7 +69,7 @@ class Spec(NamedTuple):
     layout: Layout = "hwc"
 
 
-Op = Input | Layer | Spec | Join
+Op = Input | Layer | Spec | Join | Shaped
 
 
 class Node(NamedTuple):
@@ -218,15 +231,16 @@ def solve_graph(graph: Graph, *, layout: Layout = "hwc") -> Network:
             inputs.append((node.name, node.op.shape))
             continue
         given = [shapes[name] for name in node.inputs]
-        if isinstance(node.op, Join):
+        if isinstance(node.op, Shaped):
+            sol: NodeSolution = ShapedSolution(node.op, tuple(given), node.op.shape, node.op.macs)
+        elif isinstance(node.op, Join):
             if node.op.kind not in JOINS:
                 raise SpecError(
                     _("{where}: unknown join '{kind}'; joins are {items}").format(
                         where=_where(graph, node), kind=node.op.kind, items=", ".join(JOINS)
                     )
                 )
-            labels = node.labels or node.inputs
-            sol: NodeSolution = solve_join(node.op, given, labels, node.where or node.name, layout)
+            sol = solve_join(node, given, layout)
         else:
             sources = [by_name[name] for name in node.inputs]
             sol = _solve_layer(node, given, sources, layout)
@@ -332,6 +346,12 @@ def _solve_layer(node: Node, given: list[tuple[int, ...]], sources: list[Node], 
     return solve(layer)
 
 
+def solve_join(node: Node, shapes: list[tuple[int, ...]], layout: Layout = "hwc") -> JoinSolution:
+    """Solve a join node on its input shapes; a mismatch names both shapes and the inputs as written."""
+    assert isinstance(node.op, Join)
+    return solve_shapes(node.op, shapes, node.labels or node.inputs, node.where or node.name, layout)
+
+
 __all__ = [
     "ADD",
     "CONCAT",
@@ -346,6 +366,8 @@ __all__ = [
     "Network",
     "Node",
     "NodeSolution",
+    "Shaped",
+    "ShapedSolution",
     "Solved",
     "Spec",
     "solve_graph",

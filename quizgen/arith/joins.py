@@ -33,10 +33,25 @@ class Join(NamedTuple):
     axis: int = -1
 
 
+class Shaped(NamedTuple):
+    """An op read from a model file that no layer or join expresses (an ONNX Reshape, Transpose, Gather…).
+
+    Its output ``shape`` is given (by the file's shape inference), and so are the ``params`` it stores and
+    its ``macs`` (0, except a conv or matmul in a form the layers cannot write, counted by the same rule).
+    It is solved as a join whose ``kind`` is the op's name (``axis`` only so that it reads like a Join).
+    """
+
+    kind: str
+    shape: tuple[int, ...]
+    params: int = 0
+    macs: int = 0
+    axis: int = -1
+
+
 class JoinSolution(NamedTuple):
     """A solved join.  0 parameters; MACs 0, except ``matmul``: prod(batch)·N·K·M."""
 
-    join: Join
+    join: Join | Shaped
     input_shapes: tuple[tuple[int, ...], ...]
     output_shape: tuple[int, ...]
     macs: int
@@ -74,11 +89,26 @@ class JoinSolution(NamedTuple):
         return self.macs if count == "macs" else 2 * self.macs
 
 
+class ShapedSolution(JoinSolution):
+    """A solved :class:`Shaped` op: the join fields, with the stored values it reads as its parameters."""
+
+    __slots__ = ()
+
+    @property
+    def params(self) -> Params:
+        n = self.join.params if isinstance(self.join, Shaped) else 0
+        return Params(n, 0, n, 0, n)
+
+    @property
+    def params_bytes(self) -> int:
+        return FP32_BYTES * self.params.total
+
+
 def _shape(shape: tuple[int, ...], layout: Layout) -> str:
     return fmt_shape(spec.to_layout(shape, layout))
 
 
-def solve_join(
+def solve_shapes(
     join: Join, shapes: list[tuple[int, ...]], labels: tuple[str, ...], where: str, layout: Layout = "hwc"
 ) -> JoinSolution:
     """Solve a join on its input shapes; a mismatch names both shapes and the inputs' ``labels``, after ``where``."""
