@@ -196,6 +196,11 @@ def test_table_groups_rows_by_block_and_depth_folds_them(run):
     assert "Network totals follow torchvision's _ops: MACs of conv, linear and matmul" in footer
 
 
+def test_depth_needs_a_network(run):
+    r = run("solve", "--depth", "1", "conv2d in=8x8x3 out=4 k=3")
+    assert r.exit_code == 2 and "--depth folds a network's table: use it with --network" in r.stderr
+
+
 def test_json_keeps_the_stack_keys_and_adds_names_and_inputs(run):
     d = json.loads(run("solve", "--network", str(RESNET18), "--json").stdout)
     assert len(d["layers"]) == 69
