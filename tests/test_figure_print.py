@@ -99,17 +99,19 @@ OVERLAPS = """() => [...document.querySelectorAll('article.problem')].flatMap(a 
         return r.width > 0 && r.left < f.right - 1 && f.left < r.right - 1 && r.top < f.bottom - 1 && f.top < r.bottom - 1;
     }).map(el => el.tagName + '.' + el.className);
     const out = f.left < box.left - 0.5 || f.right > box.right + 0.5 || f.bottom > box.bottom + 0.5;
-    return [{id: a.querySelector('h3').textContent.trim().slice(0, 12), hit, out, w: f.width}];
+    const cell = fig.querySelector('rect.cell');  // a CSS px prints at 1/96 in
+    const mm = cell ? cell.getBoundingClientRect().width * 25.4 / 96 : null;
+    return [{id: a.querySelector('h3').textContent.trim().slice(0, 12), hit, out, w: f.width, mm}];
 })"""
 
 
 def test_figures_stay_in_their_problem_and_never_cover_a_box(printed):
     """In print layout (A4's text width, 695 px): no figure sits over the spec, the student's solution, the
-    reasons, the steps or the choices, and none leaves its problem.  The key's spot-the-error problem is
-    where a figure used to cover the student's solution."""
+    reasons, the steps or the choices, and none leaves its problem; a grid's cells print at 3 mm or more.
+    The key's spot-the-error problem is where a figure used to cover the student's solution."""
     from browser import chromium
 
-    seen = flawed = 0
+    seen = flawed = grids = 0
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 695, "height": 900})
         page.emulate_media(media="print")
@@ -121,4 +123,6 @@ def test_figures_stay_in_their_problem_and_never_cover_a_box(printed):
                 for fig in page.evaluate(OVERLAPS):
                     seen += 1
                     assert not fig["hit"] and not fig["out"], (name, side, fig)
-    assert seen >= 20 and flawed >= 2
+                    assert fig["mm"] is None or fig["mm"] >= 3.0, (name, side, fig)  # a grid's cells print at 3 mm
+                    grids += fig["mm"] is not None
+    assert seen >= 20 and flawed >= 2 and grids >= 8
