@@ -75,7 +75,22 @@ class Join:
             raise ValueError(f"unknown join {self.kind!r}; joins are {', '.join(JOINS)}")
 
 
-Op = Input | Layer | Spec | Join
+class Shaped(NamedTuple):
+    """An op read from a model file that no layer or join expresses (an ONNX Reshape, Transpose, Gather…).
+
+    Its output ``shape`` is given (by the file's shape inference), and so are the ``params`` it stores and
+    its ``macs`` (0, except a conv or matmul in a form the layers cannot write, counted by the same rule).
+    It is solved as a join whose ``kind`` is the op's name (``axis`` only so that it reads like a Join).
+    """
+
+    kind: str
+    shape: tuple[int, ...]
+    params: int = 0
+    macs: int = 0
+    axis: int = -1
+
+
+Op = Input | Layer | Spec | Join | Shaped
 
 
 @dataclass(frozen=True)
@@ -124,7 +139,7 @@ class Graph:
 class JoinSolution(NamedTuple):
     """A solved join.  0 parameters; MACs 0, except ``matmul``: prod(batch)·N·K·M."""
 
-    join: Join
+    join: Join | Shaped
     input_shapes: tuple[tuple[int, ...], ...]
     output_shape: tuple[int, ...]
     macs: int
@@ -160,6 +175,21 @@ class JoinSolution(NamedTuple):
     def compute(self, count: str = "macs") -> int:
         """The compute figure under a convention: ``macs``, ``flops`` or ``flops+bias``."""
         return self.macs if count == "macs" else 2 * self.macs
+
+
+class ShapedSolution(JoinSolution):
+    """A solved :class:`Shaped` op: the join fields, with the stored values it reads as its parameters."""
+
+    __slots__ = ()
+
+    @property
+    def params(self) -> Params:
+        n = self.join.params if isinstance(self.join, Shaped) else 0
+        return Params(n, 0, n, 0, n)
+
+    @property
+    def params_bytes(self) -> int:
+        return FP32_BYTES * self.params.total
 
 
 NodeSolution = Solution | JoinSolution
@@ -280,8 +310,10 @@ def solve_graph(graph: Graph, *, layout: Layout = "hwc") -> Network:
             inputs.append((node.name, node.op.shape))
             continue
         given = [shapes[name] for name in node.inputs]
-        if isinstance(node.op, Join):
-            sol: NodeSolution = solve_join(node, given, layout)
+        if isinstance(node.op, Shaped):
+            sol: NodeSolution = ShapedSolution(node.op, tuple(given), node.op.shape, node.op.macs)
+        elif isinstance(node.op, Join):
+            sol = solve_join(node, given, layout)
         else:
             sources = [by_name[name] for name in node.inputs]
             sol = _solve_layer(node, given, sources, layout)
@@ -473,6 +505,8 @@ __all__ = [
     "Network",
     "Node",
     "NodeSolution",
+    "Shaped",
+    "ShapedSolution",
     "Solved",
     "Spec",
     "solve_graph",

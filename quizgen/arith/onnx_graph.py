@@ -1,0 +1,261 @@
+"""An ONNX model's nodes mapped onto quizgen's layers and joins: the records of :mod:`onnx_reader` as a Graph.
+
+Each ONNX op that a layer expresses becomes that layer, built on its input's shape (Conv → ``conv2d``,
+Gemm and MatMul by a stored weight → ``linear``, MatMul of two tensors → the ``matmul`` join, Add and Mul of
+two tensors → ``add`` and ``mul``, Concat → ``concat``, the pools, BatchNormalization, LayerNormalization,
+Resize → ``upsample``, the activations).  An op with no layer equivalent (Reshape, Transpose, Gather,
+Slice, Split, a binary op with a stored operand…) becomes a :class:`~quizgen.arith.graph.Shaped` node:
+its shape from the file's shape inference, 0 MACs.  A MatMul followed only by the Add of a stored vector
+is one ``linear`` with bias, as PyTorch wrote it.
+
+Shapes follow the house order: a channels-first image ``1xCxHxW`` is ``HxWxC``; any other tensor drops
+a leading batch size of 1 (``1x197x768`` → the token map ``197x768``).
+
+The convention is torchvision's: MACs of conv, linear and matmul only.  Parameters are what the file
+stores, the elements of its floating-point initializers, each counted once, at the first node that
+reads it.  Exporters fold BatchNorm into the convs, so this can differ from the framework's count.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from quizgen.arith import layers as L
+from quizgen.arith import onnx_ops, spec
+from quizgen.arith.graph import Graph, Input, Join, Node, Shaped
+from quizgen.arith.layers import Layer
+from quizgen.arith.onnx_reader import OnnxModel, OnnxNode, Tensor
+from quizgen.arith.solver import Params, solve
+from quizgen.errors import QuizgenError, SpecError
+from quizgen.i18n import _
+
+#: Ops whose input and output are channels-first images ``1xCx…``.
+SPATIAL_OPS = frozenset(
+    {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
+    | {"BatchNormalization", "Resize", "Upsample", "InstanceNormalization", "LpPool"}
+)
+#: Element-wise activations, and the layer each is.
+ACTIVATIONS = {
+    "Relu": "relu",
+    "Gelu": "gelu",
+    "Sigmoid": "sigmoid",
+    "HardSigmoid": "hardsigmoid",
+    "HardSwish": "hardswish",
+    "Tanh": "tanh",
+    "Softmax": "softmax",
+    "Dropout": "dropout",
+    "Identity": "identity",
+}
+#: Ops whose output is laid out as their input: an image stays an image.
+LAYOUT_KEEPING = frozenset(
+    {*ACTIVATIONS, "Add", "Mul", "Sub", "Div", "Clip", "Concat", "Split", "Slice", "Pad", "Cast", "Sqrt", "Neg"}
+)
+#: Ops with no layer equivalent, read as a shape (0 MACs): shape and index ops, element-wise maths.
+SHAPE_OPS = frozenset(
+    {"Reshape", "Transpose", "Squeeze", "Unsqueeze", "Gather", "GatherElements", "Slice", "Split", "Expand"}
+    | {"Pad", "Cast", "Tile", "Shape", "Size", "ConstantOfShape", "Range", "Where", "Equal", "Less", "Greater"}
+    | {"Not", "And", "Or", "Sub", "Div", "Pow", "Sqrt", "Exp", "Log", "Erf", "Neg", "Abs", "Reciprocal", "Min"}
+    | {"Max", "Sum", "Mean", "LeakyRelu", "PRelu", "Elu", "Selu", "Softplus", "Mish", "LogSoftmax", "Floor"}
+    | {"Ceil", "Round", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ArgMax", "ArgMin", "TopK"}
+    | {"CumSum", "DepthToSpace", "SpaceToDepth", "InstanceNormalization", "GroupNormalization", "Trilu"}
+    | {"ScatterND", "ScatterElements", "NonZero", "Einsum", "LpPool", "Upsample", "Add", "Mul", "Flatten"}
+    | {"Clip", "Resize", "ReduceMean", "LayerNormalization", "Concat"}
+)
+MAPPED_OPS = frozenset({"Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool"})
+MAPPED_OPS |= {"GlobalMaxPool", "BatchNormalization", "Constant", *ACTIVATIONS, *SHAPE_OPS}
+
+
+class Reading(NamedTuple):
+    """A model file as a Graph: also each node's stored parameters, and the ops quizgen does not know."""
+
+    graph: Graph
+    params: dict[str, Params]
+    stored: int
+    unknown: tuple[str, ...]
+
+
+def unknown_ops(model: OnnxModel) -> list[str]:
+    """The op types in ``model`` that quizgen does not map, sorted (``domain::Op`` outside ONNX's own)."""
+    return sorted(
+        {n.op if n.domain in ("", "ai.onnx") else f"{n.domain}::{n.op}" for n in model.nodes if not _known(n)}
+    )
+
+
+def _known(n: OnnxNode) -> bool:
+    return n.domain in ("", "ai.onnx") and n.op in MAPPED_OPS
+
+
+class _Mapper:
+    """One pass over the nodes, in file order (ONNX requires it to be topological)."""
+
+    def __init__(self, model: OnnxModel, partial: bool) -> None:
+        self.model, self.partial = model, partial
+        self.consts: dict[str, Tensor] = {**model.initializers, **model.constants}
+        self.counted: set[str] = set()
+        self.alias: dict[str, str] = {}  # a tensor → the node that holds it
+        self.image: set[str] = set()
+        self.skip: set[int] = set()
+        self.consumers: dict[str, list[OnnxNode]] = {}
+        self.index = {id(n): i for i, n in enumerate(model.nodes)}
+        for n in model.nodes:
+            for t in n.inputs:
+                self.consumers.setdefault(t, []).append(n)
+        self.nodes: list[Node] = []
+        self.params: dict[str, Params] = {}
+
+    # --- shapes ----------------------------------------------------------------------------------------------------
+
+    def onnx_shape(self, tensor: str, where: OnnxNode) -> tuple[int, ...]:
+        shape = self.model.shapes.get(tensor)
+        if shape is None or any(d is None or d < 0 for d in shape):
+            raise SpecError(
+                _("{name}: node {node} ({op}): ONNX shape inference gives no complete shape for {tensor}").format(
+                    name=self.model.name, node=where.name, op=where.op, tensor=tensor
+                )
+            )
+        return tuple(int(d) for d in shape if d is not None)
+
+    def house(self, tensor: str, where: OnnxNode) -> tuple[int, ...]:
+        """The tensor's shape in the house order (see the module's docstring)."""
+        shape = self.onnx_shape(tensor, where)
+        if tensor in self.image:
+            return (*shape[2:], shape[1])
+        return shape[1:] if len(shape) >= 2 and shape[0] == 1 else shape
+
+    def feeds_spatial(self, tensor: str) -> bool:
+        """Whether ``tensor`` reaches a spatial op through element-wise ops only: then it is an image."""
+        seen: set[str] = set()
+        todo = [tensor]
+        while todo:
+            t = todo.pop()
+            if t in seen:
+                continue
+            seen.add(t)
+            for c in self.consumers.get(t, []):
+                if c.op in SPATIAL_OPS:
+                    return True
+                if c.op in LAYOUT_KEEPING:
+                    todo.extend(c.outputs)
+        return False
+
+    # --- nodes -----------------------------------------------------------------------------------------------------
+
+    def dynamic(self, n: OnnxNode) -> list[str]:
+        return [t for t in n.inputs if t and t not in self.consts]
+
+    def stored(self, n: OnnxNode) -> list[int]:
+        """Float elements of each input (by position) not counted before; counts them now."""
+        out = []
+        for t in n.inputs:
+            tensor = self.consts.get(t)
+            if tensor is None or t not in self.model.initializers or not tensor.is_float or t in self.counted:
+                out.append(0)
+                continue
+            self.counted.add(t)
+            out.append(tensor.elements)
+        return out
+
+    def add(self, name: str, inputs: list[str], op: Layer | Join | Shaped | Input, params: Params) -> None:
+        self.nodes.append(Node(name, tuple(self.alias.get(t, t) for t in inputs), op))
+        self.params[name] = params
+
+    def shaped(self, n: OnnxNode, kind: str = "", macs: int = 0, stored: int | None = None) -> None:
+        """The node as :class:`Shaped` nodes, one per output used; the first carries its stored values and MACs."""
+        stored = sum(self.stored(n)) if stored is None else stored
+        for i, t in enumerate(n.outputs):
+            if not t or (i and t not in self.consumers and t not in self.model.outputs):
+                continue
+            if i == 0 or n.op == "Split":
+                self.mark(n, t)
+            p = stored if i == 0 else 0
+            shape = self.house(t, n)
+            self.add(t, self.dynamic(n), Shaped(kind or n.op, shape, p, macs if i == 0 else 0), _flat(p))
+
+    def mark(self, n: OnnxNode, out: str) -> None:
+        """Decide whether ``out`` is an image: spatial ops make images, element-wise ops keep them."""
+        rank = len(self.model.shapes.get(out) or ())
+        ins = self.dynamic(n)
+        keeps = n.op in LAYOUT_KEEPING or (n.op == "ReduceMean" and n.attrs.get("keepdims", 1))
+        if n.op in SPATIAL_OPS or (keeps and ins and all(t in self.image for t in ins)):
+            self.image.add(out)
+        elif rank >= 3 and self.feeds_spatial(out) and n.op not in ("MatMul", "Gemm"):
+            self.image.add(out)
+
+    def layer(
+        self,
+        n: OnnxNode,
+        text: str,
+        params: Params,
+        *,
+        src: str | None = None,
+        name: str = "",
+        expect: tuple[int, ...] | None = None,
+    ) -> bool:
+        """Add the layer ``text`` on the node's input (or ``src``), named ``name`` (default: the node's output).
+
+        Only if it builds and gives the file's output shape (or ``expect``); otherwise add nothing, return False.
+        """
+        src = src or self.dynamic(n)[0]
+        out = name or n.outputs[0]
+        self.mark(n, out)
+        try:
+            layer = L.validate(spec.build(text, default_input=self.house(src, n)))
+            ok = solve(layer).output_shape == (expect or self.house(out, n))
+        except SpecError:
+            ok = False
+        if not ok:
+            self.image.discard(out)
+            return False
+        self.add(out, [src], layer, params)
+        return True
+
+    def run(self) -> Reading:
+        m = self.model
+        for t in m.inputs:
+            if len(m.shapes.get(t) or ()) >= 3 and self.feeds_spatial(t):
+                self.image.add(t)
+            self.nodes.append(Node(t, (), Input(self.house(t, OnnxNode(t, "input", "", (), (t,))))))
+        unknown = unknown_ops(m)
+        if unknown and not self.partial:
+            raise QuizgenError(
+                _("{name}: ops quizgen does not know: {ops} (use --partial for the totals without them)").format(
+                    name=m.name, ops=", ".join(unknown)
+                )
+            )
+        for i, n in enumerate(m.nodes):
+            if i in self.skip or n.op == "Constant" and _known(n):
+                continue
+            if not _known(n):
+                self.shaped(n, kind=f"{n.op}?")
+            elif not self.dynamic(n):
+                self.shaped(n)  # reads only stored tensors (a folded constant)
+            else:
+                self.one(i, n)
+        out = m.outputs[0] if m.outputs else None
+        graph = Graph(m.name, tuple(self.nodes), (), self.alias.get(out, out) if out else None)
+        return Reading(graph, self.params, m.stored_float_elements, tuple(unknown))
+
+    def one(self, i: int, n: OnnxNode) -> None:
+        handler = onnx_ops.HANDLERS.get(n.op)
+        if handler is None or not handler(self, i, n):
+            self.shaped(n, macs=onnx_ops.fallback_macs(self, n))
+
+
+def _flat(n: int) -> Params:
+    return Params(n, 0, n, 0, n)
+
+
+def to_graph(model: OnnxModel, *, partial: bool = False) -> Reading:
+    """The model as a :class:`Graph`; raise :class:`QuizgenError` naming unknown ops unless ``partial``."""
+    return _Mapper(model, partial).run()
+
+
+def layer_params(stored: list[int], trainable: int = 3) -> Params:
+    """Params from the stored elements by input position: 1 the weights, 2 the bias; beyond ``trainable``, buffers."""
+    weights = stored[1] if len(stored) > 1 else 0
+    bias = sum(stored[2:trainable])
+    buffers = sum(stored[trainable:])
+    return Params(weights, bias, weights + bias, buffers, weights + bias + buffers)
+
+
+__all__ = ["Reading", "layer_params", "to_graph", "unknown_ops"]
