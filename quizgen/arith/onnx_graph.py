@@ -22,10 +22,11 @@ from typing import NamedTuple
 
 from quizgen.arith import layers as L
 from quizgen.arith import onnx_ops, spec
-from quizgen.arith.graph import Graph, Input, Join, Node, Shaped
+from quizgen.arith.graph import Graph, Input, Join, Network, Node, Shaped, Solved, solve_graph
 from quizgen.arith.layers import Layer
 from quizgen.arith.onnx_reader import OnnxModel, OnnxNode, Tensor
-from quizgen.arith.solver import Params, solve
+from quizgen.arith.solver import Params, Solution, solve
+from quizgen.arith.spec import Layout
 from quizgen.errors import QuizgenError, SpecError
 from quizgen.i18n import _
 
@@ -58,7 +59,7 @@ SHAPE_OPS = frozenset(
     | {"Max", "Sum", "Mean", "LeakyRelu", "PRelu", "Elu", "Selu", "Softplus", "Mish", "LogSoftmax", "Floor"}
     | {"Ceil", "Round", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ArgMax", "ArgMin", "TopK"}
     | {"CumSum", "DepthToSpace", "SpaceToDepth", "InstanceNormalization", "GroupNormalization", "Trilu"}
-    | {"ScatterND", "ScatterElements", "NonZero", "Einsum", "LpPool", "Upsample", "Add", "Mul", "Flatten"}
+    | {"ScatterND", "ScatterElements", "NonZero", "LpPool", "Upsample", "Add", "Mul", "Flatten"}
     | {"Clip", "Resize", "ReduceMean", "LayerNormalization", "Concat"}
 )
 MAPPED_OPS = frozenset({"Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool"})
@@ -211,6 +212,7 @@ class _Mapper:
 
     def run(self) -> Reading:
         m = self.model
+        _check_order(m)
         for t in m.inputs:
             if len(m.shapes.get(t) or ()) >= 3 and self.feeds_spatial(t):
                 self.image.add(t)
@@ -226,6 +228,12 @@ class _Mapper:
             if i in self.skip or n.op == "Constant" and _known(n):
                 continue
             if not _known(n):
+                if any(t and t not in m.shapes for t in n.outputs[:1]):
+                    raise QuizgenError(
+                        _(
+                            "{name}: node {node}: quizgen does not know {op}, and ONNX cannot infer its output's shape, so --partial cannot go past it"
+                        ).format(name=m.name, node=n.name, op=n.op)
+                    )
                 self.shaped(n, kind=f"{n.op}?")
             elif not self.dynamic(n):
                 self.shaped(n)  # reads only stored tensors (a folded constant)
@@ -239,6 +247,42 @@ class _Mapper:
         handler = onnx_ops.HANDLERS.get(n.op)
         if handler is None or not handler(self, i, n):
             self.shaped(n, macs=onnx_ops.fallback_macs(self, n))
+
+
+def _check_order(model: OnnxModel) -> None:
+    """Refuse a cycle (naming it) or a node that reads a tensor before any node writes it (a misordered file)."""
+    producer = {t: i for i, n in enumerate(model.nodes) for t in n.outputs if t}
+    deps = [[producer[t] for t in n.inputs if t in producer] for n in model.nodes]
+    state = [0] * len(model.nodes)  # 1: on the current path, 2: done
+    for root in range(len(model.nodes)):
+        if state[root]:
+            continue
+        path: list[int] = []
+        stack: list[tuple[int, int]] = [(root, 0)]
+        while stack:
+            i, k = stack.pop()
+            if k == 0:
+                state[i] = 1
+                path.append(i)
+            if k < len(deps[i]):
+                stack.append((i, k + 1))
+                j = deps[i][k]
+                if state[j] == 1:
+                    cycle = [model.nodes[x].outputs[0] for x in path[path.index(j) :]] + [model.nodes[j].outputs[0]]
+                    raise SpecError(_("{name}: cycle: {cycle}").format(name=model.name, cycle=" → ".join(cycle)))
+                if state[j] == 0:
+                    stack.append((j, 0))
+                continue
+            state[i] = 2
+            path.pop()
+    for i, n in enumerate(model.nodes):
+        late = [t for t in n.inputs if producer.get(t, -1) >= i]
+        if late:
+            raise SpecError(
+                _(
+                    "{name}: node {node} ({op}) reads {tensor} before the node that writes it (ONNX needs the nodes in order)"
+                ).format(name=model.name, node=n.name, op=n.op, tensor=late[0])
+            )
 
 
 def _flat(n: int) -> Params:
@@ -258,4 +302,25 @@ def layer_params(stored: list[int], trainable: int = 3) -> Params:
     return Params(weights, bias, weights + bias, buffers, weights + bias + buffers)
 
 
-__all__ = ["Reading", "layer_params", "to_graph", "unknown_ops"]
+
+
+def solve_model(path: str, *, partial: bool = False, layout: Layout = "hwc") -> tuple[Network, Reading]:
+    """Read and solve an ONNX model file: the network, each node's parameters those the file stores.
+
+    A layer's parameters are the stored values it reads, counted once (an exporter may store one tensor for
+    two layers with equal weights); they equal the layer's own count whenever nothing is shared.
+    """
+    from quizgen.arith import onnx_reader
+
+    reading = to_graph(onnx_reader.read(path), partial=partial)
+    net = solve_graph(reading.graph, layout=layout)
+    nodes = []
+    for s in net.nodes:
+        stored = reading.params.get(s.name)
+        if isinstance(s.solution, Solution) and stored is not None and stored != s.solution.params:
+            s = Solved(s.node, s.solution._replace(params=stored))
+        nodes.append(s)
+    return Network(net.name, tuple(nodes), net.inputs, net.groups, net.output), reading
+
+
+__all__ = ["Reading", "layer_params", "solve_model", "to_graph", "unknown_ops"]

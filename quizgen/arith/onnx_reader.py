@@ -96,13 +96,7 @@ def read(path: str | Path) -> OnnxModel:
         raise QuizgenError(
             _("{name}: reading an ONNX file needs the onnx package: pip install 'quizgen[onnx]'").format(name=name)
         ) from None
-    try:
-        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            stripped = _without_weights(memoryview(data), name)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, QuizgenError):
-            raise
-        raise QuizgenError(_("{name}: cannot read the file ({exc})").format(name=name, exc=exc)) from None
+    stripped = _read_without_weights(path)
     try:
         model = onnx.ModelProto.FromString(stripped)
     except DecodeError:
@@ -255,34 +249,52 @@ def _message(number: int, body: bytes) -> bytes:
     return _encode_varint(number << 3 | 2) + _encode_varint(len(body)) + body
 
 
-def _without_weights(buf: memoryview, name: str) -> bytes:
-    """The model's bytes with every initializer over :data:`KEEP_BYTES` stripped of its values."""
+def _read_without_weights(path: Path) -> bytes:
+    """The file's bytes with every initializer over :data:`KEEP_BYTES` stripped of its values (the file mapped)."""
+    name = path.name
+    stripped = None
     try:
-        parts: list[bytes | memoryview] = []
-        for number, wire, start, vstart, vend in _fields(buf, 0, len(buf)):
-            if number == _MODEL_GRAPH and wire == 2:
-                parts.append(_message(number, _graph(buf, vstart, vend)))
-            else:
-                parts.append(buf[start:vend])
-        return b"".join(parts)
-    except _Truncated:
+        if path.stat().st_size == 0:
+            raise QuizgenError(_("{name}: not an ONNX model (the file is empty)").format(name=name))
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            view = memoryview(data)
+            try:
+                stripped = _without_weights(view)
+            except _Truncated:
+                pass
+            finally:
+                view.release()
+    except OSError as exc:
+        raise QuizgenError(_("{name}: cannot read the file ({exc})").format(name=name, exc=exc)) from None
+    if stripped is None:
         raise QuizgenError(
             _("{name}: not a complete ONNX model (the bytes end inside a field: truncated, or not ONNX)").format(
                 name=name
             )
-        ) from None
+        )
+    return stripped
+
+
+def _without_weights(buf: memoryview) -> bytes:
+    parts: list[bytes] = []
+    for number, wire, start, vstart, vend in _fields(buf, 0, len(buf)):
+        if number == _MODEL_GRAPH and wire == 2:
+            parts.append(_message(number, _graph(buf, vstart, vend)))
+        else:
+            parts.append(bytes(buf[start:vend]))
+    return b"".join(parts)
 
 
 def _graph(buf: memoryview, start: int, end: int) -> bytes:
-    parts: list[bytes | memoryview] = []
+    parts: list[bytes] = []
     for number, wire, fstart, vstart, vend in _fields(buf, start, end):
         if number == _GRAPH_INITIALIZER and wire == 2 and vend - vstart > KEEP_BYTES:
             kept = b"".join(
-                buf[s:e]
+                bytes(buf[s:e])
                 for n, _w, s, _vs, e in _fields(buf, vstart, vend)
                 if n not in _TENSOR_DATA or e - s <= KEEP_BYTES
             )
             parts.append(_message(number, kept))
         else:
-            parts.append(buf[fstart:vend])
+            parts.append(bytes(buf[fstart:vend]))
     return b"".join(parts)

@@ -29,7 +29,12 @@ if TYPE_CHECKING:
 @click.option(
     "--network",
     metavar="FILE|NAME",
-    help="Solve a stack: a file with one spec per line, or a built-in (lenet5, alexnet, vgg16, mobilenet_v1).",
+    help="Solve a network: a network file, a built-in (lenet5, alexnet, vgg16, mobilenet_v1, …), or an ONNX model FILE.onnx (extra 'onnx').",
+)
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="ONNX: print the totals without the ops quizgen does not know (marked partial) instead of refusing the file.",
 )
 @click.option(
     "--layout",
@@ -49,6 +54,7 @@ def solve_command(
     count: str,
     no_steps: bool,
     no_figures: bool,
+    partial: bool = False,
 ) -> int:
     """Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.
 
@@ -62,10 +68,15 @@ def solve_command(
       printf 'conv2d in=32x32x3 out=16 k=3\\nrelu in=8\\n' | quizgen solve --json -
       quizgen solve --network vgg16 --count flops
       quizgen solve --network my_net.txt --json
+      quizgen solve --network my_model.onnx
     """
+    if partial and not (network and is_onnx(network)):
+        raise click.UsageError(_("--partial applies to an ONNX model: --network FILE.onnx"))
     if network:
         if spec:
             raise click.UsageError(_("give either SPEC or --network, not both"))
+        if is_onnx(network):
+            return solve_onnx(network, as_json=as_json, layout=layout, count=count, partial=partial)
         return solve_network(network, as_json=as_json, layout=layout, count=count)
     if not spec:
         raise click.UsageError(_('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"'))
@@ -216,4 +227,42 @@ def solve_network(source: str, *, as_json: bool = False, layout: Layout = "hwc",
         click.echo(dump(report.network_dict(net, layout)))
     else:
         click.echo(text.network(net, layout, count))
+    return 0
+
+
+def is_onnx(source: str) -> bool:
+    """Whether ``--network`` names an ONNX model file (by its extension)."""
+    return source.lower().endswith(".onnx")
+
+
+def solve_onnx(
+    source: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs", partial: bool = False
+) -> int:
+    """``quizgen solve --network FILE.onnx [--partial]``: the model's table, with what its parameters are."""
+    from quizgen.arith.onnx_graph import solve_model
+
+    net, reading = solve_model(source, partial=partial, layout=layout)
+    stored = _(
+        "Parameters are what the file stores: the {n} elements of its floating-point initializers, each counted "
+        "once. Exporters fold BatchNorm into the convs (and may store equal tensors once), so this can differ from "
+        "the framework's count."
+    ).format(n=f"{reading.stored:,}")
+    notes = [stored]
+    if reading.unknown:
+        notes.insert(
+            0,
+            _("PARTIAL: ops quizgen does not know count 0 MACs here, so the totals are partial: {ops}").format(
+                ops=", ".join(reading.unknown)
+            ),
+        )
+    if as_json:
+        d = report.network_dict(net, layout)
+        d["source"] = "onnx"
+        d["partial"] = bool(reading.unknown)
+        d["unknown_ops"] = list(reading.unknown)
+        d["stored_params"] = reading.stored
+        d["notes"] = notes
+        click.echo(dump(d))
+    else:
+        click.echo(text.network(net, layout, count) + "\n\n" + "\n".join(notes))
     return 0
