@@ -12,6 +12,7 @@ from torch import nn
 
 #: torchvision's published parameter counts (each model's weights metadata, ``num_params``).
 PUBLISHED_PARAMS = {
+    "resnet50": 25_557_032,
     "resnext50_32x4d": 25_028_904,
     "shufflenet_v2_x1_0": 2_278_604,
     "mnasnet1_0": 4_383_312,
@@ -21,7 +22,9 @@ PUBLISHED_PARAMS = {
 }
 
 
-def conv_bn(cin: int, cout: int, k: int, s: int = 1, g: int = 1, act: type[nn.Module] | None = nn.ReLU) -> nn.Sequential:
+def conv_bn(
+    cin: int, cout: int, k: int, s: int = 1, g: int = 1, act: type[nn.Module] | None = nn.ReLU
+) -> nn.Sequential:
     """Conv (no bias, 'same'-style padding k//2), BatchNorm, then the activation if any."""
     layers: list[nn.Module] = [nn.Conv2d(cin, cout, k, s, (k - 1) // 2, groups=g, bias=False), nn.BatchNorm2d(cout)]
     if act is not None:
@@ -57,15 +60,20 @@ class ResNeXtBlock(nn.Module):
         return torch.relu(self.f(x) + skip)
 
 
-def resnext50_32x4d() -> nn.Module:
+def resnext50_32x4d(groups: int = 32, base_width: int = 4) -> nn.Module:
     layers: list[nn.Module] = [conv_bn(3, 64, 7, 2), nn.MaxPool2d(3, 2, 1)]
     cin = 64
     for planes, blocks, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
         for i in range(blocks):
-            layers.append(ResNeXtBlock(cin, planes, stride if i == 0 else 1))
+            layers.append(ResNeXtBlock(cin, planes, stride if i == 0 else 1, groups, base_width))
             cin = planes * 4
     layers.append(Head(nn.Linear(2048, 1000)))
     return nn.Sequential(*layers)
+
+
+def resnet50() -> nn.Module:
+    """ResNet-50 (v1.5: the stride on the 3x3 conv), the bottleneck block with one group of width 64."""
+    return resnext50_32x4d(groups=1, base_width=64)
 
 
 # --- ShuffleNet V2 x1.0 -------------------------------------------------------------------------------------------

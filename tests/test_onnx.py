@@ -282,10 +282,14 @@ def test_external_data_files_are_not_needed(run, corpus, tmp_path):
 
 def test_a_dynamic_batch_is_read_as_one_and_a_fixed_batch_refused(run, sh, tmp_path):
     conv = helper.make_node("Conv", ["x", "w"], ["y"], kernel_shape=[3, 3])
-    path = _model([conv], [_vi("x", ["N", 3, 8, 8])], [_vi("y", None)], [_weight("w", (4, 3, 3, 3))], tmp_path / "d.onnx")
+    path = _model(
+        [conv], [_vi("x", ["N", 3, 8, 8])], [_vi("y", None)], [_weight("w", (4, 3, 3, 3))], tmp_path / "d.onnx"
+    )
     d = solve_json(run, path)
     assert d["total"]["macs"] == 3 * 3 * 3 * 4 * 6 * 6  # k·k·C_in·C_out·H_out·W_out, H_out = 8 - 3 + 1
-    fixed = _model([conv], [_vi("x", [8, 3, 8, 8])], [_vi("y", None)], [_weight("w", (4, 3, 3, 3))], tmp_path / "f.onnx")
+    fixed = _model(
+        [conv], [_vi("x", [8, 3, 8, 8])], [_vi("y", None)], [_weight("w", (4, 3, 3, 3))], tmp_path / "f.onnx"
+    )
     assert "batch size 8" in _one_error_line(sh("solve", "--network", str(fixed)))
 
 

@@ -177,9 +177,9 @@ class _Mapper:
         rank = len(self.model.shapes.get(out) or ())
         ins = self.dynamic(n)
         keeps = n.op in LAYOUT_KEEPING or (n.op == "ReduceMean" and n.attrs.get("keepdims", 1))
-        if n.op in SPATIAL_OPS or (keeps and ins and all(t in self.image for t in ins)):
-            self.image.add(out)
-        elif rank >= 3 and self.feeds_spatial(out) and n.op not in ("MatMul", "Gemm"):
+        made = n.op in SPATIAL_OPS or (keeps and ins and all(t in self.image for t in ins))
+        # a reshape back to an image (any op read as a shape) is one when a spatial op reads it
+        if made or (rank >= 3 and n.op not in ("MatMul", "Gemm") and self.feeds_spatial(out)):
             self.image.add(out)
 
     def layer(
@@ -300,8 +300,6 @@ def layer_params(stored: list[int], trainable: int = 3) -> Params:
     bias = sum(stored[2:trainable])
     buffers = sum(stored[trainable:])
     return Params(weights, bias, weights + bias, buffers, weights + bias + buffers)
-
-
 
 
 def solve_model(path: str, *, partial: bool = False, layout: Layout = "hwc") -> tuple[Network, Reading]:

@@ -95,7 +95,13 @@ def _try_layer(m: _Mapper, n: OnnxNode, text: str, trainable: int = 3, **kw: obj
 
 def gemm(m: _Mapper, i: int, n: OnnxNode) -> bool:
     w = _weight(m, n, 1)
-    if w is None or len(w) != 2 or n.attrs.get("transA", 0) or len(m.dynamic(n)) != 1 or n.inputs[0] not in m.dynamic(n):
+    if (
+        w is None
+        or len(w) != 2
+        or n.attrs.get("transA", 0)
+        or len(m.dynamic(n)) != 1
+        or n.inputs[0] not in m.dynamic(n)
+    ):
         return False
     out = w[0] if n.attrs.get("transB", 0) else w[1]
     c = m.consts.get(n.inputs[2]) if len(n.inputs) > 2 and n.inputs[2] else None

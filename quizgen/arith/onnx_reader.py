@@ -15,6 +15,7 @@ batch 1, quizgen's convention.
 from __future__ import annotations
 
 import mmap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,6 @@ def read(path: str | Path) -> OnnxModel:
     name = path.name
     try:
         import onnx
-        from google.protobuf.message import DecodeError
     except ImportError:
         raise QuizgenError(
             _("{name}: reading an ONNX file needs the onnx package: pip install 'quizgen[onnx]'").format(name=name)
@@ -99,7 +99,7 @@ def read(path: str | Path) -> OnnxModel:
     stripped = _read_without_weights(path)
     try:
         model = onnx.ModelProto.FromString(stripped)
-    except DecodeError:
+    except Exception:  # protobuf's DecodeError, or a RuntimeWarning-turned-error: the bytes are not a model
         raise QuizgenError(_("{name}: not an ONNX model (the file cannot be parsed)").format(name=name)) from None
     if not model.HasField("graph") or not model.graph.node:
         raise QuizgenError(_("{name}: not an ONNX model (it has no graph of nodes)").format(name=name))
@@ -120,7 +120,7 @@ def _records(model: Any, name: str) -> OnnxModel:
     constants: dict[str, Tensor] = {}
     nodes = []
     for i, n in enumerate(graph.node):
-        attrs = {}
+        attrs: dict[str, Any] = {}
         for a in n.attribute:
             if a.type == a.TENSOR:
                 attrs[a.name] = _tensor(a.t, numpy_helper)
@@ -129,9 +129,7 @@ def _records(model: Any, name: str) -> OnnxModel:
             else:
                 value = helper.get_attribute_value(a)
                 attrs[a.name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        node = OnnxNode(
-            n.name or f"{n.op_type}_{i}", n.op_type, n.domain, tuple(n.input), tuple(n.output), attrs
-        )
+        node = OnnxNode(n.name or f"{n.op_type}_{i}", n.op_type, n.domain, tuple(n.input), tuple(n.output), attrs)
         if node.op == "Constant" and node.domain in ("", "ai.onnx") and isinstance(attrs.get("value"), Tensor):
             constants[node.outputs[0]] = attrs["value"]
         nodes.append(node)
@@ -208,7 +206,7 @@ class _Truncated(Exception):
     """The bytes end inside a field, or are not protobuf."""
 
 
-def _fields(buf: memoryview, start: int, end: int):  # type: ignore[no-untyped-def]
+def _fields(buf: memoryview, start: int, end: int) -> Iterator[tuple[int, int, int, int, int]]:
     """Each field of a message in ``buf[start:end]``: (number, wire type, field start, value start, value end)."""
     pos = start
     while pos < end:
