@@ -169,9 +169,7 @@ def _linear(layer: Layer) -> Solution:
 def patch_conv(layer: Layer) -> Layer:
     """The conv a patch embedding is: ``conv2d out=d k=P s=P`` on the same image."""
     assert layer.out is not None
-    return Layer(
-        L.CONV, 2, layer.input_shape, layer.out, layer.kernel, layer.kernel, (0, 0), (1, 1), 1, layer.bias
-    )
+    return Layer(L.CONV, 2, layer.input_shape, layer.out, layer.kernel, layer.kernel, (0, 0), (1, 1), 1, layer.bias)
 
 
 def _token(layer: Layer) -> Solution:

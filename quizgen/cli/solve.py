@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 @click.option(
     "--network",
     metavar="FILE|NAME",
-    help="Solve a network: a network file, a built-in (lenet5, alexnet, vgg16, mobilenet_v1, …), or an ONNX model FILE.onnx (extra 'onnx').",
+    help="Solve a network: a file (a stack, or a graph with names, joins and blocks; see docs/networks.md), a built-in, or an ONNX model FILE.onnx (extra 'onnx').",
 )
 @click.option(
     "--partial",
@@ -44,6 +44,12 @@ if TYPE_CHECKING:
     help="Shape order: hwc (spatial, then channels) or chw (PyTorch's, channels first).",
 )
 @click.option("--count", type=COUNT, default="macs", show_default=True, help="The compute convention shown.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=None,
+    help="With --network: fold rows nested deeper than N block levels into their block's row (1 = the file's own lines).",
+)
 @click.option("--no-steps", is_flag=True, help="Leave out the worked steps (text output).")
 @click.option("--no-figures", is_flag=True, help="No grid picture of a small layer (shown on a terminal by default).")
 def solve_command(
@@ -52,6 +58,7 @@ def solve_command(
     network: str | None,
     layout: Layout,
     count: str,
+    depth: int | None,
     no_steps: bool,
     no_figures: bool,
     partial: bool = False,
@@ -68,6 +75,7 @@ def solve_command(
       printf 'conv2d in=32x32x3 out=16 k=3\\nrelu in=8\\n' | quizgen solve --json -
       quizgen solve --network vgg16 --count flops
       quizgen solve --network my_net.txt --json
+      quizgen solve --network resnet.txt --depth 1
       quizgen solve --network my_model.onnx
     """
     if partial and not (network and is_onnx(network)):
@@ -76,8 +84,10 @@ def solve_command(
         if spec:
             raise click.UsageError(_("give either SPEC or --network, not both"))
         if is_onnx(network):
-            return solve_onnx(network, as_json=as_json, layout=layout, count=count, partial=partial)
-        return solve_network(network, as_json=as_json, layout=layout, count=count)
+            return solve_onnx(network, as_json=as_json, layout=layout, count=count, depth=depth, partial=partial)
+        return solve_network(network, as_json=as_json, layout=layout, count=count, depth=depth)
+    if depth is not None:
+        raise click.UsageError(_("--depth folds a network's table: use it with --network"))
     if not spec:
         raise click.UsageError(_('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"'))
     if spec == ("-",):
@@ -220,13 +230,17 @@ def _make_pool() -> multiprocessing.pool.Pool:
     return multiprocessing.get_context(method).Pool(_pool_size())
 
 
-def solve_network(source: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs") -> int:
-    """``quizgen solve --network FILE|NAME``."""
+def solve_network(
+    source: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs", depth: int | None = None
+) -> int:
+    """``quizgen solve --network FILE|NAME``: the table grouped by block (folded below ``depth``), or JSON."""
+    from quizgen.render import network as network_report
+
     net = networks.load(source, layout=layout)
     if as_json:
-        click.echo(dump(report.network_dict(net, layout)))
+        click.echo(dump(network_report.as_dict(net, layout)))
     else:
-        click.echo(text.network(net, layout, count))
+        click.echo(network_report.table(net, layout, count, depth))
     return 0
 
 
@@ -236,10 +250,17 @@ def is_onnx(source: str) -> bool:
 
 
 def solve_onnx(
-    source: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs", partial: bool = False
+    source: str,
+    *,
+    as_json: bool = False,
+    layout: Layout = "hwc",
+    count: str = "macs",
+    depth: int | None = None,
+    partial: bool = False,
 ) -> int:
     """``quizgen solve --network FILE.onnx [--partial]``: the model's table, with what its parameters are."""
     from quizgen.arith.onnx_graph import solve_model
+    from quizgen.render import network as network_report
 
     net, reading = solve_model(source, partial=partial, layout=layout)
     stored = _(
@@ -256,7 +277,7 @@ def solve_onnx(
             ),
         )
     if as_json:
-        d = report.network_dict(net, layout)
+        d = network_report.as_dict(net, layout)
         d["source"] = "onnx"
         d["partial"] = bool(reading.unknown)
         d["unknown_ops"] = list(reading.unknown)
@@ -264,5 +285,5 @@ def solve_onnx(
         d["notes"] = notes
         click.echo(dump(d))
     else:
-        click.echo(text.network(net, layout, count) + "\n\n" + "\n".join(notes))
+        click.echo(network_report.table(net, layout, count, depth) + "\n\n" + "\n".join(notes))
     return 0
