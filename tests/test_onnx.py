@@ -302,3 +302,20 @@ def test_onnx_is_imported_only_for_an_onnx_file(args):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stderr.strip().endswith("NO ONNX"), proc.stderr
+
+
+def test_the_readmes_example_model(run, tmp_path):
+    """README: the example's model has 5,434 parameters in PyTorch; its file stores 5,402 (BatchNorm folded)."""
+    path = tmp_path / "my_model.onnx"
+    subprocess.run(
+        [sys.executable, str(Path(__file__).parent.parent / "examples" / "export_onnx.py"), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    # conv 3·16·9 = 432, batchnorm γ β 2·16 = 32, conv 16·32·9 + 32 = 4,640, linear 32·10 + 10 = 330
+    assert 432 + 32 + 4640 + 330 == 5434
+    d = solve_json(run, path)
+    assert d["total"]["params"]["total"] == stored_float_elements(path) == 5434 - 32
+    # MACs: 3·16·9·32·32 + 16·32·9·16·16 + 32·10
+    assert d["total"]["macs"] == 3 * 16 * 9 * 32 * 32 + 16 * 32 * 9 * 16 * 16 + 32 * 10

@@ -34,11 +34,12 @@ README = ROOT / "README.md"
 # screenshots.
 NOT_RUN = (
     "pip install . && quizgen worksheet",
-    'pip install -e ".[test,torch,browser,pdf]" && pytest',
+    'pip install -e ".[test,torch,onnx,browser,pdf]" && pytest',
     "pytest --update-golden",
     "python benchmarks/run.py",
     "python benchmarks/practice.py",
     "python benchmarks/networks.py",
+    "python benchmarks/onnx_read.py",
     "python tools/practice_screenshot.py",
 )
 
