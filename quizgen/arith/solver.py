@@ -211,10 +211,7 @@ def _token(layer: Layer) -> Solution:
 def _norm(layer: Layer) -> Solution:
     """LayerNorm over the last dimension C: params 2C (γ, β); LayerScale: params C (γ).  0 MACs."""
     c = layer.in_channels
-    if layer.family == L.LAYERNORM:
-        params = Params(c, c, 2 * c, 0, 2 * c)
-    else:
-        params = Params(c, 0, c, 0, c)
+    params = Params(c, c, 2 * c, 0, 2 * c) if layer.family == L.LAYERNORM else Params(c, 0, c, 0, c)
     return Solution(layer, layer.input_shape, (), params, 0, 0, prod(layer.input_shape), None)
 
 
