@@ -118,6 +118,11 @@ def test_the_vision_transformers_attention_is_two_matmuls_a_block(run, corpus):
     matmuls = [node for node in d["layers"] if node.get("layer") == "matmul"]
     if matmuls:  # the graph's table lists joins (once the graph writer has them)
         assert sorted(m["macs"] for m in matmuls) == [heads * n * dh * n] * 4
+    names = [node["layer"] for node in d["layers"]]
+    # the patch embedding's conv, the class token and position embedding, read as the layers they are
+    assert {"conv2d", "clstoken", "posembed", "layernorm", "softmax", "gelu"} <= set(names)
+    cls = d["layers"][names.index("clstoken")]
+    assert cls["output_shape"] == [n, model.d] and cls["params"]["total"] == model.d
     linears = [node for node in d["layers"] if node["layer"] == "linear"]
     # per block: the QKV projection (d→3d), the output projection, the MLP's two; then the head
     assert len(linears) == 2 * 4 + 1

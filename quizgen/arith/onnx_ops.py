@@ -85,9 +85,12 @@ def conv(m: _Mapper, i: int, n: OnnxNode) -> bool:
 
 
 def _try_layer(m: _Mapper, n: OnnxNode, text: str, trainable: int = 3, **kw: object) -> bool:
-    """The layer, with the node's stored values as its parameters; on failure nothing is counted."""
+    """The layer, with the node's stored values as its parameters (by input position: 1 the weights, 2 the bias,
+    from ``trainable`` on buffers; with ``trainable=0`` all are weights); on failure nothing is counted."""
     before = set(m.counted)
-    if m.layer(n, text, _params(m.stored(n), trainable), **kw):  # type: ignore[arg-type]
+    stored = m.stored(n)
+    params = _params(stored, trainable) if trainable else Params(sum(stored), 0, sum(stored), 0, sum(stored))
+    if m.layer(n, text, params, **kw):  # type: ignore[arg-type]
         return True
     m.counted = before
     return False
@@ -253,14 +256,39 @@ def _join(m: _Mapper, n: OnnxNode, kind: str, axis: int = -1) -> bool:
     return True
 
 
+def _stored_operand(m: _Mapper, n: OnnxNode) -> tuple[int, ...] | None:
+    """The dimensions of the node's one stored float operand (leading 1s dropped), if it has exactly one."""
+    stored = [m.model.initializers.get(t) for t in n.inputs if t in m.consts]
+    if len(stored) != 1 or stored[0] is None or not stored[0].is_float:
+        return None
+    dims = stored[0].dims
+    while len(dims) > 2 and dims[0] == 1:
+        dims = dims[1:]
+    return dims
+
+
 def elementwise(m: _Mapper, i: int, n: OnnxNode) -> bool:
-    if len(m.dynamic(n)) != 2:
+    dyn = m.dynamic(n)
+    if len(dyn) == 1 and n.op == "Add" and dyn[0] not in m.image:
+        # a ViT's position embedding: a stored Nxd added to the token map
+        shape = m.house(dyn[0], n)
+        return len(shape) == 2 and _stored_operand(m, n) == shape and _try_layer(m, n, "posembed")
+    if len(dyn) != 2:
         return False
     return _join(m, n, ADD if n.op == "Add" else MUL)
 
 
 def concat(m: _Mapper, i: int, n: OnnxNode) -> bool:
     dyn = m.dynamic(n)
+    if len(dyn) == 1 and n.inputs[0] in m.consts and dyn[0] == n.inputs[-1] and dyn[0] not in m.image:
+        # a ViT's class token: a stored 1xd put before the tokens
+        shape = m.house(dyn[0], n)
+        return (
+            len(shape) == 2
+            and _stored_operand(m, n) == (1, shape[1])
+            and int(n.attrs.get("axis", 1)) % 3 == 1
+            and _try_layer(m, n, "clstoken", trainable=0)
+        )
     rank = len(m.onnx_shape(n.outputs[0], n))
     axis = int(n.attrs.get("axis", 1)) % rank
     if all(t in m.image for t in dyn):
