@@ -35,21 +35,23 @@ SPATIAL_OPS = frozenset(
     {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
     | {"BatchNormalization", "Resize", "Upsample", "InstanceNormalization", "LpPool"}
 )
-#: Element-wise activations, and the layer each is.
-ACTIVATIONS = {
-    "Relu": "relu",
-    "Gelu": "gelu",
-    "Sigmoid": "sigmoid",
-    "HardSigmoid": "hardsigmoid",
-    "HardSwish": "hardswish",
-    "Tanh": "tanh",
-    "Softmax": "softmax",
-    "Dropout": "dropout",
-    "Identity": "identity",
-}
 #: Ops whose output is laid out as their input: an image stays an image.
 LAYOUT_KEEPING = frozenset(
-    {*ACTIVATIONS, "Add", "Mul", "Sub", "Div", "Clip", "Concat", "Split", "Slice", "Pad", "Cast", "Sqrt", "Neg"}
+    {
+        *onnx_ops.ACTIVATIONS,
+        "Add",
+        "Mul",
+        "Sub",
+        "Div",
+        "Clip",
+        "Concat",
+        "Split",
+        "Slice",
+        "Pad",
+        "Cast",
+        "Sqrt",
+        "Neg",
+    }
 )
 #: Ops with no layer equivalent, read as a shape (0 MACs): shape and index ops, element-wise maths.
 SHAPE_OPS = frozenset(
@@ -59,11 +61,10 @@ SHAPE_OPS = frozenset(
     | {"Max", "Sum", "Mean", "LeakyRelu", "PRelu", "Elu", "Selu", "Softplus", "Mish", "LogSoftmax", "Floor"}
     | {"Ceil", "Round", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ArgMax", "ArgMin", "TopK"}
     | {"CumSum", "DepthToSpace", "SpaceToDepth", "InstanceNormalization", "GroupNormalization", "Trilu"}
-    | {"ScatterND", "ScatterElements", "NonZero", "LpPool", "Upsample", "Add", "Mul", "Flatten"}
-    | {"Clip", "Resize", "ReduceMean", "LayerNormalization", "Concat"}
+    | {"ScatterND", "ScatterElements", "NonZero", "LpPool"}
 )
-MAPPED_OPS = frozenset({"Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool"})
-MAPPED_OPS |= {"GlobalMaxPool", "BatchNormalization", "Constant", *ACTIVATIONS, *SHAPE_OPS}
+#: Every op quizgen reads: those with a layer or join (when the node's form allows), the shapes, and Constant.
+MAPPED_OPS = frozenset(onnx_ops.HANDLERS) | SHAPE_OPS | {"Constant"}
 
 
 class Reading(NamedTuple):
@@ -93,7 +94,6 @@ class _Mapper:
         self.model, self.partial = model, partial
         self.consts: dict[str, Tensor] = {**model.initializers, **model.constants}
         self.counted: set[str] = set()
-        self.alias: dict[str, str] = {}  # a tensor → the node that holds it
         self.image: set[str] = set()
         self.skip: set[int] = set()
         self.consumers: dict[str, list[OnnxNode]] = {}
@@ -157,7 +157,7 @@ class _Mapper:
         return out
 
     def add(self, name: str, inputs: list[str], op: Layer | Join | Shaped | Input, params: Params) -> None:
-        self.nodes.append(Node(name, tuple(self.alias.get(t, t) for t in inputs), op))
+        self.nodes.append(Node(name, tuple(inputs), op))
         self.params[name] = params
 
     def shaped(self, n: OnnxNode, kind: str = "", macs: int = 0, stored: int | None = None) -> None:
@@ -240,7 +240,7 @@ class _Mapper:
             else:
                 self.one(i, n)
         out = m.outputs[0] if m.outputs else None
-        graph = Graph(m.name, tuple(self.nodes), (), self.alias.get(out, out) if out else None)
+        graph = Graph(m.name, tuple(self.nodes), (), out)
         return Reading(graph, self.params, m.stored_float_elements, tuple(unknown))
 
     def one(self, i: int, n: OnnxNode) -> None:
@@ -294,14 +294,6 @@ def to_graph(model: OnnxModel, *, partial: bool = False) -> Reading:
     return _Mapper(model, partial).run()
 
 
-def layer_params(stored: list[int], trainable: int = 3) -> Params:
-    """Params from the stored elements by input position: 1 the weights, 2 the bias; beyond ``trainable``, buffers."""
-    weights = stored[1] if len(stored) > 1 else 0
-    bias = sum(stored[2:trainable])
-    buffers = sum(stored[trainable:])
-    return Params(weights, bias, weights + bias, buffers, weights + bias + buffers)
-
-
 def solve_model(path: str, *, partial: bool = False, layout: Layout = "hwc") -> tuple[Network, Reading]:
     """Read and solve an ONNX model file: the network, each node's parameters those the file stores.
 
@@ -321,4 +313,4 @@ def solve_model(path: str, *, partial: bool = False, layout: Layout = "hwc") -> 
     return Network(net.name, tuple(nodes), net.inputs, net.groups, net.output), reading
 
 
-__all__ = ["Reading", "layer_params", "solve_model", "to_graph", "unknown_ops"]
+__all__ = ["Reading", "solve_model", "to_graph", "unknown_ops"]

@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 
 Handler = Callable[["_Mapper", int, OnnxNode], bool]
 
+#: Element-wise activations, and the layer each is.
+ACTIVATIONS = {
+    "Relu": "relu",
+    "Gelu": "gelu",
+    "Sigmoid": "sigmoid",
+    "HardSigmoid": "hardsigmoid",
+    "HardSwish": "hardswish",
+    "Tanh": "tanh",
+    "Softmax": "softmax",
+    "Dropout": "dropout",
+    "Identity": "identity",
+}
+
 
 def _x(values: list[int] | tuple[int, ...]) -> str:
     return "x".join(str(v) for v in values)
@@ -52,9 +65,11 @@ def _padding(n: OnnxNode, nd: int) -> str | None:
 
 
 def _params(stored: list[int], trainable: int = 3) -> Params:
-    from quizgen.arith.onnx_graph import layer_params
-
-    return layer_params(stored, trainable)
+    """Params from the stored elements by input position: 1 the weights, 2 the bias; beyond ``trainable``, buffers."""
+    weights = stored[1] if len(stored) > 1 else 0
+    bias = sum(stored[2:trainable])
+    buffers = sum(stored[trainable:])
+    return Params(weights, bias, weights + bias, buffers, weights + bias + buffers)
 
 
 def _weight(m: _Mapper, n: OnnxNode, i: int) -> tuple[int, ...] | None:
@@ -197,8 +212,6 @@ def layernorm(m: _Mapper, i: int, n: OnnxNode) -> bool:
 
 
 def activation(m: _Mapper, i: int, n: OnnxNode) -> bool:
-    from quizgen.arith.onnx_graph import ACTIVATIONS
-
     return _try_layer(m, n, ACTIVATIONS[n.op])
 
 
@@ -245,7 +258,7 @@ def _join(m: _Mapper, n: OnnxNode, kind: str, axis: int = -1) -> bool:
     shapes = [m.house(t, n) for t in dyn]
     out = n.outputs[0]
     where = f"{m.model.name}: node {n.name} ({n.op})"
-    node = Node(out, tuple(m.alias.get(t, t) for t in dyn), Join(kind, axis), where=where, labels=tuple(dyn))
+    node = Node(out, tuple(dyn), Join(kind, axis), where=where, labels=tuple(dyn))
     solved = solve_join(node, shapes)  # raises SpecError on a mismatch
     m.mark(n, out)
     if solved.output_shape != m.house(out, n):
