@@ -135,6 +135,7 @@ def test_the_text_table_says_what_the_parameters_are(run, corpus):
     assert "Parameters are what the file stores" in r.stdout
     assert "Exporters fold BatchNorm into the convs" in r.stdout
     assert f"{stored_float_elements(path):,}" in r.stdout
+    assert "PyTorch's sum(p.numel())" not in r.stdout  # a network file's footer, not true of a file's parameters
 
 
 # --- the ops, one small network ---------------------------------------------------------------------------------------

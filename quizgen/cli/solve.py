@@ -285,5 +285,11 @@ def solve_onnx(
         d["notes"] = notes
         click.echo(dump(d))
     else:
-        click.echo(network_report.table(net, layout, count, depth) + "\n\n" + "\n".join(notes))
+        # The table's sentence on PyTorch's count is not what a file's parameters are: the notes replace it.
+        pytorch = _(
+            "Trainable params are PyTorch's sum(p.numel()) over model.parameters(); "
+            "batchnorm's running mean and variance are buffers, counted as non-trainable."
+        )
+        table = network_report.table(net, layout, count, depth)
+        click.echo(table.replace(pytorch, "\n".join(notes)) if pytorch in table else table + "\n\n" + "\n".join(notes))
     return 0
