@@ -110,6 +110,21 @@ def test_corpus_macs_and_stored_parameters_are_exact(run, corpus, name):
     assert any("fold BatchNorm" in note for note in d["notes"])
 
 
+def test_the_older_torchscript_exporter_too(run, tmp_path):
+    """``dynamo=False`` writes Identity nodes over shared weights and Constant nodes: read through them."""
+    build, size = onnx_models.CORPUS["mobilenet_v3_large"]
+    torch.manual_seed(0)
+    model = build().eval()
+    path = tmp_path / "old.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (torch.randn(1, 3, size, size),), str(path), dynamo=False)
+    d = solve_json(run, path)
+    assert d["total"]["macs"] == reference_macs(model, size)
+    assert d["total"]["params"]["total"] == stored_float_elements(path)
+    assert sum(node["layer"] == "conv2d" for node in d["layers"]) == 62  # every conv read as one, none as a shape
+
+
 def test_the_vision_transformers_attention_is_two_matmuls_a_block(run, corpus):
     path, model, _size = corpus("vit_small")
     d = solve_json(run, path)

@@ -94,6 +94,7 @@ class _Mapper:
         self.model, self.partial = model, partial
         self.consts: dict[str, Tensor] = {**model.initializers, **model.constants}
         self.counted: set[str] = set()
+        self.derived: dict[str, tuple[str, ...]] = {}  # a tensor computed from stored tensors → those tensors
         self.image: set[str] = set()
         self.skip: set[int] = set()
         self.consumers: dict[str, list[OnnxNode]] = {}
@@ -145,16 +146,32 @@ class _Mapper:
         return [t for t in n.inputs if t and t not in self.consts]
 
     def stored(self, n: OnnxNode) -> list[int]:
-        """Float elements of each input (by position) not counted before; counts them now."""
+        """Float elements of each input (by position) not counted before; counts them now.
+
+        An input computed from stored tensors alone (an Identity or a Cast of a weight) counts those tensors.
+        """
         out = []
         for t in n.inputs:
-            tensor = self.consts.get(t)
-            if tensor is None or t not in self.model.initializers or not tensor.is_float or t in self.counted:
-                out.append(0)
-                continue
-            self.counted.add(t)
-            out.append(tensor.elements)
+            count = 0
+            for name in self.derived.get(t, (t,)):
+                tensor = self.model.initializers.get(name)
+                if tensor is not None and tensor.is_float and name not in self.counted:
+                    self.counted.add(name)
+                    count += tensor.elements
+            out.append(count)
         return out
+
+    def fold(self, n: OnnxNode) -> bool:
+        """A node that reads only stored tensors: its outputs are stored tensors too, when their shapes are known."""
+        sources = tuple(name for t in n.inputs if t for name in self.derived.get(t, (t,)))
+        shapes = [tuple(d for d in self.model.shapes.get(t) or (None,) if d is not None) for t in n.outputs]
+        if any(len(shape) != len(self.model.shapes.get(t) or (None,)) for t, shape in zip(n.outputs, shapes)):
+            return False
+        is_float = any(self.model.initializers[s].is_float for s in sources if s in self.model.initializers)
+        for t, shape in zip(n.outputs, shapes):
+            self.consts[t] = Tensor(shape, is_float)
+            self.derived[t] = sources
+        return True
 
     def add(self, name: str, inputs: list[str], op: Layer | Join | Shaped | Input, params: Params) -> None:
         self.nodes.append(Node(name, tuple(inputs), op))
@@ -236,7 +253,8 @@ class _Mapper:
                     )
                 self.shaped(n, kind=f"{n.op}?")
             elif not self.dynamic(n):
-                self.shaped(n)  # reads only stored tensors (a folded constant)
+                if not self.fold(n):
+                    self.shaped(n)
             else:
                 self.one(i, n)
         out = m.outputs[0] if m.outputs else None
