@@ -299,7 +299,7 @@ class Drill:
             return False
 
     def read_value(self, part: Part, answer: str) -> Number | tuple[int, ...] | None:
-        from quizgen.explain.answers import Number, parse_number, parse_value
+        from quizgen.explain.answers import Number, parse_number, parse_value, wants_shape
 
         if part.choices and len(answer) == 1 and answer.upper() in "ABCD":
             chosen = next((c for c in part.choices if c.letter == answer.upper()), None)
@@ -307,7 +307,7 @@ class Drill:
                 return None
             v = chosen.value
             return v if isinstance(v, tuple) else parse_number(str(v))
-        value = parse_value(answer)
+        value = parse_value(answer, shape_first=wants_shape(part.answer))
         one_number = isinstance(part.answer, tuple) and len(part.answer) == 1
         if one_number and isinstance(value, Number) and value.value.denominator == 1:
             return (int(value.value),)
