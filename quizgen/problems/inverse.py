@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from quizgen.arith import spec
 from quizgen.arith.solver import solve
@@ -15,6 +15,9 @@ from quizgen.problems import draws
 from quizgen.problems.problem import Part, Problem, Wrong
 from quizgen.problems.registry import describe, kind
 from quizgen.problems.working import kind_title, worked_step
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 # --- inverse problems -----------------------------------------------------------------------------
 
@@ -181,6 +184,8 @@ def inverse_steps(key: str, n: int, k: int, s: int, p: int, out: int) -> tuple[S
     floor((W - K + 2P)/S) means (out - 1)·S ≤ W - K + 2P < out·S; the steps give that range, then which value in it
     the question picks (the only whole stride, or the only odd kernel size).
     """
+    from fractions import Fraction  # not at import: the drill's first question is shown before fractions loads
+
     span = n + 2 * p - k
     formula = "out = floor((W - K + 2P)/S) + 1"
     if span % s == 0:
