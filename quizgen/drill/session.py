@@ -223,7 +223,7 @@ class Drill:
                 from quizgen.explain.spellings import examples
                 from quizgen.problems.feedback import seen_on
 
-                shown = examples(*seen_on([problem])).fields()
+                spelled = examples(*seen_on([problem])).fields()
                 letters = (
                     _(", or a letter {first}-{last}").format(first=part.choices[0].letter, last=part.choices[-1].letter)
                     if part.choices
@@ -233,7 +233,7 @@ class Drill:
                     _(
                         "I couldn't read that. Type a number ({exact}, {grouped}, {full_sci}, {suffix}), a shape "
                         "({shape}){letters}; ? for a hint, s to skip, q to stop."
-                    ).format(**shown, letters=letters)
+                    ).format(**spelled, letters=letters)
                     + "\n"
                 )
                 continue

@@ -41,28 +41,28 @@ _NUMBER = re.compile(r"\d+(?:[, ]\d{3})*")
 class Examples(NamedTuple):
     """How to write one count and one shape: ``34944``, ``34,944``, ``3.4944e4``, ``34.9k``, ``3.49e4``, ``55x55x96``."""
 
-    count: int
+    number: int
     shape: tuple[int, ...]
 
     @property
     def exact(self) -> str:
-        return str(self.count)
+        return str(self.number)
 
     @property
     def grouped(self) -> str:
-        return f"{self.count:,}"
+        return f"{self.number:,}"
 
     @property
     def full_sci(self) -> str:
         """Every digit, in e-notation: ``3.4944e4``."""
-        digits = str(self.count).rstrip("0") or "0"
-        return f"{digits[0]}.{digits[1:] or '0'}e{len(str(self.count)) - 1}"
+        digits = str(self.number).rstrip("0") or "0"
+        return f"{digits[0]}.{digits[1:] or '0'}e{len(str(self.number)) - 1}"
 
     @property
     def suffix(self) -> str:
         """Rounded to 3 significant figures with a suffix: ``34.9k``, ``615k``, ``1.05M``."""
-        e = magnitude(Fraction(self.count))
-        rounded = rounded_at(Fraction(self.count), e - 2)[0]
+        e = magnitude(Fraction(self.number))
+        rounded = rounded_at(Fraction(self.number), e - 2)[0]
         group = 3 * (magnitude(rounded) // 3)
         decimals = max(group - (e - 2), 0)
         letter = {3: "k", 6: "M", 9: "G"}[group]
@@ -71,8 +71,8 @@ class Examples(NamedTuple):
     @property
     def sci(self) -> str:
         """Rounded to 3 significant figures in e-notation: ``3.49e4``."""
-        e = magnitude(Fraction(self.count))
-        rounded = rounded_at(Fraction(self.count), e - 2)[0]
+        e = magnitude(Fraction(self.number))
+        rounded = rounded_at(Fraction(self.number), e - 2)[0]
         e2 = magnitude(rounded)
         return f"{float(rounded / Fraction(10) ** e2):.2f}e{e2}"
 

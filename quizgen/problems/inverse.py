@@ -213,15 +213,15 @@ def inverse_steps(key: str, n: int, k: int, s: int, p: int, out: int) -> tuple[S
             quantity=key,
         )
         return first, second
-    low, high = n + 2 * p - out * s, n + 2 * p - (out - 1) * s
+    k_low, k_high = n + 2 * p - out * s, n + 2 * p - (out - 1) * s
     first = worked_step(
         _("Invert the size formula: the floor allows a range"),
         formula + "  ⇒  W + 2P - out·S < K ≤ W + 2P - (out - 1)·S",
         f"{n} + 2·{p} - {out}·{s} < K ≤ {n} + 2·{p} - ({out} - 1)·{s}",
-        f"{low} < K ≤ {high}",
+        f"{k_low} < K ≤ {k_high}",
         quantity=key,
     )
-    fits = ", ".join(str(x) for x in range(low + 1, high + 1))
+    fits = ", ".join(str(x) for x in range(k_low + 1, k_high + 1))
     second = worked_step(
         _("The odd kernel size in that range"),
         _("K odd, {low} < K ≤ {high}").format(low="W + 2P - out·S", high="W + 2P - (out - 1)·S"),
