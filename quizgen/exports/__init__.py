@@ -51,8 +51,14 @@ FILES = {
 FORMATS = tuple(FILES)
 
 
-def export_files(fmt: str, sheets: list[Sheet], *, figures: bool = True) -> dict[str, str | bytes]:
+def export_files(
+    fmt: str, sheets: list[Sheet], *, figures: bool = True, max_file_size: int | None = None
+) -> dict[str, str | bytes]:
     """The export of ``sheets`` in ``fmt``: file name → contents (bytes for the zip formats).
+
+    Moodle XML larger than ``max_file_size`` bytes (default: PHP's stock upload limit, 2 MiB) is split
+    into numbered files, each a whole quiz (:func:`quizgen.exports.moodle_file.quiz_files`);
+    ``max_file_size`` goes with ``moodle`` only.
 
     With ``figures`` (the default), each problem's figure goes where the format can carry an image:
     Moodle embeds it in the question text, QTI packs it in the zip, Anki as media; GIFT cannot.
@@ -73,11 +79,16 @@ def export_files(fmt: str, sheets: list[Sheet], *, figures: bool = True) -> dict
         )
     if not sheets:
         raise QuizgenError(_("--format {fmt}: no sheets to export").format(fmt=fmt))
+    if fmt == "moodle":
+        limit = moodle_file.DEFAULT_MAX_BYTES if max_file_size is None else max_file_size
+        return dict(moodle.moodle_files(sheets, figures=figures, max_bytes=limit, name=FILES[fmt]))
+    if max_file_size is not None:
+        raise QuizgenError(_("--max-file-size: goes with --format moodle, not {fmt}").format(fmt=fmt))
     return {FILES[fmt]: writers[fmt](sheets, figures=figures)}
 
 
 # The formats are imported after FILES and FORMATS: importing this package means an export is wanted.
-from quizgen.exports import anki, gift, moodle, qti  # noqa: E402
+from quizgen.exports import anki, gift, moodle, moodle_file, qti  # noqa: E402
 from quizgen.exports.anki import ANKI_MODEL_ID, anki_deck_id, anki_timestamp  # noqa: E402
 from quizgen.exports.common import ZIP_DATE, unique_problems  # noqa: E402
 from quizgen.exports.gift import gift_escape  # noqa: E402
@@ -94,6 +105,7 @@ __all__ = [
     "gift",
     "gift_escape",
     "moodle",
+    "moodle_file",
     "qti",
     "unique_problems",
 ]
