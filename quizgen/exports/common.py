@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from math import ceil
 from typing import NamedTuple
 
 from quizgen.errors import QuizgenError
@@ -198,7 +198,7 @@ def sheet_items(sheet: Sheet) -> list[Item]:
 def _least_marks(total: Fraction, shares: list[Fraction]) -> Fraction:
     """The fewest marks, in hundredths, that give the smallest of ``shares`` (of ``total``) a hundredth."""
     smallest = min(shares) / total
-    return Fraction(math.ceil(Fraction(1, 100) / smallest * 100), 100)
+    return Fraction(ceil(Fraction(1, 100) / smallest * 100), 100)
 
 
 def share_points(exact: list[Fraction]) -> list[Fraction]:
