@@ -696,3 +696,63 @@ def test_gift_says_nothing_of_marks_when_every_question_is_worth_1(tmp_path: Pat
     recipe.write_text("recipe: plain\nsections:\n  - kind: params-conv\n    count: 2\n", encoding="utf-8")
     raw = export(tmp_path, "gift", str(recipe)).read_text(encoding="utf-8")
     assert "GIFT has no question points" not in raw
+
+
+# --- Anki: the letters on a card (issue 21, exports 4) ---------------------------------------------------
+
+SHARED_BANK = """\
+bank: shared
+problems:
+  - id: one
+    title: One
+    spec: conv2d in=32x32x3 out=16 k=3
+    ask: [params, macs]
+"""
+
+
+def test_anki_cards_show_no_sheets_letters(tmp_path: Path) -> None:
+    """A bank problem in choice form on 4 sheets is one note, but each sheet orders its options its own way.
+
+    Imported with Anki's own importer (the ``anki`` package) and each card rendered as Anki shows it:
+    any letter the card puts before an option must be that option's letter on every sheet the card is
+    tagged with (there is none: letters are left off), every option is shown, and the back gives the value.
+    """
+    collection = pytest.importorskip("anki.collection")
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(SHARED_BANK, encoding="utf-8")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(f"recipe: r\nsections:\n  - bank: {bank}\n    entries: [one]\n    form: choice\n")
+    path = export(tmp_path, "anki", str(recipe), "--seed", str(SEED), "--variants", "4")
+    sheets = sheets_for(str(recipe), variants=4)
+    (problem,) = {p.id: p for s in sheets for p in s.problems}.values()
+    orders = {tuple(tuple(c.value for c in part.choices) for part in s.problems[0].parts) for s in sheets}
+    assert len(orders) > 1  # the sheets do differ in their letters: what the card must not get wrong
+    letters = {
+        s.code: {(i, c.value): c.letter for i, part in enumerate(s.problems[0].parts) for c in part.choices}
+        for s in sheets
+    }
+    (tmp_path / "anki").mkdir()
+    col = collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        col.import_anki_package(collection.ImportAnkiPackageRequest(package_path=str(path)))
+        (nid,) = col.find_notes("")
+        note = col.get_note(nid)
+        studied = [t.removeprefix("sheet::") for t in note.tags if t.startswith("sheet::")]
+        assert sorted(studied) == sorted(s.code for s in sheets)
+        (card,) = note.cards()
+        front = lxml.html.fragment_fromstring(card.question(), create_parent="div")
+        back = text_of(card.answer())
+        options = front.findall(".//ul[@class='choices']")
+        assert len(options) == len(problem.parts)
+        for i, (part, shown) in enumerate(zip(problem.parts, options)):
+            items = [li.text_content().strip() for li in shown.findall("li")]
+            for item in items:
+                m = re.fullmatch(r"(?:([A-D])[.)]\s*)?(.+)", item)
+                value = next(c.value for c in part.choices if fmt_value(c.value) == m.group(2))
+                for code in studied:  # a letter, if shown, must be right on every sheet the card is studied for
+                    assert m.group(1) in (None, letters[code][(i, value)]), (code, item)
+            assert sorted(items) == sorted(fmt_value(c.value) for c in part.choices)
+            assert fmt_value(part.answer) in back
+        assert not re.search(r"\b[A-D][.)] ", back)
+    finally:
+        col.close()
