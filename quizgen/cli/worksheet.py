@@ -244,9 +244,7 @@ def make_worksheets(
     max_bytes = None
     if max_file_size is not None:
         if fmt != "moodle":
-            raise QuizgenError(
-                _("--max-file-size {size}: goes with --format moodle").format(size=max_file_size)
-            )
+            raise QuizgenError(_("--max-file-size {size}: goes with --format moodle").format(size=max_file_size))
         from quizgen.exports.moodle_file import parse_size
 
         max_bytes = parse_size(max_file_size)
@@ -322,9 +320,7 @@ def make_worksheets(
     else:
         from quizgen import exports
 
-        files.update(
-            exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes)
-        )
+        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes))
     if fmt == "pdf":
         sheets_of: dict[str, list[str | bytes]] = {}
         if env is not None and len(sheets) > 1:

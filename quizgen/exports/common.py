@@ -159,9 +159,7 @@ def problem_items(problem: Problem, number: int) -> list[Item]:
     """
     per_part = [part_items(problem, number, index) for index in range(len(problem.parts))]
     return [
-        replace(item, points=marks / len(found))
-        for marks, found in zip(problem.part_marks, per_part)
-        for item in found
+        replace(item, points=marks / len(found)) for marks, found in zip(problem.part_marks, per_part) for item in found
     ]
 
 
