@@ -30,7 +30,6 @@ from quizgen.exports.common import (
     intro_html,
     part_letter,
     problem_elements,
-    problem_items,
     question_html,
     recipe_label,
     rich,
@@ -39,6 +38,7 @@ from quizgen.exports.common import (
     sub_element,
 )
 from quizgen.exports.moodle_file import DEFAULT_MAX_BYTES, quiz_files
+from quizgen.exports.points import problem_items
 from quizgen.i18n import _
 from quizgen.problems.problem import Problem, fmt_marks
 from quizgen.problems.sheet import Sheet
