@@ -418,7 +418,7 @@ def test_max_file_size_sets_the_limit(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["--format", "moodle", "--max-file-size", "2000"], ["--max-file-size 2000", "alone", "bytes"]),
+        (["--format", "moodle", "--max-file-size", "2000"], ["--max-file-size", "alone", "bytes, more than 2000"]),
         (["--format", "moodle", "--max-file-size", "2 lots"], ["--max-file-size 2 lots", "K, M or G"]),
         (["--format", "gift", "--max-file-size", "2M"], ["--max-file-size 2M", "--format moodle"]),
     ],

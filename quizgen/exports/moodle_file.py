@@ -83,8 +83,8 @@ def quiz_files(
             if len(head.encode()) + len(cat.encode()) + len(text.encode()) + len(tail.encode()) > max_bytes:
                 raise QuizgenError(
                     _(
-                        "--max-file-size {limit}: question '{question}' alone makes a Moodle file of {size} bytes; "
-                        "give at least that, or --no-figures"
+                        "--max-file-size: question '{question}' alone makes a Moodle file of {size} bytes, more than "
+                        "{limit}; give at least {size}, or --no-figures"
                     ).format(
                         limit=max_bytes,
                         question=question.findtext("name/text"),
