@@ -71,43 +71,37 @@ def quiz_files(
     padded to one width), each a whole quiz that starts with the category of its first question.
     A single question larger than ``max_bytes`` is refused.
     """
-    head, tail = XML_DECLARATION + "<quiz>\n", "</quiz>\n"
-    files: list[list[str]] = [[]]
-    size = len(head.encode()) + len(tail.encode())
+    head, tail = (XML_DECLARATION + "<quiz>\n").encode(), b"</quiz>\n"
+    files: list[list[bytes]] = []
+    size = 0
     for category, questions in blocks:
-        cat = element_xml(category, 1)
-        current = None  # the category is written again at the top of each file the sheet reaches
-        for question in questions:
-            text = element_xml(question, 1)
-            needed = len(text.encode()) + (len(cat.encode()) if current is not files[-1] else 0)
-            if len(head.encode()) + len(cat.encode()) + len(text.encode()) + len(tail.encode()) > max_bytes:
+        cat = element_xml(category, 1).encode()
+        opened = False  # whether the file being filled holds this sheet's category yet
+        shown: list[ET.Element | None] = list(questions) or [None]  # a sheet without questions: its category
+        for question in shown:
+            text = b"" if question is None else element_xml(question, 1).encode()
+            alone = len(head) + len(cat) + len(text) + len(tail)
+            if question is not None and alone > max_bytes:
                 raise QuizgenError(
                     _(
                         "--max-file-size: question '{question}' alone makes a Moodle file of {size} bytes, more than "
                         "{limit}; give at least {size}, or --no-figures"
-                    ).format(
-                        limit=max_bytes,
-                        question=question.findtext("name/text"),
-                        size=len((head + cat + text + tail).encode()),
-                    )
+                    ).format(question=question.findtext("name/text"), size=alone, limit=max_bytes)
                 )
-            if files[-1] and size + needed > max_bytes:
+            if not files or size + len(text) + (0 if opened else len(cat)) > max_bytes:
                 files.append([])
-                size = len(head.encode()) + len(tail.encode())
-                needed = len(text.encode()) + len(cat.encode())
-            if current is not files[-1]:
+                size, opened = len(head) + len(tail), False
+            if not opened:
                 files[-1].append(cat)
-                current = files[-1]
+                size, opened = size + len(cat), True
             files[-1].append(text)
-            size += needed
-        if not questions:
-            files[-1].append(cat)
-            size += len(cat.encode())
-    if len(files) == 1:
-        return {name: head + "".join(files[0]) + tail}
+            size += len(text)
+    texts = [(head + b"".join(body) + tail).decode() for body in files]
+    if len(texts) == 1:
+        return {name: texts[0]}
     stem, _dot, ext = name.partition(".")
-    width = len(str(len(files)))
-    return {f"{stem}-{i:0{width}d}.{ext}": head + "".join(body) + tail for i, body in enumerate(files, start=1)}
+    width = len(str(len(texts)))
+    return {f"{stem}-{i:0{width}d}.{ext}": text for i, text in enumerate(texts, start=1)}
 
 
 def parse_size(text: str) -> int:
