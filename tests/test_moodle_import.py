@@ -36,6 +36,7 @@ from click.testing import CliRunner
 from quizgen.cli import cli
 from quizgen.explain.answers import WRONG, judge
 from quizgen.i18n import set_language
+from quizgen.problems import quick
 from quizgen.problems import sheet as worksheet
 from quizgen.problems.kinds import REGISTRY
 from quizgen.problems.problem import fmt_value
@@ -70,13 +71,11 @@ def sheets_of(recipe: str | None, seed: int = 1, variants: int = 1) -> list[Shee
 
 def sheets_for(args: list[str], *, seed: int = 1, lang: str = "en") -> list[Sheet]:
     """The sheets the CLI makes for a quick sheet's arguments, built through the library."""
-    from quizgen.cli.worksheet import _quick_recipe
-
     kinds = args[1 : args.index("--problems") : 2]
     problems, difficulty, form = int(args[-5]), int(args[-3]), args[-1]
     set_language(lang)
     try:
-        recipe = _quick_recipe(None, kinds, problems=problems, difficulty=difficulty, form=form)
+        recipe = quick.quick_recipe(kinds, problems=problems, difficulty=difficulty, form=form)
         plan = worksheet.plan(recipe, seed=seed)
         return [worksheet.build_sheet(plan.recipe, s, student=st, lang=lang) for _stem, st, s in plan.sheets]
     finally:
