@@ -98,19 +98,22 @@ def draw_layer(spec_text: str, *, answer: bool = True, animate: bool = False) ->
     drawn = svg_for_layer(layer, answer=answer, animate=animate)
     if drawn is None:
         from quizgen.arith.solver import solve
-        from quizgen.figures import blocks, svg
+        from quizgen.figures import blocks
+        from quizgen.figures.svg_blocks import blocks_svg
 
-        return svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=answer))
+        return blocks_svg(blocks.layer_blocks(solve(layer), answer=answer))
     return drawn
 
 
 def draw_network(source: str, *, receptive_field: bool = False) -> str:
     """``quizgen draw --network``: the chain of blocks, or the receptive field on the input."""
     from quizgen.arith import network as networks
-    from quizgen.figures import blocks, svg
+    from quizgen.figures import blocks
+    from quizgen.figures.svg_blocks import blocks_svg
+    from quizgen.figures.svg_field import receptive_svg
 
     net = networks.load(source)
     name = Path(net.name).stem
     if receptive_field:
-        return svg.receptive_svg(blocks.receptive(name, net.solutions))
-    return svg.blocks_svg(blocks.network_blocks(name, net.solutions))
+        return receptive_svg(blocks.receptive(name, net.solutions))
+    return blocks_svg(blocks.network_blocks(name, net.solutions))

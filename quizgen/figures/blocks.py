@@ -8,7 +8,7 @@ from quizgen.arith.layers import Layer
 from quizgen.arith.solver import Solution
 from quizgen.errors import QuizgenError
 from quizgen.figures.model import Blocks, Box, Receptive, Region
-from quizgen.i18n import _, sentences
+from quizgen.i18n import N_, _, n_, sentences
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -33,7 +33,8 @@ def operation(layer: Layer) -> str:
             if layer.groups > 1:
                 extra += f", g={layer.groups}"
             what = _("conv") if layer.family == L.CONV else _("transposed conv")
-            return _("{what} {k}{extra}, {out} filters").format(what=what, k=k, extra=extra, out=layer.out)
+            filters = n_(N_("{what} {k}{extra}, {out} filter"), N_("{what} {k}{extra}, {out} filters"), layer.out or 0)
+            return filters.format(what=what, k=k, extra=extra, out=layer.out)
         what = _("max-pool") if layer.family == L.MAXPOOL else _("avg-pool")
         return f"{what} {k}{extra}"
     if layer.family == L.LINEAR:
@@ -59,11 +60,7 @@ def layer_blocks(sol: Solution, *, answer: bool = True) -> Blocks:
         _("A block diagram: the input box is {shape}.").format(shape=shape_text(layer.input_shape)),
     ]
     if kernel:
-        parts.append(
-            _("The small box inside it is one {k} window; {op}.").format(
-                k=L.fmt_tuple(kernel, "×"), op=operation(layer)
-            )
-        )
+        parts.append(_kernel_sentence(layer).format(k=L.fmt_shape(kernel, "×"), op=operation(layer)))
     else:
         parts.append(_("The layer: {op}.").format(op=operation(layer)))
     parts.append(
@@ -72,6 +69,17 @@ def layer_blocks(sol: Solution, *, answer: bool = True) -> Blocks:
         else _("The output size is not shown: it is left as ?.")
     )
     return Blocks(boxes, (operation(layer),), title, sentences(*parts))
+
+
+def _kernel_sentence(layer: Layer) -> str:
+    """What the small box inside the input stands for: one filter's kernel or one pooling window, by its size."""
+    if layer.is_pool:
+        if layer.ndim == 1:
+            return _("The small box inside it is one pooling window of length {k}; {op}.")
+        return _("The small box inside it is one {k} pooling window; {op}.")
+    if layer.ndim == 1:
+        return _("The small box inside it is one filter's kernel of length {k}; {op}.")
+    return _("The small box inside it is one filter's {k} kernel; {op}.")
 
 
 #: Layers that keep the shape and are not drawn as their own block in a chain.

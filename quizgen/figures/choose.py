@@ -33,8 +33,9 @@ params_bytes only)                      a big input drawn beside
                                         them invites using it
 =====================================  ===========================  ==================================
 
-A small layer whose grid would have a single output column is drawn as a block diagram on the question
-side: a grid's second footprint position, or its absence, would tell the output's width.  In the
+On the question side no axis shows as many window positions as the output has cells along it
+(:func:`quizgen.figures.model.hides_the_answer`): a layer whose output has one row or one column is drawn
+as a block diagram, and the second position is drawn only where the output has three columns or more.  In the
 terminal, a transposed convolution's question side has no grid: its stretched, padded input gives the
 output size away (the SVG draws a block diagram instead).
 
@@ -92,12 +93,13 @@ def _is_stack(problem: Any) -> bool:
     return problem.kind in ASKS_A_STACK or "\n" in getattr(problem, "spec", "").strip()
 
 
-def figure_for(problem: Any, *, answer: bool, lang: str | None = None) -> str | None:
+def figure_for(problem: Any, *, answer: bool, lang: str | None = None, paper: bool = False) -> str | None:
     """The SVG figure of ``problem`` for the question side (``answer=False``) or the answer side, or ``None``.
 
     ``None`` where no figure helps (see the table in this module's docstring), where the question side
     would show what is asked, and for a stack the figures cannot draw.  ``lang`` (``en``/``zh``) sets the
-    labels' language; ``None`` keeps the current one.
+    labels' language; ``None`` keeps the current one.  ``paper`` draws the compact figure of a printed
+    sheet, with no title, legend or caption (the sheet's one legend explains the symbols).
     """
     where = sides(problem)
     if where is None or (where == "answer" and not answer):
@@ -107,15 +109,13 @@ def figure_for(problem: Any, *, answer: bool, lang: str | None = None) -> str | 
 
     try:
         if _is_stack(problem):
-            return in_language(lang, lambda: _stack_svg(problem))
+            return in_language(lang, lambda: _stack_svg(problem, paper))
         layer = getattr(problem, "layer", None)
         if layer is None:
             return None
-        if not answer and _one_output_column(layer):
-            return in_language(lang, lambda: _blocks_svg(layer))
         from quizgen.figures import svg_for_layer
 
-        return svg_for_layer(layer, answer=answer, lang=lang)
+        return svg_for_layer(layer, answer=answer, lang=lang, paper=paper)
     except QuizgenError:  # a stack the figures cannot draw (a receptive field through a transposed conv)
         return None
 
@@ -129,31 +129,38 @@ def text_figure_for(problem: Any, *, answer: bool) -> str | None:
     layer = getattr(problem, "layer", None)
     if where is None or layer is None or _is_stack(problem):
         return None
-    if not answer and (where != "both" or layer.family == L.CONVT or _one_output_column(layer)):
+    if not answer and (where != "both" or layer.family == L.CONVT):
         return None
     return text_for_layer(layer, answer=answer)
 
 
-def _one_output_column(layer: Any) -> bool:
+def grid_for(problem: Any, *, answer: bool) -> Any:
+    """The grid model (:class:`quizgen.figures.model.Grid`) that :func:`figure_for` draws for ``problem``, or
+    ``None`` where it draws none or draws a block diagram or a stack: what the sheet's legend explains."""
     from quizgen.figures import model
 
-    grid = model.grid(layer, answer=False)
-    return grid is not None and grid.cols.out == 1
+    where = sides(problem)
+    layer = getattr(problem, "layer", None)
+    if where is None or (where == "answer" and not answer) or layer is None or _is_stack(problem):
+        return None
+    if layer.family in ("relu", "batchnorm", "flatten"):
+        return None
+    grid = model.grid(layer, answer=answer)
+    if grid is None or not (answer or (not grid.transposed and model.hides_the_answer(grid))):
+        return None
+    return grid
 
 
-def _blocks_svg(layer: Any) -> str:
-    from quizgen.arith.solver import solve
-    from quizgen.figures import blocks, svg
-
-    return svg.blocks_svg(blocks.layer_blocks(solve(layer), answer=False))
-
-
-def _stack_svg(problem: Any) -> str:
+def _stack_svg(problem: Any, paper: bool) -> str:
     """A trace's stack as a chain of blocks, or a receptive-field stack's field on its input."""
     from quizgen.arith.network import solve_stack
-    from quizgen.figures import blocks, svg
+    from quizgen.figures import blocks
+    from quizgen.figures.svg import PAPER, SCREEN
+    from quizgen.figures.svg_blocks import blocks_svg
+    from quizgen.figures.svg_field import receptive_svg
 
+    look = PAPER if paper else SCREEN
     net = solve_stack(problem.spec, name="stack")
     if problem.kind == "receptive-field":
-        return svg.receptive_svg(blocks.receptive(problem.title, net.solutions))
-    return svg.blocks_svg(blocks.network_blocks(problem.title, net.solutions))
+        return receptive_svg(blocks.receptive(problem.title, net.solutions), look=look)
+    return blocks_svg(blocks.network_blocks(problem.title, net.solutions), look=look)

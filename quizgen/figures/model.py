@@ -2,7 +2,9 @@
 
 A small conv, transposed conv or pooling layer becomes a :class:`Grid`, as in Dumoulin and Visin's
 "A guide to convolution arithmetic for deep learning" (arXiv 1603.07285): the (padded or stretched)
-input cells, the kernel's footprint at its first two positions, and the output cells.  A large
+input cells, the kernel's footprint at its first positions, and the output cells.  On the question side
+(``answer=False``) no axis shows as many window positions as the output has cells along it, so that the
+picture never lets a student count the answer (:func:`hides_the_answer`).  A large
 layer becomes a :class:`Blocks` diagram (input box, kernel box, output box), a network a chain of
 blocks, and a stack's receptive field a :class:`Receptive` figure.
 
@@ -15,17 +17,17 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from quizgen.arith import geometry
 from quizgen.arith import layers as L
 from quizgen.arith.layers import Layer
 from quizgen.arith.solver import output_spatial
-from quizgen.i18n import _, a_an, sentences
+from quizgen.figures.words import dims, grid_words
+from quizgen.i18n import _
 
 #: A grid is drawn when every padded (or stretched) spatial size is at most this.
 SMALL = 16
 
-# Cell kinds of the grid's input.
-IN, PAD, ZERO, UNREACHED = "in", "pad", "zero", "unreached"
+# Cell kinds of the grid's input (each is also the cell's class: a dropped padding cell is a "pad" too).
+IN, PAD, ZERO, UNREACHED, PAD_DROPPED = "in", "pad", "zero", "unreached", "pad dropped"
 
 
 class Axis(NamedTuple):
@@ -110,17 +112,6 @@ class Receptive(NamedTuple):
     caption: tuple[str, ...] = ()
 
 
-def _dims(layer: Layer) -> tuple[tuple[int, ...], ...]:
-    """Per spatial axis: (n, k, s, d, pad_before, pad_after, op)."""
-    pads = L.resolved_padding(layer)
-    dilation = layer.dilation or (1,) * layer.ndim
-    op = layer.output_padding or (0,) * layer.ndim
-    return tuple(
-        (n, k, s, d, pb, pa, o)
-        for n, k, s, d, (pb, pa), o in zip(layer.spatial, layer.kernel, layer.stride, dilation, pads, op)
-    )
-
-
 def _axis_direct(n: int, k: int, s: int, d: int, pb: int, pa: int, out: int) -> tuple[Axis, list[str]]:
     size = pb + n + pa
     reached = frozenset(o * s + j * d for o in range(out) for j in range(k) if o * s + j * d < size)
@@ -150,14 +141,21 @@ def is_small(layer: Layer) -> bool:
     return grid(layer, answer=True) is not None
 
 
-def grid(layer: Layer, *, answer: bool = True) -> Grid | None:
-    """The guide-style grids of ``layer``, or ``None`` for a layer too large or of another kind."""
+def grid(layer: Layer, *, answer: bool = True, animate: bool = False) -> Grid | None:
+    """The guide-style grids of ``layer``, or ``None`` for a layer too large or of another kind.
+
+    The answer side draws the window at its first position and the next one (along the columns, else
+    the rows); ``animate`` draws one window that slides.  The question side draws the second position
+    only along the columns and only where the output has at least three columns, so that neither axis
+    shows all its positions (a question-side grid with one output row or column draws no window at all:
+    :func:`hides_the_answer` says so, and such a layer is drawn as a block diagram).
+    """
     if not layer.has_kernel or layer.ndim not in (1, 2, 3):
         return None
     outs = output_spatial(layer)
     transposed = layer.family == L.CONVT
     axes: list[tuple[Axis, list[str]]] = []
-    for (n, k, s, d, pb, pa, op), out in zip(_dims(layer), outs):
+    for (n, k, s, d, pb, pa, op), out in zip(dims(layer), outs):
         made = _axis_transposed(n, k, s, d, pb, op, out) if transposed else _axis_direct(n, k, s, d, pb, pa, out)
         if made is None:
             return None
@@ -175,29 +173,52 @@ def grid(layer: Layer, *, answer: bool = True) -> Grid | None:
     )
     footprints: list[tuple[int, int]] = [(0, 0)]
     second_along = None
-    if cols.out > 1:
+    if animate:
+        pass
+    elif cols.out > (1 if answer else 2):
         footprints.append((0, cols.stride))
         second_along = "cols"
-    elif rows.out > 1:
+    elif answer and rows.out > 1:
         footprints.append((rows.stride, 0))
         second_along = "rows"
-    title, desc, caption = _words(layer, rows, cols, cells, answer, transposed)
     present = {kind for row in cells for kind in row}
+    title, desc, caption = grid_words(
+        layer,
+        rows,
+        cols,
+        answer=answer,
+        transposed=transposed,
+        positions=len(footprints),
+        dropped=bool(present & {UNREACHED, PAD_DROPPED}),
+        animate=animate,
+    )
     labels = {
         IN: _("input"),
         PAD: _("padding (zeros)") if not transposed else _("implicit padding (zeros)"),
         ZERO: _("zeros inserted between inputs"),
         UNREACHED: _("input no window reaches (dropped by the floor)"),
+        PAD_DROPPED: _("padding no window reaches"),
     }
-    legend = tuple((kind, labels[kind]) for kind in (IN, PAD, ZERO, UNREACHED) if kind in present)
+    legend = tuple((kind, labels[kind]) for kind in (IN, PAD, ZERO, UNREACHED, PAD_DROPPED) if kind in present)
     return Grid(
         layer, rows, cols, cells, tuple(footprints), second_along, answer, transposed, title, desc, caption, legend
     )
 
 
+def hides_the_answer(fig: Grid) -> bool:
+    """Whether a question-side grid can be drawn at all: each axis of the layer must have more output cells
+    than the window positions drawn along it, and a window is always drawn at its first position."""
+    return fig.cols.out >= 2 and (fig.layer.ndim == 1 or fig.rows.out >= 2)
+
+
+def positions_along(fig: Grid) -> tuple[int, int]:
+    """How many distinct window positions the figure draws along the rows and along the columns."""
+    return len({r for r, _c in fig.footprints}), len({c for _r, c in fig.footprints})
+
+
 def _kind(row_kind: str, col_kind: str, reached: bool, answer: bool) -> str:
     if PAD in (row_kind, col_kind):
-        return PAD
+        return PAD_DROPPED if answer and not reached else PAD
     if ZERO in (row_kind, col_kind):
         return ZERO
     if not reached and answer:
@@ -205,116 +226,6 @@ def _kind(row_kind: str, col_kind: str, reached: bool, answer: bool) -> str:
     return IN
 
 
-def _size(rows: int, cols: int, one_d: bool) -> str:
-    return str(cols) if one_d else f"{rows}×{cols}"
-
-
-def _words(
-    layer: Layer, rows: Axis, cols: Axis, cells: tuple[tuple[str, ...], ...], answer: bool, transposed: bool
-) -> tuple[str, str, tuple[str, ...]]:
-    one_d = layer.ndim == 1
-    spatial = spatial_in = layer.spatial if layer.ndim < 3 else layer.spatial[1:]
-    if one_d:
-        spatial_in = (1, spatial[0])
-    n_in = _size(spatial[0], spatial[-1], one_d)
-    kernel = layer.kernel if layer.ndim < 3 else layer.kernel[1:]
-    k = _size(kernel[0], kernel[-1], one_d)
-    out = _size(rows.out, cols.out, one_d) if answer else "?"
-    drawn = _size(rows.size, cols.size, one_d)
-    if one_d:
-        title = (
-            _("{name}: input length {n_in}, window {k}, output length {out}")
-            if layer.is_pool
-            else _("{name}: input length {n_in}, kernel {k}, output length {out}")
-        ).format(name=layer.name, n_in=n_in, k=k, out=out)
-    elif layer.is_pool:
-        title = _("{name}: a {n_in} input, a {k} window, output {out}").format(name=layer.name, n_in=n_in, k=k, out=out)
-    else:
-        title = _("{name}: a {n_in} input, a {k} kernel, output {out}").format(name=layer.name, n_in=n_in, k=k, out=out)
-    title = a_an(title)  # "an 8×8 input", "an 11×11 kernel"
-    parts = []
-    dims = _dims(layer)
-    s = L.fmt_tuple(tuple(x[2] for x in dims))
-    d = L.fmt_tuple(tuple(x[3] for x in dims))
-    p = L.fmt_tuple(tuple(x[4] for x in dims))
-    if transposed:
-        op = L.fmt_tuple(tuple(x[6] for x in dims))
-        zeros = L.fmt_tuple(tuple(x[2] - 1 for x in dims))
-        implicit = L.fmt_tuple(tuple(x[3] * (x[1] - 1) - x[4] for x in dims))
-        k_text = L.fmt_tuple(tuple(x[1] for x in dims))
-        if any(x[2] > 1 for x in dims):
-            over = _("over the input stretched to {drawn}").format(drawn=drawn)
-        elif (rows.size, cols.size) == (spatial_in[0], spatial_in[-1]):
-            over = _("over the input itself (no zeros to insert, no implicit padding)")
-        else:
-            over = _("over the input padded to {drawn}").format(drawn=drawn)
-        parts.append(
-            _(
-                "The transposed convolution (s={s}, p={p}) is drawn as a direct convolution with stride 1 {over}."
-            ).format(s=s, p=p, over=over)
-        )
-        if any(x[2] > 1 for x in dims):
-            parts.append(
-                _("Zeros inserted between neighbouring inputs: s − 1 = {s} − 1 = {zeros}.").format(zeros=zeros, s=s)
-            )
-        if all(x[3] == 1 for x in dims):
-            formula = _("k − p − 1 = {k} − {p} − 1 = {implicit}").format(k=k_text, p=p, implicit=implicit)
-        else:
-            formula = _("d·(k − 1) − p = {d}·({k} − 1) − {p} = {implicit}").format(
-                d=d, k=k_text, p=p, implicit=implicit
-            )
-        parts.append(_("Implicit padding on each side: {formula}.").format(formula=formula))
-        if any(x[6] for x in dims):
-            parts.append(_("The output padding op={op} adds that many more on the bottom and right.").format(op=op))
-    else:
-        pad_text = _("no padding") if all(x[4] == 0 and x[5] == 0 for x in dims) else _("padding {p}").format(p=p)
-        if layer.padding == L.SAME:
-            pad_text = _("'same' padding ({before} before, {after} after)").format(
-                before=L.fmt_tuple(tuple(x[4] for x in dims)), after=L.fmt_tuple(tuple(x[5] for x in dims))
-            )
-        parts.append(
-            _("The input is {n_in} with {pad_text}, {drawn} cells in all; the window moves with stride {s}.").format(
-                n_in=n_in, pad_text=pad_text, drawn=drawn, s=s
-            )
-        )
-    if any(x[3] > 1 for x in dims):
-        parts.append(
-            _("The kernel is dilated by {d}: its cells are {d} apart, so it spans {span}.").format(
-                d=d, span=L.fmt_tuple(tuple(geometry.effective_kernel(x[1], x[3]) for x in dims))
-            )
-        )
-    if layer.is_pool:
-        parts.append(
-            _("Each window is a pooling window of {k}; the first two positions are drawn.").format(k=k)
-            if rows.out * cols.out > 1
-            else _("Each window is a pooling window of {k}.").format(k=k)
-        )
-    else:
-        parts.append(_("The kernel's footprint is drawn at its first position and at the next one along the stride."))
-    if answer:
-        parts.append(
-            _("The output is {out}; its first cell comes from the first window position.").format(out=out)
-            if not one_d
-            else _("The output has {out} cells; its first cell comes from the first window position.").format(out=out)
-        )
-        if any(UNREACHED in row for row in cells):
-            parts.append(_("Input cells that no window reaches are cross-hatched in red: the floor drops them."))
-    else:
-        parts.append(_("The output size is not shown: it is left as ?."))
-    channels = _channels(layer)
-    if channels:
-        parts.append(channels)
-    if layer.ndim == 3:
-        parts.append(
-            _(
-                "This 3-D layer is drawn as a stack of H×W slices: the front slice with the kernel's footprint, "
-                "the depth behind it; the depth D follows the same rule (D={depth})."
-            ).format(depth=layer.spatial[0])
-        )
-    return title, sentences(*parts), tuple(parts)
-
-
-#: A 3-D layer's stack shows at most this many slices behind its front slice.
 MAX_BACK_SLICES = 3
 
 
@@ -330,61 +241,3 @@ def depth_slices(layer: Layer, *, answer: bool) -> tuple[int, int]:
     depth_in = layer.spatial[0] + before + after
     depth_out = output_spatial(layer)[0] if answer else 1
     return min(depth_in - 1, MAX_BACK_SLICES), min(depth_out - 1, MAX_BACK_SLICES)
-
-
-def _channels(layer: Layer) -> str:
-    """What the one drawn plane stands for when there are several channels, true for groups and pooling."""
-    c, out, g = layer.in_channels, layer.out, layer.groups
-    if layer.is_pool:
-        if c == 1:
-            return ""
-        return _("One channel is drawn; each of the {c} channels is pooled the same way.").format(c=c)
-    if c == 1 and out == 1:
-        return ""
-    if g == 1:
-        return _(
-            "One channel is drawn; each of the {out} filters slides the same way over all {c} input channels."
-        ).format(out=out, c=c)
-    return _(
-        "One channel is drawn; with g={g} groups each of the {out} filters slides the same way over {per} of the {c} input channels."
-    ).format(g=g, out=out, per=c // g, c=c)
-
-
-def kernel_label(fig: Grid) -> str:
-    """The kernel, stride and dilation of the drawn convolution, for the arrow: ``k=3 s=2``."""
-    layer = fig.layer
-    text = f"k={_one(fig.rows.k, fig.cols.k, layer.ndim)}"
-    if fig.cols.stride > 1 or fig.rows.stride > 1 or layer.is_pool:  # a pool's stride defaults to k: say it
-        text += f" s={_one(fig.rows.stride, fig.cols.stride, layer.ndim)}"
-    if fig.cols.dilation > 1 or fig.rows.dilation > 1:
-        text += f" d={_one(fig.rows.dilation, fig.cols.dilation, layer.ndim)}"
-    if fig.transposed:
-        text = _("direct conv {text}, stride 1").format(text=text)
-    return text
-
-
-def _one(rows: int, cols: int, ndim: int) -> str:
-    return str(cols) if ndim == 1 or rows == cols else f"{rows}×{cols}"
-
-
-def input_label(fig: Grid) -> str:
-    """The input as given and as drawn: ``input 5×5, padded to 7×7``."""
-    layer = fig.layer
-    spatial = layer.spatial if layer.ndim < 3 else layer.spatial[1:]
-    given = _size2(spatial[0], spatial[-1], layer.ndim)
-    drawn = _size2(fig.rows.size, fig.cols.size, layer.ndim)
-    if fig.transposed and any(s > 1 for s in layer.stride):
-        return _("input {given}, stretched to {drawn}").format(given=given, drawn=drawn)
-    if drawn == given:
-        return _("input {given}").format(given=given)
-    return _("input {given}, padded to {drawn}").format(given=given, drawn=drawn)
-
-
-def out_label(fig: Grid) -> str:
-    """``output 3×3``, or ``output ?`` when the answer is hidden."""
-    size = _size2(fig.rows.out, fig.cols.out, fig.layer.ndim) if fig.answer else "?"
-    return _("output {size}").format(size=size)
-
-
-def _size2(rows: int, cols: int, ndim: int) -> str:
-    return str(cols) if ndim == 1 else f"{rows}×{cols}"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from quizgen.figures.model import IN, PAD, UNREACHED, ZERO, Grid, input_label, kernel_label, out_label
+from quizgen.figures.model import IN, PAD, PAD_DROPPED, UNREACHED, ZERO, Grid
+from quizgen.figures.words import input_label, kernel_label, out_label
 from quizgen.i18n import _
 
-CHARS = {IN: "·", PAD: "░", ZERO: "○", UNREACHED: "×"}
+CHARS = {IN: "·", PAD: "░", ZERO: "○", UNREACHED: "×", PAD_DROPPED: "▚"}
 FIRST, SECOND, BOTH = "█", "▒", "▓"
 
 

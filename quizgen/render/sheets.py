@@ -171,6 +171,7 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         convention=lambda count: _(CONVENTION_TEXT[count]),
         page_number=css_page_number,
         figure=html_figure,
+        figure_legend=html_figure_legend,
     )
     return env
 
@@ -242,6 +243,13 @@ def html_figure(sheet: Sheet, problem: Problem, *, answer: bool) -> Markup:
     """A problem's figure inlined in HTML (the key's with ``answer=True``), or nothing where none helps."""
     svg = _figure(problem, answer, sheet.lang) if sheet.figures else None
     return Markup(svg) if svg else Markup("")
+
+
+def html_figure_legend(sheet: Sheet, *, answer: bool) -> Markup:
+    """The one legend of the symbols the sheet's (or key's) figures draw, or nothing."""
+    from quizgen.render.figures_for import legend_html
+
+    return Markup(legend_html(sheet, answer=answer))
 
 
 _TITLE = re.compile(r"<title>([^<]*)</title>")
