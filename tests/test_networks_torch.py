@@ -1,0 +1,123 @@
+"""The eight graph built-ins against PyTorch and torchvision's published figures.
+
+Three independent sources must agree for each network:
+
+- torchvision's weights metadata (``num_params`` and ``_ops``, GMACs to 3 decimals), copied below from
+  ``torchvision/models/{resnet,mobilenetv2,densenet,efficientnet,googlenet,convnext,vision_transformer}.py``;
+- a plain-torch rebuild of the architecture (tests/torch_nets.py), whose ``sum(p.numel())`` must equal the
+  published ``num_params`` (so the rebuild *is* the architecture) and whose MACs are counted by
+  ``FlopCounterMode`` (attention's QKᵀ and AV checked against 2·N²·d per layer);
+- ``quizgen solve --network NAME --json``, through the CLI, as a user runs it.
+
+quizgen's trainable parameters must equal the rebuild's ``sum(p.numel())`` and its MACs the rebuild's count
+exactly; rounded to GMACs they are torchvision's ``_ops``. Its non-trainable count must equal the
+rebuild's batchnorm running statistics (``running_mean`` and ``running_var``).
+
+Skipped without torch, except under CI (``CI`` set), where a missing torch fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from browser import IN_CI
+
+if IN_CI:
+    import torch  # noqa: F401  (under CI a missing torch is a failure, not a skip)
+else:
+    pytest.importorskip("torch")
+
+import torch_nets  # noqa: E402
+
+#: torchvision's weights metadata: (num_params, _ops in GMACs), the public anchor.
+PUBLISHED = {
+    "resnet18": (11_689_512, 1.814),  # ResNet18_Weights.IMAGENET1K_V1
+    "resnet50": (25_557_032, 4.089),  # ResNet50_Weights.IMAGENET1K_V1 and V2
+    "mobilenet_v2": (3_504_872, 0.301),  # MobileNet_V2_Weights.IMAGENET1K_V1
+    "densenet121": (7_978_856, 2.834),  # DenseNet121_Weights.IMAGENET1K_V1
+    "efficientnet_b0": (5_288_548, 0.386),  # EfficientNet_B0_Weights.IMAGENET1K_V1
+    "googlenet": (6_624_904, 1.498),  # GoogLeNet_Weights.IMAGENET1K_V1 (aux heads off)
+    "convnext_tiny": (28_589_128, 4.456),  # ConvNeXt_Tiny_Weights.IMAGENET1K_V1
+    "vit_b_16": (86_567_656, 17.564),  # ViT_B_16_Weights.IMAGENET1K_V1
+}
+NAMES = tuple(PUBLISHED)
+
+
+class Reference:
+    """One rebuilt model's counts, computed once per session."""
+
+    def __init__(self, name: str) -> None:
+        model = torch_nets.build(name)
+        self.params = torch_nets.count_params(model)
+        self.macs = torch_nets.count_macs(model)
+        self.running_stats = sum(
+            b.numel() for key, b in model.named_buffers() if key.endswith(("running_mean", "running_var"))
+        )
+
+
+@pytest.fixture(scope="session")
+def reference():
+    cache: dict[str, Reference] = {}
+
+    def get(name: str) -> Reference:
+        if name not in cache:
+            cache[name] = Reference(name)
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def solved():
+    """``quizgen solve --network NAME --json``'s totals, once per network per session."""
+    from click.testing import CliRunner
+
+    from quizgen.cli import cli
+
+    cache: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in cache:
+            result = CliRunner().invoke(cli, ["solve", "--network", name, "--json"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            cache[name] = json.loads(result.stdout)["total"]
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_rebuild_is_torchvisions_architecture(name, reference):
+    """The rebuild's parameter count is torchvision's published one, and its MACs round to ``_ops``."""
+    num_params, ops = PUBLISHED[name]
+    ref = reference(name)
+    assert ref.params == num_params
+    assert round(ref.macs / 1e9, 3) == ops
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quizgen_counts_the_parameters_exactly(name, reference, solved):
+    total = solved(name)
+    ref = reference(name)
+    assert total["params"]["trainable"] == ref.params == PUBLISHED[name][0]
+    assert total["params"]["non_trainable"] == ref.running_stats
+    assert total["params"]["total"] == ref.params + ref.running_stats
+    assert total["output_shape"] == [1000]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quizgen_counts_the_macs_exactly(name, reference, solved):
+    total = solved(name)
+    assert total["macs"] == reference(name).macs
+    assert round(total["macs"] / 1e9, 3) == PUBLISHED[name][1]
+    assert total["flops"] == 2 * total["macs"]
+
+
+def test_vit_attention_is_counted_by_the_formula(reference, solved):
+    """ViT-B/16 by hand: the patch conv, 12 layers of 4·N·d² + 2·N²·d + 2·N·d·H, and the head (N = 197)."""
+    n, d, hidden, layers = 197, 768, 3072, 12
+    patch = 196 * 16 * 16 * 3 * d
+    per_layer = 4 * n * d * d + 2 * n * n * d + 2 * n * d * hidden
+    head = d * 1000
+    assert patch + layers * per_layer + head == reference("vit_b_16").macs == solved("vit_b_16")["macs"]
