@@ -31,7 +31,6 @@ the joins ``add``, ``concat`` and ``mul`` count 0; a ``matmul`` counts prod(batc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from math import prod
 from typing import NamedTuple
 
@@ -48,38 +47,30 @@ JOINS = (ADD, CONCAT, MUL, MATMUL)
 NO_PARAMS = Params(0, 0, 0, 0, 0)
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(NamedTuple):
     """The network's input: a tensor of ``shape`` (spatial sizes, then channels)."""
 
     shape: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """A layer written as a DESIGN §1 spec, read in ``layout``; built on its input's shape when solved."""
 
     text: str
     layout: Layout = "hwc"
 
 
-@dataclass(frozen=True)
-class Join:
+class Join(NamedTuple):
     """A join of two or more inputs: ``add``, ``concat`` (along ``axis``), ``mul`` or ``matmul``."""
 
     kind: str
     axis: int = -1
 
-    def __post_init__(self) -> None:
-        if self.kind not in JOINS:
-            raise ValueError(f"unknown join {self.kind!r}; joins are {', '.join(JOINS)}")
-
 
 Op = Input | Layer | Spec | Join
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """One node: its unique ``name``, the names of its ``inputs`` and its ``op``.
 
     ``where`` says where it was written, for messages (``net.txt line 12 (block basic line 7)``);
@@ -96,8 +87,7 @@ class Node:
     path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """A group of nodes the table folds under one total row: a block call, or one repetition of it.
 
     ``title`` says what it is (``basic ×2``), ``args`` its settings (``c=64``), ``path`` the groups it
@@ -111,8 +101,7 @@ class Group:
     path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Graph:
+class Graph(NamedTuple):
     """A network as data: nodes, the groups they sit in, and the name of the output node (default: the last)."""
 
     name: str
@@ -165,8 +154,7 @@ class JoinSolution(NamedTuple):
 NodeSolution = Solution | JoinSolution
 
 
-@dataclass(frozen=True)
-class Solved:
+class Solved(NamedTuple):
     """A node with its solution."""
 
     node: Node
@@ -181,19 +169,21 @@ class Solved:
         return self.solution.output_shape
 
 
-@dataclass(frozen=True)
 class Network:
     """A solved network: its input shapes, every other node solved in order, the groups, and totals."""
 
-    name: str
-    nodes: tuple[Solved, ...]
-    inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
-    groups: tuple[Group, ...] = ()
-    output: str = ""
-    _index: dict[str, Solved] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("name", "nodes", "inputs", "groups", "output", "_index")
 
-    def __post_init__(self) -> None:
-        self._index.update((s.name, s) for s in self.nodes)
+    def __init__(
+        self,
+        name: str,
+        nodes: tuple[Solved, ...],
+        inputs: tuple[tuple[str, tuple[int, ...]], ...] = (),
+        groups: tuple[Group, ...] = (),
+        output: str = "",
+    ) -> None:
+        self.name, self.nodes, self.inputs, self.groups, self.output = name, nodes, inputs, groups, output
+        self._index = {s.name: s for s in nodes}
 
     def node(self, name: str) -> Solved:
         return self._index[name]
@@ -281,6 +271,12 @@ def solve_graph(graph: Graph, *, layout: Layout = "hwc") -> Network:
             continue
         given = [shapes[name] for name in node.inputs]
         if isinstance(node.op, Join):
+            if node.op.kind not in JOINS:
+                raise SpecError(
+                    _("{where}: unknown join '{kind}'; joins are {items}").format(
+                        where=_where(graph, node), kind=node.op.kind, items=", ".join(JOINS)
+                    )
+                )
             sol: NodeSolution = solve_join(node, given, layout)
         else:
             sources = [by_name[name] for name in node.inputs]

@@ -14,7 +14,7 @@ call on line 12 and, inside the block, the body's line 7.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quizgen.arith import spec
 from quizgen.arith.graph import JOINS, Graph, Group, Input, Join, Node, Spec
@@ -49,14 +49,12 @@ def declared_layout(text: str, name: str = "stack") -> Layout | None:
     return found
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     number: int
     text: str
 
 
-@dataclass(frozen=True)
-class _Block:
+class _Block(NamedTuple):
     name: str
     params: tuple[tuple[str, str | None], ...]
     lines: tuple[_Line, ...]
@@ -141,8 +139,7 @@ def _block(
     return _Block(name, tuple(params), tuple(lines), number)
 
 
-@dataclass
-class _Parsed:
+class _Parsed(NamedTuple):
     """One body line, read: its label, what it is, the names it takes from, and the rest."""
 
     line: _Line

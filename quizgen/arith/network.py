@@ -13,8 +13,8 @@ it is refused, because ``--layout`` says how to show shapes, not how a file was 
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizgen.arith import netfile
 from quizgen.arith.graph import Network, solve_graph
@@ -24,11 +24,27 @@ from quizgen.arith.spec import Layout
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+
+def _folder() -> Traversable:
+    """The built-in networks' folder: the installed directory itself when there is one (importing
+    :mod:`importlib.resources` costs more than solving a network), else through ``importlib.resources``."""
+    import quizgen.banks
+
+    for base in quizgen.banks.__path__:
+        folder = Path(base) / "networks"
+        if folder.is_dir():
+            return folder
+    from importlib import resources
+
+    return resources.files("quizgen.banks").joinpath("networks")
+
 
 def builtin_names() -> list[str]:
     """Names of the built-in networks."""
-    folder = resources.files("quizgen.banks").joinpath("networks")
-    return sorted(p.name.removesuffix(".txt") for p in folder.iterdir() if p.name.endswith(".txt"))
+    return sorted(p.name.removesuffix(".txt") for p in _folder().iterdir() if p.name.endswith(".txt"))
 
 
 def load(source: str, *, layout: Layout = "hwc") -> Network:
@@ -51,7 +67,7 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
         return solve_stack(text, name=path.name, layout=layout)
     name = source.lower()
     if name in builtin_names():
-        text = resources.files("quizgen.banks").joinpath("networks", f"{name}.txt").read_text(encoding="utf-8")
+        text = _folder().joinpath(f"{name}.txt").read_text(encoding="utf-8")
         return solve_stack(text, name=name, layout=layout, written="hwc")
     from quizgen.i18n import closest
 
