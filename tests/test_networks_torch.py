@@ -121,3 +121,53 @@ def test_vit_attention_is_counted_by_the_formula(reference, solved):
     per_layer = 4 * n * d * d + 2 * n * n * d + 2 * n * d * hidden
     head = d * 1000
     assert patch + layers * per_layer + head == reference("vit_b_16").macs == solved("vit_b_16")["macs"]
+
+
+#: The rows ``solve --network NAME --depth 1`` folds into a block, and the reference's modules they are:
+#: (block row name, slice of the reference's top-level children, the input shape C×H×W or N×d).
+STAGES = {
+    "resnet50": (
+        ("layer1", slice(4, 7), (64, 56, 56)),
+        ("layer2", slice(7, 11), (256, 56, 56)),
+        ("layer3", slice(11, 17), (512, 28, 28)),
+        ("layer4", slice(17, 20), (1024, 14, 14)),
+    ),
+    "resnet18": (
+        ("layer1", slice(4, 6), (64, 56, 56)),
+        ("layer2", slice(6, 8), (64, 56, 56)),
+        ("layer3", slice(8, 10), (128, 28, 28)),
+        ("layer4", slice(10, 12), (256, 14, 14)),
+    ),
+}
+
+
+def _block_rows(name: str) -> dict[str, dict]:
+    from click.testing import CliRunner
+
+    from quizgen.cli import cli
+
+    result = CliRunner().invoke(cli, ["solve", "--network", name, "--json"], catch_exceptions=False)
+    return {row["name"]: row for row in json.loads(result.stdout)["blocks"]}
+
+
+@pytest.mark.parametrize("name", sorted(STAGES))
+def test_each_resnet_stage_row_is_the_reference_stage(name):
+    """The block rows of the README's table: layer1..layer4, each against the same torchvision stage."""
+    from torch import nn
+
+    model = list(torch_nets.build(name).children())
+    rows = _block_rows(name)
+    for row_name, part, shape in STAGES[name]:
+        stage = nn.Sequential(*model[part])
+        row = rows[row_name]
+        assert row["params"]["trainable"] == torch_nets.count_params(stage), row_name
+        assert row["macs"] == torch_nets.count_macs_of(stage, shape), row_name
+
+
+def test_the_vit_encoder_row_is_the_reference_encoder():
+    """``encoder ×12`` of the README's table against torchvision's 12 encoder layers on 197 tokens of 768."""
+    model = torch_nets.build("vit_b_16")
+    rows = [row for row in _block_rows("vit_b_16").values() if row["block"].startswith("encoder ×")]
+    assert len(rows) == 1
+    assert rows[0]["params"]["trainable"] == torch_nets.count_params(model.layers)
+    assert rows[0]["macs"] == torch_nets.count_macs_of(model.layers, (197, 768))

@@ -84,7 +84,10 @@ def resnet(block: type[BasicBlock] | type[Bottleneck], depths: tuple[int, ...]) 
 
 def conv_bn(cin: int, cout: int, k: int, s: int = 1, groups: int = 1, act: type[nn.Module] | None = nn.ReLU6):
     """conv (no bias, padding (k-1)//2) + batchnorm (+ activation), torchvision's Conv2dNormActivation."""
-    layers: list[nn.Module] = [nn.Conv2d(cin, cout, k, s, (k - 1) // 2, groups=groups, bias=False), nn.BatchNorm2d(cout)]
+    layers: list[nn.Module] = [
+        nn.Conv2d(cin, cout, k, s, (k - 1) // 2, groups=groups, bias=False),
+        nn.BatchNorm2d(cout),
+    ]
     if act is not None:
         layers.append(act())
     return nn.Sequential(*layers)
@@ -164,7 +167,11 @@ class MBConv(nn.Module):
         self.expand = nn.Identity() if t == 1 else conv_bn(cin, hidden, 1, act=nn.SiLU)
         self.dw = conv_bn(hidden, hidden, k, stride, groups=hidden, act=nn.SiLU)
         self.se = nn.Sequential(
-            nn.AdaptiveAvgPool2d(1), nn.Conv2d(hidden, squeeze, 1), nn.SiLU(), nn.Conv2d(squeeze, hidden, 1), nn.Sigmoid()
+            nn.AdaptiveAvgPool2d(1),
+            nn.Conv2d(hidden, squeeze, 1),
+            nn.SiLU(),
+            nn.Conv2d(squeeze, hidden, 1),
+            nn.Sigmoid(),
         )
         self.project = conv_bn(hidden, cout, 1, act=None)
         self.residual = stride == 1 and cin == cout
@@ -315,10 +322,6 @@ class ViT(nn.Module):
         x = torch.cat([self.class_token.expand(x.shape[0], -1, -1), x], 1) + self.pos_embedding
         return self.head(self.ln(self.layers(x))[:, 0])
 
-    def attention_matmul_macs(self) -> int:
-        """QKᵀ and AV of every layer, 2·N²·d each (h heads of N·N·d/h): what FlopCounterMode cannot see here."""
-        return len(self.layers) * 2 * self.tokens**2 * self.d
-
 
 def vit_b_16() -> nn.Module:
     return ViT()
@@ -349,25 +352,37 @@ def count_params(model: nn.Module) -> int:
 
 
 def count_macs(model: nn.Module) -> int:
-    """MACs of one 224x224x3 image under the ``_ops`` convention: FlopCounterMode's FLOPs / 2.
+    """MACs of one 224x224x3 image under the ``_ops`` convention (see :func:`count_macs_of`)."""
+    return count_macs_of(model, (3, 224, 224))
+
+
+def count_macs_of(module: nn.Module, shape: tuple[int, ...]) -> int:
+    """MACs of ``module`` on one input of ``shape`` (no batch dimension): FlopCounterMode's FLOPs / 2.
 
     FlopCounterMode counts conv, linear (addmm/mm) and bmm at 2 FLOPs per MAC, and nothing else: the
     same convention as torchvision's ``_ops``. On the CPU it does not see the fused attention kernel
     (and in eval mode not even the attention's projections); on the meta device used here PyTorch
     decomposes attention into two bmm calls, which it counts. Either way the attention matmuls are
-    checked against (or, where unseen, taken from) the formula of :meth:`ViT.attention_matmul_macs`.
+    checked against (or, where unseen, taken from) the formula 2·N²·d per encoder layer.
     """
-    x = torch.empty(1, 3, 224, 224, device=next(model.parameters()).device)
+    x = torch.empty(1, *shape, device=next(module.parameters()).device)
+    seen: list[tuple[int, int]] = []  # (N, d) of each encoder layer's input, as it runs
+    hooks = [
+        m.register_forward_pre_hook(lambda _m, args: seen.append(tuple(args[0].shape[1:])))
+        for m in module.modules()
+        if isinstance(m, EncoderBlock)
+    ]
     counter = FlopCounterMode(display=False)
-    with counter, torch.no_grad():
-        model(x)
+    try:
+        with counter, torch.no_grad():
+            module(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
     by_op = {str(op): flops for op, flops in counter.get_flop_counts()["Global"].items()}
     flops = counter.get_total_flops()
     assert flops % 2 == 0
     matmul = (by_op.get("aten.bmm", 0) + by_op.get("aten.baddbmm", 0)) // 2
-    if not isinstance(model, ViT):
-        assert matmul == 0, by_op
-        return flops // 2
-    formula = model.attention_matmul_macs()
-    assert matmul in (0, formula), f"FlopCounterMode saw {matmul:,} attention MACs, the formula gives {formula:,}"
+    formula = sum(2 * n * n * d for n, d in seen)  # QKᵀ and AV: h heads of N·N·(d/h) MACs each
+    assert matmul in (0, formula), f"FlopCounterMode saw {matmul:,} matmul MACs, the formula gives {formula:,}"
     return flops // 2 + (formula - matmul)
