@@ -243,6 +243,22 @@ def test_console_transcripts_are_what_the_commands_print(run, tmp_path, monkeypa
         assert _words(r.stdout) == _words(shown), f"README.md:{line}: $ {command}\n{r.stdout}"
 
 
+def test_the_readme_network_tables_are_printed_line_for_line(run):
+    """The ``solve --network`` tables (resnet50, vit_b_16) match the CLI line by line, spacing included.
+
+    Their numbers are checked against PyTorch and torchvision's published figures in
+    tests/test_networks_torch.py; this keeps the README's copy of each line the one the CLI prints.
+    """
+    tables = [t for t in console_transcripts(README.read_text(encoding="utf-8")) if " --network " in t[1]]
+    assert {shlex.split(command)[3] for _line, command, _shown in tables} >= {"resnet50", "vit_b_16"}
+    for line, command, shown in tables:
+        printed = run(*shlex.split(command)[1:]).stdout.splitlines()
+        shown_lines = shown.splitlines()
+        for i, (want, got) in enumerate(zip(shown_lines, printed, strict=False)):
+            assert want.rstrip() == got.rstrip(), f"README.md:{line + 1 + i}: $ {command}\nREADME: {want}\nCLI:    {got}"
+        assert len(shown_lines) == len(printed), f"README.md:{line}: $ {command}: {len(printed)} lines printed"
+
+
 def test_the_readme_recipe_is_the_example_file():
     text = README.read_text(encoding="utf-8")
     blocks = re.findall(r"^```yaml\n(.*?)^```", text, flags=re.S | re.M)
