@@ -232,7 +232,9 @@ def _check_settings(layer: Layer) -> None:
         )
     if layer.family == DROPOUT and not 0 <= layer.rate <= 1:
         raise SpecError(
-            _("{name}: p={value} must be a probability, between 0 and 1").format(name=name, value=fmt_number(layer.rate))
+            _("{name}: p={value} must be a probability, between 0 and 1").format(
+                name=name, value=fmt_number(layer.rate)
+            )
         )
     if layer.family == UPSAMPLE and layer.mode == BILINEAR and len(shape) != 3:
         raise SpecError(
@@ -244,9 +246,9 @@ def _check_settings(layer: Layer) -> None:
         for axis, n in zip((_("height"), _("width")), shape):
             if n % layer.kernel[0]:
                 raise SpecError(
-                    _("{name}: patch={patch} must divide the input's {axis} {n} (the image is cut into whole patches)").format(
-                        name=name, patch=layer.kernel[0], axis=axis, n=n
-                    )
+                    _(
+                        "{name}: patch={patch} must divide the input's {axis} {n} (the image is cut into whole patches)"
+                    ).format(name=name, patch=layer.kernel[0], axis=axis, n=n)
                 )
     if layer.family == MHSA:
         _check_positive(name, "heads", (layer.heads,))

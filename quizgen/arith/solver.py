@@ -169,9 +169,7 @@ def _linear(layer: Layer) -> Solution:
 def patch_conv(layer: Layer) -> Layer:
     """The conv a patch embedding is: ``conv2d out=d k=P s=P`` on the same image."""
     assert layer.out is not None
-    return Layer(
-        L.CONV, 2, layer.input_shape, layer.out, layer.kernel, layer.kernel, (0, 0), (1, 1), 1, layer.bias
-    )
+    return Layer(L.CONV, 2, layer.input_shape, layer.out, layer.kernel, layer.kernel, (0, 0), (1, 1), 1, layer.bias)
 
 
 def _token(layer: Layer) -> Solution:
@@ -213,10 +211,7 @@ def _token(layer: Layer) -> Solution:
 def _norm(layer: Layer) -> Solution:
     """LayerNorm over the last dimension C: params 2C (γ, β); LayerScale: params C (γ).  0 MACs."""
     c = layer.in_channels
-    if layer.family == L.LAYERNORM:
-        params = Params(c, c, 2 * c, 0, 2 * c)
-    else:
-        params = Params(c, 0, c, 0, c)
+    params = Params(c, c, 2 * c, 0, 2 * c) if layer.family == L.LAYERNORM else Params(c, 0, c, 0, c)
     return Solution(layer, layer.input_shape, (), params, 0, 0, prod(layer.input_shape), None)
 
 
