@@ -255,7 +255,9 @@ def test_the_readme_network_tables_are_printed_line_for_line(run):
         printed = run(*shlex.split(command)[1:]).stdout.splitlines()
         shown_lines = shown.splitlines()
         for i, (want, got) in enumerate(zip(shown_lines, printed, strict=False)):
-            assert want.rstrip() == got.rstrip(), f"README.md:{line + 1 + i}: $ {command}\nREADME: {want}\nCLI:    {got}"
+            assert want.rstrip() == got.rstrip(), (
+                f"README.md:{line + 1 + i}: $ {command}\nREADME: {want}\nCLI:    {got}"
+            )
         assert len(shown_lines) == len(printed), f"README.md:{line}: $ {command}: {len(printed)} lines printed"
 
 
