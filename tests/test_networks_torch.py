@@ -123,21 +123,27 @@ def test_vit_attention_is_counted_by_the_formula(reference, solved):
     assert patch + layers * per_layer + head == reference("vit_b_16").macs == solved("vit_b_16")["macs"]
 
 
-#: The rows ``solve --network NAME --depth 1`` folds into a block, and the reference's modules they are:
-#: (block row name, slice of the reference's top-level children, the input shape C×H×W or N×d).
-STAGES = {
-    "resnet50": (
-        ("layer1", slice(4, 7), (64, 56, 56)),
-        ("layer2", slice(7, 11), (256, 56, 56)),
-        ("layer3", slice(11, 17), (512, 28, 28)),
-        ("layer4", slice(17, 20), (1024, 14, 14)),
-    ),
-    "resnet18": (
-        ("layer1", slice(4, 6), (64, 56, 56)),
-        ("layer2", slice(6, 8), (64, 56, 56)),
-        ("layer3", slice(8, 10), (128, 28, 28)),
-        ("layer4", slice(10, 12), (256, 14, 14)),
-    ),
+#: The rows ``solve --network NAME --depth 1`` folds into a block, and which of the reference's top-level
+#: children each one is (a slice of ``list(model.children())``).
+BLOCK_ROWS = {
+    "resnet18": {"layer1": slice(4, 6), "layer2": slice(6, 8), "layer3": slice(8, 10), "layer4": slice(10, 12)},
+    "resnet50": {"layer1": slice(4, 7), "layer2": slice(7, 11), "layer3": slice(11, 17), "layer4": slice(17, 20)},
+    "densenet121": {"block1": slice(4, 10), "block2": slice(14, 26), "block3": slice(30, 54), "block4": slice(58, 74)},
+    "googlenet": {
+        f"inception{row}": slice(i, i + 1)
+        for row, i in (
+            ("3a", 5),
+            ("3b", 6),
+            ("4a", 8),
+            ("4b", 9),
+            ("4c", 10),
+            ("4d", 11),
+            ("4e", 12),
+            ("5a", 14),
+            ("5b", 15),
+        )
+    },
+    "convnext_tiny": {"stage1": slice(2, 5), "stage2": slice(7, 10), "stage3": slice(12, 21), "stage4": slice(23, 26)},
 }
 
 
@@ -150,18 +156,37 @@ def _block_rows(name: str) -> dict[str, dict]:
     return {row["name"]: row for row in json.loads(result.stdout)["blocks"]}
 
 
-@pytest.mark.parametrize("name", sorted(STAGES))
-def test_each_resnet_stage_row_is_the_reference_stage(name):
-    """The block rows of the README's table: layer1..layer4, each against the same torchvision stage."""
+def _input_shapes(model) -> list[tuple[int, ...]]:
+    """The input shape (without the batch) of each top-level child, seen as the reference runs."""
+    import torch
+
+    children = list(model.children())
+    shapes: list[tuple[int, ...]] = [()] * len(children)
+    hooks = [
+        child.register_forward_pre_hook(lambda _m, args, i=i: shapes.__setitem__(i, tuple(args[0].shape[1:])))
+        for i, child in enumerate(children)
+    ]
+    with torch.no_grad():
+        model(torch.empty(1, 3, 224, 224, device="meta"))
+    for hook in hooks:
+        hook.remove()
+    return shapes
+
+
+@pytest.mark.parametrize("name", sorted(BLOCK_ROWS))
+def test_each_block_row_is_the_same_part_of_the_reference(name):
+    """Block rows (ResNet's layer1..layer4, DenseNet's dense blocks, the inceptions, ConvNeXt's stages)
+    against the same modules of the rebuild: trainable parameters and MACs, row by row."""
     from torch import nn
 
-    model = list(torch_nets.build(name).children())
+    model = torch_nets.build(name)
+    children, shapes = list(model.children()), _input_shapes(model)
     rows = _block_rows(name)
-    for row_name, part, shape in STAGES[name]:
-        stage = nn.Sequential(*model[part])
+    for row_name, part in BLOCK_ROWS[name].items():
+        stage = nn.Sequential(*children[part])
         row = rows[row_name]
         assert row["params"]["trainable"] == torch_nets.count_params(stage), row_name
-        assert row["macs"] == torch_nets.count_macs_of(stage, shape), row_name
+        assert row["macs"] == torch_nets.count_macs_of(stage, shapes[part.start]), row_name
 
 
 def test_the_vit_encoder_row_is_the_reference_encoder():
