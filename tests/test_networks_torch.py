@@ -48,7 +48,7 @@ class Reference:
     """One rebuilt model's counts, computed once per session."""
 
     def __init__(self, name: str) -> None:
-        model = torch_nets.build(name)
+        self.model = model = torch_nets.build(name)
         self.params = torch_nets.count_params(model)
         self.macs = torch_nets.count_macs(model)
         self.running_stats = sum(
@@ -70,7 +70,7 @@ def reference():
 
 @pytest.fixture(scope="session")
 def solved():
-    """``quizgen solve --network NAME --json``'s totals, once per network per session."""
+    """``quizgen solve --network NAME --json``, once per network per session."""
     from click.testing import CliRunner
 
     from quizgen.cli import cli
@@ -81,7 +81,7 @@ def solved():
         if name not in cache:
             result = CliRunner().invoke(cli, ["solve", "--network", name, "--json"], catch_exceptions=False)
             assert result.exit_code == 0, result.output
-            cache[name] = json.loads(result.stdout)["total"]
+            cache[name] = json.loads(result.stdout)
         return cache[name]
 
     return get
@@ -98,7 +98,7 @@ def test_the_rebuild_is_torchvisions_architecture(name, reference):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_quizgen_counts_the_parameters_exactly(name, reference, solved):
-    total = solved(name)
+    total = solved(name)["total"]
     ref = reference(name)
     assert total["params"]["trainable"] == ref.params == PUBLISHED[name][0]
     assert total["params"]["non_trainable"] == ref.running_stats
@@ -108,7 +108,7 @@ def test_quizgen_counts_the_parameters_exactly(name, reference, solved):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_quizgen_counts_the_macs_exactly(name, reference, solved):
-    total = solved(name)
+    total = solved(name)["total"]
     assert total["macs"] == reference(name).macs
     assert round(total["macs"] / 1e9, 3) == PUBLISHED[name][1]
     assert total["flops"] == 2 * total["macs"]
@@ -120,7 +120,7 @@ def test_vit_attention_is_counted_by_the_formula(reference, solved):
     patch = 196 * 16 * 16 * 3 * d
     per_layer = 4 * n * d * d + 2 * n * n * d + 2 * n * d * hidden
     head = d * 1000
-    assert patch + layers * per_layer + head == reference("vit_b_16").macs == solved("vit_b_16")["macs"]
+    assert patch + layers * per_layer + head == reference("vit_b_16").macs == solved("vit_b_16")["total"]["macs"]
 
 
 #: The rows ``solve --network NAME --depth 1`` folds into a block, and which of the reference's top-level
@@ -147,13 +147,8 @@ BLOCK_ROWS = {
 }
 
 
-def _block_rows(name: str) -> dict[str, dict]:
-    from click.testing import CliRunner
-
-    from quizgen.cli import cli
-
-    result = CliRunner().invoke(cli, ["solve", "--network", name, "--json"], catch_exceptions=False)
-    return {row["name"]: row for row in json.loads(result.stdout)["blocks"]}
+def _block_rows(solution: dict) -> dict[str, dict]:
+    return {row["name"]: row for row in solution["blocks"]}
 
 
 def _input_shapes(model) -> list[tuple[int, ...]]:
@@ -174,14 +169,14 @@ def _input_shapes(model) -> list[tuple[int, ...]]:
 
 
 @pytest.mark.parametrize("name", sorted(BLOCK_ROWS))
-def test_each_block_row_is_the_same_part_of_the_reference(name):
+def test_each_block_row_is_the_same_part_of_the_reference(name, reference, solved):
     """Block rows (ResNet's layer1..layer4, DenseNet's dense blocks, the inceptions, ConvNeXt's stages)
     against the same modules of the rebuild: trainable parameters and MACs, row by row."""
     from torch import nn
 
-    model = torch_nets.build(name)
+    model = reference(name).model
     children, shapes = list(model.children()), _input_shapes(model)
-    rows = _block_rows(name)
+    rows = _block_rows(solved(name))
     for row_name, part in BLOCK_ROWS[name].items():
         stage = nn.Sequential(*children[part])
         row = rows[row_name]
@@ -189,10 +184,10 @@ def test_each_block_row_is_the_same_part_of_the_reference(name):
         assert row["macs"] == torch_nets.count_macs_of(stage, shapes[part.start]), row_name
 
 
-def test_the_vit_encoder_row_is_the_reference_encoder():
+def test_the_vit_encoder_row_is_the_reference_encoder(reference, solved):
     """``encoder ×12`` of the README's table against torchvision's 12 encoder layers on 197 tokens of 768."""
-    model = torch_nets.build("vit_b_16")
-    rows = [row for row in _block_rows("vit_b_16").values() if row["block"].startswith("encoder ×")]
+    model = reference("vit_b_16").model
+    rows = [row for row in _block_rows(solved("vit_b_16")).values() if row["block"].startswith("encoder ×")]
     assert len(rows) == 1
     assert rows[0]["params"]["trainable"] == torch_nets.count_params(model.layers)
     assert rows[0]["macs"] == torch_nets.count_macs_of(model.layers, (197, 768))
