@@ -196,6 +196,11 @@ def test_table_groups_rows_by_block_and_depth_folds_them(run):
     assert "Network totals follow torchvision's _ops: MACs of conv, linear and matmul" in footer
 
 
+def test_depth_needs_a_network(run):
+    r = run("solve", "--depth", "1", "conv2d in=8x8x3 out=4 k=3")
+    assert r.exit_code == 2 and "--depth folds a network's table: use it with --network" in r.stderr
+
+
 def test_json_keeps_the_stack_keys_and_adds_names_and_inputs(run):
     d = json.loads(run("solve", "--network", str(RESNET18), "--json").stdout)
     assert len(d["layers"]) == 69
@@ -353,3 +358,37 @@ def test_repeat_n_equals_n_written_out_calls(run, tmp_path, n, c, k):
     by_hand = solve_file(run, tmp_path, block + head + f"unit c={c} k={k}\n" * n)
     assert once["total"] == by_hand["total"]
     assert len(once["layers"]) == len(by_hand["layers"]) == 1 + 3 * n
+
+
+# --- the Graph API, as an adapter (an ONNX reader) builds it -----------------------------------------
+
+
+def test_a_graph_built_directly_is_solved_in_dependency_order():
+    from quizgen.arith.graph import Graph, Input, Join, Node, Shaped, Spec, solve_graph
+    from quizgen.arith.layers import Layer
+
+    conv = Layer("conv", 2, (8, 8, 3), out=4, kernel=(3, 3), stride=(1, 1), padding=(1, 1), dilation=(1, 1), bias=True)
+    nodes = (  # listed out of order: each node names its inputs
+        Node("sum", ("a", "b"), Join("add")),
+        Node("a", ("x",), conv),
+        Node("b", ("x",), Spec("conv2d out=4 k=1")),
+        Node("flat", ("sum",), Shaped("reshape", (256,))),
+        Node("x", (), Input((8, 8, 3))),
+    )
+    net = solve_graph(Graph("g", nodes, output="flat"))
+    assert [s.name for s in net.nodes] == ["a", "b", "sum", "flat"]
+    # a: 3·3·3·4 + 4 = 112 params, 108 MACs at 64 outputs; b: 3·4 + 4 = 16, 12 MACs at 64
+    assert net.params.total == 112 + 16 and net.macs == 108 * 64 + 12 * 64
+    assert net.output_shape == (256,) and net.input_shape == (8, 8, 3)
+
+
+def test_a_graph_with_a_cycle_or_an_unknown_input_is_refused():
+    from quizgen.arith.graph import Graph, Input, Join, Node, Spec, solve_graph
+    from quizgen.errors import SpecError
+
+    x = Node("x", (), Input((4, 4, 2)))
+    cyclic = (x, Node("a", ("x", "c"), Join("add")), Node("b", ("a",), Spec("relu")), Node("c", ("b",), Spec("relu")))
+    with pytest.raises(SpecError, match=r"^g: a: cycle: a → b → c → a$"):
+        solve_graph(Graph("g", cyclic))
+    with pytest.raises(SpecError, match=r"^g: a: no output named 'y'$"):
+        solve_graph(Graph("g", (x, Node("a", ("y",), Spec("relu")))))

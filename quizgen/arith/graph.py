@@ -12,7 +12,9 @@ its ``inputs`` (other nodes) and an ``op``:
 - :class:`Join`: ``add`` (every shape equal), ``concat`` (along ``axis``, channels by default: every
   other dimension equal, the sizes on the axis summed), ``mul`` (NumPy broadcasting: sizes equal or 1,
   aligned from the right; SE's 56x56x96 · 1x1x96), ``matmul`` (``…xNxK`` @ ``…xKxM`` → ``…xNxM``, leading
-  dimensions broadcast).
+  dimensions broadcast).  See :mod:`quizgen.arith.joins`.
+- :class:`Shaped`: an op read from a model file that no layer or join expresses, with its output shape,
+  stored parameters and MACs given.
 
 Shapes are spatial sizes first, then channels (the house order); a token map is ``Nxd``.  A node's
 ``path`` names the groups it sits in, outermost first (a block call, then one repetition of it): the
@@ -20,8 +22,8 @@ table folds them, as torchinfo folds modules.  :class:`Group` says what each gro
 
 :func:`solve_graph` solves every node once, in an order where each node follows its inputs (any
 order of ``nodes`` is accepted; a cycle is refused, naming it), and returns a :class:`Network`: every
-node with its :class:`~quizgen.arith.solver.Solution` (a layer) or :class:`JoinSolution` (a join), and
-the totals.
+node with its :class:`~quizgen.arith.solver.Solution` (a layer) or :class:`JoinSolution` (a join, or
+:class:`ShapedSolution` for a ``Shaped`` op), and the totals.
 
 The counting convention for networks is torchvision's published one (the ``_ops`` of its weights
 metadata): MACs of conv, linear and matmul only.  Bias adds, normalisation, activations, pooling and
@@ -31,20 +33,27 @@ the joins ``add``, ``concat`` and ``mul`` count 0; a ``matmul`` counts prod(batc
 
 from __future__ import annotations
 
-from math import prod
 from typing import NamedTuple
 
 from quizgen.arith import layers as L
 from quizgen.arith import spec
+from quizgen.arith.joins import (
+    ADD,
+    CONCAT,
+    JOINS,
+    MATMUL,
+    MUL,
+    Join,
+    JoinSolution,
+    Shaped,
+    ShapedSolution,
+    solve_shapes,
+)
 from quizgen.arith.layers import Layer, fmt_shape
-from quizgen.arith.solver import FP32_BYTES, Params, Solution, solve
+from quizgen.arith.solver import Params, Solution, solve
 from quizgen.arith.spec import Layout
 from quizgen.errors import SpecError
 from quizgen.i18n import _
-
-ADD, CONCAT, MUL, MATMUL = "add", "concat", "mul", "matmul"
-JOINS = (ADD, CONCAT, MUL, MATMUL)
-NO_PARAMS = Params(0, 0, 0, 0, 0)
 
 
 class Input(NamedTuple):
@@ -60,14 +69,7 @@ class Spec(NamedTuple):
     layout: Layout = "hwc"
 
 
-class Join(NamedTuple):
-    """A join of two or more inputs: ``add``, ``concat`` (along ``axis``), ``mul`` or ``matmul``."""
-
-    kind: str
-    axis: int = -1
-
-
-Op = Input | Layer | Spec | Join
+Op = Input | Layer | Spec | Join | Shaped
 
 
 class Node(NamedTuple):
@@ -108,47 +110,6 @@ class Graph(NamedTuple):
     nodes: tuple[Node, ...]
     groups: tuple[Group, ...] = ()
     output: str | None = None
-
-
-class JoinSolution(NamedTuple):
-    """A solved join.  0 parameters; MACs 0, except ``matmul``: prod(batch)·N·K·M."""
-
-    join: Join
-    input_shapes: tuple[tuple[int, ...], ...]
-    output_shape: tuple[int, ...]
-    macs: int
-
-    @property
-    def params(self) -> Params:
-        return NO_PARAMS
-
-    @property
-    def bias_adds(self) -> int:
-        return 0
-
-    @property
-    def flops(self) -> int:
-        return 2 * self.macs
-
-    @property
-    def flops_with_bias(self) -> int:
-        return 2 * self.macs
-
-    @property
-    def output_elements(self) -> int:
-        return prod(self.output_shape)
-
-    @property
-    def output_bytes(self) -> int:
-        return FP32_BYTES * self.output_elements
-
-    @property
-    def params_bytes(self) -> int:
-        return 0
-
-    def compute(self, count: str = "macs") -> int:
-        """The compute figure under a convention: ``macs``, ``flops`` or ``flops+bias``."""
-        return self.macs if count == "macs" else 2 * self.macs
 
 
 NodeSolution = Solution | JoinSolution
@@ -270,14 +231,16 @@ def solve_graph(graph: Graph, *, layout: Layout = "hwc") -> Network:
             inputs.append((node.name, node.op.shape))
             continue
         given = [shapes[name] for name in node.inputs]
-        if isinstance(node.op, Join):
+        if isinstance(node.op, Shaped):
+            sol: NodeSolution = ShapedSolution(node.op, tuple(given), node.op.shape, node.op.macs)
+        elif isinstance(node.op, Join):
             if node.op.kind not in JOINS:
                 raise SpecError(
                     _("{where}: unknown join '{kind}'; joins are {items}").format(
                         where=_where(graph, node), kind=node.op.kind, items=", ".join(JOINS)
                     )
                 )
-            sol: NodeSolution = solve_join(node, given, layout)
+            sol = solve_join(node, given, layout)
         else:
             sources = [by_name[name] for name in node.inputs]
             sol = _solve_layer(node, given, sources, layout)
@@ -384,75 +347,9 @@ def _solve_layer(node: Node, given: list[tuple[int, ...]], sources: list[Node], 
 
 
 def solve_join(node: Node, shapes: list[tuple[int, ...]], layout: Layout = "hwc") -> JoinSolution:
-    """Solve a join node on its input shapes; a mismatch names both shapes and their inputs."""
-    join = node.op
-    assert isinstance(join, Join)
-    where = node.where or node.name
-    labels = node.labels or node.inputs
-    kind = join.kind
-    if len(shapes) < 2 or (kind == MATMUL and len(shapes) != 2):
-        want = _("two inputs") if kind == MATMUL else _("two or more inputs")
-        raise SpecError(
-            _("{where}: {kind} takes {want}, got {count}").format(where=where, kind=kind, want=want, count=len(shapes))
-        )
-
-    def mismatch(i: int, j: int, why: str) -> SpecError:
-        return SpecError(
-            _("{where}: {kind}: {a} ({la}) and {b} ({lb}) {why}").format(
-                where=where,
-                kind=kind,
-                a=_shape(shapes[i], layout),
-                la=labels[i],
-                b=_shape(shapes[j], layout),
-                lb=labels[j],
-                why=why,
-            )
-        )
-
-    first = shapes[0]
-    if kind == ADD:
-        for j, other in enumerate(shapes[1:], start=1):
-            if other != first:
-                raise mismatch(0, j, _("do not match"))
-        return JoinSolution(join, tuple(shapes), first, 0)
-    if kind == CONCAT:
-        axis = join.axis % len(first) if join.axis < 0 else join.axis
-        for j, other in enumerate(shapes[1:], start=1):
-            if len(other) != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, other)) if k != axis):
-                raise mismatch(0, j, _("must match in every dimension but the one joined"))
-        out = list(first)
-        out[axis] = sum(s[axis] for s in shapes)
-        return JoinSolution(join, tuple(shapes), tuple(out), 0)
-    if kind == MUL:
-        out = first
-        for j, other in enumerate(shapes[1:], start=1):
-            b = _broadcast(out, other)
-            if b is None:
-                raise mismatch(0, j, _("do not broadcast (each size must be equal, or 1, aligned from the right)"))
-            out = b
-        return JoinSolution(join, tuple(shapes), out, 0)
-    a, b = shapes
-    if len(a) < 2 or len(b) < 2:
-        raise mismatch(0, 1, _("must each have at least two dimensions"))
-    if a[-1] != b[-2]:
-        raise mismatch(0, 1, _("do not chain: the first's last size must equal the second's next-to-last"))
-    batch = _broadcast(a[:-2], b[:-2])
-    if batch is None:
-        raise mismatch(0, 1, _("do not broadcast (each size must be equal, or 1, aligned from the right)"))
-    n, k, m = a[-2], a[-1], b[-1]
-    return JoinSolution(join, (a, b), (*batch, n, m), prod(batch) * n * k * m)
-
-
-def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
-    """NumPy's broadcast of two shapes, or ``None``."""
-    out = []
-    for i in range(1, max(len(a), len(b)) + 1):
-        x = a[-i] if i <= len(a) else 1
-        y = b[-i] if i <= len(b) else 1
-        if x != y and 1 not in (x, y):
-            return None
-        out.append(max(x, y))
-    return tuple(reversed(out))
+    """Solve a join node on its input shapes; a mismatch names both shapes and the inputs as written."""
+    assert isinstance(node.op, Join)
+    return solve_shapes(node.op, shapes, node.labels or node.inputs, node.where or node.name, layout)
 
 
 __all__ = [
@@ -469,6 +366,8 @@ __all__ = [
     "Network",
     "Node",
     "NodeSolution",
+    "Shaped",
+    "ShapedSolution",
     "Solved",
     "Spec",
     "solve_graph",

@@ -17,18 +17,14 @@ import re
 from typing import NamedTuple
 
 from quizgen.arith import spec
+from quizgen.arith.blocks import LABEL, NAME, RESERVED, Block, Line, read_block, substitute
 from quizgen.arith.graph import JOINS, Graph, Group, Input, Join, Node, Spec
 from quizgen.arith.spec import Layout
 from quizgen.errors import SpecError
 from quizgen.i18n import _, closest
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LABEL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
 _BLOCK = re.compile(r"^block\s+([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)$")
-_BRACES = re.compile(r"\{([^{}]*)\}")
-_TOKEN = re.compile(r"\s*(\d+|[A-Za-z_][A-Za-z0-9_]*|//|[-+*()])")
 _LAYOUT_LINE = re.compile(r"^\s*#\s*layout\s*:\s*(\S*)\s*$", re.IGNORECASE)
-RESERVED = ("input", "block", "end", "from", "repeat", *JOINS)
 
 
 def declared_layout(text: str, name: str = "stack") -> Layout | None:
@@ -49,26 +45,11 @@ def declared_layout(text: str, name: str = "stack") -> Layout | None:
     return found
 
 
-class _Line(NamedTuple):
-    number: int
-    text: str
-
-
-class _Block(NamedTuple):
-    name: str
-    params: tuple[tuple[str, str | None], ...]
-    lines: tuple[_Line, ...]
-    number: int
-
-    def signature(self) -> str:
-        return ", ".join(p if d is None else f"{p}={d}" for p, d in self.params)
-
-
 def read(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Graph:
     """Read a network file (shapes written in ``layout``) into a :class:`Graph`; raise :class:`SpecError` if it is wrong."""
-    blocks: dict[str, _Block] = {}
-    top: list[_Line] = []
-    current: tuple[str, str, int, list[_Line]] | None = None
+    blocks: dict[str, Block] = {}
+    top: list[Line] = []
+    current: tuple[str, str, int, list[Line]] | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         body = raw.split("#", 1)[0].strip()
         if not body:
@@ -89,12 +70,12 @@ def read(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Graph:
             if current is None:
                 raise SpecError(_("{where}: 'end' without a block").format(where=where))
             block_name, params, start, lines = current
-            blocks[block_name] = _block(block_name, params, start, lines, blocks, name)
+            blocks[block_name] = read_block(block_name, params, start, lines, blocks, name)
             current = None
         elif current is not None:
-            current[3].append(_Line(number, body))
+            current[3].append(Line(number, body))
         else:
-            top.append(_Line(number, body))
+            top.append(Line(number, body))
     if current is not None:
         raise SpecError(
             _("{name} line {line}: block '{block}' has no 'end'").format(name=name, line=current[2], block=current[0])
@@ -106,43 +87,10 @@ def read(text: str, *, name: str = "stack", layout: Layout = "hwc") -> Graph:
     return Graph(name, tuple(reader.nodes), tuple(reader.groups), out)
 
 
-def _block(
-    name: str, params_text: str, number: int, lines: list[_Line], blocks: dict[str, _Block], file: str
-) -> _Block:
-    where = f"{file} line {number}"
-    if name in blocks or name.lower() in spec.NAMES or name in RESERVED:
-        what = _("a block") if name in blocks else _("a layer name") if name.lower() in spec.NAMES else _("a keyword")
-        raise SpecError(
-            _("{where}: block '{name}': the name is already {what}").format(where=where, name=name, what=what)
-        )
-    if not lines:
-        raise SpecError(_("{where}: block '{name}' has no lines").format(where=where, name=name))
-    params: list[tuple[str, str | None]] = []
-    for part in filter(None, (p.strip() for p in params_text.split(","))):
-        key, eq, default = (s.strip() for s in part.partition("="))
-        if not _NAME.fullmatch(key) or (eq and not default) or key in RESERVED or any(key == p for p, _d in params):
-            raise SpecError(
-                _("{where}: block '{name}': '{part}' must be a new parameter name, or name=default").format(
-                    where=where, name=name, part=part
-                )
-            )
-        params.append((key, default if eq else None))
-    for line in lines:
-        labelled = _LABEL.match(line.text)
-        token = (labelled.group(2).split() or [""])[0] if labelled else line.text.split()[0]
-        if token == name:
-            raise SpecError(
-                _(
-                    "{file} line {line}: block '{name}' calls itself: a block may call only blocks defined before it"
-                ).format(file=file, line=line.number, name=name)
-            )
-    return _Block(name, tuple(params), tuple(lines), number)
-
-
 class _Parsed(NamedTuple):
     """One body line, read: its label, what it is, the names it takes from, and the rest."""
 
-    line: _Line
+    line: Line
     label: str | None
     kind: str  # "layer", "join", "call", "input"
     op: str
@@ -154,12 +102,12 @@ class _Parsed(NamedTuple):
 class _Reader:
     """Expands a file's top level and block calls into nodes and groups."""
 
-    def __init__(self, file: str, layout: Layout, blocks: dict[str, _Block]) -> None:
+    def __init__(self, file: str, layout: Layout, blocks: dict[str, Block]) -> None:
         self.file, self.layout, self.blocks = file, layout, blocks
         self.nodes: list[Node] = []
         self.groups: list[Group] = []
 
-    def where(self, line: _Line, chain: tuple[int, tuple[str, ...]] | None) -> str:
+    def where(self, line: Line, chain: tuple[int, tuple[str, ...]] | None) -> str:
         if chain is None:
             return f"{self.file} line {line.number}"
         top, inner = chain
@@ -167,23 +115,23 @@ class _Reader:
 
     def body(
         self,
-        lines: list[_Line] | tuple[_Line, ...],
+        lines: list[Line] | tuple[Line, ...],
         values: dict[str, str],
         block_input: str | None,
         prefix: str,
         path: tuple[str, ...],
         chain: tuple[int, tuple[str, ...]] | None,
-        block: _Block | None = None,
+        block: Block | None = None,
     ) -> str:
         """Expand one body (the top level, or a block call's); return the full name of its output."""
 
-        def inner(ln: _Line) -> tuple[int, tuple[str, ...]] | None:
+        def inner(ln: Line) -> tuple[int, tuple[str, ...]] | None:
             if chain is None or block is None:
                 return None
             return chain[0], (*chain[1], f"block {block.name} line {ln.number}")
 
         parsed = [self.parse(ln, values, block, self.where(ln, inner(ln))) for ln in lines]
-        labels = {p.label: i for i, p in enumerate(parsed) if p.label}
+        labels = {p.label: i for i, p in enumerate(parsed) if p.label is not None}
         scope: dict[str, str] = {} if block_input is None else {"input": block_input}
         defined_at: dict[str, int] = {}
         counts: dict[str, int] = {}
@@ -243,10 +191,10 @@ class _Reader:
         assert previous is not None
         return previous
 
-    def parse(self, line: _Line, values: dict[str, str], block: _Block | None, where: str) -> _Parsed:
-        text = _substitute(line.text, values, block, where) if block is not None else line.text
+    def parse(self, line: Line, values: dict[str, str], block: Block | None, where: str) -> _Parsed:
+        text = substitute(line.text, values, block, where) if block is not None else line.text
         label = None
-        m = _LABEL.match(text)
+        m = LABEL.match(text)
         if m:
             label, text = m.group(1), m.group(2).strip()
             if label in RESERVED or label.lower() in spec.NAMES or label in self.blocks:
@@ -266,7 +214,7 @@ class _Reader:
         if head.lower() in JOINS:
             refs = tuple(tokens[1:])
             for ref in refs:
-                if not _NAME.fullmatch(ref):
+                if not NAME.fullmatch(ref):
                     raise SpecError(
                         _("{where}: {join}: '{ref}' must be the name of an earlier output").format(
                             where=where, join=head.lower(), ref=ref
@@ -281,17 +229,19 @@ class _Reader:
             return _Parsed(line, label, "join", head.lower(), refs, len(refs) == 1, [])
         if head == "input" and label is None:
             return _Parsed(line, None, "input", "input", (), False, tokens[1:])
-        rest, refs = [], []
+        rest: list[str] = []
+        named: list[str] = []
         for token in tokens[1:]:
             key, eq, value = token.partition("=")
             if eq and key.lower() == "from":
-                if not _NAME.fullmatch(value) or refs:
+                if not NAME.fullmatch(value) or named:
                     raise SpecError(
                         _("{where}: from={value} must name one earlier output, once").format(where=where, value=value)
                     )
-                refs.append(value)
+                named.append(value)
             else:
                 rest.append(token)
+        refs = tuple(named)
         if head in self.blocks:
             if block is not None and list(self.blocks).index(head) > list(self.blocks).index(block.name):
                 raise SpecError(
@@ -311,14 +261,17 @@ class _Reader:
         canonical = f"{op[0]}{op[1]}d" if op[1] else op[0]
         return _Parsed(line, label, "layer", canonical, tuple(refs), not refs, [head, *rest])
 
-    def auto_name(self, op: str, counts: dict[str, int], labels: dict[str | None, int]) -> str:
+    def auto_name(self, op: str, counts: dict[str, int], labels: dict[str, int]) -> str:
+        """An unnamed line's name in its scope: the op and a running count (``conv2d_2``), never a label."""
         while True:
             counts[op] = counts.get(op, 0) + 1
             name = f"{op}_{counts[op]}"
             if name not in labels:
                 return name
 
-    def missing(self, ref: str, i: int, parsed: list[_Parsed], labels: dict, scope: dict[str, str], where: str) -> None:
+    def missing(
+        self, ref: str, i: int, parsed: list[_Parsed], labels: dict[str, int], scope: dict[str, str], where: str
+    ) -> None:
         """Raise for a name not defined before line ``i``: a cycle if following it leads back here."""
         j = labels.get(ref)
         if j is not None and j >= i:
@@ -402,7 +355,7 @@ class _Reader:
                     )
                 )
             else:
-                values[key] = _substitute(default, values, block, where)
+                values[key] = substitute(default, values, block, where)
         args = " ".join(f"{k}={v}" for k, v in given.items())
         title = f"{block.name} ×{repeat}" if repeat > 1 else block.name
         self.groups.append(Group(full, title, args, p.line.number, path))
@@ -431,86 +384,3 @@ def _keys(tokens: list[str], where: str = "", block: str = "") -> dict[str, str]
             )
         keys[key if block else key.lower()] = value
     return keys
-
-
-def _substitute(text: str, values: dict[str, str], block: _Block | None, where: str) -> str:
-    """``{param}`` and ``{expr}`` replaced by their values in a block's line."""
-    names = [n for n, _d in block.params] if block else []
-
-    def one(m: re.Match[str]) -> str:
-        inner = m.group(1).strip()
-        if inner in values:
-            return values[inner]
-        return str(_evaluate(inner, values, names, where, m.group(0)))
-
-    out = _BRACES.sub(one, text)
-    if "{" in out or "}" in out:
-        raise SpecError(_("{where}: unbalanced braces in '{text}'").format(where=where, text=text))
-    return out
-
-
-def _evaluate(expr: str, values: dict[str, str], names: list[str], where: str, shown: str) -> int:
-    """Integer arithmetic over the parameters: + - * // and parentheses, nothing else."""
-    tokens: list[str] = []
-    pos = 0
-    while pos < len(expr):
-        m = _TOKEN.match(expr, pos)
-        if not m:
-            raise SpecError(
-                _("{where}: {expr}: only whole numbers, parameters, + - * // and parentheses are allowed").format(
-                    where=where, expr=shown
-                )
-            )
-        tokens.append(m.group(1))
-        pos = m.end()
-    tokens = [t for t in tokens if t.strip()]
-
-    def fail(why: str) -> SpecError:
-        return SpecError(_("{where}: {expr}: {why}").format(where=where, expr=shown, why=why))
-
-    def atom(i: int) -> tuple[int, int]:
-        if i >= len(tokens):
-            raise fail(_("the expression ends too soon"))
-        t = tokens[i]
-        if t in "+-":
-            v, j = atom(i + 1)
-            return (-v if t == "-" else v), j
-        if t == "(":
-            v, j = sum_(i + 1)
-            if j >= len(tokens) or tokens[j] != ")":
-                raise fail(_("a '(' is not closed"))
-            return v, j + 1
-        if t.isdigit():
-            return int(t), i + 1
-        if _NAME.fullmatch(t):
-            if t not in values:
-                raise fail(
-                    _("unknown parameter '{name}'{suggestion}; the block takes {items}").format(
-                        name=t, suggestion=closest(t, names), items=", ".join(names) or _("no parameters")
-                    )
-                )
-            if not re.fullmatch(r"-?\d+", values[t]):
-                raise fail(_("{name}={value} is not a whole number").format(name=t, value=values[t]))
-            return int(values[t]), i + 1
-        raise fail(_("'{token}' is out of place").format(token=t))
-
-    def product(i: int) -> tuple[int, int]:
-        v, i = atom(i)
-        while i < len(tokens) and tokens[i] in ("*", "//"):
-            w, j = atom(i + 1)
-            if tokens[i] == "//" and w == 0:
-                raise fail(_("division by zero"))
-            v, i = (v * w if tokens[i] == "*" else v // w), j
-        return v, i
-
-    def sum_(i: int) -> tuple[int, int]:
-        v, i = product(i)
-        while i < len(tokens) and tokens[i] in ("+", "-"):
-            w, j = product(i + 1)
-            v, i = (v + w if tokens[i] == "+" else v - w), j
-        return v, i
-
-    value, end = sum_(0)
-    if end != len(tokens):
-        raise fail(_("'{token}' is out of place").format(token=tokens[end]))
-    return value

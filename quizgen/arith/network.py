@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 def _folder() -> Traversable:
     """The built-in networks' folder: the installed directory itself when there is one (importing
     :mod:`importlib.resources` costs more than solving a network), else through ``importlib.resources``."""
-    import quizgen.banks
+    from importlib import import_module
 
-    for base in quizgen.banks.__path__:
+    for base in getattr(import_module("quizgen.banks"), "__path__", ()):
         folder = Path(base) / "networks"
         if folder.is_dir():
             return folder

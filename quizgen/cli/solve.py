@@ -75,6 +75,8 @@ def solve_command(
         if spec:
             raise click.UsageError(_("give either SPEC or --network, not both"))
         return solve_network(network, as_json=as_json, layout=layout, count=count, depth=depth)
+    if depth is not None:
+        raise click.UsageError(_("--depth folds a network's table: use it with --network"))
     if not spec:
         raise click.UsageError(_('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"'))
     if spec == ("-",):

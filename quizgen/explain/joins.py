@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from math import prod
 
-from quizgen.arith.graph import ADD, CONCAT, MATMUL, MUL, JoinSolution
+from quizgen.arith.joins import ADD, CONCAT, MATMUL, MUL, JoinSolution, Shaped
 from quizgen.arith.layers import fmt_shape
 from quizgen.explain.steps import Step, num
 from quizgen.i18n import _
@@ -31,6 +31,11 @@ def explain_join(sol: JoinSolution) -> list[Step]:
     out = fmt_shape(sol.output_shape)
     kind = sol.join.kind
     steps: list[Step] = []
+    if isinstance(sol.join, Shaped):
+        return [
+            _step(_("Output shape: as the model file's shape inference gives it"), out, "", out, "output"),
+            _step(_("MACs: as read from the model file"), num(sol.macs), "", num(sol.macs), "macs"),
+        ]
     if kind == ADD:
         steps.append(
             _step(_("Output shape: element by element, every shape equal"), " + ".join(shapes), "", out, "output")

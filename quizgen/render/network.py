@@ -152,8 +152,9 @@ def table(net: Network, layout: Layout = "hwc", count: str = "macs", depth: int 
         ),
         _("Convention: {c}.").format(c=convention(count)),
         _(
-            "Network totals follow torchvision's _ops: MACs of conv, linear and matmul; bias adds, normalisation, "
-            "activations, pooling, add, concat and mul count 0."
+            "Network totals follow torchvision's _ops: MACs of conv, linear and matmul (attention's QKᵀ and AV "
+            "included); bias adds, normalisation, activations, pooling, add, concat and mul count 0; --count applies "
+            "on top."
         ),
     ]
     if depth is not None and any(len(s.node.path) + 1 > depth for s in net.nodes):
