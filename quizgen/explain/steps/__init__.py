@@ -81,6 +81,13 @@ def notes(sol: Solution) -> list[str]:
                 "output size; the counts use the real sizes."
             ).format(sizes="; ".join(abbrev(s) for s in sol.pool.window_sizes))
         )
+    if layer.family == L.ADAPTIVE_AVG and all(o == 1 for o in layer.output_size):
+        out.append(
+            _(
+                "This is a global average pool: each of the {c} channels' {values} values is averaged into one. "
+                "Pooling counts 0 MACs (torchvision's convention)."
+            ).format(c=num(layer.in_channels), values=" × ".join(map(str, layer.spatial)))
+        )
     if layer.family == L.BATCHNORM:
         out.append(
             _(
