@@ -31,7 +31,7 @@ README = ROOT / "README.md"
 
 # Shown in the README but not run here: installing (this test runs in the installed package), the test
 # suite itself, rewriting the golden files, the benchmarks (minutes of timing), and remaking the README's
-# screenshots.
+# screenshots and network tables.
 NOT_RUN = (
     "pip install . && quizgen worksheet",
     'pip install -e ".[test,torch,browser,pdf]" && pytest',
@@ -40,6 +40,7 @@ NOT_RUN = (
     "python benchmarks/practice.py",
     "python benchmarks/networks.py",
     "python tools/practice_screenshot.py",
+    "python tools/readme_tables.py",
 )
 
 # Printing a PDF needs Playwright and Chromium (the 'pdf' extra): without them a developer's run leaves
@@ -257,7 +258,8 @@ def test_the_readme_network_tables_are_printed_line_for_line(run):
         shown_lines = shown.splitlines()
         for i, (want, got) in enumerate(zip(shown_lines, printed, strict=False)):
             assert want.rstrip() == got.rstrip(), (
-                f"README.md:{line + 1 + i}: $ {command}\nREADME: {want}\nCLI:    {got}"
+                f"README.md:{line + 1 + i}: $ {command}\nREADME: {want}\nCLI:    {got}\n"
+                "(after an intended change: python tools/readme_tables.py, and review the diff)"
             )
         assert len(shown_lines) == len(printed), f"README.md:{line}: $ {command}: {len(printed)} lines printed"
 
