@@ -123,11 +123,18 @@ def test_vit_attention_is_counted_by_the_formula(reference, solved):
     assert patch + layers * per_layer + head == reference("vit_b_16").macs == solved("vit_b_16")["total"]["macs"]
 
 
+def _stages(bounds: tuple[int, ...]) -> dict[str, slice]:
+    """``stage1``, ``stage2``, … as the runs of the reference's children between ``bounds``."""
+    return {f"stage{i + 1}": slice(a, b) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))}
+
+
 #: The rows ``solve --network NAME --depth 1`` folds into a block, and which of the reference's top-level
 #: children each one is (a slice of ``list(model.children())``).
 BLOCK_ROWS = {
     "resnet18": {"layer1": slice(4, 6), "layer2": slice(6, 8), "layer3": slice(8, 10), "layer4": slice(10, 12)},
     "resnet50": {"layer1": slice(4, 7), "layer2": slice(7, 11), "layer3": slice(11, 17), "layer4": slice(17, 20)},
+    "mobilenet_v2": _stages((1, 2, 4, 7, 11, 14, 17, 18)),
+    "efficientnet_b0": _stages((1, 2, 4, 6, 9, 12, 16, 17)),
     "densenet121": {"block1": slice(4, 10), "block2": slice(14, 26), "block3": slice(30, 54), "block4": slice(58, 74)},
     "googlenet": {
         f"inception{row}": slice(i, i + 1)
@@ -170,8 +177,11 @@ def _input_shapes(model) -> list[tuple[int, ...]]:
 
 @pytest.mark.parametrize("name", sorted(BLOCK_ROWS))
 def test_each_block_row_is_the_same_part_of_the_reference(name, reference, solved):
-    """Block rows (ResNet's layer1..layer4, DenseNet's dense blocks, the inceptions, ConvNeXt's stages)
-    against the same modules of the rebuild: trainable parameters and MACs, row by row."""
+    """Block rows against the same modules of the rebuild: trainable parameters and MACs, row by row.
+
+    ResNet's layer1..layer4, the MobileNet v2 and EfficientNet stages, DenseNet's dense blocks, GoogLeNet's
+    inceptions and ConvNeXt's stages.
+    """
     from torch import nn
 
     model = reference(name).model
