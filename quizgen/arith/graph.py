@@ -133,7 +133,7 @@ class Solved(NamedTuple):
 class Network:
     """A solved network: its input shapes, every other node solved in order, the groups, and totals."""
 
-    __slots__ = ("name", "nodes", "inputs", "groups", "output", "_index")
+    __slots__ = ("name", "nodes", "inputs", "groups", "output", "_index", "_members")
 
     def __init__(
         self,
@@ -145,6 +145,7 @@ class Network:
     ) -> None:
         self.name, self.nodes, self.inputs, self.groups, self.output = name, nodes, inputs, groups, output
         self._index = {s.name: s for s in nodes}
+        self._members: dict[str, list[Solved]] | None = None
 
     def node(self, name: str) -> Solved:
         return self._index[name]
@@ -201,7 +202,13 @@ class Network:
 
     def members(self, group: str) -> list[Solved]:
         """The nodes inside ``group`` (at any depth), in order."""
-        return [s for s in self.nodes if group in s.node.path]
+        if self._members is None:
+            found: dict[str, list[Solved]] = {}
+            for s in self.nodes:
+                for name in s.node.path:
+                    found.setdefault(name, []).append(s)
+            self._members = found
+        return self._members.get(group, [])
 
 
 def total_params(solutions: list[NodeSolution]) -> Params:
@@ -265,6 +272,13 @@ def _order(graph: Graph) -> list[Node]:
         for name in node.inputs:
             if name not in by_name:
                 raise SpecError(_("{where}: no output named '{name}'").format(where=_where(graph, node), name=name))
+    seen: set[str] = set()
+    for node in graph.nodes:  # the usual case, a file's order: each node after its inputs, nothing to sort
+        if not seen.issuperset(node.inputs):
+            break
+        seen.add(node.name)
+    else:
+        return list(graph.nodes)
     done: set[str] = set()
     order: list[Node] = []
     for start in graph.nodes:
