@@ -31,7 +31,7 @@ README = ROOT / "README.md"
 
 # Shown in the README but not run here: installing (this test runs in the installed package), the test
 # suite itself, rewriting the golden files, the benchmarks (minutes of timing), and remaking the README's
-# screenshots.
+# screenshots and network tables.
 NOT_RUN = (
     "pip install . && quizgen worksheet",
     'pip install -e ".[test,torch,onnx,browser,pdf]" && pytest',
@@ -41,6 +41,7 @@ NOT_RUN = (
     "python benchmarks/networks.py",
     "python benchmarks/onnx_read.py",
     "python tools/practice_screenshot.py",
+    "python tools/readme_tables.py",
 )
 
 # Printing a PDF needs Playwright and Chromium (the 'pdf' extra): without them a developer's run leaves
@@ -245,6 +246,25 @@ def test_console_transcripts_are_what_the_commands_print(run, tmp_path, monkeypa
         typed = re.findall(r"^[a-z]\) [^\n]*?\? (\S[^\n]*)$", shown, flags=re.M)  # answers at the drill's prompts
         r = run(*shlex.split(command)[1:], input="".join(f"{answer}\n" for answer in typed))
         assert _words(r.stdout) == _words(shown), f"README.md:{line}: $ {command}\n{r.stdout}"
+
+
+def test_the_readme_network_tables_are_printed_line_for_line(run):
+    """The ``solve --network`` tables (resnet50, vit_b_16) match the CLI line by line, spacing included.
+
+    Their numbers are checked against PyTorch and torchvision's published figures in
+    tests/test_networks_torch.py; this keeps the README's copy of each line the one the CLI prints.
+    """
+    tables = [t for t in console_transcripts(README.read_text(encoding="utf-8")) if " --network " in t[1]]
+    assert {shlex.split(command)[3] for _line, command, _shown in tables} >= {"resnet50", "vit_b_16"}
+    for line, command, shown in tables:
+        printed = run(*shlex.split(command)[1:]).stdout.splitlines()
+        shown_lines = shown.splitlines()
+        for i, (want, got) in enumerate(zip(shown_lines, printed, strict=False)):
+            assert want.rstrip() == got.rstrip(), (
+                f"README.md:{line + 1 + i}: $ {command}\nREADME: {want}\nCLI:    {got}\n"
+                "(after an intended change: python tools/readme_tables.py, and review the diff)"
+            )
+        assert len(shown_lines) == len(printed), f"README.md:{line}: $ {command}: {len(printed)} lines printed"
 
 
 def test_the_readme_recipe_is_the_example_file():
