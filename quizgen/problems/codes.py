@@ -1,7 +1,8 @@
 """Sheet codes: a short printed code (``D12-7C049FFB-02``) that regenerates exactly one sheet and its key.
 
 A code is RRR-SSSSSSSS-OC, all hexadecimal: three digits from the recipe's content, the sheet's seed,
-the options that change a sheet or its key (``--count``, ``--lang``, ``--space``, ``--no-figures``; one digit while they fit in 16
+the options that change a sheet or its key (``--count``, ``--lang``, ``--space``, ``--no-figures``,
+``--cover``, ``--duplex``; one digit while they fit in 16
 values, more later) and a check digit.  The code encodes the options rather than fingerprinting them,
 so that a teacher holding only the printed code gets the key back with one command.
 
@@ -29,6 +30,8 @@ OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lang", ("en", "zh")),
     ("space", ("small", "none", "large")),
     ("figures", ("on", "off")),
+    ("cover", ("off", "on")),
+    ("duplex", ("off", "on")),
 )
 
 
@@ -39,12 +42,15 @@ class CodeRecipeMismatch(QuizgenError):
 @dataclass(frozen=True)
 class SheetOptions:
     """What a sheet is made with besides its recipe and seed: the compute convention, the language, the
-    working space and whether figures are drawn (``on``/``off``)."""
+    working space, whether figures are drawn (``on``/``off``), whether it has a cover page and whether
+    it is padded for double-sided printing (``off``/``on``)."""
 
     count: str = "macs"
     lang: str = "en"
     space: str = "small"
     figures: str = "on"
+    cover: str = "off"
+    duplex: str = "off"
 
     def encode(self) -> int:
         """The options as one number, in mixed radix over :data:`OPTIONS` (the first option lowest)."""
