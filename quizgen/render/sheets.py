@@ -371,6 +371,9 @@ def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
     return {
         "recipe": sheet.recipe.name,
         "title": sheet.recipe.title,
+        "course": sheet.recipe.course,
+        "date": sheet.recipe.date,
+        "time_allowed": sheet.recipe.time_allowed,
         "instructions": sheet.recipe.instructions,
         "code": sheet.code,
         "student": sheet.student,
@@ -378,6 +381,8 @@ def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
         "count": sheet.count,
         "lang": sheet.lang,
         "space": sheet.space,
+        "cover": sheet.cover,
+        "duplex": sheet.duplex,
         "total_marks": marks_number(sheet.total_marks),
         "sections": [{"title": t, "problems": [n for n, _p in items]} for t, items in numbered(sheet)],
         "problems": problems,
