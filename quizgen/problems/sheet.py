@@ -20,7 +20,7 @@ from quizgen.errors import QuizgenError
 from quizgen.i18n import _, a_an, sentences
 from quizgen.problems import kinds, slots
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
-from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code
+from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code, quick_recipe_of
 from quizgen.problems.problem import Part, Problem, with_choices
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def build_sheet(
                     lambda: kind.sample(rng, section.difficulty, convention),
                     slots.target(recipe, index, n, convention),
                     choice,
-                    lambda p: p.id not in seen and not layer_specs(p) & seen_layers,
+                    lambda p: p.id not in seen and _fresh_layers(p, seen_layers),
                     redraws,
                 )
                 if not fresh:  # this kind has run out of fresh layers on this sheet: stop searching hard
@@ -193,6 +193,12 @@ def _build_job(job: tuple[Recipe, int, str, dict[str, Any]]) -> Sheet:
 #: once a section's kind has found no fresh one in that many, its later problems try only a few times.
 REDRAWS = 12
 EXHAUSTED_REDRAWS = 5
+
+
+def _fresh_layers(problem: Problem, seen_layers: set[str]) -> bool:
+    """Whether none of a problem's layers is on the sheet already, and none is in it twice."""
+    lines = [line.strip() for line in problem.spec.splitlines() if line.strip()]
+    return len(set(lines)) == len(lines) and not set(lines) & seen_layers
 
 
 def layer_specs(problem: Problem) -> set[str]:
@@ -329,8 +335,8 @@ def _code_mismatch(code: str, *, quick: bool) -> str:
     """Why a code does not fit a quick sheet's options, or the default recipe (given no recipe)."""
     if quick:
         return _(
-            "--code {code}: this code was not made with these options; give the --kind, --problems, "
-            "--difficulty and --form it was made with (its key prints the command), or the recipe it was made from"
+            "--code {code}: this code was not made with these options; leave out --kind, --problems, "
+            "--difficulty and --form (a quick sheet's code holds them), or give the recipe it was made from"
         ).format(code=code)
     return _(
         "--code {code}: this code was not made from the default recipe; give the recipe it was made from, or, "
@@ -374,6 +380,17 @@ def plan(
     made (a quick sheet's).  With ``code``, one sheet: its seed and options come from the code; with
     ``roster`` too, the student whose sheet it is (under the base ``seed``) gives the sheet its name.
     """
+    from_code = quick_recipe_of(code) if code else None
+    if from_code is not None:  # a quick sheet's code holds its options: given ones must be the same
+        if isinstance(recipe_source, str):
+            raise QuizgenError(
+                _("--code {code}: is a quick sheet's code (made with --kind); leave out {recipe}").format(
+                    code=code, recipe=recipe_source
+                )
+            )
+        if recipe_source is not None and recipe_source != from_code:
+            raise QuizgenError(_code_mismatch(str(code), quick=True))
+        recipe_source = from_code
     recipe = recipe_source if isinstance(recipe_source, Recipe) else load_recipe(recipe_source or DEFAULT_RECIPE)
     if code:
         try:
