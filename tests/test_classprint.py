@@ -94,7 +94,9 @@ def test_cover_shows_its_fields_boxes_and_a_table_of_problems_and_marks(run, tmp
     for text in ("Quiz 3: pooling", "CS 231 Deep Learning", "9 December 2026", "45 minutes", "Answer every question."):
         assert text in cover
     assert 'class="box-label">Name<' in cover and 'class="box-label">ID<' in cover
-    rows = re.findall(r"<tr><td>(\d+)</td><td class=\"topic\">[^<]*</td><td>([\d.]+)</td><td class=\"score\"></td></tr>", cover)
+    rows = re.findall(
+        r"<tr><td>(\d+)</td><td class=\"topic\">[^<]*</td><td>([\d.]+)</td><td class=\"score\"></td></tr>", cover
+    )
     sheet = key["keys"][0]
     assert rows == [(str(p["number"]), f"{p['marks']:g}") for p in sheet["problems"]]
     assert f'<th>{sheet["total_marks"]:g}</th><th class="score"></th>' in cover
@@ -103,7 +105,9 @@ def test_cover_shows_its_fields_boxes_and_a_table_of_problems_and_marks(run, tmp
 
 
 def test_title_works_for_a_quick_sheet(run, tmp_path):
-    out = make(run, tmp_path / "q", "--kind", "pool-ops", "--problems", "3", "--title", "Pooling drill", "--format", "html")
+    out = make(
+        run, tmp_path / "q", "--kind", "pool-ops", "--problems", "3", "--title", "Pooling drill", "--format", "html"
+    )
     assert "<h1>Pooling drill</h1>" in (out / "worksheet.html").read_text(encoding="utf-8")
 
 

@@ -152,7 +152,10 @@ def test_code_with_other_options_is_refused(run, tmp_path):
 
 def test_the_code_alone_remakes_a_quick_sheet_and_its_key(run, tmp_path):
     """A teacher holding only a student's printed sheet (its code on every page) gets the key back."""
-    assert run("worksheet", *QUICK, "--seed", "5", "--lang", "zh", "--space", "large", "-o", str(tmp_path / "a")).exit_code == 0
+    assert (
+        run("worksheet", *QUICK, "--seed", "5", "--lang", "zh", "--space", "large", "-o", str(tmp_path / "a")).exit_code
+        == 0
+    )
     code = code_of(tmp_path / "a")
     assert code.startswith("Q")
     r = run("worksheet", "--code", code, "-o", str(tmp_path / "b"))

@@ -53,7 +53,9 @@ def _assert_one_shape(keys: list[dict], where: str) -> None:
 def test_every_kind_has_one_shape_across_many_classes(run, tmp_path, difficulty):
     recipe = _recipe(tmp_path, difficulty)
     for seed in (1, 2):
-        keys = _class(run, tmp_path / f"d{difficulty}-s{seed}", str(recipe), "--variants", str(CLASS), "--seed", str(seed))
+        keys = _class(
+            run, tmp_path / f"d{difficulty}-s{seed}", str(recipe), "--variants", str(CLASS), "--seed", str(seed)
+        )
         assert len(keys) == CLASS
         _assert_one_shape(keys, f"difficulty {difficulty}, seed {seed}")
 

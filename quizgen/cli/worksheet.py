@@ -294,10 +294,12 @@ def make_worksheets(
     plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
         flags = {}
-        for name, given in (("figures", figures), ("cover", cover), ("duplex", duplex)):
-            flags[name] = made = getattr(plan.options, name) == "on"
-            if given is not None and given != made:
-                given_flag, made_flag = (f"--{name}", f"--no-{name}") if given else (f"--no-{name}", f"--{name}")
+        for flag_name, flag_given in (("figures", figures), ("cover", cover), ("duplex", duplex)):
+            flags[flag_name] = made = getattr(plan.options, flag_name) == "on"
+            if flag_given is not None and flag_given != made:
+                given_flag, made_flag = (
+                    (f"--{flag_name}", f"--no-{flag_name}") if flag_given else (f"--no-{flag_name}", f"--{flag_name}")
+                )
                 raise QuizgenError(
                     _(
                         "{given}: the sheet with code {code} was made with {made_with}; "
@@ -357,13 +359,13 @@ def make_worksheets(
     stems = [stem for stem, _student, _seed in items]
     key_pads: list[int] | None = None
     sheet_pads: list[int] | None = None
-    if template_fmt == "html" and any(sheet.duplex for sheet in sheets):
+    if env is not None and template_fmt == "html" and any(sheet.duplex for sheet in sheets):
         from quizgen.render import duplex as two_sided
 
         # each sheet and each key laid out alone, then padded to an even number of pages
+        alone = [str(files[f"{stem}.html"]) for stem in stems]
         sheet_pads = [
-            two_sided.padding(n, sheet.duplex)
-            for n, sheet in zip(two_sided.count_pages([files[f"{stem}.html"] for stem in stems], paper or "a4"), sheets)
+            two_sided.padding(n, sheet.duplex) for n, sheet in zip(two_sided.count_pages(alone, paper or "a4"), sheets)
         ]
         key_pages = two_sided.count_pages([render.render_key(env, [sheet], "html") for sheet in sheets], paper or "a4")
         key_pads = [two_sided.padding(n, sheet.duplex) for n, sheet in zip(key_pages, sheets)]

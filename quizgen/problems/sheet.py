@@ -8,6 +8,7 @@ same objects.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import random
 import re
@@ -102,10 +103,10 @@ def build_sheet(
             for n in range(section.count):
                 # every sheet of the recipe asks this slot's parts (see quizgen.problems.slots)
                 problem, fresh = slots.draw(
-                    lambda: kind.sample(rng, section.difficulty, convention),
+                    functools.partial(kind.sample, rng, section.difficulty, convention),
                     slots.target(recipe, index, n, convention),
                     choice,
-                    lambda p: p.id not in seen and _fresh_layers(p, seen_layers),
+                    functools.partial(_fresh, seen=seen, seen_layers=seen_layers),
                     redraws,
                 )
                 if not fresh:  # this kind has run out of fresh layers on this sheet: stop searching hard
@@ -120,11 +121,7 @@ def build_sheet(
                 entries = [bank.entry(e) for e in section.entries]
             else:
                 entries = slots.bank_entries(
-                    recipe,
-                    index,
-                    bank,
-                    lambda e: slots.shape(bank_problem(bank, e, section.difficulty, random.Random(0)), choice),
-                    rng,
+                    recipe, index, bank, functools.partial(_entry_shape, bank, section.difficulty, choice), rng
                 )
             for entry in entries:
                 problem = bank_problem(bank, entry, section.difficulty, rng)
@@ -195,10 +192,15 @@ REDRAWS = 12
 EXHAUSTED_REDRAWS = 5
 
 
-def _fresh_layers(problem: Problem, seen_layers: set[str]) -> bool:
-    """Whether none of a problem's layers is on the sheet already, and none is in it twice."""
+def _fresh(problem: Problem, seen: set[str], seen_layers: set[str]) -> bool:
+    """Whether a problem is new to its sheet: not asked yet, none of its layers on the sheet, none in it twice."""
     lines = [line.strip() for line in problem.spec.splitlines() if line.strip()]
-    return len(set(lines)) == len(lines) and not set(lines) & seen_layers
+    return problem.id not in seen and len(set(lines)) == len(lines) and not set(lines) & seen_layers
+
+
+def _entry_shape(bank: Bank, difficulty: int, choice: bool, entry: BankEntry) -> slots.Shape:
+    """The parts a bank entry asks on a sheet (a stack's do not depend on the generator)."""
+    return slots.shape(bank_problem(bank, entry, difficulty, random.Random(0)), choice)
 
 
 def layer_specs(problem: Problem) -> set[str]:

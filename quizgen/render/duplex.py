@@ -43,9 +43,13 @@ def count_pages(htmls: list[str], paper: str = "a4") -> list[int]:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         raise QuizgenError(
-            _("--duplex counts each sheet's pages in Chromium, which needs Playwright, in the 'pdf' extra: {command}").format(
-                command=pdf.install_extra()
-            )
+            _(
+                "--duplex counts each sheet's pages in Chromium, which needs Playwright, in the 'pdf' extra: {command}"
+            ).format(command=pdf.install_extra())
         ) from None
     printed = pdf.print_files({f"{i}.html": html for i, html in enumerate(htmls)}, paper=paper)
-    return [pdf.page_count(printed[f"{i}.pdf"]) for i in range(len(htmls))]
+    pages = []
+    for i in range(len(htmls)):
+        data = printed[f"{i}.pdf"]
+        pages.append(pdf.page_count(data if isinstance(data, bytes) else data.encode()))
+    return pages

@@ -195,9 +195,7 @@ def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
 
 
-def render_sheet(
-    env: jinja2.Environment, sheet: Sheet, fmt: str, figures: Figures | None = None, pad: int = 0
-) -> str:
+def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str, figures: Figures | None = None, pad: int = 0) -> str:
     """The student's worksheet (no answers); Markdown links its figures (``figures``: :func:`md_figures`'s).
 
     ``pad``: blank pages printed after the sheet (HTML; :func:`quizgen.render.duplex.padding`).
@@ -207,9 +205,7 @@ def render_sheet(
     if fmt == "md" and figures is None:
         figures = md_figures([sheet], answer=False)
     links = {n: link for (_i, n), (_path, link, _svg) in (figures or {}).items()}
-    return _render(
-        env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links, pads=[pad]
-    )
+    return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links, pads=[pad])
 
 
 def sheet_files(
