@@ -11,33 +11,10 @@ import click
 from quizgen.cli.common import COUNT, LANG
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
+from quizgen.problems.labels import Labels
 
 if TYPE_CHECKING:
     from quizgen.problems.bank import Recipe
-
-
-@dataclasses.dataclass(frozen=True)
-class Labels:
-    """What ``--title``, ``--course``, ``--date``, ``--time-allowed`` and ``--instructions`` print.
-
-    They replace the recipe's own fields where given (``None``: the recipe's).  They change no problem
-    and no answer, so a sheet's code does not hold them: ``--code`` prints the recipe's unless they are
-    given again.
-    """
-
-    title: str | None = None
-    course: str | None = None
-    date: str | None = None
-    time_allowed: str | None = None
-    instructions: str | None = None
-
-    def apply(self, recipe: Recipe) -> Recipe:
-        """``recipe`` with these labels in place of its own (the same object when none is given)."""
-        given = {k: v.strip() for k, v in dataclasses.asdict(self).items() if v is not None}
-        for name, value in given.items():
-            if name == "title" and not value:
-                raise QuizgenError(_("--title: must not be empty"))
-        return dataclasses.replace(recipe, **given) if given else recipe
 
 
 @click.command("worksheet")
@@ -360,15 +337,9 @@ def make_worksheets(
     key_pads: list[int] | None = None
     sheet_pads: list[int] | None = None
     if env is not None and template_fmt == "html" and any(sheet.duplex for sheet in sheets):
-        from quizgen.render import duplex as two_sided
+        from quizgen.render.duplex import class_pads
 
-        # each sheet and each key laid out alone, then padded to an even number of pages
-        alone = [str(files[f"{stem}.html"]) for stem in stems]
-        sheet_pads = [
-            two_sided.padding(n, sheet.duplex) for n, sheet in zip(two_sided.count_pages(alone, paper or "a4"), sheets)
-        ]
-        key_pages = two_sided.count_pages([render.render_key(env, [sheet], "html") for sheet in sheets], paper or "a4")
-        key_pads = [two_sided.padding(n, sheet.duplex) for n, sheet in zip(key_pages, sheets)]
+        sheet_pads, key_pads = class_pads(env, sheets, [str(files[f"{stem}.html"]) for stem in stems], paper or "a4")
         for stem, sheet, pad in zip(stems, sheets, sheet_pads):
             files[f"{stem}.html"] = render.render_sheet(env, sheet, "html", pad=pad)
     if fmt == "practice":
