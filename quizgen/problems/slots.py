@@ -62,27 +62,22 @@ def target(recipe: Recipe, section: int, slot: int, convention: str) -> Shape:
     return best
 
 
-def draw(
-    sample: Callable[[], Problem], want: Shape, choice: bool, fresh: Callable[[Problem], bool], redraws: int
-) -> tuple[Problem, bool]:
-    """A problem of shape ``want`` from ``sample``, fresh on its sheet where one comes in ``redraws`` tries.
+def shaped(sample: Callable[[], Problem], want: Shape, choice: bool) -> Callable[[], Problem]:
+    """``sample`` drawing again until its problem has the shape ``want`` (at most :data:`SHAPE_DRAWS` times).
 
-    Returns the problem and whether it is fresh.  Draws of another shape do not count as tries; a
-    problem of the right shape that is not fresh is kept in case no fresh one comes.
+    A sheet's other rules (no problem gives another's answer away, no layer twice) then choose among the
+    problems of the slot's shape.
     """
-    kept: Problem | None = None
-    problem = sample()
-    tries = 0
-    for _n in range(SHAPE_DRAWS):
-        if shape(problem, choice) == want:
-            if fresh(problem):
-                return problem, True
-            kept = kept or problem
-            tries += 1
-            if tries > redraws:
-                break
+
+    def draw() -> Problem:
         problem = sample()
-    return (kept or problem), False
+        for _n in range(SHAPE_DRAWS):
+            if shape(problem, choice) == want:
+                break
+            problem = sample()
+        return problem
+
+    return draw
 
 
 def bank_entries(
