@@ -107,6 +107,13 @@ if TYPE_CHECKING:
     "[default: the recipe's 'figures', else on].",
 )
 @click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    default=None,
+    help="--format moodle: split the quiz into numbered files of at most SIZE each (bytes, or with K, M or G "
+    "as PHP counts them), each a whole quiz to import alone [default: 2M, PHP's stock upload limit].",
+)
+@click.option(
     "--duplex/--no-duplex",
     default=None,
     help="Printed double-sided: pad each sheet and each key to an even number of pages, so that every sheet "
@@ -148,6 +155,7 @@ def worksheet_command(
     date: str | None,
     time_allowed: str | None,
     instructions: str | None,
+    max_file_size: str | None,
     template_dir: str | None,
     force: bool,
 ) -> int:
@@ -175,6 +183,7 @@ def worksheet_command(
       quizgen worksheet --format practice -o practice
       quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
+      quizgen worksheet --variants 30 --format moodle --max-file-size 2M -o moodle
       quizgen worksheet --variants 30 --format qti -o canvas
       quizgen worksheet --format gift
       quizgen worksheet --format anki -o decks
@@ -207,6 +216,7 @@ def worksheet_command(
         duplex=duplex,
         cover=cover,
         labels=Labels(title, course, date, time_allowed, instructions),
+        max_file_size=max_file_size,
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),
@@ -237,6 +247,7 @@ def make_worksheets(
     duplex: bool | None = None,
     cover: bool | None = None,
     labels: Labels | None = None,
+    max_file_size: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
     progress: bool = False,
@@ -253,6 +264,8 @@ def make_worksheets(
     ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on), and
     ``duplex`` and ``cover`` likewise (``None``: the recipe's, else off).  ``labels`` replace the recipe's
     title, course, date, time allowed and instructions where given; they change no problem.
+    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on).
+    ``max_file_size`` (``2M``, ``500K``, bytes) splits ``fmt="moodle"`` into numbered files of at most that size.
     """
     from pathlib import Path
 
@@ -263,6 +276,13 @@ def make_worksheets(
 
     if paper is not None and fmt not in ("pdf", "html"):
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
+    max_bytes = None
+    if max_file_size is not None:
+        if fmt != "moodle":
+            raise QuizgenError(_("--max-file-size {size}: goes with --format moodle").format(size=max_file_size))
+        from quizgen.exports.moodle_file import parse_size
+
+        max_bytes = parse_size(max_file_size)
     if fmt == "pdf":
         from quizgen.render import pdf
 
@@ -357,7 +377,7 @@ def make_worksheets(
     else:
         from quizgen import exports
 
-        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets)))
+        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes))
     if fmt == "pdf":
         sheets_of: dict[str, list[str | bytes]] = {}
         if env is not None and len(sheets) > 1:
