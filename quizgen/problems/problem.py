@@ -159,10 +159,14 @@ def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: s
     return tuple(found)
 
 
-def _options(part: Part) -> list[tuple[Value, bool, str]]:
-    """A part's options before shuffling: the answer, then up to 3 distinct known wrong answers with a why."""
+def _options(part: Part, others: tuple[Value, ...] = ()) -> list[tuple[Value, bool, str]]:
+    """A part's options before shuffling: the answer, then up to 3 distinct known wrong answers with a why.
+
+    A value that is the answer to another part of the problem (``others``) is never offered as wrong,
+    since the key's reason for it would give that part's answer away.
+    """
     options: list[tuple[Value, bool, str]] = [(part.answer, True, _("correct"))]
-    taken: list[Value] = [part.answer]
+    taken: list[Value] = [part.answer, *others]
     for wrong in part.wrongs:
         if len(options) == 4:
             break
@@ -177,7 +181,11 @@ def choice_parts(problem: Problem) -> tuple[bool, ...]:
 
     It draws nothing, so a sheet can tell a problem's form before it spends its generator on the shuffle.
     """
-    return tuple(len(_options(part)) >= 3 for part in problem.parts)
+    return tuple(len(_options(part, _other_answers(problem, i))) >= 3 for i, part in enumerate(problem.parts))
+
+
+def _other_answers(problem: Problem, index: int) -> tuple[Value, ...]:
+    return tuple(p.answer for i, p in enumerate(problem.parts) if i != index)
 
 
 def with_choices(problem: Problem, rng: random.Random) -> Problem:
@@ -189,8 +197,8 @@ def with_choices(problem: Problem, rng: random.Random) -> Problem:
     none of whose parts has 2 distractors keeps its numeric form.
     """
     parts = []
-    for part in problem.parts:
-        options = _options(part)
+    for index, part in enumerate(problem.parts):
+        options = _options(part, _other_answers(problem, index))
         if len(options) < 3:
             parts.append(part)
             continue
