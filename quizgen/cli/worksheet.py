@@ -11,6 +11,7 @@ import click
 from quizgen.cli.common import COUNT, LANG
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
+from quizgen.problems.labels import Labels
 
 if TYPE_CHECKING:
     from quizgen.problems.bank import Recipe
@@ -112,6 +113,23 @@ if TYPE_CHECKING:
     help="--format moodle: split the quiz into numbered files of at most SIZE each (bytes, or with K, M or G "
     "as PHP counts them), each a whole quiz to import alone [default: 2M, PHP's stock upload limit].",
 )
+@click.option(
+    "--duplex/--no-duplex",
+    default=None,
+    help="Printed double-sided: pad each sheet and each key to an even number of pages, so that every sheet "
+    "starts on the front of a leaf [default: the recipe's 'duplex', else off].",
+)
+@click.option(
+    "--cover/--no-cover",
+    default=None,
+    help="A cover page before each sheet: the title, course, date, time allowed, instructions, name and ID "
+    "boxes, and a table of problems and marks [default: the recipe's 'cover', else off].",
+)
+@click.option("--title", metavar="TEXT", help="The sheet's title [default: the recipe's].")
+@click.option("--course", metavar="TEXT", help="The course, on the cover and under the title.")
+@click.option("--date", metavar="TEXT", help="The date, on the cover and under the title.")
+@click.option("--time-allowed", metavar="TEXT", help="The time allowed, e.g. '45 minutes', on the cover.")
+@click.option("--instructions", metavar="TEXT", help="The instructions [default: the recipe's].")
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
 @click.option("--force", is_flag=True, help="Replace existing files that differ.")
 def worksheet_command(
@@ -130,6 +148,13 @@ def worksheet_command(
     count: str | None,
     space: str | None,
     figures: bool | None,
+    duplex: bool | None,
+    cover: bool | None,
+    title: str | None,
+    course: str | None,
+    date: str | None,
+    time_allowed: str | None,
+    instructions: str | None,
     max_file_size: str | None,
     template_dir: str | None,
     force: bool,
@@ -154,6 +179,7 @@ def worksheet_command(
       quizgen worksheet --code D12-7C049FFB-02
       quizgen worksheet --kind params-conv --kind macs-conv --problems 10 --difficulty 2 --form choice
       quizgen worksheet --variants 30 --format pdf --paper letter -o class
+      quizgen worksheet --roster students.csv --format pdf --duplex --cover --title "Quiz 3" -o quiz3
       quizgen worksheet --format practice -o practice
       quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
@@ -187,6 +213,9 @@ def worksheet_command(
         lang=language() if lang_given else None,
         space=space,
         figures=figures,
+        duplex=duplex,
+        cover=cover,
+        labels=Labels(title, course, date, time_allowed, instructions),
         max_file_size=max_file_size,
         template_dir=template_dir,
         force=force,
@@ -215,6 +244,9 @@ def make_worksheets(
     lang: str | None = None,
     space: str | None = None,
     figures: bool | None = None,
+    duplex: bool | None = None,
+    cover: bool | None = None,
+    labels: Labels | None = None,
     max_file_size: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
@@ -229,6 +261,9 @@ def make_worksheets(
     its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
     renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
+    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on), and
+    ``duplex`` and ``cover`` likewise (``None``: the recipe's, else off).  ``labels`` replace the recipe's
+    title, course, date, time allowed and instructions where given; they change no problem.
     ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on).
     ``max_file_size`` (``2M``, ``500K``, bytes) splits ``fmt="moodle"`` into numbered files of at most that size.
     """
@@ -239,7 +274,7 @@ def make_worksheets(
     from quizgen.problems.quick import QuickRecipe
     from quizgen.render import sheets as render
 
-    if paper is not None and fmt != "pdf":
+    if paper is not None and fmt not in ("pdf", "html"):
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
     max_bytes = None
     if max_file_size is not None:
@@ -255,15 +290,20 @@ def make_worksheets(
     source = _quick_recipe(recipe, kinds, problems=problems, difficulty=difficulty, form=form)
     plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
-        made_with_figures = plan.options.figures == "on"
-        if figures is not None and figures != made_with_figures:
-            given_flag, made_flag = ("--figures", "--no-figures") if figures else ("--no-figures", "--figures")
-            raise QuizgenError(
-                _(
-                    "{given}: the sheet with code {code} was made with {made_with}; "
-                    "leave out {given} (the code restores it)"
-                ).format(given=given_flag, code=code, made_with=made_flag)
-            )
+        flags = {}
+        for flag_name, flag_given in (("figures", figures), ("cover", cover), ("duplex", duplex)):
+            flags[flag_name] = made = getattr(plan.options, flag_name) == "on"
+            if flag_given is not None and flag_given != made:
+                given_flag, made_flag = (
+                    (f"--{flag_name}", f"--no-{flag_name}") if flag_given else (f"--no-{flag_name}", f"--{flag_name}")
+                )
+                raise QuizgenError(
+                    _(
+                        "{given}: the sheet with code {code} was made with {made_with}; "
+                        "leave out {given} (the code restores it)"
+                    ).format(given=given_flag, code=code, made_with=made_flag)
+                )
+        made_with_figures, cover, duplex = flags["figures"], flags["cover"], flags["duplex"]
         for name, given in (("count", count), ("lang", lang), ("space", space)):
             made_with = getattr(plan.options, name)
             if given is not None and given != made_with:
@@ -278,6 +318,7 @@ def make_worksheets(
         if plan.options.lang != language():
             set_language(plan.options.lang)
     shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
+    shown = (labels or Labels()).apply(shown)
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
     env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
     files: dict[str, str | bytes] = {}
@@ -295,25 +336,41 @@ def make_worksheets(
             lang=language(),
             space=space,
             figures=figures,
+            cover=cover,
+            duplex=duplex,
         )
-        for (stem, _student, _seed), sheet in zip(iterator, drawn):
+        ids = plan.ids or ("",) * len(items)
+        for ((stem, _student, _seed), sheet), student_id in zip(zip(iterator, drawn), ids):
             if shown is not plan.recipe:
                 sheet = dataclasses.replace(sheet, recipe=shown)
+            if student_id:
+                sheet = dataclasses.replace(sheet, student_id=student_id)
             sheets.append(sheet)
             if env is not None and fmt != "practice":
                 files.update(render.sheet_files(env, sheet, template_fmt, stem))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    if paper is not None and fmt == "html" and not any(sheet.duplex for sheet in sheets):
+        raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
+    stems = [stem for stem, _student, _seed in items]
+    key_pads: list[int] | None = None
+    sheet_pads: list[int] | None = None
+    if env is not None and template_fmt == "html" and any(sheet.duplex for sheet in sheets):
+        from quizgen.render.duplex import class_pads
+
+        sheet_pads, key_pads = class_pads(env, sheets, [str(files[f"{stem}.html"]) for stem in stems], paper or "a4")
+        for stem, sheet, pad in zip(stems, sheets, sheet_pads):
+            files[f"{stem}.html"] = render.render_sheet(env, sheet, "html", pad=pad)
     if fmt == "practice":
         from quizgen.render.practice import practice_files
 
         assert env is not None
         files.update(practice_files(env, sheets, [stem for stem, _student, _seed in items]))
     elif env is not None:
-        files.update(render.key_files(env, sheets, template_fmt))
+        files.update(render.key_files(env, sheets, template_fmt, key_pads))
         if template_fmt == "html" and (variants > 1 or roster) and not code:
-            files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt)
+            files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt, sheet_pads)
         from quizgen.render.grid import grid_files
 
         files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
@@ -325,7 +382,8 @@ def make_worksheets(
         sheets_of: dict[str, list[str | bytes]] = {}
         if env is not None and len(sheets) > 1:
             # each sheet's pages are counted from a page of its own: its student file, and its key alone
-            sheets_of["key.html"] = [render.render_key(env, [sheet], "html") for sheet in sheets]
+            pads = key_pads or [0] * len(sheets)
+            sheets_of["key.html"] = [render.render_key(env, [s], "html", pads=[p]) for s, p in zip(sheets, pads)]
             if "all-sheets.html" in files:
                 sheets_of["all-sheets.html"] = [files[f"{stem}.html"] for stem, _student, _seed in items]
         files = pdf.print_files(files, paper=paper or "a4", progress=progress, sheets_of=sheets_of)

@@ -159,6 +159,35 @@ def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: s
     return tuple(found)
 
 
+def _options(part: Part, others: tuple[Value, ...] = ()) -> list[tuple[Value, bool, str]]:
+    """A part's options before shuffling: the answer, then up to 3 distinct known wrong answers with a why.
+
+    A value that is the answer to another part of the problem (``others``) is never offered as wrong,
+    since the key's reason for it would give that part's answer away.
+    """
+    options: list[tuple[Value, bool, str]] = [(part.answer, True, _("correct"))]
+    taken: list[Value] = [part.answer, *others]
+    for wrong in part.wrongs:
+        if len(options) == 4:
+            break
+        if wrong.value not in taken and wrong.why:
+            taken.append(wrong.value)
+            options.append((wrong.value, False, wrong.why))
+    return options
+
+
+def choice_parts(problem: Problem) -> tuple[bool, ...]:
+    """Which of a problem's parts :func:`with_choices` makes multiple choice (those with 2 distractors or more).
+
+    It draws nothing, so a sheet can tell a problem's form before it spends its generator on the shuffle.
+    """
+    return tuple(len(_options(part, _other_answers(problem, i))) >= 3 for i, part in enumerate(problem.parts))
+
+
+def _other_answers(problem: Problem, index: int) -> tuple[Value, ...]:
+    return tuple(p.answer for i, p in enumerate(problem.parts) if i != index)
+
+
 def with_choices(problem: Problem, rng: random.Random) -> Problem:
     """Make each part multiple choice: the answer and up to 3 distinct distractors, in seeded order.
 
@@ -168,15 +197,8 @@ def with_choices(problem: Problem, rng: random.Random) -> Problem:
     none of whose parts has 2 distractors keeps its numeric form.
     """
     parts = []
-    for part in problem.parts:
-        options: list[tuple[Value, bool, str]] = [(part.answer, True, _("correct"))]
-        taken: list[Value] = [part.answer]
-        for wrong in part.wrongs:
-            if len(options) == 4:
-                break
-            if wrong.value not in taken and wrong.why:
-                taken.append(wrong.value)
-                options.append((wrong.value, False, wrong.why))
+    for index, part in enumerate(problem.parts):
+        options = _options(part, _other_answers(problem, index))
         if len(options) < 3:
             parts.append(part)
             continue

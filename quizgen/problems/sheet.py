@@ -8,25 +8,26 @@ same objects.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import random
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import QuizgenError
-from quizgen.i18n import _, a_an, sentences
-from quizgen.problems import kinds
+from quizgen.i18n import _
+from quizgen.problems import kinds, slots
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
-from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code
+from quizgen.problems.bank_problems import bank_problem
+from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code, quick_recipe_of
 from quizgen.problems.giveaway import Mark, asked, gives_away, shown
-from quizgen.problems.problem import Part, Problem, with_choices
+from quizgen.problems.problem import Problem, with_choices
 
 if TYPE_CHECKING:
-    from quizgen.arith.layers import Layer
+    pass
 
 DEFAULT_RECIPE = "default"
 
@@ -44,6 +45,14 @@ class Sheet:
     lang: str = "en"
     space: str = "small"  # working space under each problem: none, small or large
     figures: bool = True  # draw a figure where one helps (see quizgen.render.figures_for)
+    student_id: str = ""  # the roster's id, printed beside the name ("" where the roster gives none)
+    cover: bool = False  # a cover page first: the recipe's title, course, date, time allowed, a marks table
+    duplex: bool = False  # printed double-sided: padded to an even number of pages (quizgen.render.duplex)
+
+    @property
+    def student_label(self) -> str:
+        """The student as page headers print them: ``María García (s04)``, the name alone without an id."""
+        return f"{self.student} ({self.student_id})" if self.student_id else self.student
 
     @property
     def problems(self) -> list[Problem]:
@@ -70,12 +79,14 @@ def build_sheet(
     lang: str | None = None,
     space: str | None = None,
     figures: bool | None = None,
+    cover: bool | None = None,
+    duplex: bool | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
-    again, a bounded number of times, from the same generator.  ``count``, ``space`` and ``figures``
-    default to the recipe's.
+    again, a bounded number of times, from the same generator.  ``count``, ``space``, ``figures``,
+    ``cover`` and ``duplex`` default to the recipe's.
     """
     from quizgen.i18n import language
 
@@ -84,27 +95,35 @@ def build_sheet(
     lang = lang or language()
     sections: list[tuple[str, tuple[Problem, ...]]] = []
     taken = _Taken()
-    for section in recipe.sections:
+    for index, section in enumerate(recipe.sections):
         problems: list[Problem] = []
+        choice = section.form == "choice"
         if section.kind:
             kind = kinds.get(section.kind)
             redraws = REDRAWS
-            for _n in range(section.count):
-                problem, redraws = _draw(partial(kind.sample, rng, section.difficulty, convention), redraws, taken)
+            for n in range(section.count):
+                # every sheet of the recipe asks this slot's parts (see quizgen.problems.slots)
+                sample = slots.shaped(
+                    functools.partial(kind.sample, rng, section.difficulty, convention),
+                    slots.target(recipe, index, n, convention),
+                    choice,
+                )
+                problem, redraws = _draw(sample, redraws, taken)
                 taken.add(problem)
-                problem = with_choices(problem, rng) if section.form == "choice" else problem
+                problem = with_choices(problem, rng) if choice else problem
                 problems.append(problem._replace(marks=section.marks))
         else:
             bank = load_bank(section.bank)
-            entries = (
-                [bank.entry(e) for e in section.entries]
-                if section.entries
-                else sorted(rng.sample(list(bank.entries), section.count), key=list(bank.entries).index)
-            )
+            if section.entries:
+                entries = [bank.entry(e) for e in section.entries]
+            else:
+                entries = slots.bank_entries(
+                    recipe, index, bank, functools.partial(_entry_shape, bank, section.difficulty, choice), rng
+                )
             for entry in entries:
                 problem = bank_problem(bank, entry, section.difficulty, rng)
                 taken.add(problem)
-                problem = with_choices(problem, rng) if section.form == "choice" else problem
+                problem = with_choices(problem, rng) if choice else problem
                 problems.append(problem._replace(marks=section.marks))
         if section.title or not sections:
             default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
@@ -114,8 +133,14 @@ def build_sheet(
             sections[-1] = (title, before + tuple(problems))
     space = space or recipe.space
     figures = recipe.figures if figures is None else figures
-    code = make_code(recipe, seed, SheetOptions(convention, lang, space, "on" if figures else "off"))
-    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space, figures)
+    cover = recipe.cover if cover is None else cover
+    duplex = recipe.duplex if duplex is None else duplex
+    on_off = {True: "on", False: "off"}
+    options = SheetOptions(convention, lang, space, on_off[figures], on_off[cover], on_off[duplex])
+    code = make_code(recipe, seed, options)
+    return Sheet(
+        recipe, code, student, seed, convention, tuple(sections), lang, space, figures, cover=cover, duplex=duplex
+    )
 
 
 class _Taken:
@@ -211,72 +236,14 @@ EXHAUSTED_REDRAWS = 5
 GIVEAWAY_REDRAWS = 100
 
 
+def _entry_shape(bank: Bank, difficulty: int, choice: bool, entry: BankEntry) -> slots.Shape:
+    """The parts a bank entry asks on a sheet (a stack's do not depend on the generator)."""
+    return slots.shape(bank_problem(bank, entry, difficulty, random.Random(0)), choice)
+
+
 def layer_specs(problem: Problem) -> set[str]:
     """The canonical specs of every layer a problem is about (one per line of its spec)."""
     return {line.strip() for line in problem.spec.splitlines() if line.strip()}
-
-
-def bank_problem(bank: Bank, entry: BankEntry, difficulty: int, rng: random.Random) -> Problem:
-    """A problem from a bank entry: a layer's asked quantities, or a trace of a stack."""
-    from quizgen.arith.spec import parse
-    from quizgen.problems import trace
-
-    source = f"{bank.name}/{entry.id}"
-    entry_title, entry_text = _(entry.title) if entry.title else "", _(entry.text) if entry.text else ""
-    if entry.stack:
-        problem = trace.trace_problem(rng, difficulty, stack_text=entry.stack, title=entry_title)
-        text = sentences(entry_text, problem.text) if entry_text else problem.text
-        return problem._replace(text=a_an(text), source=source, difficulty=difficulty)
-    layer = parse(entry.spec)
-    asked = list(entry.ask) or [k for k, _v in entry.claimed if k in kinds.LABELS] or ["output", "params"]
-    question = _("Work out the right values.") if entry.claimed else _("Work out these values.")
-    problem = kinds.layer_problem(
-        f"bank:{bank.name}",
-        difficulty,
-        layer,
-        asked,
-        question,
-        title=entry_title or entry.id,
-        lead=entry_text or kinds.describe(layer),
-    )
-    parts = _with_claimed_wrongs(layer, problem.parts, entry.claimed)
-    return problem._replace(text=a_an(problem.text), parts=parts, source=source, difficulty=difficulty, layer=layer)
-
-
-def _with_claimed_wrongs(
-    layer: Layer, parts: tuple[Part, ...], claimed: tuple[tuple[str, str], ...]
-) -> tuple[Part, ...]:
-    """Put a source's wrong claims first among a part's known wrong answers, each with why it is wrong."""
-    from quizgen.explain import check as checking
-    from quizgen.explain import misconceptions as M
-    from quizgen.problems.problem import Wrong
-
-    if not claimed:
-        return parts
-    results = {r.quantity: r for r in checking.check(layer, [checking.parse_claim(f"{k}={v}") for k, v in claimed])}
-    out = []
-    for part in parts:
-        r = results.get(part.quantity)
-        if r is None or r.ok or not isinstance(r.claimed, (tuple,)) and r.claimed.value.denominator != 1:
-            out.append(part)
-            continue
-        value = r.claimed if isinstance(r.claimed, tuple) else int(r.claimed.value)
-        if r.misconceptions:
-            why = M.explain_combo(layer, r.misconceptions[0])
-        elif r.follows_from_output is not None:
-            why = _("the source's value; it follows from its wrong {output} output").format(
-                output="x".join(map(str, r.follows_from_output))
-            )
-        elif r.would_be_right_with:
-            why = _("the source's value; it would be right with {options}").format(
-                options=_("; or ").join(r.would_be_right_with)
-            )
-        else:
-            why = _("the source's value")
-        ids = r.misconceptions[0] if r.misconceptions else ("source-claim",)
-        wrongs = (Wrong(value, ids, why), *(w for w in part.wrongs if w.value != value))
-        out.append(part._replace(wrongs=wrongs))
-    return tuple(out)
 
 
 def read_roster(path: str) -> list[tuple[str, str]]:
@@ -338,19 +305,25 @@ class Plan:
     recipe: Recipe
     sheets: tuple[tuple[str, str, int], ...]
     options: SheetOptions | None = None
+    ids: tuple[str, ...] = ()  # each sheet's student id where the roster gives one ("" otherwise); () for none
 
 
 def _code_mismatch(code: str, *, quick: bool) -> str:
     """Why a code does not fit a quick sheet's options, or the default recipe (given no recipe)."""
     if quick:
         return _(
-            "--code {code}: this code was not made with these options; give the --kind, --problems, "
-            "--difficulty and --form it was made with (its key prints the command), or the recipe it was made from"
+            "--code {code}: this code was not made with these options; leave out --kind, --problems, "
+            "--difficulty and --form (a quick sheet's code holds them), or give the recipe it was made from"
         ).format(code=code)
     return _(
         "--code {code}: this code was not made from the default recipe; give the recipe it was made from, or, "
         "for a quick sheet, the --kind, --problems, --difficulty and --form it was made with (its key prints the command)"
     ).format(code=code)
+
+
+def _printed_id(sid: str, name: str) -> str:
+    """The id a sheet prints: the roster's own, none where the roster has no id (the name stands in)."""
+    return "" if sid == name else sid
 
 
 def _roster_stems(students: list[tuple[str, str]]) -> list[str]:
@@ -384,6 +357,17 @@ def plan(
     made (a quick sheet's).  With ``code``, one sheet: its seed and options come from the code; with
     ``roster`` too, the student whose sheet it is (under the base ``seed``) gives the sheet its name.
     """
+    from_code = quick_recipe_of(code) if code else None
+    if from_code is not None:  # a quick sheet's code holds its options: given ones must be the same
+        if isinstance(recipe_source, str):
+            raise QuizgenError(
+                _("--code {code}: is a quick sheet's code (made with --kind); leave out {recipe}").format(
+                    code=code, recipe=recipe_source
+                )
+            )
+        if recipe_source is not None and recipe_source != from_code:
+            raise QuizgenError(_code_mismatch(str(code), quick=True))
+        recipe_source = from_code
     recipe = recipe_source if isinstance(recipe_source, Recipe) else load_recipe(recipe_source or DEFAULT_RECIPE)
     if code:
         try:
@@ -397,7 +381,7 @@ def plan(
         students = read_roster(roster)
         for stem, (sid, name) in zip(_roster_stems(students), students):
             if derive_seed(recipe, seed, sid) == sheet_seed:
-                return Plan(recipe, ((stem, name, sheet_seed),), options)
+                return Plan(recipe, ((stem, name, sheet_seed),), options, (_printed_id(sid, name),))
         raise QuizgenError(
             _(
                 "--code {code}: no student in --roster {roster} has this sheet with --seed {seed}; "
@@ -412,6 +396,7 @@ def plan(
                 (stem, name, derive_seed(recipe, seed, sid))
                 for stem, (sid, name) in zip(_roster_stems(students), students)
             ),
+            ids=tuple(_printed_id(sid, name) for sid, name in students),
         )
     if variants < 1:
         raise QuizgenError(_("--variants {variants}: must be at least 1").format(variants=variants))

@@ -34,8 +34,12 @@ from quizgen.explain.steps.pool import adaptive_steps, fraction_notes, pool_step
 from quizgen.i18n import _
 
 
-def explain(sol: Solution) -> list[Step]:
-    """The worked steps for every quantity of ``sol``, in the order a student computes them."""
+def explain(sol: Solution, layout: str = "hwc") -> list[Step]:
+    """The worked steps for every quantity of ``sol``, in the order a student computes them.
+
+    ``layout`` is the order shapes are written in: ``hwc`` (spatial sizes, then channels) or ``chw``
+    (PyTorch's, channels first), as ``quizgen solve --layout`` prints them.
+    """
     layer = sol.layer
     steps: list[Step] = []
     if layer.has_kernel:
@@ -46,7 +50,7 @@ def explain(sol: Solution) -> list[Step]:
         steps += tag(elementwise.upsample_steps(sol), "output")
     elif layer.family in (L.PATCHEMBED, L.CLSTOKEN):
         steps += tag(tokens.token_count_steps(sol), "output")
-    steps += tag([shape_step(sol)], "output")
+    steps += tag([shape_step(sol, layout)], "output")
     if layer.family in (L.CONV, L.CONVT, L.LINEAR):
         steps += tag(param_steps(sol), "weights", "bias", "params")
         steps += tag(compute_steps(sol), "macs", "flops")

@@ -139,7 +139,9 @@ def tag(steps: list[Step], *quantities: str) -> list[Step]:
     return [step._replace(quantity=quantities[min(i, last)]) for i, step in enumerate(steps)]
 
 
-def shape_step(sol: Solution) -> Step:
+def shape_step(sol: Solution, layout: str = "hwc") -> Step:
+    """The output-shape step; ``layout`` ``chw`` writes a channels-last shape channels first, as
+    ``quizgen solve --layout chw`` prints shapes."""
     layer = sol.layer
     shape = sol.output_shape
     if layer.family == L.FLATTEN:
@@ -186,8 +188,11 @@ def shape_step(sol: Solution) -> Step:
         )
     axes = AXIS_NAMES[len(shape) - 1]
     c_name = "C_out" if layer.family in (L.CONV, L.CONVT) else "C"
-    formula = times([f"{a}_out" for a in axes] + [c_name])
-    tex = times([rf"{a}_{{\text{{out}}}}" for a in axes] + [r"C_{\text{out}}" if c_name == "C_out" else "C"], tex=True)
+    names = [f"{a}_out" for a in axes] + [c_name]
+    texs = [rf"{a}_{{\text{{out}}}}" for a in axes] + [r"C_{\text{out}}" if c_name == "C_out" else "C"]
+    if layout == "chw":  # channels first, as the shape is printed
+        names, texs, shape = names[-1:] + names[:-1], texs[-1:] + texs[:-1], shape[-1:] + shape[:-1]
+    formula, tex = times(names), times(texs, tex=True)
     return Step(_("Output shape"), formula, times(shape), times(shape), tex, times(shape, tex=True))
 
 
