@@ -7,7 +7,6 @@ same objects.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import random
 import re
@@ -22,6 +21,7 @@ from quizgen.problems import kinds
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
 from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code
 from quizgen.problems.problem import Part, Problem, with_choices
+from quizgen.problems.roster import read_roster
 
 if TYPE_CHECKING:
     from quizgen.arith.layers import Layer
@@ -236,53 +236,6 @@ def _with_claimed_wrongs(
         wrongs = (Wrong(value, ids, why), *(w for w in part.wrongs if w.value != value))
         out.append(part._replace(wrongs=wrongs))
     return tuple(out)
-
-
-def read_roster(path: str) -> list[tuple[str, str]]:
-    """(id, name) per student from a CSV with a ``name`` column (and optionally ``id``), or names in column 1."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuizgenError(_("--roster {path}: cannot read the file ({exc})").format(path=path, exc=exc)) from None
-    if not rows:
-        raise QuizgenError(_("--roster {path}: no students in the file").format(path=path))
-    header = [c.strip().lower() for c in rows[0]]
-    if "name" not in header and {"student", "email", "id", "first", "last", "姓名"} & set(header):
-        raise QuizgenError(
-            _("--roster {path}: the header row needs a 'name' column (and optionally 'id')").format(path=path)
-        )
-    if "name" in header and len(rows) == 1:
-        raise QuizgenError(_("--roster {path}: no students in the file").format(path=path))
-    if "name" in header:
-        name_col, id_col = header.index("name"), header.index("id") if "id" in header else None
-        rows = rows[1:]
-    else:
-        name_col, id_col = 0, None
-    students: list[tuple[str, str]] = []
-    seen: dict[str, int] = {}  # id -> the line it was first on
-    for line, row in enumerate(rows, start=2 if "name" in header else 1):
-        name = row[name_col].strip() if name_col < len(row) else ""
-        if not name:
-            raise QuizgenError(_("--roster {path}: line {line}: the name is empty").format(path=path, line=line))
-        given = row[id_col].strip() if id_col is not None and id_col < len(row) else ""
-        sid = given or name
-        if sid in seen and not given:  # two students of one name: only an id tells their sheets apart
-            raise QuizgenError(
-                _(
-                    "--roster {path}: line {line}: the name '{name}' is also on line {first}; give each "
-                    "student an id in an 'id' column (header row: id,name)"
-                ).format(path=path, line=line, name=name, first=seen[sid])
-            )
-        if sid in seen:
-            raise QuizgenError(
-                _("--roster {path}: line {line}: student id '{sid}' appears twice").format(
-                    path=path, line=line, sid=sid
-                )
-            )
-        seen[sid] = line
-        students.append((sid, name))
-    return students
 
 
 def slug(text: str) -> str:
