@@ -474,3 +474,18 @@ def test_lazy_command_table_matches_the_commands():
     ctx = click.Context(cli)
     for name, short in COMMANDS.items():
         assert cli.get_command(ctx, name).get_short_help_str(500) == short
+
+
+def test_solve_layout_chw_works_the_shape_step_channels_first(run):
+    """--layout chw prints shapes as C × H × W, and so does the worked step that builds the shape."""
+    # by hand: H_out = 32 - 3 + 1 = 30, W_out = 48 - 3 + 1 = 46, 16 channels
+    r = run("solve", "--layout", "chw", "conv2d in=3x32x48 out=16 k=3")
+    assert r.exit_code == 0
+    lines = [line.strip() for line in r.stdout.splitlines()]
+    at = lines.index("3. Output shape")
+    assert lines[at + 1 : at + 3] == ["C_out × H_out × W_out", "= 16 × 30 × 46"]
+    r = run("solve", "--layout", "chw", "--json", "maxpool2d in=8x32x48 k=2")
+    step = next(s for s in json.loads(r.stdout)["steps"] if s["title"] == "Output shape")
+    assert (step["formula"], step["result"]) == ("C × H_out × W_out", "8 × 16 × 24")
+    hwc = run("solve", "conv2d in=32x48x3 out=16 k=3").stdout  # the default order is unchanged
+    assert "H_out × W_out × C_out" in hwc and "= 30 × 46 × 16" in hwc

@@ -239,8 +239,35 @@ def test_a_first_session_creates_the_file_with_its_first_answer(tmp_path):
     assert not db.exists()
     out = drill(db, "s\nq\n", "--kind", "params-conv", "--seed", "1")
     assert out.returncode == 0, out.stderr
-    assert f"Progress saved in {db}." in out.stdout
+    assert f"No answer given; the skipped questions were noted in {db}." in out.stdout
+    assert "Progress saved" not in out.stdout
     assert rows(db) == [("params-conv", "skipped", 1, "", "s")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_session_with_no_answer_does_not_say_progress_was_saved(tmp_path, lang):
+    """With progress from an earlier session, a session that answers nothing saves nothing, and says so."""
+    db = tmp_path / "progress.sqlite3"
+    first = drill(db, "s\nq\n", "--kind", "params-conv", "--seed", "1", "--lang", lang)
+    assert first.returncode == 0 and db.exists(), first.stderr
+    before = rows(db)
+    out = drill(db, "q\n", "--kind", "params-conv", "--seed", "2", "--lang", lang)
+    assert out.returncode == 0, out.stderr
+    assert rows(db) == before  # nothing was saved
+    saved = {"en": "Progress saved", "zh": "进度已保存"}[lang]
+    nothing = {"en": "Nothing answered, so nothing was saved.", "zh": "本次没有作答，因此没有保存任何内容。"}[lang]
+    assert saved not in out.stdout
+    assert nothing in out.stdout
+    answered = drill(db, "1\nq\n", "--kind", "params-conv", "--seed", "3", "--lang", lang)
+    assert saved in answered.stdout
+
+
+def test_drill_stats_points_to_quizgen_stats(run):
+    r = run("drill", "--stats")
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines()[-1] == (
+        "Error: --stats: your progress is a command of its own: quizgen stats (--db PATH for another file)"
+    )
 
 
 def test_a_database_that_could_not_be_created_is_reported_before_the_first_question(tmp_path):

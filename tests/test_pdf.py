@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from browser import CHROMIUM, IN_CI
 
+ROOT = Path(__file__).resolve().parent.parent
+
 CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
 #: Points per inch over millimetres per inch: A4 is 210 × 297 mm, Letter 8.5 × 11 in.
 A4 = (210 * 72 / 25.4, 297 * 72 / 25.4)  # 595.3 × 841.9 pt
@@ -54,13 +56,14 @@ def printing() -> None:
         pytest.skip(f"missing: {', '.join(missing)}")
 
 
-def quizgen(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def quizgen(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "quizgen", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
         timeout=300,
+        cwd=cwd,
     )
 
 
@@ -259,12 +262,13 @@ def test_no_chromium_is_one_line_saying_how_to_get_one(tmp_path):
     empty.mkdir()
     r = quizgen(
         "worksheet", "--format", "pdf", "-o", str(tmp_path / "out"),
-        env={"QUIZGEN_CHROMIUM": str(missing), "PLAYWRIGHT_BROWSERS_PATH": str(empty)},
+        env={"QUIZGEN_CHROMIUM": str(missing), "PLAYWRIGHT_BROWSERS_PATH": str(empty)}, cwd=ROOT,
     )  # fmt: skip
     assert r.returncode == 2
+    # run from a checkout: quizgen is not installed from PyPI here, so the hint installs the checkout's extra
     assert r.stderr == (
         f"Error: --format pdf: no Chromium to print with (QUIZGEN_CHROMIUM={missing}; none from Playwright); "
-        'install one: pip install "quizgen[pdf]" && playwright install chromium, or apt install chromium\n'
+        'install one: pip install -e ".[pdf]" && playwright install chromium, or apt install chromium\n'
     )
     assert not (tmp_path / "out").exists()  # nothing written
 
@@ -275,12 +279,17 @@ def test_no_playwright_is_one_line_naming_the_extra(tmp_path):
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ImportError('No module named playwright')\n")
     env = {"PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), os.environ.get("PYTHONPATH", "")])}
-    r = quizgen("worksheet", "--format", "pdf", "-o", str(tmp_path / "out"), env=env)
+    r = quizgen("worksheet", "--format", "pdf", "-o", str(tmp_path / "out"), env=env, cwd=ROOT)
     assert (r.returncode, r.stderr) == (
         2,
-        "Error: --format pdf needs Playwright, in the 'pdf' extra: pip install \"quizgen[pdf]\"\n",
+        "Error: --format pdf needs Playwright, in the 'pdf' extra: pip install -e \".[pdf]\"\n",
     )
     assert not (tmp_path / "out").exists()
+    # from another folder, the hint names the checkout to run it in
+    r = quizgen("worksheet", "--format", "pdf", "-o", str(tmp_path / "out"), env=env, cwd=tmp_path)
+    assert r.stderr == (
+        f"Error: --format pdf needs Playwright, in the 'pdf' extra: pip install -e \".[pdf]\" (in {ROOT})\n"
+    )
 
 
 def test_paper_without_pdf_is_refused(run, tmp_path):

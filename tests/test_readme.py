@@ -140,9 +140,15 @@ def fresh_copy(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def walkthrough(tmp_path_factory) -> list[Outcome]:
+def walkthrough_repo(tmp_path_factory) -> Path:
+    """The fresh copy of the repository the walk-through runs in."""
+    return fresh_copy(tmp_path_factory.mktemp("clone"))
+
+
+@pytest.fixture(scope="module")
+def walkthrough(tmp_path_factory, walkthrough_repo) -> list[Outcome]:
     """Run the README's examples in order in a fresh copy; the outcome of each."""
-    repo = fresh_copy(tmp_path_factory.mktemp("clone"))
+    repo = walkthrough_repo
     home = tmp_path_factory.mktemp("quizgen-home")
     env_changes = {"QUIZGEN_HOME": str(home), "QUIZGEN_LANG": None, "QUIZGEN_DEBUG": None, "NO_COLOR": "1"}
     shell_env = {k: v for k, v in os.environ.items() if k not in env_changes}
@@ -187,6 +193,29 @@ def test_every_readme_example_exits_as_its_comment_says(walkthrough):
         if o.exit_code != o.example.expected_exit
     ]
     assert not failed, "\n".join(failed)
+
+
+def test_the_walkthrough_leaves_nothing_git_would_add(walkthrough, walkthrough_repo):
+    """Everything the walk-through writes in a checkout (its output folders) is in .gitignore."""
+    tracked = set(
+        subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    made = sorted(
+        str(path.relative_to(walkthrough_repo))
+        for path in walkthrough_repo.rglob("*")
+        if path.is_file() and str(path.relative_to(walkthrough_repo)) not in tracked
+    )
+    assert made, "the walk-through wrote no files"
+    ignored = subprocess.run(
+        ["git", "-C", str(ROOT), "check-ignore", "--no-index", "--stdin"],
+        input="\n".join(made),
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
+    left = sorted({name.split("/")[0] for name in made} - {name.split("/")[0] for name in ignored if name})
+    assert not left, f"add to .gitignore: {left}"
 
 
 def test_only_the_listed_commands_are_skipped():

@@ -25,6 +25,7 @@ from quizgen.cli.common import COUNT, LANG
 @click.option(
     "--no-figures", is_flag=True, help="No grid picture of a small layer after a wrong answer (on a terminal)."
 )
+@click.option("--stats", "stats", is_flag=True, hidden=True)  # a guess at the progress: points to quizgen stats
 def drill_command(
     kinds: tuple[str, ...],
     difficulty: int | None,
@@ -33,6 +34,7 @@ def drill_command(
     db: str | None,
     convention: str,
     no_figures: bool,
+    stats: bool,
 ) -> int:
     """Practise in the terminal: feedback names your misconception; progress is saved.
 
@@ -41,8 +43,9 @@ def drill_command(
     finish. A wrong answer gets its misconception named, a hint and one more try, then the worked steps.
     On a terminal, a small layer's grid picture comes with the retry (the output left as ?) and with
     the worked steps (the output drawn); --no-figures turns it off, and piped output never has it.
-    Every answer is saved the moment you give it. Kinds you miss come back sooner (Leitner boxes);
-    mastered kinds move up a difficulty. With stdin not a terminal it reads one answer per line.
+    Every answer is saved the moment you give it; quizgen stats shows your progress. Kinds you miss come
+    back sooner (Leitner boxes); mastered kinds move up a difficulty. With stdin not a terminal it reads
+    one answer per line.
 
     \b
     Examples:
@@ -50,6 +53,10 @@ def drill_command(
       quizgen drill --kind params-conv --kind pool-ops --difficulty 2 --count 5
       printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --kind output-conv --difficulty 2 --seed 89 --db /tmp/p.sqlite3
     """
+    if stats:
+        from quizgen.i18n import _
+
+        raise click.UsageError(_("--stats: your progress is a command of its own: quizgen stats (--db PATH for another file)"))
     from quizgen.drill import session as drill
 
     return drill.run(

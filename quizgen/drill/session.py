@@ -400,8 +400,10 @@ class Drill:
         if t.misconceptions:
             top = sorted(t.misconceptions.items(), key=lambda kv: (-kv[1], kv[0]))
             lines.append(_("  Misconceptions to work on: ") + _(", ").join(f"{k} ×{v}" for k, v in top))
-        if self.progress.exists:
+        if answered:
             lines.append(_("  Progress saved in {path}.").format(path=self.progress.path))
+        elif t.skipped:
+            lines.append(_("  No answer given; the skipped questions were noted in {path}.").format(path=self.progress.path))
         else:
             lines.append(_("  Nothing answered, so nothing was saved."))
         return "\n".join(lines) + "\n"

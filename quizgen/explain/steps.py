@@ -135,15 +135,19 @@ def _dims_title(sol: Solution, dims: list[int]) -> str:
     return _("Output {dims}").format(dims=_(" and ").join(_(n) for n in names))
 
 
-def explain(sol: Solution) -> list[Step]:
-    """The worked steps for every quantity of ``sol``, in the order a student computes them."""
+def explain(sol: Solution, layout: str = "hwc") -> list[Step]:
+    """The worked steps for every quantity of ``sol``, in the order a student computes them.
+
+    ``layout`` is the order shapes are written in: ``hwc`` (spatial sizes, then channels) or ``chw``
+    (PyTorch's, channels first), as ``quizgen solve --layout`` prints them.
+    """
     layer = sol.layer
     steps: list[Step] = []
     if layer.has_kernel:
         steps += _tag(_size_steps(sol), "output")
     elif layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
         steps += _tag(_adaptive_steps(sol), "output")
-    steps += _tag([_shape_step(sol)], "output")
+    steps += _tag([_shape_step(sol, layout)], "output")
     if layer.family in (L.CONV, L.CONVT, L.LINEAR):
         steps += _tag(_param_steps(sol), "weights", "bias", "params")
         steps += _tag(_compute_steps(sol), "macs", "flops")
@@ -246,7 +250,7 @@ def _adaptive_steps(sol: Solution) -> list[Step]:
     return steps
 
 
-def _shape_step(sol: Solution) -> Step:
+def _shape_step(sol: Solution, layout: str = "hwc") -> Step:
     layer = sol.layer
     shape = sol.output_shape
     if layer.family == L.FLATTEN:
@@ -272,8 +276,11 @@ def _shape_step(sol: Solution) -> Step:
         )
     axes = _AXIS_NAMES[len(shape) - 1]
     c_name = "C_out" if layer.family in (L.CONV, L.CONVT) else "C"
-    formula = _times([f"{a}_out" for a in axes] + [c_name])
-    tex = _times([rf"{a}_{{\text{{out}}}}" for a in axes] + [r"C_{\text{out}}" if c_name == "C_out" else "C"], tex=True)
+    names = [f"{a}_out" for a in axes] + [c_name]
+    texs = [rf"{a}_{{\text{{out}}}}" for a in axes] + [r"C_{\text{out}}" if c_name == "C_out" else "C"]
+    if layout == "chw":  # channels first, as the shape is printed
+        names, texs, shape = names[-1:] + names[:-1], texs[-1:] + texs[:-1], shape[-1:] + shape[:-1]
+    formula, tex = _times(names), _times(texs, tex=True)
     return Step(_("Output shape"), formula, _times(shape), _times(shape), tex, _times(shape, tex=True))
 
 

@@ -36,13 +36,33 @@ INSTALL_EXTRA = 'pip install "quizgen[pdf]"'
 _DATES = re.compile(rb"/(?:CreationDate|ModDate)\s*\((?:[^()\\]|\\.)*\)")
 
 
+def install_extra() -> str:
+    """The command that installs the ``pdf`` extra for this quizgen.
+
+    Run from a checkout (the package sits beside its ``pyproject.toml``), ``pip install -e ".[pdf]"`` in
+    that folder, since ``quizgen[pdf]`` would look for quizgen on PyPI; an installed quizgen gets
+    :data:`INSTALL_EXTRA`.
+    """
+    root = Path(__file__).resolve().parents[2]
+    pyproject = root / "pyproject.toml"
+    try:
+        ours = pyproject.is_file() and 'name = "quizgen"' in pyproject.read_text(encoding="utf-8")
+    except OSError:
+        ours = False
+    if not ours:
+        return INSTALL_EXTRA
+    if root == Path.cwd().resolve():
+        return 'pip install -e ".[pdf]"'
+    return _('pip install -e ".[pdf]" (in {folder})').format(folder=root)
+
+
 def require() -> None:
     """Refuse early, with one line, when Playwright (the ``pdf`` extra) is not installed."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         raise QuizgenError(
-            _("--format pdf needs Playwright, in the 'pdf' extra: {command}").format(command=INSTALL_EXTRA)
+            _("--format pdf needs Playwright, in the 'pdf' extra: {command}").format(command=install_extra())
         ) from None
 
 
@@ -156,7 +176,7 @@ def _browser() -> Iterator:
                     _(
                         "--format pdf: no Chromium to print with ({looked}; none from Playwright); "
                         "install one: {extra} && playwright install chromium, or apt install chromium"
-                    ).format(looked=looked, extra=INSTALL_EXTRA)
+                    ).format(looked=looked, extra=install_extra())
                 ) from None
             raise QuizgenError(
                 _("--format pdf: Chromium ({path}) did not start: {error}").format(

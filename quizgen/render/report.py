@@ -46,7 +46,7 @@ def solution_dict(sol: Solution, layout: Layout = "hwc") -> dict:
             "output_bytes_fp32": sol.output_bytes,
             "params_bytes_fp32": sol.params_bytes,
         },
-        "steps": steps.to_dict_steps(steps.explain(sol)),
+        "steps": steps.to_dict_steps(steps.explain(sol, layout)),
         "notes": steps.notes(sol),
         "layout": layout,
     }

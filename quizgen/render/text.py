@@ -85,7 +85,7 @@ def solution(sol: Solution, layout: Layout = "hwc", count: str = "macs", show_st
     lines += [f"  {ljust(k, width)}  {v}" for k, v in rows]
     if show_steps:
         lines += ["", _("Worked steps")]
-        lines += step_lines(steps.explain(sol))
+        lines += step_lines(steps.explain(sol, layout))
     notes = steps.notes(sol)
     if notes:
         lines += ["", _("Notes")]
