@@ -56,7 +56,9 @@ def drill_command(
     if stats:
         from quizgen.i18n import _
 
-        raise click.UsageError(_("--stats: your progress is a command of its own: quizgen stats (--db PATH for another file)"))
+        raise click.UsageError(
+            _("--stats: your progress is a command of its own: quizgen stats (--db PATH for another file)")
+        )
     from quizgen.drill import session as drill
 
     return drill.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from quizgen.i18n import _
 
 if TYPE_CHECKING:
     from quizgen.problems.bank import Recipe
+    from quizgen.problems.sheet import Plan
+    from quizgen.render.files import Stage
 
 
 @click.command("worksheet")
@@ -207,6 +210,7 @@ def make_worksheets(
     figures: bool | None = None,
     template_dir: str | None = None,
     force: bool = False,
+    duplex: bool = False,
     progress: bool = False,
 ) -> list[str]:
     """``quizgen worksheet``: render every sheet and the key in memory, then write them whole.
@@ -224,8 +228,6 @@ def make_worksheets(
 
     from quizgen.i18n import language, set_language
     from quizgen.problems import sheet as worksheet
-    from quizgen.problems.quick import QuickRecipe
-    from quizgen.render import sheets as render
 
     if paper is not None and fmt != "pdf":
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
@@ -258,17 +260,64 @@ def make_worksheets(
         figures = made_with_figures
         if plan.options.lang != language():
             set_language(plan.options.lang)
+    from quizgen.render.files import staged
+
+    with staged(Path(outdir), force=force) as stage:  # refused here, before any rendering, if unwritable
+        _write_run(
+            stage,
+            plan,
+            fmt=fmt,
+            paper=paper,
+            count=count,
+            space=space,
+            figures=figures,
+            template_dir=template_dir,
+            duplex=duplex,
+            progress=progress,
+            many=(variants > 1 or bool(roster)) and not code,
+        )
+        written = stage.commit(force=force)
+    return [str(p) for p in written]
+
+
+def _write_run(
+    stage: Stage,
+    plan: Plan,
+    *,
+    fmt: str,
+    paper: str | None,
+    count: str | None,
+    space: str | None,
+    figures: bool | None,
+    template_dir: str | None,
+    duplex: bool,
+    progress: bool,
+    many: bool,
+) -> None:
+    """Draw and render every sheet of ``plan`` in ``fmt``, writing each file into ``stage`` as it is made."""
+    from quizgen.i18n import language
+    from quizgen.problems import sheet as worksheet
+    from quizgen.problems.quick import QuickRecipe
+    from quizgen.render import sheets as render
+
     shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
     env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
-    files: dict[str, str | bytes] = {}
-    sheets = []
     items = plan.sheets
-    bar = click.progressbar(items, label="Sheets", file=sys.stderr) if progress else None
-    iterator = bar if bar is not None else items
-    try:
+    printer = None
+    if fmt == "pdf":
+        from quizgen.render.pdfclass import ClassPrinter
+
+        total = 2 * len(items) + (1 if len(items) > 1 else 0)  # each sheet and its key, and the grid
+        printer = ClassPrinter(stage, paper=paper or "a4", duplex=duplex, total=total, progress=progress)
+    sheets = []
+    files: dict[str, str | bytes] = {}
+    bar = click.progressbar(items, label=_("Sheets"), file=sys.stderr) if progress and printer is None else None
+    with contextlib.ExitStack() as cleanup:
+        if printer is not None:
+            cleanup.enter_context(printer)
         if bar is not None:
-            bar.__enter__()
+            cleanup.enter_context(bar)
         drawn = worksheet.build_sheets(
             plan.recipe,
             [(student, sheet_seed) for _stem, student, sheet_seed in items],
@@ -277,43 +326,43 @@ def make_worksheets(
             space=space,
             figures=figures,
         )
-        for (stem, _student, _seed), sheet in zip(iterator, drawn):
+        for (stem, _student, _seed), sheet in zip(bar if bar is not None else items, drawn):
             if shown is not plan.recipe:
                 sheet = dataclasses.replace(sheet, recipe=shown)
             sheets.append(sheet)
-            if env is not None and fmt != "practice":
-                files.update(render.sheet_files(env, sheet, template_fmt, stem))
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    if fmt == "practice":
-        from quizgen.render.practice import practice_files
+            if env is None or fmt == "practice":
+                continue
+            for name, text in render.sheet_files(env, sheet, template_fmt, stem).items():
+                if printer is not None:
+                    printer.sheet(stem, text)
+                else:
+                    stage.write(name, text)
+            if printer is not None and len(items) > 1:
+                printer.key_part(render.render_key(env, [sheet], "html"))
+        if fmt == "practice":
+            from quizgen.render.practice import practice_files
 
-        assert env is not None
-        files.update(practice_files(env, sheets, [stem for stem, _student, _seed in items]))
-    elif env is not None:
-        files.update(render.key_files(env, sheets, template_fmt))
-        if template_fmt == "html" and (variants > 1 or roster) and not code:
-            files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt)
-        from quizgen.render.grid import grid_files
+            assert env is not None
+            files.update(practice_files(env, sheets, [stem for stem, _student, _seed in items]))
+        elif env is not None:
+            from quizgen.render.grid import grid_files
 
-        files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
-    else:
-        from quizgen import exports
+            if printer is None or len(sheets) == 1:
+                files.update(render.key_files(env, sheets, template_fmt))
+            if template_fmt == "html" and many and printer is None:
+                files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt)
+            files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
+        else:
+            from quizgen import exports
 
-        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets)))
-    if fmt == "pdf":
-        sheets_of: dict[str, list[str | bytes]] = {}
-        if env is not None and len(sheets) > 1:
-            # each sheet's pages are counted from a page of its own: its student file, and its key alone
-            sheets_of["key.html"] = [render.render_key(env, [sheet], "html") for sheet in sheets]
-            if "all-sheets.html" in files:
-                sheets_of["all-sheets.html"] = [files[f"{stem}.html"] for stem, _student, _seed in items]
-        files = pdf.print_files(files, paper=paper or "a4", progress=progress, sheets_of=sheets_of)
-    from quizgen.render.files import write_files
-
-    written = write_files(Path(outdir), files, force=force)
-    return [str(p) for p in written]
+            files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets)))
+        for name, content in files.items():
+            if printer is not None and name.endswith(".html"):
+                printer.page(name.removesuffix(".html") + ".pdf", str(content))
+            else:
+                stage.write(name, content)
+        if printer is not None:
+            printer.finish(all_sheets=many, class_key=len(sheets) > 1)
 
 
 def _quick_recipe(

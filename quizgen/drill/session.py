@@ -403,7 +403,9 @@ class Drill:
         if answered:
             lines.append(_("  Progress saved in {path}.").format(path=self.progress.path))
         elif t.skipped:
-            lines.append(_("  No answer given; the skipped questions were noted in {path}.").format(path=self.progress.path))
+            lines.append(
+                _("  No answer given; the skipped questions were noted in {path}.").format(path=self.progress.path)
+            )
         else:
             lines.append(_("  Nothing answered, so nothing was saved."))
         return "\n".join(lines) + "\n"

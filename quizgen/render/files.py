@@ -111,8 +111,9 @@ class Stage:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def write(self, name: str, data: str | bytes) -> Path:
-        """Stage ``name`` with ``data`` (text is written as UTF-8)."""
+    def write(self, name: str, data: str | bytes, *, output: bool = True) -> Path:
+        """Stage ``name`` with ``data`` (text is written as UTF-8): one of the run's files, or with
+        ``output=False`` a file the run needs on the way (under ``.parts/``), never moved into place."""
         raw = data.encode("utf-8") if isinstance(data, str) else data
         try:
             path = self.path(name)
@@ -125,7 +126,7 @@ class Stage:
                 os.close(fd)
         except OSError as exc:
             raise QuizgenError(self.failed(name, exc)) from None
-        if name not in self.names:
+        if output and name not in self.names:
             self.names.append(name)
         return path
 
