@@ -82,11 +82,18 @@ if TYPE_CHECKING:
     metavar="DIR",
     help="Folder for the sheet(s) and the key.",
 )
-@click.option("--variants", type=int, default=1, show_default=True, help="One sheet per student, each its own seed.")
+@click.option(
+    "--variants",
+    type=int,
+    default=1,
+    show_default=True,
+    help="One sheet per student, each its own seed (at most 1000 in one run).",
+)
 @click.option(
     "--roster",
     metavar="CSV",
-    help="Name the sheets after the students in a CSV (a 'name' column, and optionally 'id').",
+    help="Name the sheets after the students in a CSV (a 'name' column, and optionally 'id'; commas, "
+    "semicolons or tabs; UTF-8; at most 1000 students).",
 )
 @click.option(
     "--code",

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from quizgen.arith.layers import Layer
 
 DEFAULT_RECIPE = "default"
+#: The most sheets one run makes (``--variants``, or a ``--roster``'s students).  A run holds every sheet
+#: in memory until the class's key and grid are written (about 0.6 GB for 1,000 sheets as HTML), so a
+#: larger class is refused at once rather than run for an hour.
+MAX_SHEETS = 1000
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,13 @@ def build_sheets(recipe: Recipe, items: Sequence[tuple[str, int]], **options: An
 
 
 def _worker_language(lang: str) -> None:
+    """A worker's set-up: the run's language, and Ctrl-C left to the parent (which stops the pool and
+    reports it in one line), so that no worker prints a traceback of its own."""
+    import signal
+
     from quizgen.i18n import set_language
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     set_language(lang)
 
@@ -318,6 +328,13 @@ def plan(
         )
     if roster:
         students = read_roster(roster)
+        if len(students) > MAX_SHEETS:
+            raise QuizgenError(
+                _(
+                    "--roster {roster}: {n} students; at most {limit} sheets are made in one run (memory grows "
+                    "with every sheet); split the roster into files of at most {limit} students"
+                ).format(roster=roster, n=len(students), limit=MAX_SHEETS)
+            )
         return Plan(
             recipe,
             tuple(
@@ -327,6 +344,13 @@ def plan(
         )
     if variants < 1:
         raise QuizgenError(_("--variants {variants}: must be at least 1").format(variants=variants))
+    if variants > MAX_SHEETS:
+        raise QuizgenError(
+            _(
+                "--variants {variants}: at most {limit} sheets are made in one run (memory grows with every "
+                "sheet); make a larger class in runs of at most {limit}, each with its own --seed"
+            ).format(variants=variants, limit=MAX_SHEETS)
+        )
     if variants == 1:
         return Plan(recipe, (("worksheet", "", derive_seed(recipe, seed, "")),))
     width = len(str(variants))

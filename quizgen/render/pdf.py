@@ -132,6 +132,9 @@ class Printer:
         self.tabs = tabs or TABS
         self._room = threading.BoundedSemaphore(2 * self.tabs)
         self._loop = asyncio.new_event_loop()
+        # Every failure that matters reaches the caller through a future.  After Ctrl-C (which reaches
+        # Playwright's driver too) its connection's own futures fail unread; that is no news to report.
+        self._loop.set_exception_handler(lambda _loop, _context: None)
         self._thread = threading.Thread(target=self._loop.run_forever, name="quizgen-pdf", daemon=True)
         self._free: asyncio.Queue = asyncio.Queue()
         self._playwright: Any = None
