@@ -129,19 +129,19 @@ def test_grid_cells_are_the_keys_answers(run, tmp_path):
             assert cell == (expected_cell(parts[j], separators=True) if j < len(parts) else "—"), (row[1], label)
 
 
-def test_parts_that_differ_across_sheets_get_a_column_each(run, tmp_path):
-    """A pooling problem asks 2 or 3 counts: its column 'c' is empty on the sheets that ask 2."""
+def test_a_pooling_column_means_one_count_on_every_sheet(run, tmp_path):
+    """A pooling problem asks 2 counts (max) or 3 (average): one slot asks the same ones on every sheet,
+    so no column is empty on some sheets and no column means comparisons on one sheet and additions on another."""
     recipe = tmp_path / "pools.yaml"
     recipe.write_text("recipe: pools\nsections:\n  - kind: pool-ops\n    count: 1\n", encoding="utf-8")
     out = make(run, tmp_path / "out", str(recipe), "--variants", "12", "--format", "json")
     keys = keys_by_code(out)
-    counts = {len(k["problems"][0]["parts"]) for k in keys.values()}
-    assert counts == {2, 3}, "the seed should give both kinds of sheet"
+    asked = {tuple(p["quantity"] for p in k["problems"][0]["parts"]) for k in keys.values()}
+    assert len(asked) == 1, asked
     header, *rows = read_csv(out / "grid.csv")
-    assert [header_label(t) for t in header[3:-2]] == ["1a", "1b", "1c"]
-    for row in rows:
-        parts = keys[row[1]]["problems"][0]["parts"]
-        assert (row[5] == "") == (len(parts) == 2)
+    (quantities,) = asked
+    assert [header_label(t) for t in header[3:-2]] == [f"1{'abc'[i]}" for i in range(len(quantities))]
+    assert all(cell != "" for row in rows for cell in row[3:-2])
 
 
 def test_variants_are_numbered_and_unnamed(run, tmp_path):
@@ -236,20 +236,20 @@ def test_out_of_is_the_sum_of_the_recipes_marks(run, tmp_path):
     assert [r[-1] for r in html] == [r[-1] for r in rows]
 
 
-def test_marks_shared_by_different_numbers_of_parts(run, tmp_path):
-    """3 marks over 2 parts is 1.5 a part, over 3 parts 1: the header gives the range, each cell its own."""
+def test_marks_shared_by_a_slot_s_parts_are_one_share_on_every_sheet(run, tmp_path):
+    """3 marks over 2 parts is 1.5 a part, over 3 parts 1: a slot's parts are the same on every sheet,
+    so its header gives one share and no cell needs its own."""
     recipe = tmp_path / "shared.yaml"
     recipe.write_text("recipe: shared\nsections:\n  - kind: pool-ops\n    count: 1\n    marks: 3\n", encoding="utf-8")
     out = make(run, tmp_path / "out", str(recipe), "--variants", "12", "--format", "json")
     keys = keys_by_code(out)
+    (n,) = {len(k["problems"][0]["parts"]) for k in keys.values()}
+    share = {2: "1.5 marks", 3: "1 mark"}[n]
     header, *rows = read_csv(out / "grid.csv")
-    assert header[3:6] == ["Answer 1a (1–1.5 marks)", "Answer 1b (1–1.5 marks)", "Answer 1c (1 mark)"]
+    assert header[3 : 3 + n] == [f"Answer 1{'abc'[i]} ({share})" for i in range(n)]
     assert {r[-1] for r in rows} == {"3"}
     _head, html = html_rows(out / "grid.html")
-    for row in html:
-        n = len(keys[row[1]]["problems"][0]["parts"])
-        share = "1.5" if n == 2 else "1"
-        assert row[3].endswith(f"[{share}]") and row[4].endswith(f"[{share}]")
+    assert not any("[" in cell for row in html for cell in row[3 : 3 + n])
 
 
 # --- when, and the same bytes -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 #: A sheet's code as printed: recipe fingerprint, seed, options and check digit (DESIGN §7b).
-CODE = r"[0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,}"
+CODE = r"(?:[0-9A-F]{3}|Q[0-9A-F]+)-[0-9A-F]{8}-[0-9A-F]{2,}"
 QUICK = ("--kind", "params-conv", "--kind", "macs-conv", "--problems", "10", "--difficulty", "2", "--form", "choice")
 
 
@@ -110,11 +110,11 @@ def test_same_options_same_code_and_bytes_other_options_other_codes(run, tmp_pat
     assert files["base"] == files["again"]
     others = [codes[n] for n in variations if n != "again"]
     assert len(set(others)) == len(others), codes
-    # The options live in the recipe fingerprint (the first three digits); the seed part is the same.
-    assert len({c[:3] for c in others}) == len(others)
+    # The options live in the code's first part (Q and the options); the seed part is the same.
+    assert len({c.split("-")[0] for c in others}) == len(others)
     default = tmp_path / "default"
     assert run("worksheet", "-o", str(default)).exit_code == 0
-    assert code_of(default)[:3] not in {c[:3] for c in others}
+    assert code_of(default).split("-")[0] not in {c.split("-")[0] for c in others}
 
 
 def test_the_key_prints_the_command_that_remakes_the_sheet_byte_for_byte(run, tmp_path):
@@ -144,21 +144,31 @@ def test_code_with_other_options_is_refused(run, tmp_path):
     r = run("worksheet", "--kind", "params-conv", "--problems", "10", "--code", code, "-o", str(tmp_path / "b"))
     assert r.exit_code == 2
     assert r.stderr == (
-        f"Error: --code {code}: this code was not made with these options; give the --kind, --problems, "
-        "--difficulty and --form it was made with (its key prints the command), or the recipe it was made from\n"
+        f"Error: --code {code}: this code was not made with these options; leave out --kind, --problems, "
+        "--difficulty and --form (a quick sheet's code holds them), or give the recipe it was made from\n"
     )
     assert not (tmp_path / "b").exists()
 
 
-def test_code_of_a_quick_sheet_without_its_options_names_them(run, tmp_path):
-    run("worksheet", *QUICK, "-o", str(tmp_path / "a"))
+def test_the_code_alone_remakes_a_quick_sheet_and_its_key(run, tmp_path):
+    """A teacher holding only a student's printed sheet (its code on every page) gets the key back."""
+    assert (
+        run("worksheet", *QUICK, "--seed", "5", "--lang", "zh", "--space", "large", "-o", str(tmp_path / "a")).exit_code
+        == 0
+    )
     code = code_of(tmp_path / "a")
+    assert code.startswith("Q")
     r = run("worksheet", "--code", code, "-o", str(tmp_path / "b"))
-    assert r.exit_code == 2
-    assert r.stderr == (
-        f"Error: --code {code}: this code was not made from the default recipe; give the recipe it was made from, "
-        "or, for a quick sheet, the --kind, --problems, --difficulty and --form it was made with "
-        "(its key prints the command)\n"
+    assert r.exit_code == 0, r.stderr
+    assert files_of(tmp_path / "b") == files_of(tmp_path / "a")
+    # a code with one digit changed is refused by its check digit, not read as other options
+    wrong = code[:2] + ("0" if code[2] != "0" else "1") + code[3:]
+    r = run("worksheet", "--code", wrong, "-o", str(tmp_path / "c"))
+    assert r.exit_code == 2 and "check digit" in r.stderr
+    r = run("worksheet", "default", "--code", code, "-o", str(tmp_path / "d"))
+    assert (r.exit_code, r.stderr) == (
+        2,
+        f"Error: --code {code}: is a quick sheet's code (made with --kind); leave out default\n",
     )
 
 

@@ -19,6 +19,30 @@ if TYPE_CHECKING:
     from quizgen.render.files import Stage
 
 
+@dataclasses.dataclass(frozen=True)
+class Labels:
+    """What ``--title``, ``--course``, ``--date``, ``--time-allowed`` and ``--instructions`` print.
+
+    They replace the recipe's own fields where given (``None``: the recipe's).  They change no problem
+    and no answer, so a sheet's code does not hold them: ``--code`` prints the recipe's unless they are
+    given again.
+    """
+
+    title: str | None = None
+    course: str | None = None
+    date: str | None = None
+    time_allowed: str | None = None
+    instructions: str | None = None
+
+    def apply(self, recipe: Recipe) -> Recipe:
+        """``recipe`` with these labels in place of its own (the same object when none is given)."""
+        given = {k: v.strip() for k, v in dataclasses.asdict(self).items() if v is not None}
+        for name, value in given.items():
+            if name == "title" and not value:
+                raise QuizgenError(_("--title: must not be empty"))
+        return dataclasses.replace(recipe, **given) if given else recipe
+
+
 @click.command("worksheet")
 @LANG
 @click.argument("recipe", required=False)
@@ -115,6 +139,23 @@ if TYPE_CHECKING:
     help="Figures on the sheets and keys where they help (a student's never shows what is asked) "
     "[default: the recipe's 'figures', else on].",
 )
+@click.option(
+    "--duplex/--no-duplex",
+    default=None,
+    help="Printed double-sided: pad each sheet and each key to an even number of pages, so that every sheet "
+    "starts on the front of a leaf [default: the recipe's 'duplex', else off].",
+)
+@click.option(
+    "--cover/--no-cover",
+    default=None,
+    help="A cover page before each sheet: the title, course, date, time allowed, instructions, name and ID "
+    "boxes, and a table of problems and marks [default: the recipe's 'cover', else off].",
+)
+@click.option("--title", metavar="TEXT", help="The sheet's title [default: the recipe's].")
+@click.option("--course", metavar="TEXT", help="The course, on the cover and under the title.")
+@click.option("--date", metavar="TEXT", help="The date, on the cover and under the title.")
+@click.option("--time-allowed", metavar="TEXT", help="The time allowed, e.g. '45 minutes', on the cover.")
+@click.option("--instructions", metavar="TEXT", help="The instructions [default: the recipe's].")
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
 @click.option("--force", is_flag=True, help="Replace existing files that differ.")
 def worksheet_command(
@@ -133,6 +174,13 @@ def worksheet_command(
     count: str | None,
     space: str | None,
     figures: bool | None,
+    duplex: bool | None,
+    cover: bool | None,
+    title: str | None,
+    course: str | None,
+    date: str | None,
+    time_allowed: str | None,
+    instructions: str | None,
     template_dir: str | None,
     force: bool,
 ) -> int:
@@ -156,6 +204,7 @@ def worksheet_command(
       quizgen worksheet --code D12-7C049FFB-02
       quizgen worksheet --kind params-conv --kind macs-conv --problems 10 --difficulty 2 --form choice
       quizgen worksheet --variants 30 --format pdf --paper letter -o class
+      quizgen worksheet --roster students.csv --format pdf --duplex --cover --title "Quiz 3" -o quiz3
       quizgen worksheet --format practice -o practice
       quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
@@ -188,6 +237,9 @@ def worksheet_command(
         lang=language() if lang_given else None,
         space=space,
         figures=figures,
+        duplex=duplex,
+        cover=cover,
+        labels=Labels(title, course, date, time_allowed, instructions),
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),
@@ -215,9 +267,11 @@ def make_worksheets(
     lang: str | None = None,
     space: str | None = None,
     figures: bool | None = None,
+    duplex: bool | None = None,
+    cover: bool | None = None,
+    labels: Labels | None = None,
     template_dir: str | None = None,
     force: bool = False,
-    duplex: bool = False,
     progress: bool = False,
 ) -> list[str]:
     """``quizgen worksheet``: render every sheet and the key in memory, then write them whole.
@@ -229,14 +283,16 @@ def make_worksheets(
     its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
     renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
-    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on).
+    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on), and
+    ``duplex`` and ``cover`` likewise (``None``: the recipe's, else off).  ``labels`` replace the recipe's
+    title, course, date, time allowed and instructions where given; they change no problem.
     """
     from pathlib import Path
 
     from quizgen.i18n import language, set_language
     from quizgen.problems import sheet as worksheet
 
-    if paper is not None and fmt != "pdf":
+    if paper is not None and fmt not in ("pdf", "html"):
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
     if fmt == "pdf":
         from quizgen.render import pdf
@@ -245,15 +301,20 @@ def make_worksheets(
     source = _quick_recipe(recipe, kinds, problems=problems, difficulty=difficulty, form=form)
     plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
-        made_with_figures = plan.options.figures == "on"
-        if figures is not None and figures != made_with_figures:
-            given_flag, made_flag = ("--figures", "--no-figures") if figures else ("--no-figures", "--figures")
-            raise QuizgenError(
-                _(
-                    "{given}: the sheet with code {code} was made with {made_with}; "
-                    "leave out {given} (the code restores it)"
-                ).format(given=given_flag, code=code, made_with=made_flag)
-            )
+        flags = {}
+        for flag_name, flag_given in (("figures", figures), ("cover", cover), ("duplex", duplex)):
+            flags[flag_name] = made = getattr(plan.options, flag_name) == "on"
+            if flag_given is not None and flag_given != made:
+                given_flag, made_flag = (
+                    (f"--{flag_name}", f"--no-{flag_name}") if flag_given else (f"--no-{flag_name}", f"--{flag_name}")
+                )
+                raise QuizgenError(
+                    _(
+                        "{given}: the sheet with code {code} was made with {made_with}; "
+                        "leave out {given} (the code restores it)"
+                    ).format(given=given_flag, code=code, made_with=made_flag)
+                )
+        made_with_figures, cover, duplex = flags["figures"], flags["cover"], flags["duplex"]
         for name, given in (("count", count), ("lang", lang), ("space", space)):
             made_with = getattr(plan.options, name)
             if given is not None and given != made_with:
@@ -280,6 +341,8 @@ def make_worksheets(
             figures=figures,
             template_dir=template_dir,
             duplex=duplex,
+            cover=cover,
+            labels=labels,
             progress=progress,
             many=(variants > 1 or bool(roster)) and not code,
         )
@@ -297,17 +360,24 @@ def _write_run(
     space: str | None,
     figures: bool | None,
     template_dir: str | None,
-    duplex: bool,
+    duplex: bool | None,
+    cover: bool | None,
+    labels: Labels | None,
     progress: bool,
     many: bool,
 ) -> None:
-    """Draw and render every sheet of ``plan`` in ``fmt``, writing each file into ``stage`` as it is made."""
+    """Draw and render every sheet of ``plan`` in ``fmt``, writing the files into ``stage``.
+
+    As PDF, each sheet and each sheet's key is printed as soon as it is rendered, and the class's files
+    are joined from those PDFs (:class:`~quizgen.render.pdfclass.ClassPrinter`).
+    """
     from quizgen.i18n import language
     from quizgen.problems import sheet as worksheet
     from quizgen.problems.quick import QuickRecipe
     from quizgen.render import sheets as render
 
     shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
+    shown = (labels or Labels()).apply(shown)
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
     env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
     items = plan.sheets
@@ -316,7 +386,7 @@ def _write_run(
         from quizgen.render.pdfclass import ClassPrinter
 
         total = 2 * len(items) + (1 if len(items) > 1 else 0)  # each sheet and its key, and the grid
-        printer = ClassPrinter(stage, paper=paper or "a4", duplex=duplex, total=total, progress=progress)
+        printer = ClassPrinter(stage, paper=paper or "a4", total=total, progress=progress)
     sheets = []
     files: dict[str, str | bytes] = {}
     bar = click.progressbar(items, label=_("Sheets"), file=sys.stderr) if progress and printer is None else None
@@ -332,32 +402,55 @@ def _write_run(
             lang=language(),
             space=space,
             figures=figures,
+            cover=cover,
+            duplex=duplex,
         )
-        for (stem, _student, _seed), sheet in zip(bar if bar is not None else items, drawn):
+        ids = plan.ids or ("",) * len(items)
+        for ((stem, _student, _seed), sheet), student_id in zip(zip(bar if bar is not None else items, drawn), ids):
             if shown is not plan.recipe:
                 sheet = dataclasses.replace(sheet, recipe=shown)
+            if student_id:
+                sheet = dataclasses.replace(sheet, student_id=student_id)
             sheets.append(sheet)
             if env is None or fmt == "practice":
                 continue
-            for name, text in render.sheet_files(env, sheet, template_fmt, stem).items():
-                if printer is not None:
-                    printer.sheet(stem, text)
-                else:
-                    stage.write(name, text)
-            if printer is not None and len(items) > 1:
-                printer.key_part(render.render_key(env, [sheet], "html"))
+            if printer is not None:
+                printer.sheet(stem, sheet, env)
+                if len(items) > 1:
+                    printer.key_part(sheet, env)
+            else:
+                files.update(render.sheet_files(env, sheet, template_fmt, stem))
+        if printer is None and paper is not None and fmt == "html" and not any(sheet.duplex for sheet in sheets):
+            raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
+        stems = [stem for stem, _student, _seed in items]
+        key_pads: list[int] | None = None
+        sheet_pads: list[int] | None = None
+        if printer is None and env is not None and template_fmt == "html" and any(sheet.duplex for sheet in sheets):
+            from quizgen.render import duplex as two_sided
+
+            # each sheet and each key laid out alone, then padded to an even number of pages
+            alone = [str(files[f"{stem}.html"]) for stem in stems]
+            alone += [render.render_key(env, [sheet], "html") for sheet in sheets]
+            counted = two_sided.count_pages(alone, paper or "a4")  # one Chromium for both
+            sheet_pages, key_pages = counted[: len(sheets)], counted[len(sheets) :]
+            sheet_pads = [two_sided.padding(n, sheet.duplex) for n, sheet in zip(sheet_pages, sheets)]
+            key_pads = [two_sided.padding(n, sheet.duplex) for n, sheet in zip(key_pages, sheets)]
+            for stem, sheet, pad in zip(stems, sheets, sheet_pads):
+                files[f"{stem}.html"] = render.render_sheet(env, sheet, "html", pad=pad)
         if fmt == "practice":
             from quizgen.render.practice import practice_files
 
             assert env is not None
-            files.update(practice_files(env, sheets, [stem for stem, _student, _seed in items]))
+            files.update(practice_files(env, sheets, stems))
         elif env is not None:
             from quizgen.render.grid import grid_files
 
-            if printer is None or len(sheets) == 1:
-                files.update(render.key_files(env, sheets, template_fmt))
-            if template_fmt == "html" and many and printer is None:
-                files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt)
+            if printer is None:
+                files.update(render.key_files(env, sheets, template_fmt, key_pads))
+                if template_fmt == "html" and many:
+                    files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt, sheet_pads)
+            elif len(sheets) == 1:
+                printer.key_part(sheets[0], env, name="key.pdf")
             files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
         else:
             from quizgen import exports

@@ -82,6 +82,13 @@ class Recipe:
     path: str
     space: str = "small"  # working space under each problem: none, small or large
     figures: bool = True  # figures on the sheets and keys; ``--no-figures`` turns them off
+    # What a cover page shows besides the title and instructions (``--course``, ``--date``,
+    # ``--time-allowed``); they change no problem, so the sheet code does not hold them.
+    course: str = ""
+    date: str = ""
+    time_allowed: str = ""
+    cover: bool = False  # a cover page before each sheet (``--cover``)
+    duplex: bool = False  # each sheet and key padded to an even number of pages (``--duplex``)
 
     @property
     def size(self) -> int:
@@ -301,6 +308,21 @@ def _validate_entry(f: _Fields, entry: BankEntry) -> None:
 # --- recipes --------------------------------------------------------------------------------------
 
 _SECTION_FIELDS = ("title", "kind", "bank", "entries", "count", "difficulty", "form", "marks")
+#: A recipe's top-level fields.
+TOP_FIELDS = (
+    "recipe",
+    "title",
+    "course",
+    "date",
+    "time_allowed",
+    "instructions",
+    "count",
+    "space",
+    "figures",
+    "cover",
+    "duplex",
+    "sections",
+)
 
 
 def load_recipe(source: str) -> Recipe:
@@ -314,7 +336,7 @@ def load_recipe(source: str) -> Recipe:
                 path=path, name=data["bank"]
             )
         )
-    top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "space", "figures", "sections"))
+    top = _Fields(path, "top", data, TOP_FIELDS)
     name = top.str("recipe")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
@@ -369,6 +391,11 @@ def load_recipe(source: str) -> Recipe:
         path,
         top.choice("space", "small", SPACES),
         top.flag("figures", True),
+        course=top.str("course", ""),
+        date=top.str("date", ""),
+        time_allowed=top.str("time_allowed", ""),
+        cover=top.flag("cover", False),
+        duplex=top.flag("duplex", False),
     )
 
 

@@ -1,7 +1,8 @@
 """Sheet codes: a short printed code (``D12-7C049FFB-02``) that regenerates exactly one sheet and its key.
 
 A code is RRR-SSSSSSSS-OC, all hexadecimal: three digits from the recipe's content, the sheet's seed,
-the options that change a sheet or its key (``--count``, ``--lang``, ``--space``, ``--no-figures``; one digit while they fit in 16
+the options that change a sheet or its key (``--count``, ``--lang``, ``--space``, ``--no-figures``,
+``--cover``, ``--duplex``; one digit while they fit in 16
 values, more later) and a check digit.  The code encodes the options rather than fingerprinting them,
 so that a teacher holding only the printed code gets the key back with one command.
 
@@ -19,6 +20,7 @@ from functools import lru_cache
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
+from quizgen.problems import quick
 from quizgen.problems.bank import Recipe, load_bank
 
 #: The options that change a sheet or its key, each with its values; the first value is the default.
@@ -29,6 +31,8 @@ OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lang", ("en", "zh")),
     ("space", ("small", "none", "large")),
     ("figures", ("on", "off")),
+    ("cover", ("off", "on")),
+    ("duplex", ("off", "on")),
 )
 
 
@@ -39,12 +43,15 @@ class CodeRecipeMismatch(QuizgenError):
 @dataclass(frozen=True)
 class SheetOptions:
     """What a sheet is made with besides its recipe and seed: the compute convention, the language, the
-    working space and whether figures are drawn (``on``/``off``)."""
+    working space, whether figures are drawn (``on``/``off``), whether it has a cover page and whether
+    it is padded for double-sided printing (``off``/``on``)."""
 
     count: str = "macs"
     lang: str = "en"
     space: str = "small"
     figures: str = "on"
+    cover: str = "off"
+    duplex: str = "off"
 
     def encode(self) -> int:
         """The options as one number, in mixed radix over :data:`OPTIONS` (the first option lowest)."""
@@ -92,7 +99,20 @@ def recipe_fingerprint(recipe: Recipe) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:3].upper()
 
 
-_CODE = re.compile(r"([0-9A-F]{3})-?([0-9A-F]{8})-?([0-9A-F]{2,})")
+#: A code as printed, with its dashes, or a recipe's typed without any: a code with one dash of two is
+#: refused, since a dash typed as a digit would otherwise read as one more options digit.
+_CODE = re.compile(r"([0-9A-F]{3}|Q[0-9A-F]+)-([0-9A-F]{8})-([0-9A-F]{2,})|([0-9A-F]{3})([0-9A-F]{8})([0-9A-F]{2,})")
+
+
+def recipe_tag(recipe: Recipe) -> str:
+    """The recipe part of a code: a quick sheet's options (``Q…``), else the recipe's fingerprint."""
+    return quick.code_tag(recipe) if isinstance(recipe, quick.QuickRecipe) else recipe_fingerprint(recipe)
+
+
+def quick_recipe_of(code: str) -> quick.QuickRecipe | None:
+    """The quick sheet's recipe a well-formed code names (``Q…-SSSSSSSS-OC``), else ``None``."""
+    m = _CODE.fullmatch(code.strip().upper())
+    return quick.from_tag(m.group(1)) if m and m.group(1) and m.group(1).startswith(quick.TAG) else None
 
 
 def _gf16_double(x: int) -> int:
@@ -115,8 +135,8 @@ def check_digit(digits: str) -> str:
 
 def make_code(recipe: Recipe, seed: int, options: SheetOptions | None = None) -> str:
     """A sheet's code, e.g. ``D12-7C049FFB-02``: recipe fingerprint, seed, options, check digit."""
-    body = f"{recipe_fingerprint(recipe)}-{seed:08X}-{(options or SheetOptions()).encode():X}"
-    return body + check_digit(body.replace("-", ""))
+    body = f"{recipe_tag(recipe)}-{seed:08X}-{(options or SheetOptions()).encode():X}"
+    return body + check_digit(body.replace("-", "").removeprefix(quick.TAG))
 
 
 CODE_EXAMPLE = "D12-7C049FFB-02"
@@ -126,14 +146,15 @@ def parse_code(recipe: Recipe, code: str) -> tuple[int, SheetOptions]:
     """The sheet seed and options in a code, checked for typos and against the recipe it claims to come from."""
     m = _CODE.fullmatch(code.strip().upper())
     # the options are written without leading zeros, so that each sheet has one code
-    if not m or m.group(3)[:-1] != f"{int(m.group(3)[:-1], 16):X}":
+    groups = m and (m.groups()[:3] if m.group(1) else m.groups()[3:])
+    if not m or not groups or groups[2][:-1] != f"{int(groups[2][:-1], 16):X}":
         raise QuizgenError(
             _("--code {code}: must look like {example} (as printed on a sheet): 3, 8 and 2 hex digits").format(
                 code=code, example=CODE_EXAMPLE
             )
         )
-    tag, seed, tail = m.groups()
-    if _damm(tag + seed + tail):
+    tag, seed, tail = groups
+    if _damm(tag.removeprefix(quick.TAG) + seed + tail):
         raise QuizgenError(
             _(
                 "--code {code}: its check digit (the last) does not match the others, so the code has a typo; copy it again from the sheet"
@@ -146,7 +167,7 @@ def parse_code(recipe: Recipe, code: str) -> tuple[int, SheetOptions]:
                 code=code, digit=tail[:-1]
             )
         )
-    if tag != recipe_fingerprint(recipe):
+    if tag not in (recipe_fingerprint(recipe), recipe_tag(recipe)):  # a quick sheet's codes made before Q… too
         raise CodeRecipeMismatch(
             _(
                 "--code {code}: this code was made from another recipe, or from '{name}' before it was edited "

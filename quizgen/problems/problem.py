@@ -159,6 +159,27 @@ def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: s
     return tuple(found)
 
 
+def _options(part: Part) -> list[tuple[Value, bool, str]]:
+    """A part's options before shuffling: the answer, then up to 3 distinct known wrong answers with a why."""
+    options: list[tuple[Value, bool, str]] = [(part.answer, True, _("correct"))]
+    taken: list[Value] = [part.answer]
+    for wrong in part.wrongs:
+        if len(options) == 4:
+            break
+        if wrong.value not in taken and wrong.why:
+            taken.append(wrong.value)
+            options.append((wrong.value, False, wrong.why))
+    return options
+
+
+def choice_parts(problem: Problem) -> tuple[bool, ...]:
+    """Which of a problem's parts :func:`with_choices` makes multiple choice (those with 2 distractors or more).
+
+    It draws nothing, so a sheet can tell a problem's form before it spends its generator on the shuffle.
+    """
+    return tuple(len(_options(part)) >= 3 for part in problem.parts)
+
+
 def with_choices(problem: Problem, rng: random.Random) -> Problem:
     """Make each part multiple choice: the answer and up to 3 distinct distractors, in seeded order.
 
@@ -169,14 +190,7 @@ def with_choices(problem: Problem, rng: random.Random) -> Problem:
     """
     parts = []
     for part in problem.parts:
-        options: list[tuple[Value, bool, str]] = [(part.answer, True, _("correct"))]
-        taken: list[Value] = [part.answer]
-        for wrong in part.wrongs:
-            if len(options) == 4:
-                break
-            if wrong.value not in taken and wrong.why:
-                taken.append(wrong.value)
-                options.append((wrong.value, False, wrong.why))
+        options = _options(part)
         if len(options) < 3:
             parts.append(part)
             continue

@@ -1,5 +1,6 @@
 """Quick sheets: a recipe made from command-line options (``--kind``, ``--problems``, ``--difficulty``,
-``--form``) instead of a YAML file.
+``--form``) instead of a YAML file.  Their sheet codes hold those options (``Q…``, see :func:`code_tag`),
+so that ``quizgen worksheet --code CODE`` alone makes a quick sheet and its key again.
 
 The problems are split evenly among the kinds, in the order given, one section per kind titled by the
 kind's title; when the number does not divide, the first kinds get one more each (10 problems over
@@ -107,6 +108,74 @@ def quick_recipe(
         path=command,
         command=command,
     )
+
+
+#: The kinds a quick sheet's code can name, by their place in the code.  Append only: a code names
+#: each kind by its number here, so a kind keeps its number for as long as codes made with it exist.
+CODE_KINDS = (
+    "output-conv",
+    "output-pool",
+    "output-dilated",
+    "output-transposed",
+    "params-conv",
+    "params-linear",
+    "params-separable",
+    "macs-conv",
+    "macs-linear",
+    "pool-ops",
+    "memory",
+    "inverse-padding",
+    "inverse-stride",
+    "inverse-kernel",
+    "network-trace",
+    "receptive-field",
+    "spot-error",
+)
+KIND_RADIX = 64  # room for 64 kinds
+#: A quick sheet's code begins with this letter, then its options in hexadecimal (see :func:`code_tag`).
+TAG = "Q"
+
+
+def code_tag(recipe: QuickRecipe) -> str:
+    """The recipe part of a quick sheet's code: ``Q`` and its options as one hexadecimal number.
+
+    The number is, in mixed radix with the first lowest: the form (2 values), the difficulty (3), the
+    number of problems less 1 (1000), the number of kinds less 1 (64), then each kind's place in
+    :data:`CODE_KINDS` (64 each), in the order given.  So the code alone makes the sheet again.
+    """
+    kinds = [s.kind for s in recipe.sections]
+    first = recipe.sections[0]
+    value = 0
+    for kind in reversed(kinds):
+        value = value * KIND_RADIX + CODE_KINDS.index(kind)
+    value = value * KIND_RADIX + len(kinds) - 1
+    value = value * len(PROBLEMS) + recipe.size - 1
+    value = value * len(DIFFICULTIES) + first.difficulty - 1
+    value = value * len(FORMS) + FORMS.index(first.form)
+    return f"{TAG}{value:X}"
+
+
+def from_tag(tag: str) -> QuickRecipe | None:
+    """The quick recipe a code's ``Q…`` part names, or ``None`` if it names none (a typo the check digit missed)."""
+    if not tag.startswith(TAG) or tag[1:2] == "0":
+        return None
+    try:
+        value = int(tag[1:], 16)
+    except ValueError:
+        return None
+    value, form = divmod(value, len(FORMS))
+    value, difficulty = divmod(value, len(DIFFICULTIES))
+    value, problems = divmod(value, len(PROBLEMS))
+    value, n = divmod(value, KIND_RADIX)
+    kinds = []
+    for _n in range(n + 1):
+        value, index = divmod(value, KIND_RADIX)
+        if index >= len(CODE_KINDS):
+            return None
+        kinds.append(CODE_KINDS[index])
+    if value or len(set(kinds)) != len(kinds) or problems + 1 < len(kinds):
+        return None
+    return quick_recipe(kinds, problems=problems + 1, difficulty=difficulty + 1, form=FORMS[form])
 
 
 def _title(kind_titles: list[str], translate: Callable[[str], str]) -> str:

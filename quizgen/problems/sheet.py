@@ -7,6 +7,7 @@ same objects.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -17,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _, a_an, sentences
-from quizgen.problems import kinds
+from quizgen.problems import kinds, slots
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
-from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code
+from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code, quick_recipe_of
 from quizgen.problems.problem import Part, Problem, with_choices
 from quizgen.problems.roster import read_roster
 
@@ -46,6 +47,14 @@ class Sheet:
     lang: str = "en"
     space: str = "small"  # working space under each problem: none, small or large
     figures: bool = True  # draw a figure where one helps (see quizgen.render.figures_for)
+    student_id: str = ""  # the roster's id, printed beside the name ("" where the roster gives none)
+    cover: bool = False  # a cover page first: the recipe's title, course, date, time allowed, a marks table
+    duplex: bool = False  # printed double-sided: padded to an even number of pages (quizgen.render.duplex)
+
+    @property
+    def student_label(self) -> str:
+        """The student as page headers print them: ``María García (s04)``, the name alone without an id."""
+        return f"{self.student} ({self.student_id})" if self.student_id else self.student
 
     @property
     def problems(self) -> list[Problem]:
@@ -72,12 +81,14 @@ def build_sheet(
     lang: str | None = None,
     space: str | None = None,
     figures: bool | None = None,
+    cover: bool | None = None,
+    duplex: bool | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
-    again, a bounded number of times, from the same generator.  ``count``, ``space`` and ``figures``
-    default to the recipe's.
+    again, a bounded number of times, from the same generator.  ``count``, ``space``, ``figures``,
+    ``cover`` and ``duplex`` default to the recipe's.
     """
     from quizgen.i18n import language
 
@@ -87,34 +98,39 @@ def build_sheet(
     sections: list[tuple[str, tuple[Problem, ...]]] = []
     seen: set[str] = set()
     seen_layers: set[str] = set()
-    for section in recipe.sections:
+    for index, section in enumerate(recipe.sections):
         problems: list[Problem] = []
+        choice = section.form == "choice"
         if section.kind:
             kind = kinds.get(section.kind)
             redraws = REDRAWS
-            for _n in range(section.count):
-                problem = kind.sample(rng, section.difficulty, convention)
-                for _retry in range(redraws):  # a sheet asks no problem twice, and no layer twice
-                    if problem.id not in seen and not layer_specs(problem) & seen_layers:
-                        break
-                    problem = kind.sample(rng, section.difficulty, convention)
-                else:  # this kind has run out of fresh layers on this sheet: stop searching hard
+            for n in range(section.count):
+                # every sheet of the recipe asks this slot's parts (see quizgen.problems.slots)
+                problem, fresh = slots.draw(
+                    functools.partial(kind.sample, rng, section.difficulty, convention),
+                    slots.target(recipe, index, n, convention),
+                    choice,
+                    functools.partial(_fresh, seen=seen, seen_layers=seen_layers),
+                    redraws,
+                )
+                if not fresh:  # this kind has run out of fresh layers on this sheet: stop searching hard
                     redraws = EXHAUSTED_REDRAWS
                 seen.add(problem.id)
                 seen_layers |= layer_specs(problem)
-                problem = with_choices(problem, rng) if section.form == "choice" else problem
+                problem = with_choices(problem, rng) if choice else problem
                 problems.append(problem._replace(marks=section.marks))
         else:
             bank = load_bank(section.bank)
-            entries = (
-                [bank.entry(e) for e in section.entries]
-                if section.entries
-                else sorted(rng.sample(list(bank.entries), section.count), key=list(bank.entries).index)
-            )
+            if section.entries:
+                entries = [bank.entry(e) for e in section.entries]
+            else:
+                entries = slots.bank_entries(
+                    recipe, index, bank, functools.partial(_entry_shape, bank, section.difficulty, choice), rng
+                )
             for entry in entries:
                 problem = bank_problem(bank, entry, section.difficulty, rng)
                 seen_layers |= layer_specs(problem)
-                problem = with_choices(problem, rng) if section.form == "choice" else problem
+                problem = with_choices(problem, rng) if choice else problem
                 problems.append(problem._replace(marks=section.marks))
         if section.title or not sections:
             default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
@@ -124,8 +140,14 @@ def build_sheet(
             sections[-1] = (title, before + tuple(problems))
     space = space or recipe.space
     figures = recipe.figures if figures is None else figures
-    code = make_code(recipe, seed, SheetOptions(convention, lang, space, "on" if figures else "off"))
-    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space, figures)
+    cover = recipe.cover if cover is None else cover
+    duplex = recipe.duplex if duplex is None else duplex
+    on_off = {True: "on", False: "off"}
+    options = SheetOptions(convention, lang, space, on_off[figures], on_off[cover], on_off[duplex])
+    code = make_code(recipe, seed, options)
+    return Sheet(
+        recipe, code, student, seed, convention, tuple(sections), lang, space, figures, cover=cover, duplex=duplex
+    )
 
 
 #: From how many sheets on a class is drawn by a pool of processes (one per core, at most 4).
@@ -178,6 +200,17 @@ def _build_job(job: tuple[Recipe, int, str, dict[str, Any]]) -> Sheet:
 #: once a section's kind has found no fresh one in that many, its later problems try only a few times.
 REDRAWS = 12
 EXHAUSTED_REDRAWS = 5
+
+
+def _fresh(problem: Problem, seen: set[str], seen_layers: set[str]) -> bool:
+    """Whether a problem is new to its sheet: not asked yet, none of its layers on the sheet, none in it twice."""
+    lines = [line.strip() for line in problem.spec.splitlines() if line.strip()]
+    return problem.id not in seen and len(set(lines)) == len(lines) and not set(lines) & seen_layers
+
+
+def _entry_shape(bank: Bank, difficulty: int, choice: bool, entry: BankEntry) -> slots.Shape:
+    """The parts a bank entry asks on a sheet (a stack's do not depend on the generator)."""
+    return slots.shape(bank_problem(bank, entry, difficulty, random.Random(0)), choice)
 
 
 def layer_specs(problem: Problem) -> set[str]:
@@ -260,19 +293,25 @@ class Plan:
     recipe: Recipe
     sheets: tuple[tuple[str, str, int], ...]
     options: SheetOptions | None = None
+    ids: tuple[str, ...] = ()  # each sheet's student id where the roster gives one ("" otherwise); () for none
 
 
 def _code_mismatch(code: str, *, quick: bool) -> str:
     """Why a code does not fit a quick sheet's options, or the default recipe (given no recipe)."""
     if quick:
         return _(
-            "--code {code}: this code was not made with these options; give the --kind, --problems, "
-            "--difficulty and --form it was made with (its key prints the command), or the recipe it was made from"
+            "--code {code}: this code was not made with these options; leave out --kind, --problems, "
+            "--difficulty and --form (a quick sheet's code holds them), or give the recipe it was made from"
         ).format(code=code)
     return _(
         "--code {code}: this code was not made from the default recipe; give the recipe it was made from, or, "
         "for a quick sheet, the --kind, --problems, --difficulty and --form it was made with (its key prints the command)"
     ).format(code=code)
+
+
+def _printed_id(sid: str, name: str) -> str:
+    """The id a sheet prints: the roster's own, none where the roster has no id (the name stands in)."""
+    return "" if sid == name else sid
 
 
 def _roster_stems(students: list[tuple[str, str]]) -> list[str]:
@@ -306,6 +345,17 @@ def plan(
     made (a quick sheet's).  With ``code``, one sheet: its seed and options come from the code; with
     ``roster`` too, the student whose sheet it is (under the base ``seed``) gives the sheet its name.
     """
+    from_code = quick_recipe_of(code) if code else None
+    if from_code is not None:  # a quick sheet's code holds its options: given ones must be the same
+        if isinstance(recipe_source, str):
+            raise QuizgenError(
+                _("--code {code}: is a quick sheet's code (made with --kind); leave out {recipe}").format(
+                    code=code, recipe=recipe_source
+                )
+            )
+        if recipe_source is not None and recipe_source != from_code:
+            raise QuizgenError(_code_mismatch(str(code), quick=True))
+        recipe_source = from_code
     recipe = recipe_source if isinstance(recipe_source, Recipe) else load_recipe(recipe_source or DEFAULT_RECIPE)
     if code:
         try:
@@ -319,7 +369,7 @@ def plan(
         students = read_roster(roster)
         for stem, (sid, name) in zip(_roster_stems(students), students):
             if derive_seed(recipe, seed, sid) == sheet_seed:
-                return Plan(recipe, ((stem, name, sheet_seed),), options)
+                return Plan(recipe, ((stem, name, sheet_seed),), options, (_printed_id(sid, name),))
         raise QuizgenError(
             _(
                 "--code {code}: no student in --roster {roster} has this sheet with --seed {seed}; "
@@ -341,6 +391,7 @@ def plan(
                 (stem, name, derive_seed(recipe, seed, sid))
                 for stem, (sid, name) in zip(_roster_stems(students), students)
             ),
+            ids=tuple(_printed_id(sid, name) for sid, name in students),
         )
     if variants < 1:
         raise QuizgenError(_("--variants {variants}: must be at least 1").format(variants=variants))

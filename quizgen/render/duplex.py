@@ -27,3 +27,26 @@ def padding(pages: int, duplex: bool = True) -> int:
 def padded(pages: int, duplex: bool = True) -> int:
     """A sheet's pages once padded: ``pages + padding(pages, duplex)``."""
     return pages + padding(pages, duplex)
+
+
+def count_pages(htmls: list[str], paper: str = "a4") -> list[int]:
+    """How many pages each HTML page prints on, laid out by Chromium on ``paper`` (the ``pdf`` extra).
+
+    An HTML file cannot pad itself: only a layout knows where its pages break.  So ``--duplex`` lays
+    each sheet (and each key) out once, alone, and the templates then add :func:`padding`'s blank pages.
+    """
+    from quizgen.errors import QuizgenError
+    from quizgen.i18n import _
+    from quizgen.render import pdf
+
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        raise QuizgenError(
+            _(
+                "--duplex counts each sheet's pages in Chromium, which needs Playwright, in the 'pdf' extra: {command}"
+            ).format(command=pdf.install_extra())
+        ) from None
+    with pdf.Printer(paper) as printer:
+        futures = [printer.submit(html, pdf.page_count) for html in htmls]
+        return [future.result() for future in futures]

@@ -5,10 +5,11 @@ With several sheets (``--variants``, ``--roster``) a teacher marks by hand from 
 Each row gives the sheet's number, code and student, the right answer to every part, a blank
 score cell and the marks the sheet is out of.
 
-Columns.  Sheets of one recipe have the same problems in the same places, but not always the
-same parts: a pooling problem asks 2 or 3 counts, a network trace one row per layer.  So a
-problem gets one column per part *place* (``7a``, ``7b``, ``7c``): as many as its most parts on
-any sheet, and a sheet with fewer parts leaves the rest empty (``—`` in HTML, an empty CSV cell).
+Columns.  Sheets of one recipe have the same problems in the same places, and the same parts
+(:mod:`quizgen.problems.slots`), so each column means one thing.  A problem gets one column per part
+*place* (``7a``, ``7b``, ``7c``); should sheets of other shapes ever share a grid, a place has as many
+columns as its most parts on any sheet, and a sheet with fewer leaves the rest empty (``—`` in HTML,
+an empty CSV cell).  With a roster's ids, an ID column follows the student's name.
 A problem with one part on every sheet is one column (``7``).  Each column's marks are in its
 header; where sheets give the same place different marks (a section's ``marks:`` shared by 2
 parts on one sheet and 3 on another) the header gives the range and each cell its own.
@@ -104,6 +105,7 @@ class Row:
     student: str
     cells: tuple[Cell | None, ...]
     total: Fraction
+    student_id: str = ""  # the roster's id, in a column of its own where any sheet has one
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,11 @@ class Grid:
 
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
+
+    @property
+    def has_ids(self) -> bool:
+        """Whether any sheet has a roster id (then the grid has an ID column beside the student's)."""
+        return any(row.student_id for row in self.rows)
 
 
 def _letter(index: int) -> str:
@@ -168,7 +175,7 @@ def build_grid(sheets: list[Sheet]) -> Grid:
             part, marks = problems[number][index]
             cells.append(Cell(_answer(part, plain=False), _answer(part, plain=True), marks))
         total = sum((marks for parts in problems for _part, marks in parts), Fraction(0))
-        rows.append(Row(row_number, sheet.code, sheet.student, tuple(cells), total))
+        rows.append(Row(row_number, sheet.code, sheet.student, tuple(cells), total, sheet.student_id))
     return Grid(columns, tuple(rows))
 
 
@@ -199,6 +206,8 @@ def font_size(grid: Grid, headers: tuple[str, ...]) -> float:
         max(_em(score_h), SCORE_EM),
         max(_em(out_of_h), max(_em(fmt_marks(r.total)) for r in grid.rows)),
     ]
+    if grid.has_ids:
+        widths.append(max(_em(_("ID")), max(_em(r.student_id) for r in grid.rows)))
     for i, column in enumerate(grid.columns):
         texts = [column.label, column.marks_range]
         texts += [
@@ -225,6 +234,7 @@ def grid_csv(grid: Grid) -> str:
             number_h,
             code_h,
             student_h,
+            *([_("ID")] if grid.has_ids else []),
             *(_("Answer {part} ({marks})").format(part=c.label, marks=c.marks_text) for c in grid.columns),
             score_h,
             out_of_h,
@@ -236,6 +246,7 @@ def grid_csv(grid: Grid) -> str:
                 row.number,
                 row.code,
                 row.student,
+                *([row.student_id] if grid.has_ids else []),
                 *("" if cell is None else cell.csv for cell in row.cells),
                 "",
                 fmt_marks(row.total),

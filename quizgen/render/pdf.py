@@ -69,18 +69,22 @@ def install_extra() -> str:
 
 
 def require() -> None:
-    """Refuse early, with one line, when Playwright (the ``pdf`` extra) is not installed."""
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        raise QuizgenError(
-            _("--format pdf needs Playwright, in the 'pdf' extra: {command}").format(command=install_extra())
-        ) from None
+    """Refuse early, with one line, when Playwright or pikepdf (the ``pdf`` extra) is not installed."""
+    _require_playwright()
     try:
         import pikepdf  # noqa: F401
     except ImportError:
         raise QuizgenError(
             _("--format pdf needs pikepdf, in the 'pdf' extra: {command}").format(command=install_extra())
+        ) from None
+
+
+def _require_playwright() -> None:
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        raise QuizgenError(
+            _("--format pdf needs Playwright, in the 'pdf' extra: {command}").format(command=install_extra())
         ) from None
 
 
@@ -142,7 +146,7 @@ class Printer:
         self._started: Future[None] = Future()
 
     def __enter__(self) -> Printer:
-        require()
+        _require_playwright()
         self._thread.start()
         # Chromium starts while the caller draws and renders the first sheets; a failure to start is
         # raised by the first page printed.

@@ -160,6 +160,7 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         md_text=md_text,
         md_math=md_math,
         marks=marks_text,
+        marks_figure=fmt_marks,
         css_string=css_string,
     )
     colon = _(": ")  # a label's colon and space; a full-width colon in Chinese
@@ -194,41 +195,71 @@ def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
         ) from None
 
 
-def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str, figures: Figures | None = None) -> str:
-    """The student's worksheet (no answers); Markdown links its figures (``figures``: :func:`md_figures`'s)."""
+def render_sheet(env: jinja2.Environment, sheet: Sheet, fmt: str, figures: Figures | None = None, pad: int = 0) -> str:
+    """The student's worksheet (no answers); Markdown links its figures (``figures``: :func:`md_figures`'s).
+
+    ``pad``: blank pages printed after the sheet (HTML; :func:`quizgen.render.duplex.padding`).
+    """
     if fmt == "json":
         return _json({"worksheet": sheet_data(sheet, with_answers=False)})
     if fmt == "md" and figures is None:
         figures = md_figures([sheet], answer=False)
     links = {n: link for (_i, n), (_path, link, _svg) in (figures or {}).items()}
-    return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links)
+    return _render(env, f"worksheet.{fmt}.j2", sheet=sheet, numbered=numbered(sheet), figure_links=links, pads=[pad])
 
 
-def sheet_files(env: jinja2.Environment, sheet: Sheet, fmt: str, stem: str = "worksheet") -> dict[str, str]:
+def sheet_files(
+    env: jinja2.Environment, sheet: Sheet, fmt: str, stem: str = "worksheet", pad: int = 0
+) -> dict[str, str]:
     """``STEM.FMT``, and for Markdown each figure it links (see :func:`md_figures`)."""
     figures = md_figures([sheet], answer=False) if fmt == "md" else {}
-    return {f"{stem}.{fmt}": render_sheet(env, sheet, fmt, figures)} | {p: svg for p, _l, svg in figures.values()}
+    return {f"{stem}.{fmt}": render_sheet(env, sheet, fmt, figures, pad)} | {p: svg for p, _l, svg in figures.values()}
 
 
-def key_files(env: jinja2.Environment, sheets: list[Sheet], fmt: str) -> dict[str, str]:
+def key_files(
+    env: jinja2.Environment, sheets: list[Sheet], fmt: str, pads: Sequence[int] | None = None
+) -> dict[str, str]:
     """``key.FMT``, and for Markdown each figure it links (see :func:`md_figures`)."""
     figures = md_figures(sheets, answer=True) if fmt == "md" else {}
-    return {"key." + fmt: render_key(env, sheets, fmt, figures)} | {p: svg for p, _l, svg in figures.values()}
+    key = render_key(env, sheets, fmt, figures, pads)
+    return {"key." + fmt: key} | {p: svg for p, _l, svg in figures.values()}
 
 
-def render_all_sheets(env: jinja2.Environment, sheets: list[Sheet], fmt: str = "html") -> str:
-    """Every student's sheet in one file to print for a class, each from a new page and numbered per sheet."""
-    return _render(env, f"all-sheets.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets])
+def render_all_sheets(
+    env: jinja2.Environment, sheets: list[Sheet], fmt: str = "html", pads: Sequence[int] | None = None
+) -> str:
+    """Every student's sheet in one file to print for a class, each from a new page and numbered per sheet.
+
+    ``pads``: the blank pages after each sheet (double-sided printing), none by default.
+    """
+    return _render(
+        env, f"all-sheets.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets], pads=list(pads or [0] * len(sheets))
+    )
 
 
-def render_key(env: jinja2.Environment, sheets: list[Sheet], fmt: str, figures: Figures | None = None) -> str:
-    """The answer key for one or more sheets: answers, worked steps, and why each distractor is wrong."""
+def render_key(
+    env: jinja2.Environment,
+    sheets: list[Sheet],
+    fmt: str,
+    figures: Figures | None = None,
+    pads: Sequence[int] | None = None,
+) -> str:
+    """The answer key for one or more sheets: answers, worked steps, and why each distractor is wrong.
+
+    ``pads``: the blank pages after each sheet's key (HTML, double-sided printing), none by default.
+    """
     if fmt == "json":
         return _json({"keys": [sheet_data(s, with_answers=True) for s in sheets]})
     if fmt == "md" and figures is None:
         figures = md_figures(sheets, answer=True)
     links = {key: link for key, (_path, link, _svg) in (figures or {}).items()}
-    return _render(env, f"key.{fmt}.j2", sheets=[(s, numbered(s)) for s in sheets], figure_links=links)
+    return _render(
+        env,
+        f"key.{fmt}.j2",
+        sheets=[(s, numbered(s)) for s in sheets],
+        figure_links=links,
+        pads=list(pads or [0] * len(sheets)),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -336,12 +367,18 @@ def sheet_data(sheet: Sheet, *, with_answers: bool) -> dict:
     return {
         "recipe": sheet.recipe.name,
         "title": sheet.recipe.title,
+        "course": sheet.recipe.course,
+        "date": sheet.recipe.date,
+        "time_allowed": sheet.recipe.time_allowed,
         "instructions": sheet.recipe.instructions,
         "code": sheet.code,
         "student": sheet.student,
+        "student_id": sheet.student_id,
         "count": sheet.count,
         "lang": sheet.lang,
         "space": sheet.space,
+        "cover": sheet.cover,
+        "duplex": sheet.duplex,
         "total_marks": marks_number(sheet.total_marks),
         "sections": [{"title": t, "problems": [n for n, _p in items]} for t, items in numbered(sheet)],
         "problems": problems,

@@ -1,0 +1,107 @@
+"""Slots: every sheet of a recipe asks the same parts in the same places, for the same marks.
+
+A class's sheets differ in their numbers, never in their shape: problem 7 asks for the windows and
+the comparisons on every sheet, so the marking grid's column ``7b`` means one thing and every sheet
+is out of the same total.  Some kinds ask different parts from draw to draw (max- or average-pooling
+counts, a spot-the-error problem's second quantity, a trace's number of layers, a choice part left
+numeric for want of distractors), so each *slot* (one problem place of a recipe) has a target
+:data:`Shape`, and a sheet draws that slot's problem again until its parts have that shape.
+
+The target depends on the recipe's content and the slot only, never on the sheet's seed, so a sheet
+made alone from its code has the shape it had in its class.  It is the shape of a reference draw from a
+generator seeded by the recipe's fingerprint and the slot; where the section asks for multiple choice,
+the reference draw with the most choice parts of a few (so that a choice section stays one).
+
+A bank section that draws its entries at random keeps the reference draw's shapes: each sheet draws its
+entries from those of the same shapes, in the same places.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from quizgen.problems import kinds
+from quizgen.problems.codes import recipe_fingerprint
+from quizgen.problems.problem import Problem, choice_parts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from quizgen.problems.bank import Bank, BankEntry, Recipe
+
+#: A problem's parts as a grid column sees them: (quantity, multiple choice) for each part, in order.
+Shape = tuple[tuple[str, bool], ...]
+
+#: Reference draws looked at for a choice section's target (the one with the most choice parts wins).
+CHOICE_REFERENCES = 8
+#: How many draws a slot may take to find its shape.  Every target is the shape of at least about a
+#: quarter of a kind's draws, so this many misses has a chance below 1e-40.
+SHAPE_DRAWS = 400
+
+
+def shape(problem: Problem, choice: bool) -> Shape:
+    """The shape a problem has on a sheet, once made multiple choice where ``choice`` (drawing nothing)."""
+    chosen = choice_parts(problem) if choice else (False,) * len(problem.parts)
+    return tuple((part.quantity, made) for part, made in zip(problem.parts, chosen))
+
+
+@lru_cache(maxsize=1024)
+def target(recipe: Recipe, section: int, slot: int, convention: str) -> Shape:
+    """The shape of problem ``slot`` (from 0) of ``recipe.sections[section]``, a kind's section, on every sheet."""
+    s = recipe.sections[section]
+    kind = kinds.get(s.kind)
+    rng = random.Random(f"{recipe_fingerprint(recipe)}/{section}/{slot}/{convention}")
+    best: Shape | None = None
+    for _n in range(CHOICE_REFERENCES if s.form == "choice" else 1):
+        found = shape(kind.sample(rng, s.difficulty, convention), s.form == "choice")
+        if best is None or sum(c for _q, c in found) > sum(c for _q, c in best):
+            best = found
+    assert best is not None
+    return best
+
+
+def draw(
+    sample: Callable[[], Problem], want: Shape, choice: bool, fresh: Callable[[Problem], bool], redraws: int
+) -> tuple[Problem, bool]:
+    """A problem of shape ``want`` from ``sample``, fresh on its sheet where one comes in ``redraws`` tries.
+
+    Returns the problem and whether it is fresh.  Draws of another shape do not count as tries; a
+    problem of the right shape that is not fresh is kept in case no fresh one comes.
+    """
+    kept: Problem | None = None
+    problem = sample()
+    tries = 0
+    for _n in range(SHAPE_DRAWS):
+        if shape(problem, choice) == want:
+            if fresh(problem):
+                return problem, True
+            kept = kept or problem
+            tries += 1
+            if tries > redraws:
+                break
+        problem = sample()
+    return (kept or problem), False
+
+
+def bank_entries(
+    recipe: Recipe,
+    section: int,
+    bank: Bank,
+    entry_shape: Callable[[BankEntry], Shape],
+    rng: random.Random,
+) -> list[BankEntry]:
+    """``count`` entries of a bank section drawn by ``rng``, with the reference draw's shapes in its places.
+
+    Within one shape, the entries are drawn at random and put in the bank's order.
+    """
+    s = recipe.sections[section]
+    order = list(bank.entries)
+    reference = random.Random(f"{recipe_fingerprint(recipe)}/{section}/bank")
+    wanted = [entry_shape(e) for e in sorted(reference.sample(order, s.count), key=order.index)]
+    picked: dict[Shape, list[BankEntry]] = {}
+    for want in dict.fromkeys(wanted):
+        group = [e for e in order if entry_shape(e) == want]
+        picked[want] = sorted(rng.sample(group, wanted.count(want)), key=order.index)
+    return [picked[want].pop(0) for want in wanted]
