@@ -75,7 +75,7 @@ def test_duplex_pads_every_sheet_and_key_to_an_even_number_of_pages(duplex_class
     assert padded, "no sheet needed padding: the test would prove nothing"
     for name in ("all-sheets.pdf", "key.pdf"):
         found = runs(page_texts(duplex_class / name))
-        assert [code for code, _f, _n in found] == list(own), name  # the class's order
+        assert sorted(code for code, _f, _n in found) == sorted(own), name  # every sheet once
         for code, first, n in found:
             assert first % 2 == 1 and n % 2 == 0, (name, code, first, n)  # each starts on a front page
             if name == "all-sheets.pdf":
@@ -96,9 +96,9 @@ def test_page_one_has_name_id_and_total_boxes_and_every_problem_a_mark_box(duple
     first = page_texts(duplex_class / "worksheet-maría-garcía-s04.pdf")
     top = first[0]
     assert re.search(r"Name\s+María García", top) and re.search(r"ID\s+s04", top)
-    assert re.search(r"Total\s+/ 12", top)
+    assert re.search(r"Total\s+/\s*12", top)
     text = "\n".join(first)
-    marks = [int(m) for m in re.findall(r"Problem \d+ .*?/ (\d+)\s*$", text, flags=re.M)]
+    marks = [int(m) for m in re.findall(r"Problem \d+ .*?/\s*(\d+)\s*$", text, flags=re.M)]
     assert len(marks) == 10 and sum(marks) == 12
     assert all("s04" in p.splitlines()[0] for p in first)  # the id in every page's header
 

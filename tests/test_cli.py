@@ -356,10 +356,10 @@ def test_bad_spec_one_line_exit_2(run, spec, message):
 
 def test_stack_that_does_not_fit_names_the_line_and_both_shapes(run, tmp_path):
     f = tmp_path / "bad.txt"
-    f.write_text("conv2d in=28x28x1 out=8 k=3\nlinear out=10\n")
+    f.write_text("conv2d in=28x28x1 out=8 k=3\nmhsa heads=2\n")
     r = run("solve", "--network", str(f))
     assert r.exit_code == 2
-    assert "bad.txt line 2: linear cannot take the output 26x26x8 of line 1" in r.stderr
+    assert "bad.txt line 2: mhsa cannot take the output 26x26x8 of line 1" in r.stderr
     f.write_text("conv2d in=28x28x1 out=8 k=3\nconv2d in=28x28x8 out=8 k=3\n")
     r = run("solve", "--network", str(f))
     assert "bad.txt line 2: in=28x28x8 does not match the output 26x26x8 of line 1" in r.stderr

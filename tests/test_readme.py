@@ -38,6 +38,7 @@ NOT_RUN = (
     "pytest --update-golden",
     "python benchmarks/run.py",
     "python benchmarks/practice.py",
+    "python benchmarks/networks.py",
     "python benchmarks/pdf.py",
     "python tools/practice_screenshot.py",
 )

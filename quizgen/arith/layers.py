@@ -17,6 +17,18 @@ from quizgen.i18n import _
 CONV, CONVT, MAXPOOL, AVGPOOL = "conv", "convtranspose", "maxpool", "avgpool"
 ADAPTIVE_AVG, ADAPTIVE_MAX = "adaptiveavgpool", "adaptivemaxpool"
 LINEAR, BATCHNORM, RELU, FLATTEN = "linear", "batchnorm", "relu", "flatten"
+RELU6, CLIP, GELU, SILU, HARDSWISH = "relu6", "clip", "gelu", "silu", "hardswish"
+SIGMOID, HARDSIGMOID, TANH, SOFTMAX = "sigmoid", "hardsigmoid", "tanh", "softmax"
+DROPOUT, IDENTITY, LAYERNORM, LAYERSCALE, UPSAMPLE = "dropout", "identity", "layernorm", "layerscale", "upsample"
+PATCHEMBED, CLSTOKEN, POSEMBED, MHSA, MLP, SELECT = "patchembed", "clstoken", "posembed", "mhsa", "mlp", "select"
+
+#: Element-wise activations: shape kept, no parameters, 0 MACs (torchvision's convention).
+ACTIVATIONS = (RELU, RELU6, CLIP, GELU, SILU, HARDSWISH, SIGMOID, HARDSIGMOID, TANH, SOFTMAX)
+#: Layers whose output has the input's shape, of any rank.
+SHAPE_KEEPING = (*ACTIVATIONS, DROPOUT, IDENTITY, LAYERNORM, LAYERSCALE)
+#: Vision Transformer layers on a token map ``Nxd`` (tokens, then features).
+TOKEN_FAMILIES = (CLSTOKEN, POSEMBED, MHSA, MLP, SELECT)
+NEAREST, BILINEAR = "nearest", "bilinear"
 
 #: Families whose name carries a dimension suffix (``conv2d``), and the keys each takes.
 SPATIAL_FAMILIES = (CONV, CONVT, MAXPOOL, AVGPOOL, ADAPTIVE_AVG, ADAPTIVE_MAX, BATCHNORM)
@@ -31,6 +43,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     BATCHNORM: ("in",),
     RELU: ("in",),
     FLATTEN: ("in",),
+    **{family: ("in",) for family in SHAPE_KEEPING if family not in (RELU, CLIP, DROPOUT)},
+    CLIP: ("in", "min", "max"),
+    DROPOUT: ("in", "p"),
+    UPSAMPLE: ("in", "scale", "mode"),
+    PATCHEMBED: ("in", "patch", "out", "bias"),
+    CLSTOKEN: ("in",),
+    POSEMBED: ("in",),
+    MHSA: ("in", "heads", "bias"),
+    MLP: ("in", "hidden", "bias"),
+    SELECT: ("in", "token"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     CONV: ("in", "out", "k"),
@@ -43,6 +65,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     BATCHNORM: ("in",),
     RELU: ("in",),
     FLATTEN: ("in",),
+    **{family: ("in",) for family in SHAPE_KEEPING if family not in (RELU, CLIP)},
+    CLIP: ("in", "min", "max"),
+    UPSAMPLE: ("in", "scale"),
+    PATCHEMBED: ("in", "patch", "out"),
+    CLSTOKEN: ("in",),
+    POSEMBED: ("in",),
+    MHSA: ("in", "heads"),
+    MLP: ("in", "hidden"),
+    SELECT: ("in",),
 }
 SAME, VALID = "same", "valid"
 AXES = {1: "L", 2: "HxW", 3: "DxHxW"}
@@ -51,8 +82,11 @@ AXES = {1: "L", 2: "HxW", 3: "DxHxW"}
 class Layer(NamedTuple):
     """One layer, with every default filled in.
 
-    ``input_shape`` is spatial sizes then channels; for ``linear`` it is
-    ``(features,)``.  ``padding`` is a per-dimension tuple or ``"same"``.
+    ``input_shape`` is spatial sizes then channels; for ``linear`` on a vector it is
+    ``(features,)``, and a token map is ``(N, d)``.  ``padding`` is a per-dimension tuple or ``"same"``.
+    ``kernel`` holds a patch embedding's patch size; ``heads`` (attention), ``hidden`` (MLP), ``scale``
+    and ``mode`` (upsample), ``low``/``high`` (clip's min and max), ``rate`` (dropout's p) and
+    ``token`` (select) belong to one family each.
     ``given`` names the keys the spec wrote out; it is not part of what the
     layer is, so two layers that differ only in it are equal.
     """
@@ -70,6 +104,14 @@ class Layer(NamedTuple):
     ceil_mode: bool = False
     output_padding: tuple[int, ...] = ()
     output_size: tuple[int, ...] = ()
+    heads: int = 0
+    hidden: int = 0
+    scale: tuple[int, ...] = ()
+    mode: str = ""
+    low: float = 0.0
+    high: float = 0.0
+    rate: float = 0.0
+    token: int = 0
     given: frozenset[str] = frozenset()
 
     # ``given`` is the last field, so ``self[:-1]`` is everything the layer is.
@@ -89,8 +131,8 @@ class Layer(NamedTuple):
 
     @property
     def spatial(self) -> tuple[int, ...]:
-        """The input's spatial sizes (empty for linear and shapeless layers)."""
-        return self.input_shape[:-1] if self.family in SPATIAL_FAMILIES else ()
+        """The input's spatial sizes (empty for linear, token and shapeless layers)."""
+        return self.input_shape[:-1] if self.family in (*SPATIAL_FAMILIES, UPSAMPLE, PATCHEMBED) else ()
 
     @property
     def in_channels(self) -> int:
@@ -136,7 +178,10 @@ def validate(layer: Layer) -> Layer:
     if layer.out is not None and layer.out < 1:
         raise SpecError(_("{name}: out={out} must be at least 1").format(name=name, out=layer.out))
     for key, values in (("k", layer.kernel), ("s", layer.stride), ("d", layer.dilation), ("size", layer.output_size)):
-        _check_positive(name, key, values)
+        _check_positive(name, key if layer.family != PATCHEMBED else "patch", values)
+    _check_positive(name, "scale", layer.scale)
+    if layer.family in (CLIP, DROPOUT, UPSAMPLE, PATCHEMBED, MHSA, MLP, SELECT):
+        _check_settings(layer)
     if isinstance(layer.padding, tuple) and any(p < 0 for p in layer.padding):
         raise SpecError(_("{name}: p={value} must be 0 or more").format(name=name, value=fmt_tuple(layer.padding)))
     if any(p < 0 for p in layer.output_padding):
@@ -176,6 +221,59 @@ def validate(layer: Layer) -> Layer:
     return layer
 
 
+def _check_settings(layer: Layer) -> None:
+    """The rules of the layers for modern networks: clip's bounds, dropout's p, patches, heads, tokens."""
+    name, shape = layer.name, layer.input_shape
+    if layer.family == CLIP and not layer.low < layer.high:
+        raise SpecError(
+            _("{name}: min={low} must be below max={high}").format(
+                name=name, low=fmt_number(layer.low), high=fmt_number(layer.high)
+            )
+        )
+    if layer.family == DROPOUT and not 0 <= layer.rate <= 1:
+        raise SpecError(
+            _("{name}: p={value} must be a probability, between 0 and 1").format(
+                name=name, value=fmt_number(layer.rate)
+            )
+        )
+    if layer.family == UPSAMPLE and layer.mode == BILINEAR and len(shape) != 3:
+        raise SpecError(
+            _("{name}: mode=bilinear needs a 2-d input HxWxC, got in={shape} (PyTorch's rule)").format(
+                name=name, shape=fmt_shape(shape)
+            )
+        )
+    if layer.family == PATCHEMBED:
+        for axis, n in zip((_("height"), _("width")), shape):
+            if n % layer.kernel[0]:
+                raise SpecError(
+                    _(
+                        "{name}: patch={patch} must divide the input's {axis} {n} (the image is cut into whole patches)"
+                    ).format(name=name, patch=layer.kernel[0], axis=axis, n=n)
+                )
+    if layer.family == MHSA:
+        _check_positive(name, "heads", (layer.heads,))
+        if shape[1] % layer.heads:
+            raise SpecError(
+                _("{name}: heads={heads} must divide d={d} (each head takes d/h features)").format(
+                    name=name, heads=layer.heads, d=shape[1]
+                )
+            )
+    if layer.family == MLP:
+        _check_positive(name, "hidden", (layer.hidden,))
+    if layer.family == SELECT and not 0 <= layer.token < shape[0]:
+        raise SpecError(
+            _("{name}: token={token} must be 0 or more and below the token count N={n}").format(
+                name=name, token=layer.token, n=shape[0]
+            )
+        )
+
+
+def fmt_number(value: float) -> str:
+    """A float as written in a spec: ``6`` for 6.0, ``0.5``, ``1e-07``."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _check_positive(name: str, key: str, values: tuple[int, ...]) -> None:
     for v in values:
         if v < 1:
@@ -190,14 +288,25 @@ def _check_input(layer: Layer) -> None:
         raise SpecError(
             _("{name}: in={shape} must have every size at least 1").format(name=name, shape=fmt_shape(shape))
         )
-    if layer.family == LINEAR:
-        if len(shape) != 1:
-            raise SpecError(
-                _("{name}: in={shape} must be one number, the input features (flatten first)").format(
-                    name=name, shape=fmt_shape(shape)
-                )
+    if layer.family in TOKEN_FAMILIES and len(shape) != 2:
+        raise SpecError(
+            _("{name}: in={shape} must be a token map Nxd (tokens, then features), got {count} numbers").format(
+                name=name, shape=fmt_shape(shape), count=len(shape)
             )
-    elif layer.family == BATCHNORM and layer.ndim == 1:
+        )
+    if layer.family == PATCHEMBED and len(shape) != 3:
+        raise SpecError(
+            _("{name}: in={shape} must be an image HxWxC, got {count} numbers").format(
+                name=name, shape=fmt_shape(shape), count=len(shape)
+            )
+        )
+    if layer.family == UPSAMPLE and len(shape) not in (2, 3, 4):
+        raise SpecError(
+            _("{name}: in={shape} must be LxC, HxWxC or DxHxWxC (spatial sizes, then channels)").format(
+                name=name, shape=fmt_shape(shape)
+            )
+        )
+    if layer.family == BATCHNORM and layer.ndim == 1:
         if len(shape) not in (1, 2):
             raise SpecError(_("{name}: in={shape} must be C or LxC").format(name=name, shape=fmt_shape(shape)))
     elif layer.family in SPATIAL_FAMILIES and len(shape) != layer.ndim + 1:

@@ -1,4 +1,7 @@
-"""Stacks of layers: one spec per line, each layer's input the previous layer's output.
+"""Network files and built-in networks: read (:mod:`~quizgen.arith.netfile`) and solved (:mod:`~quizgen.arith.graph`).
+
+A plain stack has one spec per line, each layer's input the previous layer's output; a graph names
+outputs, joins them and calls blocks (``docs/networks.md``).
 
 Built-in networks live as stack files in ``banks/networks/``.  A stack may declare the order its
 shapes are written in, on a line of its own: ``# layout: hwc`` (spatial sizes, then channels) or
@@ -10,67 +13,38 @@ it is refused, because ``--layout`` says how to show shapes, not how a file was 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quizgen.arith import spec
-from quizgen.arith.layers import Layer, fmt_shape
-from quizgen.arith.solver import Params, Solution, solve
+from quizgen.arith import netfile
+from quizgen.arith.graph import Network, solve_graph
+from quizgen.arith.layers import Layer
+from quizgen.arith.netfile import declared_layout
 from quizgen.arith.spec import Layout
-from quizgen.errors import QuizgenError, SpecError
+from quizgen.errors import QuizgenError
 from quizgen.i18n import _
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
-@dataclass(frozen=True)
-class Network:
-    """A solved stack: each line number with its solution, and the totals."""
 
-    name: str
-    lines: tuple[tuple[int, Solution], ...]
+def _folder() -> Traversable:
+    """The built-in networks' folder: the installed directory itself when there is one (importing
+    :mod:`importlib.resources` costs more than solving a network), else through ``importlib.resources``."""
+    from importlib import import_module
 
-    @property
-    def solutions(self) -> list[Solution]:
-        return [s for _line, s in self.lines]
+    for base in getattr(import_module("quizgen.banks"), "__path__", ()):
+        folder = Path(base) / "networks"
+        if folder.is_dir():
+            return folder
+    from importlib import resources
 
-    @property
-    def params(self) -> Params:
-        """Totals of each parameter count over the stack."""
-        sols = self.solutions
-        return Params(
-            *(
-                sum(getattr(s.params, f) for s in sols)
-                for f in ("weights", "bias", "trainable", "non_trainable", "total")
-            )
-        )
-
-    @property
-    def macs(self) -> int:
-        return sum(s.macs for s in self.solutions)
-
-    @property
-    def flops(self) -> int:
-        return 2 * self.macs
-
-    def compute(self, count: str = "macs") -> int:
-        """Total compute under a convention: ``macs``, ``flops`` or ``flops+bias``."""
-        return sum(s.compute(count) for s in self.solutions)
-
-    @property
-    def output_shape(self) -> tuple[int, ...]:
-        return self.solutions[-1].output_shape
-
-    @property
-    def activation_bytes(self) -> int:
-        """Sum of every layer's fp32 output memory, batch 1."""
-        return sum(s.output_bytes for s in self.solutions)
+    return resources.files("quizgen.banks").joinpath("networks")
 
 
 def builtin_names() -> list[str]:
     """Names of the built-in networks."""
-    folder = resources.files("quizgen.banks").joinpath("networks")
-    return sorted(p.name.removesuffix(".txt") for p in folder.iterdir() if p.name.endswith(".txt"))
+    return sorted(p.name.removesuffix(".txt") for p in _folder().iterdir() if p.name.endswith(".txt"))
 
 
 def load(source: str, *, layout: Layout = "hwc") -> Network:
@@ -93,7 +67,7 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
         return solve_stack(text, name=path.name, layout=layout)
     name = source.lower()
     if name in builtin_names():
-        text = resources.files("quizgen.banks").joinpath("networks", f"{name}.txt").read_text(encoding="utf-8")
+        text = _folder().joinpath(f"{name}.txt").read_text(encoding="utf-8")
         return solve_stack(text, name=name, layout=layout, written="hwc")
     from quizgen.i18n import closest
 
@@ -104,80 +78,16 @@ def load(source: str, *, layout: Layout = "hwc") -> Network:
     )
 
 
-_LAYOUT_LINE = re.compile(r"^\s*#\s*layout\s*:\s*(\S*)\s*$", re.IGNORECASE)
-
-
-def declared_layout(text: str, name: str = "stack") -> Layout | None:
-    """The layout a stack declares with a ``# layout: hwc|chw`` line, or ``None``."""
-    found: Layout | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        m = _LAYOUT_LINE.match(raw)
-        if not m:
-            continue
-        value = m.group(1).lower()
-        if value not in ("hwc", "chw") or (found and found != value):
-            raise SpecError(
-                _("{name} line {number}: layout: {value} must be hwc or chw, once per file").format(
-                    name=name, number=number, value=m.group(1)
-                )
-            )
-        found = "hwc" if value == "hwc" else "chw"
-    return found
-
-
 def solve_stack(text: str, *, name: str = "stack", layout: Layout = "hwc", written: Layout | None = None) -> Network:
-    """Parse and solve a stack, refusing a layer that cannot take the previous output.
+    """Read and solve a network file (a plain stack, or a graph in the notation of ``docs/networks.md``).
 
-    Shapes are read in the stack's declared layout, else in ``written`` (the layout a built-in is known to
-    be written in), else in ``layout``; messages show them in ``layout``.
+    Shapes are read in the file's declared layout, else in ``written`` (the layout a built-in is known to
+    be written in), else in ``layout``; messages show them in ``layout``.  A layer that cannot take its
+    input, a join whose shapes do not fit, a name used before it is defined and a cycle are refused in one
+    line naming the file and the line.
     """
     read_layout = declared_layout(text, name) or written or layout
-    lines: list[tuple[int, Solution]] = []
-    previous: Solution | None = None
-    prev_line = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        body = raw.split("#", 1)[0].strip()
-        if not body:
-            continue
-        where = f"{name} line {number}"
-        default = previous.output_shape if previous else None
-        try:
-            layer = spec.build(body, layout=read_layout, default_input=default)
-        except SpecError as exc:
-            raise SpecError(_("{where}: {exc}").format(where=where, exc=exc)) from None
-        if previous is not None and "in" in layer.given and layer.input_shape != previous.output_shape:
-            raise SpecError(
-                _("{where}: in={value} does not match the output {value2} of line {prev_line}").format(
-                    where=where,
-                    value=_shape(layer.input_shape, layout),
-                    value2=_shape(previous.output_shape, layout),
-                    prev_line=prev_line,
-                )
-            )
-        try:
-            layer = spec.L.validate(layer)
-        except SpecError as exc:
-            if previous is not None and "in" not in layer.given:
-                raise SpecError(
-                    _("{where}: {name} cannot take the output {value} of line {prev_line} ({exc})").format(
-                        where=where,
-                        name=layer.name,
-                        value=_shape(previous.output_shape, layout),
-                        prev_line=prev_line,
-                        exc=exc,
-                    )
-                ) from None
-            raise SpecError(_("{where}: {exc}").format(where=where, exc=exc)) from None
-        previous = solve(layer)
-        prev_line = number
-        lines.append((number, previous))
-    if not lines:
-        raise SpecError(_("{name}: the stack has no layers").format(name=name))
-    return Network(name, tuple(lines))
+    return solve_graph(netfile.read(text, name=name, layout=read_layout), layout=layout)
 
 
-def _shape(shape: tuple[int, ...], layout: Layout) -> str:
-    return fmt_shape(spec.to_layout(shape, layout))
-
-
-__all__ = ["Layer", "Network", "builtin_names", "load", "solve_stack"]
+__all__ = ["Layer", "Network", "builtin_names", "declared_layout", "load", "solve_stack"]

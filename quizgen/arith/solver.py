@@ -95,12 +95,19 @@ def solve(layer: Layer) -> Solution:
         return _pool(layer)
     if family == L.LINEAR:
         return _linear(layer)
+    if family in (L.PATCHEMBED, L.MHSA, L.MLP, L.CLSTOKEN, L.POSEMBED, L.SELECT):
+        return _token(layer)
+    if family in (L.LAYERNORM, L.LAYERSCALE):
+        return _norm(layer)
+    if family == L.UPSAMPLE:
+        shape = (*(n * s for n, s in zip(layer.spatial, layer.scale)), layer.in_channels)
+        return Solution(layer, shape, (), Params(0, 0, 0, 0, 0), 0, 0, 0, None)
     if family == L.BATCHNORM:
         c = layer.in_channels
         params = Params(weights=c, bias=c, trainable=2 * c, non_trainable=2 * c, total=4 * c)
         return Solution(layer, layer.input_shape, (), params, 0, 0, 2 * prod(layer.input_shape), None)
     shape = (prod(layer.input_shape),) if family == L.FLATTEN else layer.input_shape
-    ops = prod(layer.input_shape) if family == L.RELU else 0
+    ops = prod(layer.input_shape) if family in L.ACTIVATIONS else 0
     return Solution(layer, shape, (), Params(0, 0, 0, 0, 0), 0, 0, ops, None)
 
 
@@ -145,12 +152,67 @@ def _conv(layer: Layer) -> Solution:
 
 
 def _linear(layer: Layer) -> Solution:
-    """Linear: weights = in·out, bias = out, MACs = in·out."""
+    """Linear: weights = in·out, bias = out, MACs = in·out at each position.
+
+    On a multi-dimensional input it acts on the last dimension, once per position (every other
+    dimension): MACs = (elements / in)·in·out, and one bias add per output element.
+    """
     assert layer.out is not None
+    positions = prod(layer.input_shape[:-1])
     weights = layer.in_channels * layer.out
     bias = layer.out if layer.bias else 0
     params = Params(weights, bias, weights + bias, 0, weights + bias)
-    return Solution(layer, (layer.out,), (), params, weights, bias, 0, None)
+    shape = (*layer.input_shape[:-1], layer.out)
+    return Solution(layer, shape, (), params, positions * weights, positions * bias, 0, None)
+
+
+def patch_conv(layer: Layer) -> Layer:
+    """The conv a patch embedding is: ``conv2d out=d k=P s=P`` on the same image."""
+    assert layer.out is not None
+    return Layer(L.CONV, 2, layer.input_shape, layer.out, layer.kernel, layer.kernel, (0, 0), (1, 1), 1, layer.bias)
+
+
+def _token(layer: Layer) -> Solution:
+    """Vision Transformer layers on a token map (N, d), torchvision's counts.
+
+    - patchembed: the conv k = s = P, d filters; tokens = (H/P)·(W/P); params P·P·C·d + d; MACs as that conv.
+    - clstoken: (N + 1, d), params d.  posembed: (N, d), params N·d.  0 MACs (adds only).
+    - mhsa: params 4d² + 4d (Q, K, V and output projections, each d×d + d), whatever the heads;
+      MACs 4·N·d² (the projections) + 2·N²·d (QKᵀ and AV, summed over the heads).
+    - mlp: linear d→H, GELU, linear H→d: params 2dH + H + d, MACs 2·N·d·H.
+    - select: the token's d features.
+    """
+    family, shape = layer.family, layer.input_shape
+    if family == L.PATCHEMBED:
+        conv = _conv(patch_conv(layer))
+        tokens = prod(conv.output_shape[:-1])
+        return conv._replace(layer=layer, output_shape=(tokens, conv.output_shape[-1]))
+    n, d = shape
+    zero = Params(0, 0, 0, 0, 0)
+    if family == L.CLSTOKEN:
+        return Solution(layer, (n + 1, d), (), Params(d, 0, d, 0, d), 0, 0, 0, None)
+    if family == L.POSEMBED:
+        return Solution(layer, shape, (), Params(n * d, 0, n * d, 0, n * d), 0, 0, n * d, None)
+    if family == L.SELECT:
+        return Solution(layer, (d,), (), zero, 0, 0, 0, None)
+    if family == L.MHSA:
+        weights, bias = 4 * d * d, 4 * d if layer.bias else 0
+        macs = 4 * n * d * d + 2 * n * n * d
+        bias_adds = n * bias
+    else:
+        h = layer.hidden
+        weights, bias = 2 * d * h, h + d if layer.bias else 0
+        macs = 2 * n * d * h
+        bias_adds = n * bias
+    params = Params(weights, bias, weights + bias, 0, weights + bias)
+    return Solution(layer, shape, (), params, macs, bias_adds, 0, None)
+
+
+def _norm(layer: Layer) -> Solution:
+    """LayerNorm over the last dimension C: params 2C (γ, β); LayerScale: params C (γ).  0 MACs."""
+    c = layer.in_channels
+    params = Params(c, c, 2 * c, 0, 2 * c) if layer.family == L.LAYERNORM else Params(c, 0, c, 0, c)
+    return Solution(layer, layer.input_shape, (), params, 0, 0, prod(layer.input_shape), None)
 
 
 def _pool(layer: Layer) -> Solution:

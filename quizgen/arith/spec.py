@@ -7,6 +7,7 @@ The grammar is DESIGN section 1: a layer name, then ``key=value`` pairs.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Literal
 
@@ -17,39 +18,29 @@ from quizgen.i18n import N_, _, closest
 
 Layout = Literal["hwc", "chw"]
 
-_KEY_ALIASES = {
-    "in": "in",
-    "input": "in",
-    "in_features": "in",
-    "input_shape": "in",
-    "out": "out",
-    "out_channels": "out",
-    "out_features": "out",
-    "filters": "out",
-    "units": "out",
-    "k": "k",
-    "kernel": "k",
-    "kernel_size": "k",
-    "s": "s",
-    "stride": "s",
-    "strides": "s",
-    "p": "p",
-    "padding": "p",
-    "pad": "p",
-    "d": "d",
-    "dilation": "d",
-    "dilation_rate": "d",
-    "g": "g",
-    "groups": "g",
-    "bias": "bias",
-    "use_bias": "bias",
-    "ceil": "ceil",
-    "ceil_mode": "ceil",
-    "op": "op",
-    "output_padding": "op",
-    "size": "size",
-    "output_size": "size",
+#: Every spelling of each key (PyTorch's and Keras's argument names too), by its canonical key.
+_KEY_SPELLINGS = {
+    "in": "input in_features input_shape",
+    "out": "out_channels out_features filters units",
+    "k": "kernel kernel_size",
+    "s": "stride strides",
+    "p": "padding pad",
+    "d": "dilation dilation_rate",
+    "g": "groups",
+    "bias": "use_bias",
+    "ceil": "ceil_mode",
+    "op": "output_padding",
+    "size": "output_size",
+    "min": "min_val",
+    "max": "max_val",
+    "scale": "scale_factor",
+    "mode": "",
+    "patch": "patch_size",
+    "heads": "num_heads",
+    "hidden": "hidden_dim mlp_dim",
+    "token": "index",
 }
+_KEY_ALIASES = {alias: key for key, others in _KEY_SPELLINGS.items() for alias in (key, *others.split())}
 _NAME_ALIASES = {
     "fc": "linear",
     "dense": "linear",
@@ -61,7 +52,16 @@ _NAME_ALIASES = {
     "maxpooling": L.MAXPOOL,
     "averagepooling": L.AVGPOOL,
     "avgpooling": L.AVGPOOL,
+    "swish": L.SILU,
+    "hswish": L.HARDSWISH,
+    "hsigmoid": L.HARDSIGMOID,
+    "stochasticdepth": L.DROPOUT,
+    "attention": L.MHSA,
+    "multiheadattention": L.MHSA,
+    "upsampling": L.UPSAMPLE,
 }
+#: Global average pooling is read as ``adaptiveavgpool{n}d size=1``, ``n`` from the input's rank.
+GLOBAL_POOL = ("globalavgpool", "gap")
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False, "on": True, "off": False}
 _AROUND_EQUALS = re.compile(r"\s*=\s*(?![^\s=]*=)")
 _AROUND_SEPARATORS = re.compile(r"(?<=[\d(\[])\s*([xX×*,])\s*(?=[\d)\]])")
@@ -75,8 +75,10 @@ def _names() -> dict[str, tuple[str, int]]:
     for family in L.SPATIAL_FAMILIES:
         for n in (1, 2, 3):
             names[f"{family}{n}d"] = (family, n)
-    for family in (L.LINEAR, L.RELU, L.FLATTEN):
+    for family in (L.LINEAR, L.FLATTEN, *L.SHAPE_KEEPING, L.UPSAMPLE, L.PATCHEMBED, *L.TOKEN_FAMILIES):
         names[family] = (family, 0)
+    for alias in GLOBAL_POOL:
+        names[alias] = (L.ADAPTIVE_AVG, 0)
     for alias, family in _NAME_ALIASES.items():
         if family in L.SPATIAL_FAMILIES:
             for n in (1, 2, 3):
@@ -112,12 +114,18 @@ def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] |
     if key not in NAMES:
         raise SpecError(
             _(
-                "unknown layer '{raw_name}'{suggestion}; known layers: conv1d-3d, convtranspose1d-3d, maxpool/avgpool/adaptiveavgpool/adaptivemaxpool1d-3d, linear, batchnorm1d-3d, relu, flatten"
-            ).format(raw_name=raw_name, suggestion=closest(key, CANONICAL_NAMES))
+                "unknown layer '{raw_name}'{suggestion}; known layers: conv1d-3d, convtranspose1d-3d, maxpool/avgpool/adaptiveavgpool/adaptivemaxpool1d-3d, globalavgpool, linear, batchnorm1d-3d, layernorm, layerscale, {activations}, dropout, identity, flatten, upsample, patchembed, clstoken, posembed, mhsa, mlp, select"
+            ).format(
+                raw_name=raw_name,
+                suggestion=closest(key, [*CANONICAL_NAMES, *GLOBAL_POOL]),
+                activations=", ".join(L.ACTIVATIONS),
+            )
         )
     family, ndim = NAMES[key]
     name = f"{family}{ndim}d" if family in L.SPATIAL_FAMILIES else family
     allowed = L.KEYS[family]
+    if key in GLOBAL_POOL:
+        name, allowed = "globalavgpool", ("in",)
     raw: dict[str, str] = {}
     for token in tokens[1:]:
         if "=" not in token:
@@ -152,22 +160,48 @@ def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] |
                 name=name, value=_example_input(family, ndim)
             )
         )
+    if key in GLOBAL_POOL:
+        ndim = _global_pool_rank(raw, layout, default_input)
+        raw["size"] = "1"
     for req in L.REQUIRED[family]:
         if req not in raw and req != "in":
             raise SpecError(_("{name}: missing {req}= ({item})").format(name=name, req=req, item=_(_MEANING[req])))
     return _to_layer(family, ndim, raw, layout, default_input)
 
 
+def _global_pool_rank(raw: dict[str, str], layout: Layout, default_input: tuple[int, ...] | None) -> int:
+    """The spatial rank of a global average pool's input: LxC → 1, HxWxC → 2, DxHxWxC → 3."""
+    shape = _ints("globalavgpool", "in", raw["in"]) if "in" in raw else default_input
+    assert shape is not None
+    if len(shape) not in (2, 3, 4):
+        raise SpecError(
+            _("{name}: in={shape} must be LxC, HxWxC or DxHxWxC (spatial sizes, then channels)").format(
+                name="globalavgpool", shape=L.fmt_shape(shape)
+            )
+        )
+    return len(shape) - 1
+
+
 _MEANING = {
     "out": N_("output channels or features"),
     "k": N_("the kernel size"),
     "size": N_("the adaptive output size"),
+    "min": N_("the lower bound"),
+    "max": N_("the upper bound"),
+    "scale": N_("the factor each spatial size is multiplied by"),
+    "patch": N_("the patch size P: a conv with k = s = P"),
+    "heads": N_("the number of attention heads"),
+    "hidden": N_("the MLP's hidden width"),
 }
 
 
 def _example_input(family: str, ndim: int) -> str:
     if family == L.LINEAR:
         return "in=9216"
+    if family in L.TOKEN_FAMILIES:
+        return "in=197x768"
+    if family in L.SHAPE_KEEPING:
+        return "in=56x56x96"
     return "in=" + {1: "100x16", 2: "32x32x3", 3: "16x112x112x3"}.get(ndim, "32x32x3")
 
 
@@ -248,7 +282,45 @@ def _to_layer(
         fields["ceil_mode"] = _bool(name, "ceil", raw["ceil"]) if "ceil" in raw else False
     if family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
         fields["output_size"] = _per_dim(name, "size", raw["size"], ndim)
+    if family in (L.PATCHEMBED, L.MHSA, L.MLP):
+        fields["bias"] = _bool(name, "bias", raw["bias"]) if "bias" in raw else True
+    if family == L.CLIP:
+        fields["low"], fields["high"] = _float(name, "min", raw["min"]), _float(name, "max", raw["max"])
+    if family == L.DROPOUT:
+        fields["rate"] = _float(name, "p", raw.get("p", "0.5"))
+    if family == L.UPSAMPLE:
+        fields["scale"] = _per_dim(name, "scale", raw["scale"], max(len(shape) - 1, 1))
+        fields["mode"] = _choice(name, "mode", raw.get("mode", L.NEAREST), (L.NEAREST, L.BILINEAR))
+    if family == L.PATCHEMBED:
+        patch = _int(name, "patch", raw["patch"])
+        fields["kernel"] = fields["stride"] = (patch, patch)
+    if family == L.MHSA:
+        fields["heads"] = _int(name, "heads", raw["heads"])
+    if family == L.MLP:
+        fields["hidden"] = _int(name, "hidden", raw["hidden"])
+    if family == L.SELECT:
+        fields["token"] = _int(name, "token", raw.get("token", "0"))
     return Layer(**fields)
+
+
+def _float(name: str, key: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value):
+        raise SpecError(_("{name}: {key}={text} must be a finite number").format(name=name, key=key, text=text))
+    return value
+
+
+def _choice(name: str, key: str, text: str, options: tuple[str, ...]) -> str:
+    if text.lower() not in options:
+        raise SpecError(
+            _("{name}: {key}={text} must be one of {items}{suggestion}").format(
+                name=name, key=key, text=text, items=", ".join(options), suggestion=closest(text.lower(), options)
+            )
+        )
+    return text.lower()
 
 
 def _padding(name: str, text: str, ndim: int) -> tuple[int, ...] | str:
@@ -286,6 +358,8 @@ def to_layout(shape: tuple[int, ...], layout: Layout) -> tuple[int, ...]:
 
 
 def _value(layer: Layer, key: str) -> str:
+    if key == "p" and layer.family == L.DROPOUT:
+        return L.fmt_number(layer.rate)
     if key == "out":
         return str(layer.out)
     if key == "k":
@@ -298,6 +372,16 @@ def _value(layer: Layer, key: str) -> str:
         return L.fmt_tuple(layer.dilation)
     if key == "g":
         return str(layer.groups)
+    if key in ("min", "max"):
+        return L.fmt_number(layer.low if key == "min" else layer.high)
+    if key == "scale":
+        return L.fmt_tuple(layer.scale)
+    if key == "mode":
+        return layer.mode
+    if key == "patch":
+        return str(layer.kernel[0])
+    if key in ("heads", "hidden", "token"):
+        return str(getattr(layer, key))
     if key == "op":
         return L.fmt_tuple(layer.output_padding)
     if key == "size":

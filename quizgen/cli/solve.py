@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 @click.option(
     "--network",
     metavar="FILE|NAME",
-    help="Solve a stack: a file with one spec per line, or a built-in (lenet5, alexnet, vgg16, mobilenet_v1).",
+    help="Solve a network: a file (a stack, or a graph with names, joins and blocks; see docs/networks.md) or a built-in.",
 )
 @click.option(
     "--layout",
@@ -39,6 +39,12 @@ if TYPE_CHECKING:
     help="Shape order: hwc (spatial, then channels) or chw (PyTorch's, channels first).",
 )
 @click.option("--count", type=COUNT, default="macs", show_default=True, help="The compute convention shown.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=None,
+    help="With --network: fold rows nested deeper than N block levels into their block's row (1 = the file's own lines).",
+)
 @click.option("--no-steps", is_flag=True, help="Leave out the worked steps (text output).")
 @click.option("--no-figures", is_flag=True, help="No grid picture of a small layer (shown on a terminal by default).")
 def solve_command(
@@ -47,6 +53,7 @@ def solve_command(
     network: str | None,
     layout: Layout,
     count: str,
+    depth: int | None,
     no_steps: bool,
     no_figures: bool,
 ) -> int:
@@ -62,11 +69,14 @@ def solve_command(
       printf 'conv2d in=32x32x3 out=16 k=3\\nrelu in=8\\n' | quizgen solve --json -
       quizgen solve --network vgg16 --count flops
       quizgen solve --network my_net.txt --json
+      quizgen solve --network resnet.txt --depth 1
     """
     if network:
         if spec:
             raise click.UsageError(_("give either SPEC or --network, not both"))
-        return solve_network(network, as_json=as_json, layout=layout, count=count)
+        return solve_network(network, as_json=as_json, layout=layout, count=count, depth=depth)
+    if depth is not None:
+        raise click.UsageError(_("--depth folds a network's table: use it with --network"))
     if not spec:
         raise click.UsageError(_('missing SPEC, e.g. quizgen solve "conv2d in=227x227x3 out=96 k=11 s=4"'))
     if spec == ("-",):
@@ -209,11 +219,15 @@ def _make_pool() -> multiprocessing.pool.Pool:
     return multiprocessing.get_context(method).Pool(_pool_size())
 
 
-def solve_network(source: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs") -> int:
-    """``quizgen solve --network FILE|NAME``."""
+def solve_network(
+    source: str, *, as_json: bool = False, layout: Layout = "hwc", count: str = "macs", depth: int | None = None
+) -> int:
+    """``quizgen solve --network FILE|NAME``: the table grouped by block (folded below ``depth``), or JSON."""
+    from quizgen.render import network as network_report
+
     net = networks.load(source, layout=layout)
     if as_json:
-        click.echo(dump(report.network_dict(net, layout)))
+        click.echo(dump(network_report.as_dict(net, layout)))
     else:
-        click.echo(text.network(net, layout, count))
+        click.echo(network_report.table(net, layout, count, depth))
     return 0

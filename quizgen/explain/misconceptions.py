@@ -12,15 +12,12 @@ import itertools
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from math import ceil, floor, prod
-from typing import TYPE_CHECKING
 
 from quizgen.arith import geometry
 from quizgen.arith import layers as L
 from quizgen.arith.layers import Layer
 from quizgen.arith.solver import solve
-
-if TYPE_CHECKING:
-    pass
+from quizgen.explain import flawed_modern
 from quizgen.explain.catalogue import (
     CATALOGUE,
     COMPUTE,
@@ -139,7 +136,7 @@ def wrong_values(
 def _output(layer: Layer, spatial: Shape) -> Shape:
     fam = layer.family
     if fam == L.LINEAR:
-        return (layer.out or 0,)
+        return (*layer.input_shape[:-1], layer.out or 0)
     if layer.has_kernel or layer.is_pool:
         channels = layer.out if fam in (L.CONV, L.CONVT) else layer.in_channels
         return (*spatial, channels or 0)
@@ -153,6 +150,12 @@ def _bytes(values: Iterable[Scalar], flags: frozenset[str]) -> list[Scalar]:
 
 def _quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: Shape) -> list[Scalar | Shape]:
     fam = layer.family
+    if fam in flawed_modern.FAMILIES:
+        return flawed_modern.quantity(layer, quantity, flags, _bytes)
+    if quantity == "trainable":
+        if fam == L.BATCHNORM:
+            return [4 * layer.in_channels if "bn-running-stats-trainable" in flags else 2 * layer.in_channels]
+        return _quantity(layer, "params", flags, spatial)
     if quantity == "output":
         return [_output(layer, spatial)]
     if quantity == "output_bytes":
@@ -180,8 +183,8 @@ def _compute(layer: Layer, quantity: str, flags: frozenset[str], spatial: Shape)
     fam = layer.family
     weights = _weights(layer, flags)
     if fam == L.LINEAR:
-        positions: Scalar = 1
-        out_positions: Scalar = 1
+        positions: Scalar = 1 if "linear-positions-forgotten" in flags else prod(layer.input_shape[:-1])
+        out_positions: Scalar = positions
     else:
         out_positions = prod(spatial)
         if "input-size-for-macs" in flags:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from quizgen.arith import spec
-from quizgen.arith.network import Network
 from quizgen.arith.solver import Params, Solution
 from quizgen.arith.spec import Layout
 from quizgen.explain import steps
 
 
-def _params(p: Params) -> dict[str, int]:
+def params_dict(p: Params) -> dict[str, int]:
+    """Parameter counts as JSON; ``trainable`` is PyTorch's ``sum(p.numel())``."""
     return {
         "weights": p.weights,
         "bias": p.bias,
@@ -27,7 +27,7 @@ def solution_dict(sol: Solution, layout: Layout = "hwc") -> dict:
         "layer": sol.layer.name,
         "input_shape": list(spec.to_layout(sol.layer.input_shape, layout)),
         "output_shape": list(spec.to_layout(sol.output_shape, layout)),
-        "params": _params(sol.params),
+        "params": params_dict(sol.params),
         "macs": sol.macs,
         "flops": sol.flops,
         "flops_with_bias": sol.flops_with_bias,
@@ -49,25 +49,4 @@ def solution_dict(sol: Solution, layout: Layout = "hwc") -> dict:
         "steps": steps.to_dict_steps(steps.explain(sol, layout)),
         "notes": steps.notes(sol),
         "layout": layout,
-    }
-
-
-def network_dict(net: Network, layout: Layout = "hwc") -> dict:
-    """A stack: one object per layer, then the totals."""
-    layers = []
-    for line, sol in net.lines:
-        d = solution_dict(sol, layout)
-        d["line"] = line
-        layers.append(d)
-    return {
-        "name": net.name,
-        "layers": layers,
-        "total": {
-            "params": _params(net.params),
-            "macs": net.macs,
-            "flops": net.flops,
-            "flops_with_bias": net.compute("flops+bias"),
-            "output_shape": list(spec.to_layout(net.output_shape, layout)),
-            "activation_bytes_fp32": net.activation_bytes,
-        },
     }

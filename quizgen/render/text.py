@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quizgen.arith import spec
 from quizgen.arith.layers import Layer
-from quizgen.arith.network import Network
 from quizgen.arith.solver import Solution
 from quizgen.arith.spec import Layout
-from quizgen.explain import misconceptions as M
 from quizgen.explain import steps
-from quizgen.explain.answers import coarse_text, in_full_text, rounded_in_full, rounded_text, too_coarse
-from quizgen.explain.check import ClaimResult
 from quizgen.explain.steps import num
-from quizgen.i18n import N_, _, n_
+from quizgen.i18n import N_, _
+
+if TYPE_CHECKING:
+    from quizgen.explain.check import ClaimResult
 
 CONVENTIONS = {
     "macs": N_("compute = multiply-accumulates (MACs), bias adds excluded; FLOPs = 2 × MACs"),
@@ -23,7 +24,7 @@ CONVENTIONS = {
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: 2 for each CJK character (wcwidth), 1 for others."""
-    if text.isascii():
+    if text.isascii() or max(map(ord, text)) < 0x1100:  # nothing wide before the Hangul Jamo: skip wcwidth's import
         return len(text)
     from wcwidth import wcswidth  # only for non-ASCII text: English output does not pay for its import
 
@@ -106,82 +107,6 @@ def step_lines(items: list[steps.Step], indent: str = "  ") -> list[str]:
     return lines
 
 
-def network(net: Network, layout: Layout = "hwc", count: str = "macs") -> str:
-    """A per-layer table like torchinfo's summary, then the totals."""
-    compute_label = {"macs": "MACs", "flops": "FLOPs", "flops+bias": "FLOPs+bias"}[count]
-    header = ("#", _("line"), _("layer"), _("settings"), _("output"), _("params"), compute_label)
-    rows = []
-    for i, (line, sol) in enumerate(net.lines, start=1):
-        rows.append(
-            (
-                str(i),
-                str(line),
-                sol.layer.name,
-                short_spec(sol.layer),
-                spec.format_shape(sol.output_shape, layout),
-                num(sol.params.total),
-                num(sol.compute(count)),
-            )
-        )
-    widths = [max(display_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
-    right = {0, 1, 5, 6}
-
-    def fmt(row: tuple[str, ...]) -> str:
-        return "  ".join(
-            rjust(cell, w) if c in right else ljust(cell, w) for c, (cell, w) in enumerate(zip(row, widths))
-        ).rstrip()
-
-    first = net.solutions[0].layer
-    rule = "-" * display_width(fmt(header))
-    lines = [
-        f"{net.name}: " + _("input {shape}").format(shape=spec.format_shape(first.input_shape, layout)),
-        rule,
-        fmt(header),
-        rule,
-        *[fmt(r) for r in rows],
-        rule,
-    ]
-    p = net.params
-    totals = [
-        (_("Trainable params"), num(p.trainable)),
-        (_("Non-trainable params"), num(p.non_trainable)),
-        (_("Total params"), num(p.total)),
-        (_("MACs"), num(net.macs)),
-        (_("FLOPs"), num(net.flops)),
-    ]
-    if count == "flops+bias":
-        totals.append((_("FLOPs + bias"), num(net.compute(count))))
-    totals += [
-        (_("Output shape"), spec.format_shape(net.output_shape, layout)),
-        (_("Activations (fp32, every layer's output)"), _("{n} bytes").format(n=num(net.activation_bytes))),
-        (_("Parameters (fp32)"), _("{n} bytes").format(n=num(4 * p.total))),
-    ]
-    width = max(display_width(k) for k, _v in totals)
-    vw = max(display_width(v) for _k, v in totals)
-    lines += [f"{ljust(k, width)}  {rjust(v, vw)}" for k, v in totals]
-    lines += ["", activations_note(net)]
-    lines += ["", _("Convention: {c}; batchnorm counts 0 MACs (folded).").format(c=convention(count))]
-    return "\n".join(lines)
-
-
-#: Layers whose output is counted in the activations total although frameworks often keep it in place
-#: (ReLU) or as a view of its input (flatten).
-_IN_PLACE = ("relu", "flatten")
-
-
-def activations_note(net: Network) -> str:
-    """What the activations total sums, said for this network (with its ReLU and flatten outputs, if any)."""
-    counts = {name: sum(s.layer.name == name for s in net.solutions) for name in _IN_PLACE}
-    present = [
-        n_(N_("{n} {name} layer"), N_("{n} {name} layers"), n).format(n=n, name=name) for name, n in counts.items() if n
-    ]
-    if not present:
-        return _("Activations: the sum of every layer's fp32 output (batch 1).")
-    return _("Activations: the sum of every layer's fp32 output (batch 1), the outputs of {layers} included.").format(
-        layers=and_list(present)
-    )
-
-
 _DEFAULTS = {"s": "1", "p": "0", "d": "1", "g": "1", "bias": "true", "ceil": "false", "op": "0"}
 
 
@@ -201,7 +126,10 @@ def short_spec(layer: Layer) -> str:
 
 def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -> str:
     """``quizgen check`` output: one verdict per claim, with misconceptions and the right working."""
+    # the checking modules load only for ``check``: ``solve --network`` prints tables without them
     from quizgen.arith.solver import solve
+    from quizgen.explain import misconceptions as M
+    from quizgen.explain.answers import coarse_text, in_full_text, rounded_in_full, rounded_text, too_coarse
 
     sol = solve(layer)
     all_steps = steps.explain(sol)
