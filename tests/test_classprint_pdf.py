@@ -86,10 +86,11 @@ def test_a_sheet_is_at_most_3_pages_on_a4_as_on_letter(duplex_class, tmp_path):
     """Every variant fits 3 pages, on both papers (the blank page of --duplex aside)."""
     for pdf in duplex_class.glob("worksheet-*.pdf"):
         assert sum(BLANK not in p for p in page_texts(pdf)) <= 3, pdf.name
+    # the issue's class: 30 variants of seed 1, of which variant 28 printed on 4 half-empty Letter pages
     out = tmp_path / "letter"
-    quizgen("worksheet", "--variants", "12", "--format", "pdf", "--paper", "letter", "-o", str(out), timeout=900)
+    quizgen("worksheet", "--variants", "30", "--format", "pdf", "--paper", "letter", "-o", str(out), timeout=1800)
     counts = {pdf.name: len(page_texts(pdf)) for pdf in out.glob("worksheet-*.pdf")}
-    assert len(counts) == 12 and max(counts.values()) <= 3, counts
+    assert len(counts) == 30 and max(counts.values()) <= 3, counts
 
 
 def test_page_one_has_name_id_and_total_boxes_and_every_problem_a_mark_box(duplex_class):

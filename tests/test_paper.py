@@ -154,10 +154,14 @@ def test_marks_on_sheet_and_key(run, tmp_path, fmt):
     assert r.exit_code == 0, r.stderr
     # 2 + 2 + 1 + 1.5 = 6.5
     bracket = (r"\[", r"\]") if fmt == "html" else (r"\\\[", r"\\\]")
-    for name in ("worksheet", "key"):
-        text = (tmp_path / "out" / f"{name}.{fmt}").read_text(encoding="utf-8")
-        shown = re.findall(bracket[0] + r"([\d.]+ marks?)" + bracket[1], text)
-        assert shown == ["2 marks", "2 marks", "1 mark", "1.5 marks"], (name, shown)
+    key_text = (tmp_path / "out" / f"key.{fmt}").read_text(encoding="utf-8")
+    shown = re.findall(bracket[0] + r"([\d.]+ marks?)" + bracket[1], key_text)
+    assert shown == ["2 marks", "2 marks", "1 mark", "1.5 marks"], shown
+    # the student's sheet has a mark box per problem, "__ / 2", and the total on page 1
+    sheet_text = (tmp_path / "out" / f"worksheet.{fmt}").read_text(encoding="utf-8")
+    box = r'<span class="mark-blank"></span> / ([\d.]+)</span>' if fmt == "html" else r"\\\[(?:\\_)+ / ([\d.]+)\\\]"
+    assert re.findall(box, sheet_text) == ["2", "2", "1", "1.5"]
+    for text in (sheet_text, key_text):
         assert "Total: 6.5 marks" in text
     # the key shares a problem's marks among its parts: pool-ops asks 2 or 3 things, 1.5 / 2 or 1.5 / 3
     assert run("worksheet", str(recipe), "--format", "json", "-o", str(tmp_path / "json")).exit_code == 0

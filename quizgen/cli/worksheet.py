@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import sys
 from typing import TYPE_CHECKING
@@ -12,34 +11,11 @@ import click
 from quizgen.cli.common import COUNT, LANG
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
+from quizgen.problems.labels import Labels
 
 if TYPE_CHECKING:
     from quizgen.problems.bank import Recipe
     from quizgen.problems.sheet import Sheet
-
-
-@dataclasses.dataclass(frozen=True)
-class Labels:
-    """What ``--title``, ``--course``, ``--date``, ``--time-allowed`` and ``--instructions`` print.
-
-    They replace the recipe's own fields where given (``None``: the recipe's).  They change no problem
-    and no answer, so a sheet's code does not hold them: ``--code`` prints the recipe's unless they are
-    given again.
-    """
-
-    title: str | None = None
-    course: str | None = None
-    date: str | None = None
-    time_allowed: str | None = None
-    instructions: str | None = None
-
-    def apply(self, recipe: Recipe) -> Recipe:
-        """``recipe`` with these labels in place of its own (the same object when none is given)."""
-        given = {k: v.strip() for k, v in dataclasses.asdict(self).items() if v is not None}
-        for name, value in given.items():
-            if name == "title" and not value:
-                raise QuizgenError(_("--title: must not be empty"))
-        return dataclasses.replace(recipe, **given) if given else recipe
 
 
 @click.command("worksheet")

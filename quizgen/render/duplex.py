@@ -11,6 +11,13 @@ sheet, and every key, is padded with blank pages to an even number: each one sta
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from quizgen.problems.sheet import Sheet
+
 
 def padding(pages: int, duplex: bool = True) -> int:
     """How many blank pages follow a sheet or a key of ``pages`` pages, printed double-sided.
@@ -50,3 +57,22 @@ def count_pages(htmls: list[str], paper: str = "a4") -> list[int]:
     with pdf.Printer(paper) as printer:
         futures = [printer.submit(html, pdf.page_count) for html in htmls]
         return [future.result() for future in futures]
+
+
+def class_pads(
+    env: jinja2.Environment, sheets: list[Sheet], sheet_htmls: list[str], paper: str = "a4"
+) -> tuple[list[int], list[int]]:
+    """The blank pages after each sheet and after each sheet's key: :func:`padding` of their page counts.
+
+    ``sheet_htmls`` are the sheets' own HTML files, unpadded; each key is laid out alone.  A sheet made
+    without ``duplex`` gets none.
+    """
+    from quizgen.render.sheets import render_key
+
+    keys = [render_key(env, [sheet], "html") for sheet in sheets]
+    counted = count_pages([*sheet_htmls, *keys], paper)  # one Chromium for both
+    sheet_pages, key_pages = counted[: len(sheets)], counted[len(sheets) :]
+    return (
+        [padding(n, sheet.duplex) for n, sheet in zip(sheet_pages, sheets)],
+        [padding(n, sheet.duplex) for n, sheet in zip(key_pages, sheets)],
+    )

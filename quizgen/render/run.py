@@ -102,15 +102,10 @@ def write_sheets(
         key_pads: list[int] | None = None
         sheet_pads: list[int] | None = None
         if printer is None and env is not None and template_fmt == "html" and any(sheet.duplex for sheet in sheets):
-            from quizgen.render import duplex as two_sided
+            from quizgen.render.duplex import class_pads
 
-            # each sheet and each key laid out alone, then padded to an even number of pages
             alone = [str(files[f"{stem}.html"]) for stem in stems]
-            alone += [render.render_key(env, [sheet], "html") for sheet in sheets]
-            counted = two_sided.count_pages(alone, paper or "a4")  # one Chromium for both
-            sheet_pages, key_pages = counted[: len(sheets)], counted[len(sheets) :]
-            sheet_pads = [two_sided.padding(n, sheet.duplex) for n, sheet in zip(sheet_pages, sheets)]
-            key_pads = [two_sided.padding(n, sheet.duplex) for n, sheet in zip(key_pages, sheets)]
+            sheet_pads, key_pads = class_pads(env, sheets, alone, paper or "a4")
             for stem, sheet, pad in zip(stems, sheets, sheet_pads):
                 files[f"{stem}.html"] = render.render_sheet(env, sheet, "html", pad=pad)
         if fmt == "practice":
