@@ -12,6 +12,8 @@
 6. Practice page (``benchmarks/practice.py``): the size of a 20-problem page (goal: at most 300 KB), navigation
    start to ``quizgen-ready`` in headless Chromium (goal: at most 200 ms, median of 10 fresh loads), and from
    Check to the feedback.
+7. A class as PDF (``benchmarks/pdf.py``): ``--variants 30 --format pdf`` (sheets, key, all-sheets, grid)
+   against the same class as HTML, in one run (goal: at most 10x).
 """
 
 from __future__ import annotations
@@ -260,3 +262,6 @@ if __name__ == "__main__":
     from practice import practice  # beside this file: python puts the script's folder on sys.path
 
     practice()
+    from pdf import pdf_class
+
+    pdf_class()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from quizgen.problems.labels import Labels
 
 if TYPE_CHECKING:
     from quizgen.problems.bank import Recipe
+    from quizgen.problems.sheet import Sheet
 
 
 @click.command("worksheet")
@@ -80,11 +81,18 @@ if TYPE_CHECKING:
     metavar="DIR",
     help="Folder for the sheet(s) and the key.",
 )
-@click.option("--variants", type=int, default=1, show_default=True, help="One sheet per student, each its own seed.")
+@click.option(
+    "--variants",
+    type=int,
+    default=1,
+    show_default=True,
+    help="One sheet per student, each its own seed (at most 1000 in one run).",
+)
 @click.option(
     "--roster",
     metavar="CSV",
-    help="Name the sheets after the students in a CSV (a 'name' column, and optionally 'id').",
+    help="Name the sheets after the students in a CSV (a 'name' column, and optionally 'id'; commas, "
+    "semicolons or tabs; UTF-8; at most 1000 students).",
 )
 @click.option(
     "--code",
@@ -271,8 +279,6 @@ def make_worksheets(
 
     from quizgen.i18n import language, set_language
     from quizgen.problems import sheet as worksheet
-    from quizgen.problems.quick import QuickRecipe
-    from quizgen.render import sheets as render
 
     if paper is not None and fmt not in ("pdf", "html"):
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
@@ -317,80 +323,41 @@ def make_worksheets(
         figures = made_with_figures
         if plan.options.lang != language():
             set_language(plan.options.lang)
-    shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
-    shown = (labels or Labels()).apply(shown)
-    template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
-    env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
-    files: dict[str, str | bytes] = {}
-    sheets = []
-    items = plan.sheets
-    bar = click.progressbar(items, label="Sheets", file=sys.stderr) if progress else None
-    iterator = bar if bar is not None else items
-    try:
-        if bar is not None:
-            bar.__enter__()
-        drawn = worksheet.build_sheets(
-            plan.recipe,
-            [(student, sheet_seed) for _stem, student, sheet_seed in items],
+    from quizgen.render.files import staged
+
+    with staged(Path(outdir), force=force) as stage:  # refused here, before any rendering, if unwritable
+        from quizgen.problems.quick import QuickRecipe
+        from quizgen.render.run import write_sheets
+
+        shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
+        write_sheets(
+            stage,
+            plan,
+            shown=(labels or Labels()).apply(shown),
+            fmt=fmt,
+            paper=paper,
             count=count,
-            lang=language(),
             space=space,
             figures=figures,
-            cover=cover,
+            template_dir=template_dir,
             duplex=duplex,
+            cover=cover,
+            progress=progress,
+            many=(variants > 1 or bool(roster)) and not code,
+            export=None if fmt not in EXPORTS else functools.partial(_export, fmt, max_bytes),
         )
-        ids = plan.ids or ("",) * len(items)
-        for ((stem, _student, _seed), sheet), student_id in zip(zip(iterator, drawn), ids):
-            if shown is not plan.recipe:
-                sheet = dataclasses.replace(sheet, recipe=shown)
-            if student_id:
-                sheet = dataclasses.replace(sheet, student_id=student_id)
-            sheets.append(sheet)
-            if env is not None and fmt != "practice":
-                files.update(render.sheet_files(env, sheet, template_fmt, stem))
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    if paper is not None and fmt == "html" and not any(sheet.duplex for sheet in sheets):
-        raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
-    stems = [stem for stem, _student, _seed in items]
-    key_pads: list[int] | None = None
-    sheet_pads: list[int] | None = None
-    if env is not None and template_fmt == "html" and any(sheet.duplex for sheet in sheets):
-        from quizgen.render.duplex import class_pads
-
-        sheet_pads, key_pads = class_pads(env, sheets, [str(files[f"{stem}.html"]) for stem in stems], paper or "a4")
-        for stem, sheet, pad in zip(stems, sheets, sheet_pads):
-            files[f"{stem}.html"] = render.render_sheet(env, sheet, "html", pad=pad)
-    if fmt == "practice":
-        from quizgen.render.practice import practice_files
-
-        assert env is not None
-        files.update(practice_files(env, sheets, [stem for stem, _student, _seed in items]))
-    elif env is not None:
-        files.update(render.key_files(env, sheets, template_fmt, key_pads))
-        if template_fmt == "html" and (variants > 1 or roster) and not code:
-            files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt, sheet_pads)
-        from quizgen.render.grid import grid_files
-
-        files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
-    else:
-        from quizgen import exports
-
-        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes))
-    if fmt == "pdf":
-        sheets_of: dict[str, list[str | bytes]] = {}
-        if env is not None and len(sheets) > 1:
-            # each sheet's pages are counted from a page of its own: its student file, and its key alone
-            pads = key_pads or [0] * len(sheets)
-            sheets_of["key.html"] = [render.render_key(env, [s], "html", pads=[p]) for s, p in zip(sheets, pads)]
-            if "all-sheets.html" in files:
-                sheets_of["all-sheets.html"] = [files[f"{stem}.html"] for stem, _student, _seed in items]
-        files = pdf.print_files(files, paper=paper or "a4", progress=progress, sheets_of=sheets_of)
-    from quizgen.render.files import write_files
-
-    written = write_files(Path(outdir), files, force=force)
+        written = stage.commit(force=force)
     return [str(p) for p in written]
+
+
+#: The formats that are an export of the problems (quizgen.exports), not sheets from templates.
+EXPORTS = ("moodle", "gift", "qti", "anki")
+
+
+def _export(fmt: str, max_bytes: int | None, sheets: list[Sheet]) -> dict[str, str | bytes]:
+    from quizgen import exports
+
+    return exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes)
 
 
 def _quick_recipe(

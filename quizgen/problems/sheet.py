@@ -7,7 +7,6 @@ same objects.
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
 import random
@@ -25,11 +24,16 @@ from quizgen.problems.bank_problems import bank_problem
 from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code, quick_recipe_of
 from quizgen.problems.giveaway import Mark, asked, gives_away, shown
 from quizgen.problems.problem import Problem, with_choices
+from quizgen.problems.roster import read_roster
 
 if TYPE_CHECKING:
     pass
 
 DEFAULT_RECIPE = "default"
+#: The most sheets one run makes (``--variants``, or a ``--roster``'s students).  A run holds every sheet
+#: in memory until the class's key and grid are written (about 0.6 GB for 1,000 sheets as HTML), so a
+#: larger class is refused at once rather than run for an hour.
+MAX_SHEETS = 1000
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,13 @@ def build_sheets(recipe: Recipe, items: Sequence[tuple[str, int]], **options: An
 
 
 def _worker_language(lang: str) -> None:
+    """A worker's set-up: the run's language, and Ctrl-C left to the parent (which stops the pool and
+    reports it in one line), so that no worker prints a traceback of its own."""
+    import signal
+
     from quizgen.i18n import set_language
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     set_language(lang)
 
@@ -244,53 +254,6 @@ def _entry_shape(bank: Bank, difficulty: int, choice: bool, entry: BankEntry) ->
 def layer_specs(problem: Problem) -> set[str]:
     """The canonical specs of every layer a problem is about (one per line of its spec)."""
     return {line.strip() for line in problem.spec.splitlines() if line.strip()}
-
-
-def read_roster(path: str) -> list[tuple[str, str]]:
-    """(id, name) per student from a CSV with a ``name`` column (and optionally ``id``), or names in column 1."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuizgenError(_("--roster {path}: cannot read the file ({exc})").format(path=path, exc=exc)) from None
-    if not rows:
-        raise QuizgenError(_("--roster {path}: no students in the file").format(path=path))
-    header = [c.strip().lower() for c in rows[0]]
-    if "name" not in header and {"student", "email", "id", "first", "last", "姓名"} & set(header):
-        raise QuizgenError(
-            _("--roster {path}: the header row needs a 'name' column (and optionally 'id')").format(path=path)
-        )
-    if "name" in header and len(rows) == 1:
-        raise QuizgenError(_("--roster {path}: no students in the file").format(path=path))
-    if "name" in header:
-        name_col, id_col = header.index("name"), header.index("id") if "id" in header else None
-        rows = rows[1:]
-    else:
-        name_col, id_col = 0, None
-    students: list[tuple[str, str]] = []
-    seen: dict[str, int] = {}  # id -> the line it was first on
-    for line, row in enumerate(rows, start=2 if "name" in header else 1):
-        name = row[name_col].strip() if name_col < len(row) else ""
-        if not name:
-            raise QuizgenError(_("--roster {path}: line {line}: the name is empty").format(path=path, line=line))
-        given = row[id_col].strip() if id_col is not None and id_col < len(row) else ""
-        sid = given or name
-        if sid in seen and not given:  # two students of one name: only an id tells their sheets apart
-            raise QuizgenError(
-                _(
-                    "--roster {path}: line {line}: the name '{name}' is also on line {first}; give each "
-                    "student an id in an 'id' column (header row: id,name)"
-                ).format(path=path, line=line, name=name, first=seen[sid])
-            )
-        if sid in seen:
-            raise QuizgenError(
-                _("--roster {path}: line {line}: student id '{sid}' appears twice").format(
-                    path=path, line=line, sid=sid
-                )
-            )
-        seen[sid] = line
-        students.append((sid, name))
-    return students
 
 
 def slug(text: str) -> str:
@@ -390,6 +353,13 @@ def plan(
         )
     if roster:
         students = read_roster(roster)
+        if len(students) > MAX_SHEETS:
+            raise QuizgenError(
+                _(
+                    "--roster {roster}: {n} students; at most {limit} sheets are made in one run (memory grows "
+                    "with every sheet); split the roster into files of at most {limit} students"
+                ).format(roster=roster, n=len(students), limit=MAX_SHEETS)
+            )
         return Plan(
             recipe,
             tuple(
@@ -400,6 +370,13 @@ def plan(
         )
     if variants < 1:
         raise QuizgenError(_("--variants {variants}: must be at least 1").format(variants=variants))
+    if variants > MAX_SHEETS:
+        raise QuizgenError(
+            _(
+                "--variants {variants}: at most {limit} sheets are made in one run (memory grows with every "
+                "sheet); make a larger class in runs of at most {limit}, each with its own --seed"
+            ).format(variants=variants, limit=MAX_SHEETS)
+        )
     if variants == 1:
         return Plan(recipe, (("worksheet", "", derive_seed(recipe, seed, "")),))
     width = len(str(variants))

@@ -54,12 +54,9 @@ def count_pages(htmls: list[str], paper: str = "a4") -> list[int]:
                 "--duplex counts each sheet's pages in Chromium, which needs Playwright, in the 'pdf' extra: {command}"
             ).format(command=pdf.install_extra())
         ) from None
-    printed = pdf.print_files({f"{i}.html": html for i, html in enumerate(htmls)}, paper=paper)
-    pages = []
-    for i in range(len(htmls)):
-        data = printed[f"{i}.pdf"]
-        pages.append(pdf.page_count(data if isinstance(data, bytes) else data.encode()))
-    return pages
+    with pdf.Printer(paper) as printer:
+        futures = [printer.submit(html, pdf.page_count) for html in htmls]
+        return [future.result() for future in futures]
 
 
 def class_pads(
@@ -72,8 +69,9 @@ def class_pads(
     """
     from quizgen.render.sheets import render_key
 
-    sheet_pages = count_pages(sheet_htmls, paper)
-    key_pages = count_pages([render_key(env, [sheet], "html") for sheet in sheets], paper)
+    keys = [render_key(env, [sheet], "html") for sheet in sheets]
+    counted = count_pages([*sheet_htmls, *keys], paper)  # one Chromium for both
+    sheet_pages, key_pages = counted[: len(sheets)], counted[len(sheets) :]
     return (
         [padding(n, sheet.duplex) for n, sheet in zip(sheet_pages, sheets)],
         [padding(n, sheet.duplex) for n, sheet in zip(key_pages, sheets)],

@@ -1,8 +1,10 @@
-"""PDF: the HTML sheets and key printed through Chromium, with Playwright's sync API (the ``pdf`` extra).
+"""PDF: the HTML sheets and key printed through Chromium, with Playwright's async API (the ``pdf`` extra).
 
 The pages are the HTML templates' own: ``@page`` rules decide the paper size and margins
 (``prefer_css_page_size``); where they set no size, the ``paper`` option does (A4 or Letter).
-Every file is printed by one browser, so a class of 30 starts Chromium once.
+Every page is printed by one browser, so a class of 30 starts Chromium once, and each page is laid out
+once: a class's ``all-sheets.pdf`` and ``key.pdf`` are joined from the sheets' own PDFs
+(:mod:`quizgen.render.pdfjoin`), not printed again.
 
 Chromium stamps the time of printing in each PDF's document information (``/CreationDate`` and
 ``/ModDate``).  Those two entries are blanked out (overwritten with spaces, so that every byte offset
@@ -15,12 +17,16 @@ Playwright is imported only here, and only when a PDF is made.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any, TypeVar
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
@@ -32,6 +38,12 @@ SYSTEM_CHROMIUMS = ("chromium", "chromium-browser")
 #: No time limit on loading a file: a class's combined key is large (100 sheets take about a minute to
 #: lay out and print), and Ctrl-C stops a run that is too long.
 TIMEOUT_MS = 0
+#: Pages printed at once, each in a tab of the one browser: one more than the cores, so that Chromium lays
+#: out one page while another is handed back, and the next sheet is rendered meanwhile.
+TABS = min((os.cpu_count() or 1) + 1, 4)
+#: How long closing the browser may take, after which it is left to the end of the process.
+CLOSE_TIMEOUT_S = 10
+T = TypeVar("T")
 INSTALL_EXTRA = 'pip install "quizgen[pdf]"'
 _DATES = re.compile(rb"/(?:CreationDate|ModDate)\s*\((?:[^()\\]|\\.)*\)")
 
@@ -57,9 +69,19 @@ def install_extra() -> str:
 
 
 def require() -> None:
-    """Refuse early, with one line, when Playwright (the ``pdf`` extra) is not installed."""
+    """Refuse early, with one line, when Playwright or pikepdf (the ``pdf`` extra) is not installed."""
+    _require_playwright()
     try:
-        import playwright.sync_api  # noqa: F401
+        import pikepdf  # noqa: F401
+    except ImportError:
+        raise QuizgenError(
+            _("--format pdf needs pikepdf, in the 'pdf' extra: {command}").format(command=install_extra())
+        ) from None
+
+
+def _require_playwright() -> None:
+    try:
+        import playwright.async_api  # noqa: F401
     except ImportError:
         raise QuizgenError(
             _("--format pdf needs Playwright, in the 'pdf' extra: {command}").format(command=install_extra())
@@ -95,81 +117,62 @@ def strip_dates(pdf: bytes) -> bytes:
     return _DATES.sub(lambda m: b" " * len(m.group(0)), pdf)
 
 
-def print_files(
-    files: dict[str, str | bytes],
-    *,
-    paper: str = "a4",
-    progress: bool = False,
-    sheets_of: dict[str, list[str | bytes]] | None = None,
-) -> dict[str, str | bytes]:
-    """Every ``.html`` file printed to a ``.pdf`` of the same stem (in the same order); other files kept.
+class Printer:
+    """One headless Chromium that prints HTML pages to PDF, a few tabs at once, beside the caller's work.
 
-    ``sheets_of`` maps a file that holds several sheets (the class's ``key.html``, ``all-sheets.html``)
-    to one HTML page per sheet (the sheet's own file, or its key alone), laid out as that sheet is in
-    the file.  Printing those first counts each
-    sheet's pages, and the file is then printed with :func:`~quizgen.render.sheets.page_totals_css`, so
-    that each of its pages says "page n of N" for its own sheet.  If the file's pages do not add up to
-    the sheets' (a template that lays a sheet out otherwise), it keeps its "page n".
+    The browser runs in a thread of its own (Playwright's async API on its own event loop), so the caller
+    renders the next sheet while Chromium lays out the last.  :meth:`submit` takes a page's HTML and a
+    function to hand its PDF to (called in the printer's thread); it returns a future of that function's
+    result, and blocks while ``2 × tabs`` pages wait, so a large class never holds all its HTML at once.
+    Each PDF has its dates blanked out (:func:`strip_dates`).
     """
-    if paper not in PAPERS:
-        raise QuizgenError(_("--paper {paper}: must be one of {items}").format(paper=paper, items=", ".join(PAPERS)))
-    pages = [name for name in files if name.endswith(".html")]
-    out: dict[str, str | bytes] = {}
-    with _browser() as browser:
-        page = browser.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        counted: dict[str | bytes, int] = {}  # pages, by the HTML printed
 
-        def print_page(html: str | bytes, css: str = "") -> bytes:
-            page.set_content(html.decode("utf-8") if isinstance(html, bytes) else html, wait_until="load")
-            if css:
-                page.add_style_tag(content=css)
-            return page.pdf(format=PAPERS[paper], prefer_css_page_size=True, print_background=True)
+    def __init__(self, paper: str = "a4", tabs: int | None = None) -> None:
+        if paper not in PAPERS:
+            raise QuizgenError(
+                _("--paper {paper}: must be one of {items}").format(paper=paper, items=", ".join(PAPERS))
+            )
+        self.paper = PAPERS[paper]
+        self.tabs = tabs or TABS
+        self._room = threading.BoundedSemaphore(2 * self.tabs)
+        self._loop = asyncio.new_event_loop()
+        # Every failure that matters reaches the caller through a future.  After Ctrl-C (which reaches
+        # Playwright's driver too) its connection's own futures fail unread; that is no news to report.
+        self._loop.set_exception_handler(lambda _loop, _context: None)
+        self._thread = threading.Thread(target=self._loop.run_forever, name="quizgen-pdf", daemon=True)
+        self._free: asyncio.Queue = asyncio.Queue()
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._started: Future[None] = Future()
 
-        for name in _each(pages, progress):
-            data = print_page(files[name])
-            counted[files[name]] = page_count(data)
-            parts = (sheets_of or {}).get(name)
-            if parts and len(parts) > 1:
-                from quizgen.render.sheets import page_totals_css
+    def __enter__(self) -> Printer:
+        _require_playwright()
+        self._thread.start()
+        # Chromium starts while the caller draws and renders the first sheets; a failure to start is
+        # raised by the first page printed.
+        self._started = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
+        return self
 
-                for part in parts:
-                    if part not in counted:
-                        counted[part] = page_count(print_page(part))
-                totals = [counted[part] for part in parts]
-                if sum(totals) == counted[files[name]]:
-                    data = print_page(files[name], page_totals_css(totals))
-            out[name.removesuffix(".html") + ".pdf"] = strip_dates(data)
-    for name, content in files.items():
-        if not name.endswith(".html"):
-            out[name] = content
-    return out
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
+    def submit(self, html: str, then: Callable[[bytes], T]) -> Future[T]:
+        """Print ``html``; its PDF goes to ``then`` (in the printer's thread), whose result the future holds."""
+        if self._started.done() and self._started.exception() is not None:
+            self._started.result()  # Chromium did not start: its one line
+        while not self._room.acquire(timeout=0.5):  # a short wait, so that Ctrl-C is heard at once
+            pass
+        future = asyncio.run_coroutine_threadsafe(self._print(html, then), self._loop)
+        future.add_done_callback(lambda _f: self._room.release())
+        return future
 
-def _each(names: list[str], progress: bool) -> Iterable[str]:
-    if not progress:
-        return names
-    import sys
+    async def _start(self) -> None:
+        from playwright.async_api import Error, async_playwright
 
-    import click
-
-    def bar() -> Iterator[str]:
-        with click.progressbar(names, label=_("PDF"), file=sys.stderr) as items:
-            yield from items
-
-    return bar()
-
-
-@contextmanager
-def _browser() -> Iterator:
-    """One headless Chromium for every file, or one line saying how to get one."""
-    require()
-    from playwright.sync_api import Error, sync_playwright
-
-    executable, looked = system_chromium()
-    with sync_playwright() as p:
+        executable, looked = system_chromium()
+        self._playwright = await async_playwright().start()
         try:
-            browser = p.chromium.launch(executable_path=executable, args=["--disable-gpu"])
+            self._browser = await self._playwright.chromium.launch(executable_path=executable, args=["--disable-gpu"])
         except Error as exc:
             if executable is None and "doesn't exist" in str(exc):  # Playwright's own was never installed
                 raise QuizgenError(
@@ -183,14 +186,43 @@ def _browser() -> Iterator:
                     path=executable or _("Playwright's"), error=_first_line(exc)
                 )
             ) from None
+        for _tab in range(self.tabs):
+            page = await self._browser.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            self._free.put_nowait(page)
+
+    async def _print(self, html: str, then: Callable[[bytes], T]) -> T:
+        from playwright.async_api import Error
+
+        await asyncio.wrap_future(self._started)
+        page = await self._free.get()
         try:
-            yield browser
+            await page.set_content(html, wait_until="load")
+            data = await page.pdf(format=self.paper, prefer_css_page_size=True, print_background=True)
         except Error as exc:
             raise QuizgenError(
                 _("--format pdf: Chromium failed to print: {error}").format(error=_first_line(exc))
             ) from None
         finally:
-            browser.close()
+            self._free.put_nowait(page)
+        return then(strip_dates(data))
+
+    async def _stop(self) -> None:
+        try:
+            if self._browser is not None:
+                await self._browser.close()
+        finally:
+            if self._playwright is not None:
+                await self._playwright.stop()
+
+    def close(self) -> None:
+        """Close the browser and stop the printer's thread (also after a failure or Ctrl-C)."""
+        if self._thread.is_alive():
+            # a browser already gone (Ctrl-C reaches it too) has nothing left to close
+            with contextlib.suppress(BaseException):
+                asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(timeout=CLOSE_TIMEOUT_S)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=CLOSE_TIMEOUT_S)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,0 +1,134 @@
+"""One run of ``quizgen worksheet``: every sheet drawn, rendered and written into a stage, as it is made.
+
+The sheets are drawn from a plan (:func:`quizgen.problems.sheet.plan`); each is rendered in the run's
+format as it arrives, and its files written into a :class:`~quizgen.render.files.Stage`, which the caller
+moves into place once the whole run has succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from quizgen.errors import QuizgenError
+from quizgen.i18n import _
+
+if TYPE_CHECKING:
+    from quizgen.problems.bank import Recipe
+    from quizgen.problems.sheet import Plan, Sheet
+    from quizgen.render.files import Stage
+
+
+def write_sheets(
+    stage: Stage,
+    plan: Plan,
+    *,
+    fmt: str,
+    paper: str | None,
+    count: str | None,
+    space: str | None,
+    figures: bool | None,
+    template_dir: str | None,
+    duplex: bool | None,
+    cover: bool | None,
+    progress: bool,
+    many: bool,
+    shown: Recipe,
+    export: Callable[[list[Sheet]], dict[str, str | bytes]] | None = None,
+) -> None:
+    """Draw every sheet of ``plan`` and write its files in ``fmt`` into ``stage``.
+
+    ``shown`` is the recipe as the sheets print it (a quick sheet's in the run's language, with the
+    command line's labels).  Templates make md, html, json and practice; ``export`` (given for the
+    export formats) makes the files of the other formats from the sheets.  As PDF, each sheet and each
+    sheet's key is printed as soon as it is rendered, and the class's files are joined from those PDFs
+    (:class:`~quizgen.render.pdfclass.ClassPrinter`).  ``many``: a class (``--variants``/``--roster``),
+    which also gets ``all-sheets``.
+    """
+    from quizgen.i18n import language
+    from quizgen.problems import sheet as worksheet
+    from quizgen.render import sheets as render
+
+    template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
+    env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
+    items = plan.sheets
+    printer = None
+    if fmt == "pdf":
+        from quizgen.render.pdfclass import ClassPrinter
+
+        total = 2 * len(items) + (1 if len(items) > 1 else 0)  # each sheet and its key, and the grid
+        printer = ClassPrinter(stage, paper=paper or "a4", total=total, progress=progress)
+    sheets = []
+    files: dict[str, str | bytes] = {}
+    bar = click.progressbar(items, label=_("Sheets"), file=sys.stderr) if progress and printer is None else None
+    with contextlib.ExitStack() as cleanup:
+        if printer is not None:
+            cleanup.enter_context(printer)
+        if bar is not None:
+            cleanup.enter_context(bar)
+        drawn = worksheet.build_sheets(
+            plan.recipe,
+            [(student, sheet_seed) for _stem, student, sheet_seed in items],
+            count=count,
+            lang=language(),
+            space=space,
+            figures=figures,
+            cover=cover,
+            duplex=duplex,
+        )
+        ids = plan.ids or ("",) * len(items)
+        for ((stem, _student, _seed), sheet), student_id in zip(zip(bar if bar is not None else items, drawn), ids):
+            if shown is not plan.recipe:
+                sheet = dataclasses.replace(sheet, recipe=shown)
+            if student_id:
+                sheet = dataclasses.replace(sheet, student_id=student_id)
+            sheets.append(sheet)
+            if env is None or fmt == "practice":
+                continue
+            if printer is not None:
+                printer.sheet(stem, sheet, env)
+                if len(items) > 1:
+                    printer.key_part(sheet, env)
+            else:
+                files.update(render.sheet_files(env, sheet, template_fmt, stem))
+        if printer is None and paper is not None and fmt == "html" and not any(sheet.duplex for sheet in sheets):
+            raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
+        stems = [stem for stem, _student, _seed in items]
+        key_pads: list[int] | None = None
+        sheet_pads: list[int] | None = None
+        if printer is None and env is not None and template_fmt == "html" and any(sheet.duplex for sheet in sheets):
+            from quizgen.render.duplex import class_pads
+
+            alone = [str(files[f"{stem}.html"]) for stem in stems]
+            sheet_pads, key_pads = class_pads(env, sheets, alone, paper or "a4")
+            for stem, sheet, pad in zip(stems, sheets, sheet_pads):
+                files[f"{stem}.html"] = render.render_sheet(env, sheet, "html", pad=pad)
+        if fmt == "practice":
+            from quizgen.render.practice import practice_files
+
+            assert env is not None
+            files.update(practice_files(env, sheets, stems))
+        elif env is not None:
+            from quizgen.render.grid import grid_files
+
+            if printer is None:
+                files.update(render.key_files(env, sheets, template_fmt, key_pads))
+                if template_fmt == "html" and many:
+                    files["all-sheets.html"] = render.render_all_sheets(env, sheets, template_fmt, sheet_pads)
+            elif len(sheets) == 1:
+                printer.key_part(sheets[0], env, name="key.pdf")
+            files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
+        elif export is not None:
+            files.update(export(sheets))
+        for name, content in files.items():
+            if printer is not None and name.endswith(".html"):
+                printer.page(name.removesuffix(".html") + ".pdf", str(content))
+            else:
+                stage.write(name, content)
+        if printer is not None:
+            printer.finish(all_sheets=many, class_key=len(sheets) > 1)
