@@ -127,9 +127,15 @@ def _residual_block(rng: random.Random, difficulty: int, count: str) -> Problem:
     if projection:
         what = f"{cin} → {out}"
         proj_macs = nodes["proj"].macs
-        params_wrongs.append(Wrong(total - proj_params, ("projection-forgotten",), M.say("projection-forgotten", what=what)))
+        params_wrongs.append(
+            Wrong(total - proj_params, ("projection-forgotten",), M.say("projection-forgotten", what=what))
+        )
         macs_wrongs.append(
-            Wrong(W.compute_in(net.macs - proj_macs, 0, count), ("projection-forgotten",), M.say("projection-forgotten", what=what))
+            Wrong(
+                W.compute_in(net.macs - proj_macs, 0, count),
+                ("projection-forgotten",),
+                M.say("projection-forgotten", what=what),
+            )
         )
     else:
         extra = cin * out
@@ -139,7 +145,9 @@ def _residual_block(rng: random.Random, difficulty: int, count: str) -> Problem:
     params_wrongs += _bn_wrongs(total, bns)
     if stride > 1:
         at_input = sum(sol.params.weights for sol in convs) * size * size
-        said = M.say("input-size-for-macs", hw_in=f"{size} × {size}", s=stride, hw_out=f"{size // stride} × {size // stride}")
+        said = M.say(
+            "input-size-for-macs", hw_in=f"{size} × {size}", s=stride, hw_out=f"{size // stride} × {size // stride}"
+        )
         macs_wrongs.append(Wrong(W.compute_in(at_input, 0, count), ("input-size-for-macs",), said))
     macs_wrongs += W.flops_wrong(compute, count, net.macs)
 
@@ -179,7 +187,9 @@ def _residual_block(rng: random.Random, difficulty: int, count: str) -> Problem:
     steps += W.count_step(net.macs, 0, count)
     text = sentences(
         _residual_text(size, cin, width, stride, projection, bottleneck),
-        _("How many trainable parameters does the block have, and how much compute does one forward pass take (batch 1)?"),
+        _(
+            "How many trainable parameters does the block have, and how much compute does one forward pass take (batch 1)?"
+        ),
         _(W.TRAINABLE_TEXT),
         *W.compute_conventions(count, has_bias=False),
     )
@@ -224,7 +234,12 @@ def _bottleneck_savings(rng: random.Random, difficulty: int, count: str) -> Prob
         Wrong(2 * c * m + 3 * m * m, ("forgot-to-square",), M.say("forgot-to-square")),
     ]
     parts = [
-        Part(_("Parameters of the 3×3 conv"), "params", std_sol.params.trainable, wrongs_for(std, "params", std_sol.params.trainable)),
+        Part(
+            _("Parameters of the 3×3 conv"),
+            "params",
+            std_sol.params.trainable,
+            wrongs_for(std, "params", std_sol.params.trainable),
+        ),
         Part(
             _("Parameters of the bottleneck"),
             "params",
@@ -233,14 +248,27 @@ def _bottleneck_savings(rng: random.Random, difficulty: int, count: str) -> Prob
             hint=_("Three convs: 1×1 from C to C/r, 3×3 at C/r, 1×1 from C/r back to C."),
         ),
     ]
-    steps = [st._replace(title=_("3×3 conv: {t}").format(t=st.title)) for st in explain(std_sol) if st.quantity in ("weights", "params")]
+    steps = [
+        st._replace(title=_("3×3 conv: {t}").format(t=st.title))
+        for st in explain(std_sol)
+        if st.quantity in ("weights", "params")
+    ]
     steps += W.layer_steps(net, {"params"})
-    steps.append(W.total_step(_("Parameters of the bottleneck"), [s.params.trainable for _n, s in W.layers(net)], "params"))
+    steps.append(
+        W.total_step(_("Parameters of the bottleneck"), [s.params.trainable for _n, s in W.layers(net)], "params")
+    )
     conventions: list[str] = []
     if difficulty >= 2:
         std_compute = W.compute_in(std_sol.macs, 0, count)
         bott_compute = W.compute_of(net, count)
-        parts.append(Part(_("3×3 conv: {q}").format(q=W.compute_label(count)), count, std_compute, wrongs_for(std, count, std_compute)))
+        parts.append(
+            Part(
+                _("3×3 conv: {q}").format(q=W.compute_label(count)),
+                count,
+                std_compute,
+                wrongs_for(std, count, std_compute),
+            )
+        )
         bott_macs_wrongs = [w._replace(value=W.compute_in(int(w.value) * hw, 0, count)) for w in bott_wrongs]  # type: ignore[arg-type]
         parts.append(
             Part(
@@ -251,7 +279,9 @@ def _bottleneck_savings(rng: random.Random, difficulty: int, count: str) -> Prob
                 hint=_("Every conv here keeps the size, so each costs its weights × H × W MACs."),
             )
         )
-        steps += [st._replace(title=_("3×3 conv: {t}").format(t=st.title)) for st in explain(std_sol) if st.quantity == "macs"]
+        steps += [
+            st._replace(title=_("3×3 conv: {t}").format(t=st.title)) for st in explain(std_sol) if st.quantity == "macs"
+        ]
         steps += W.layer_steps(net, {"macs"})
         steps.append(W.total_step(_("Bottleneck MACs"), [s.macs for _n, s in W.layers(net)], "macs"))
         steps += W.count_step(net.macs, 0, count)
@@ -261,7 +291,9 @@ def _bottleneck_savings(rng: random.Random, difficulty: int, count: str) -> Prob
         "replaces it: a 1 × 1 convolution to {m} channels (C/{r}), a 3 × 3 convolution with {m} filters (padding 1) "
         "and a 1 × 1 convolution back to {c} channels. No convolution has a bias, and there is no batchnorm."
     ).format(s=size, c=c, m=m, r=r)
-    question = _("How many parameters does each have?") if difficulty == 1 else _(
-        "How many parameters does each have, and how much compute does one forward pass of each take (batch 1)?"
+    question = (
+        _("How many parameters does each have?")
+        if difficulty == 1
+        else _("How many parameters does each have, and how much compute does one forward pass of each take (batch 1)?")
     )
     return _problem("bottleneck-savings", difficulty, sentences(text, question, *conventions), parts, steps, net_text)

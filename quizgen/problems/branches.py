@@ -97,7 +97,9 @@ def _dense(rng: random.Random, difficulty: int) -> Problem:
         )
     ]
     steps = [
-        worked_step(_("Channels after the block"), "C_0 + L·k", f"{c0} + {layers}·{k}", str(total_c), quantity="output"),
+        worked_step(
+            _("Channels after the block"), "C_0 + L·k", f"{c0} + {layers}·{k}", str(total_c), quantity="output"
+        ),
         worked_step(_("Output shape"), "H × W × C", shape_words(out), shape_words(out), quantity="output"),
     ]
     text = _(
@@ -117,8 +119,16 @@ def _dense(rng: random.Random, difficulty: int) -> Problem:
         what = " + ".join(f"2 × {c}" for c in bns)
         grown = 2 * c0 + c0 * 4 * k + 2 * 4 * k + 9 * 4 * k * k
         param_wrongs = [
-            Wrong(grown, ("dense-input-not-grown",), M.say("dense-input-not-grown", i=layers, before=layers - 1, cin=cin, **grow)),
-            Wrong(layer_params + 2 * sum(bns), ("bn-running-stats-trainable",), M.say("bn-running-stats-trainable", what=what)),
+            Wrong(
+                grown,
+                ("dense-input-not-grown",),
+                M.say("dense-input-not-grown", i=layers, before=layers - 1, cin=cin, **grow),
+            ),
+            Wrong(
+                layer_params + 2 * sum(bns),
+                ("bn-running-stats-trainable",),
+                M.say("bn-running-stats-trainable", what=what),
+            ),
             Wrong(layer_params - 2 * sum(bns), ("bn-params-forgotten",), M.say("bn-params-forgotten", what=what)),
         ]
         parts.append(
@@ -140,12 +150,26 @@ def _dense(rng: random.Random, difficulty: int) -> Problem:
             )
         )
         sub = W.network(_last_layer_net(size, cin, k))
-        steps += W.layer_steps(sub, {"params"}, {n: _("layer {n}").format(n=layers) + " " + n for n, _s in W.layers(sub)})
-        steps.append(W.total_step(_("Trainable parameters of layer {n}").format(n=layers), [s.params.trainable for _n, s in W.layers(sub)], "params"))
+        steps += W.layer_steps(
+            sub, {"params"}, {n: _("layer {n}").format(n=layers) + " " + n for n, _s in W.layers(sub)}
+        )
+        steps.append(
+            W.total_step(
+                _("Trainable parameters of layer {n}").format(n=layers),
+                [s.params.trainable for _n, s in W.layers(sub)],
+                "params",
+            )
+        )
         question = _("What is the block's output shape, and how many trainable parameters does its last layer have?")
         conventions = [_(W.TRAINABLE_TEXT)]
     return Problem(
-        "concat-channels", kind_title("concat-channels"), difficulty, sentences(text, question, *conventions), tuple(parts), tuple(steps), spec=net_text
+        "concat-channels",
+        kind_title("concat-channels"),
+        difficulty,
+        sentences(text, question, *conventions),
+        tuple(parts),
+        tuple(steps),
+        spec=net_text,
     )
 
 
@@ -174,15 +198,27 @@ def _inception(rng: random.Random, difficulty: int) -> Problem:
     summed = f"{b1} + {b3} + {b5} + {bp} = {out[-1]}"
     shape_wrongs = [
         Wrong((size, size, max(b1, b3, b5, bp)), ("concat-added",), M.say("concat-added", sum=summed)),
-        Wrong((size, size, b1 + b3 + b5), ("inception-pool-branch-forgotten",), M.say("inception-pool-branch-forgotten", pool=bp)),
-        Wrong((size, size, b1 + b3 + b5 + c), ("inception-pool-keeps-input",), M.say("inception-pool-keeps-input", c=c, pool=bp)),
+        Wrong(
+            (size, size, b1 + b3 + b5),
+            ("inception-pool-branch-forgotten",),
+            M.say("inception-pool-branch-forgotten", pool=bp),
+        ),
+        Wrong(
+            (size, size, b1 + b3 + b5 + c),
+            ("inception-pool-keeps-input",),
+            M.say("inception-pool-keeps-input", c=c, pool=bp),
+        ),
     ]
     nodes = dict(W.layers(net))
     reduce_params = nodes["reduce3"].params.trainable + nodes["reduce5"].params.trainable
     biases = sum(sol.params.bias for sol in nodes.values())
     param_wrongs = [
         Wrong(total - biases, ("forgot-bias",), M.say("forgot-bias", what=num(biases))),
-        Wrong(total - reduce_params, ("inception-reduce-forgotten",), M.say("inception-reduce-forgotten", what=num(reduce_params))),
+        Wrong(
+            total - reduce_params,
+            ("inception-reduce-forgotten",),
+            M.say("inception-reduce-forgotten", what=num(reduce_params)),
+        ),
     ]
     parts = [
         Part(
@@ -201,7 +237,13 @@ def _inception(rng: random.Random, difficulty: int) -> Problem:
         ),
     ]
     steps = [
-        worked_step(_("Channels after the concat"), _("sum of the branches"), f"{b1} + {b3} + {b5} + {bp}", str(out[-1]), quantity="output"),
+        worked_step(
+            _("Channels after the concat"),
+            _("sum of the branches"),
+            f"{b1} + {b3} + {b5} + {bp}",
+            str(out[-1]),
+            quantity="output",
+        ),
         worked_step(_("Output shape"), "H × W × C", shape_words(out), shape_words(out), quantity="output"),
         *W.layer_steps(net, {"params"}),
         W.total_step(_("Parameters of the module"), [s.params.trainable for s in nodes.values()], "params"),
@@ -215,7 +257,13 @@ def _inception(rng: random.Random, difficulty: int) -> Problem:
     ).format(s=size, c=c, b1=b1, r3=r3, b3=b3, r5=r5, b5=b5, bp=bp)
     question = _("What is the module's output shape, and how many parameters does it have?")
     return Problem(
-        "concat-channels", kind_title("concat-channels"), difficulty, sentences(text, question), tuple(parts), tuple(steps), spec=net_text
+        "concat-channels",
+        kind_title("concat-channels"),
+        difficulty,
+        sentences(text, question),
+        tuple(parts),
+        tuple(steps),
+        spec=net_text,
     )
 
 
@@ -293,7 +341,9 @@ def _se_block(rng: random.Random, difficulty: int, count: str) -> Problem:
         )
     ]
     steps = W.layer_steps(net, {"params"})
-    steps.append(W.total_step(_("Parameters of the SE block"), [s.params.trainable for _n, s in W.layers(net)], "params"))
+    steps.append(
+        W.total_step(_("Parameters of the SE block"), [s.params.trainable for _n, s in W.layers(net)], "params")
+    )
     question = _("How many parameters does it have?")
     conventions: list[str] = []
     if difficulty >= 2:
@@ -328,5 +378,11 @@ def _se_block(rng: random.Random, difficulty: int, count: str) -> Problem:
         question = _("How many parameters does it have, and how much compute does one forward pass take (batch 1)?")
         conventions = W.compute_conventions(count, has_bias=True)
     return Problem(
-        "se-block", kind_title("se-block"), difficulty, sentences(text, question, *conventions), tuple(parts), tuple(steps), spec=net_text
+        "se-block",
+        kind_title("se-block"),
+        difficulty,
+        sentences(text, question, *conventions),
+        tuple(parts),
+        tuple(steps),
+        spec=net_text,
     )

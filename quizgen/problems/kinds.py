@@ -7,7 +7,17 @@ kinds into it; this is the one place that imports the families, and it lists the
 
 from __future__ import annotations
 
-from quizgen.problems import blocks, branches, inverse, receptive_field, separable, single, spot_error, trace, transformer
+from quizgen.problems import (
+    blocks,
+    branches,
+    inverse,
+    receptive_field,
+    separable,
+    single,
+    spot_error,
+    trace,
+    transformer,
+)
 from quizgen.problems.registry import (
     ADAPTIVE_TEXT,
     CEIL_TEXT,

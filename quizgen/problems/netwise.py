@@ -107,7 +107,9 @@ def layer_steps(net: Network, quantities: set[str], labels: dict[str, str] | Non
 
 def total_step(title: str, values: list[int], quantity: str) -> Step:
     shown = [v for v in values if v]
-    return worked_step(title, _("sum of the layers"), " + ".join(num(v) for v in shown) or "0", num(sum(values)), quantity=quantity)
+    return worked_step(
+        title, _("sum of the layers"), " + ".join(num(v) for v in shown) or "0", num(sum(values)), quantity=quantity
+    )
 
 
 def count_step(macs: int, bias_adds: int, count: str) -> list[Step]:

@@ -49,7 +49,13 @@ def _vit_tokens(rng: random.Random, difficulty: int, count: str) -> Problem:
         Wrong(h * w // p, ("patch-size-not-squared",), M.say("patch-size-not-squared", p=p, p_area=p * p)),
     ]
     parts = [
-        Part(_("Patch tokens"), "tokens", n, W.distinct(n, tokens_wrongs), hint=_("Cut the image into P × P patches: (H/P)·(W/P).")),
+        Part(
+            _("Patch tokens"),
+            "tokens",
+            n,
+            W.distinct(n, tokens_wrongs),
+            hint=_("Cut the image into P × P patches: (H/P)·(W/P)."),
+        ),
         Part(
             _("Tokens after the class token"),
             "tokens",
@@ -99,8 +105,16 @@ def _vit_tokens(rng: random.Random, difficulty: int, count: str) -> Problem:
                 W.distinct(
                     both,
                     [
-                        Wrong(d + n * d, ("cls-token-forgotten",), M.say("cls-token-forgotten-posembed", n=num(n), n1=num(n + 1))),
-                        Wrong(pos.params.trainable, ("cls-token-params-forgotten",), M.say("cls-token-params-forgotten", d=num(d))),
+                        Wrong(
+                            d + n * d,
+                            ("cls-token-forgotten",),
+                            M.say("cls-token-forgotten-posembed", n=num(n), n1=num(n + 1)),
+                        ),
+                        Wrong(
+                            pos.params.trainable,
+                            ("cls-token-params-forgotten",),
+                            M.say("cls-token-params-forgotten", d=num(d)),
+                        ),
                         Wrong(
                             n * d,
                             ("cls-token-forgotten", "cls-token-params-forgotten"),
@@ -113,9 +127,21 @@ def _vit_tokens(rng: random.Random, difficulty: int, count: str) -> Problem:
                 hint=_("The class token is one learned d-vector; the position embedding has one per token."),
             )
         )
-        steps += [st._replace(title=_("Class token: {t}").format(t=st.title)) for st in explain(cls) if st.quantity == "params"]
-        steps += [st._replace(title=_("Position embedding: {t}").format(t=st.title)) for st in explain(pos) if st.quantity == "params"]
-        steps.append(worked_step(_("Together"), "d + (N + 1)·d", f"{num(d)} + {num(pos.params.trainable)}", num(both), quantity="params"))
+        steps += [
+            st._replace(title=_("Class token: {t}").format(t=st.title))
+            for st in explain(cls)
+            if st.quantity == "params"
+        ]
+        steps += [
+            st._replace(title=_("Position embedding: {t}").format(t=st.title))
+            for st in explain(pos)
+            if st.quantity == "params"
+        ]
+        steps.append(
+            worked_step(
+                _("Together"), "d + (N + 1)·d", f"{num(d)} + {num(pos.params.trainable)}", num(both), quantity="params"
+            )
+        )
         question = _(
             "How many patch tokens are there, how many tokens after the class token is added, how many parameters "
             "does the patch embedding have, and how many the class token and the position embedding together?"
@@ -125,7 +151,15 @@ def _vit_tokens(rng: random.Random, difficulty: int, count: str) -> Problem:
         "d = {d} (a convolution with kernel size and stride {p}, with a bias). A learned class token is put in "
         "front of the patch tokens, and a learned position embedding is added to every token."
     ).format(h=h, w=w, p=p, d=d)
-    return Problem("vit-tokens", kind_title("vit-tokens"), difficulty, sentences(text, question), tuple(parts), tuple(steps), spec=net_text)
+    return Problem(
+        "vit-tokens",
+        kind_title("vit-tokens"),
+        difficulty,
+        sentences(text, question),
+        tuple(parts),
+        tuple(steps),
+        spec=net_text,
+    )
 
 
 # --- attention-cost --------------------------------------------------------------------------------------
@@ -154,17 +188,29 @@ def _attention_wrongs(net: Network, count: str, n: int) -> list[Wrong]:
     attn = nodes["attn"]
     bias_adds = sum(s.bias_adds for s in nodes.values())
     wrongs = [
-        Wrong(W.compute_in(net.macs - 2 * n * n * attn.layer.input_shape[1], bias_adds, count), ("n-squared-dropped",), M.explain_combo(attn.layer, ("n-squared-dropped",)))
+        Wrong(
+            W.compute_in(net.macs - 2 * n * n * attn.layer.input_shape[1], bias_adds, count),
+            ("n-squared-dropped",),
+            M.explain_combo(attn.layer, ("n-squared-dropped",)),
+        )
     ]
     if attn.layer.heads > 1:
         scores = 2 * n * n * attn.layer.input_shape[1]
         wrongs.append(
-            Wrong(W.compute_in(net.macs - scores + scores // attn.layer.heads, bias_adds, count), ("one-head-scores",), M.explain_combo(attn.layer, ("one-head-scores",)))
+            Wrong(
+                W.compute_in(net.macs - scores + scores // attn.layer.heads, bias_adds, count),
+                ("one-head-scores",),
+                M.explain_combo(attn.layer, ("one-head-scores",)),
+            )
         )
     if "ffn" in nodes:
         mlp = nodes["ffn"]
         wrongs.append(
-            Wrong(W.compute_in(net.macs - mlp.macs // 2, bias_adds - mlp.bias_adds + mlp.layer.hidden * n, count), ("mlp-one-linear",), M.explain_combo(mlp.layer, ("mlp-one-linear",)))
+            Wrong(
+                W.compute_in(net.macs - mlp.macs // 2, bias_adds - mlp.bias_adds + mlp.layer.hidden * n, count),
+                ("mlp-one-linear",),
+                M.explain_combo(mlp.layer, ("mlp-one-linear",)),
+            )
         )
     return wrongs + list(W.flops_wrong(W.compute_of(net, count), count, net.macs))
 
@@ -184,19 +230,47 @@ def _attention_cost(rng: random.Random, difficulty: int, count: str) -> Problem:
     nodes = dict(W.layers(net))
     attn = nodes["attn"]
     total = net.params.trainable
-    params_wrongs = [
-        Wrong(total + (h - 1) * attn.params.trainable, ("heads-multiply-params",), M.explain_combo(attn.layer, ("heads-multiply-params",)))
-    ] if h > 1 else []
+    params_wrongs = (
+        [
+            Wrong(
+                total + (h - 1) * attn.params.trainable,
+                ("heads-multiply-params",),
+                M.explain_combo(attn.layer, ("heads-multiply-params",)),
+            )
+        ]
+        if h > 1
+        else []
+    )
     if difficulty == 1:
-        params_wrongs.append(Wrong(total - attn.params.bias, ("forgot-bias",), M.say("forgot-bias", what=num(attn.params.bias))))
+        params_wrongs.append(
+            Wrong(total - attn.params.bias, ("forgot-bias",), M.say("forgot-bias", what=num(attn.params.bias)))
+        )
     else:
         mlp, ln = nodes["ffn"], nodes["ln1"]
-        params_wrongs.append(Wrong(total - mlp.params.trainable + 4 * d * d + 4 * d, ("mlp-one-linear",), M.explain_combo(mlp.layer, ("mlp-one-linear",))))
-        params_wrongs.append(Wrong(total + 2 * ln.params.trainable, ("layernorm-running-stats",), M.explain_combo(ln.layer, ("layernorm-running-stats",))))
+        params_wrongs.append(
+            Wrong(
+                total - mlp.params.trainable + 4 * d * d + 4 * d,
+                ("mlp-one-linear",),
+                M.explain_combo(mlp.layer, ("mlp-one-linear",)),
+            )
+        )
+        params_wrongs.append(
+            Wrong(
+                total + 2 * ln.params.trainable,
+                ("layernorm-running-stats",),
+                M.explain_combo(ln.layer, ("layernorm-running-stats",)),
+            )
+        )
     what = _("the attention layer") if difficulty == 1 else _("the encoder block")
     compute = W.compute_of(net, count)
     parts = [
-        Part(_("Parameters of {what}").format(what=what), "params", total, W.distinct(total, params_wrongs), hint=_("Q, K, V and the output projection are d × d each, whatever h is.")),
+        Part(
+            _("Parameters of {what}").format(what=what),
+            "params",
+            total,
+            W.distinct(total, params_wrongs),
+            hint=_("Q, K, V and the output projection are d × d each, whatever h is."),
+        ),
         Part(
             _("{q} of {what}").format(q=W.compute_label(count), what=what),
             count,
@@ -226,8 +300,16 @@ def _attention_cost(rng: random.Random, difficulty: int, count: str) -> Problem:
                     compute2,
                     [
                         Wrong(2 * compute, ("attention-scales-linearly",), M.say("attention-scales-linearly")),
-                        Wrong(W.compute_in(4 * net.macs, 4 * bias_adds, count), ("attention-scales-quadratically",), M.say("attention-scales-quadratically")),
-                        Wrong(W.compute_in(2 * (net.macs - scores), bias2, count), ("n-squared-dropped",), M.explain_combo(attn.layer, ("n-squared-dropped",))),
+                        Wrong(
+                            W.compute_in(4 * net.macs, 4 * bias_adds, count),
+                            ("attention-scales-quadratically",),
+                            M.say("attention-scales-quadratically"),
+                        ),
+                        Wrong(
+                            W.compute_in(2 * (net.macs - scores), bias2, count),
+                            ("n-squared-dropped",),
+                            M.explain_combo(attn.layer, ("n-squared-dropped",)),
+                        ),
                     ],
                 ),
                 hint=_("The terms in N double; the N² term is multiplied by 4."),
@@ -273,11 +355,18 @@ def _attention_cost(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 # --- training-memory -------------------------------------------------------------------------------------
 
-KEPT_TEXT = N_(
-    "For the backward pass, training keeps the output of every layer listed (each convolution, batchnorm, ReLU "
-    "and pooling output, and the residual add's), for every image of the batch. The input images are not "
-    "counted, nothing is freed or shared, and the parameters, gradients and optimizer state are not asked for."
-)
+KEPT_TEXT = {
+    "stack": N_(
+        "For the backward pass, training keeps the output of every layer listed (each convolution, batchnorm, "
+        "ReLU and pooling output), for every image of the batch. The input images are not counted, nothing is "
+        "freed or shared, and the parameters, gradients and optimizer state are not asked for."
+    ),
+    "residual": N_(
+        "For the backward pass, training keeps the output of every line listed (each convolution, batchnorm and "
+        "ReLU output, and the residual add's), for every image of the batch. The input is not counted, nothing is "
+        "freed or shared, and the parameters, gradients and optimizer state are not asked for."
+    ),
+}
 PRECISION_TEXT = {"fp32": N_("fp32 = 4 bytes per value."), "fp16": N_("fp16 = 2 bytes per value.")}
 
 
@@ -319,7 +408,11 @@ def _training_memory(rng: random.Random, difficulty: int, count: str) -> Problem
     values = sum(outputs)
     total = batch * values * per
     last = outputs[-1]
-    convs = sum(e for s, e in zip(net.nodes, outputs) if getattr(s.solution, "layer", None) and s.solution.layer.family == "conv")
+    convs = sum(
+        e
+        for s, e in zip(net.nodes, outputs)
+        if getattr(s.solution, "layer", None) and s.solution.layer.family == "conv"
+    )
     parts = [
         Part(
             _("Values kept for one image"),
@@ -343,7 +436,11 @@ def _training_memory(rng: random.Random, difficulty: int, count: str) -> Problem
                 [
                     Wrong(values * per, ("batch-forgotten",), M.say("batch-forgotten", b=batch)),
                     Wrong(batch * values, ("bytes-as-values",), M.say("bytes-as-values", precision=precision, per=per)),
-                    Wrong(batch * values * per * 8, ("bits-not-bytes",), M.say("bits-not-bytes", bits=per * 8, precision=precision, per=per)),
+                    Wrong(
+                        batch * values * per * 8,
+                        ("bits-not-bytes",),
+                        M.say("bits-not-bytes", bits=per * 8, precision=precision, per=per),
+                    ),
                     *([Wrong(batch * values * 4, ("fp16-as-4-bytes",), M.say("fp16-as-4-bytes"))] if per == 2 else []),
                     Wrong(batch * last * per, ("only-last-activation",), M.say("only-last-activation")),
                 ],
@@ -353,7 +450,11 @@ def _training_memory(rng: random.Random, difficulty: int, count: str) -> Problem
     ]
     steps = [
         worked_step(
-            _("{name}: output elements").format(name=s.name), "H × W × C", " × ".join(map(str, s.output_shape)), num(e), quantity="output_elements"
+            _("{name}: output elements").format(name=s.name),
+            "H × W × C",
+            " × ".join(map(str, s.output_shape)),
+            num(e),
+            quantity="output_elements",
         )
         for s, e in zip(net.nodes, outputs)
     ]
@@ -376,9 +477,8 @@ def _training_memory(rng: random.Random, difficulty: int, count: str) -> Problem
         "training-memory",
         kind_title("training-memory"),
         difficulty,
-        sentences(text, _(KEPT_TEXT), _(PRECISION_TEXT[precision])),
+        sentences(text, _(KEPT_TEXT["residual" if difficulty == 3 else "stack"]), _(PRECISION_TEXT[precision])),
         tuple(parts),
         tuple(steps),
         spec=net_text,
     )
-

@@ -95,10 +95,7 @@ BLOCKS: list[Misconception] = [
     _block(
         "inception-pool-keeps-input",
         N_("Inception's pooling branch given the input's width"),
-        N_(
-            "the pooling branch was given the input's {c} channels; its 1×1 conv after the pool brings them "
-            "to {pool}"
-        ),
+        N_("the pooling branch was given the input's {c} channels; its 1×1 conv after the pool brings them to {pool}"),
     ),
     _block(
         "inception-reduce-forgotten",
@@ -118,10 +115,7 @@ BLOCKS: list[Misconception] = [
     _block(
         "se-fc-at-every-position",
         N_("SE's FC layers counted at every pixel"),
-        N_(
-            "the FC layers were counted at each of the {hw} positions; they act once, on the pooled 1 × 1 × {c} "
-            "vector"
-        ),
+        N_("the FC layers were counted at each of the {hw} positions; they act once, on the pooled 1 × 1 × {c} vector"),
     ),
     _block(
         "patch-size-not-squared",
@@ -144,10 +138,7 @@ BLOCKS: list[Misconception] = [
     _block(
         "attention-scales-quadratically",
         N_("all of an encoder block's MACs multiplied by 4 when N doubles"),
-        N_(
-            "every term was multiplied by 4; only QKᵀ and AV grow with N², the projections and the MLP double "
-            "with N"
-        ),
+        N_("every term was multiplied by 4; only QKᵀ and AV grow with N², the projections and the MLP double with N"),
     ),
     _block(
         "batch-forgotten",
@@ -182,12 +173,10 @@ BLOCK_TEXT: dict[str, str] = {
     "macs-vs-flops-flops": N_("that is MACs; FLOPs count 2 per multiply-accumulate"),
     "counted-macs": N_("that is the MACs; FLOPs with bias adds count 2 per MAC plus one add per bias output"),
     "input-size-for-macs": N_(
-        "the convs were counted at the input's {hw_in} positions; after the stride-{s} conv the block works "
-        "at {hw_out}"
+        "the convs were counted at the input's {hw_in} positions; after the stride-{s} conv the block works at {hw_out}"
     ),
     "counted-elementwise": N_(
-        "the channel scale's {what} multiplies were counted; by the convention, element-wise multiplies "
-        "count 0"
+        "the channel scale's {what} multiplies were counted; by the convention, element-wise multiplies count 0"
     ),
     "forgot-in-channels": N_(
         "the {c} input channels are missing; each of the {d} filters spans all of them: P·P·C_in weights"
