@@ -279,7 +279,7 @@ def test_choices_are_honest_and_conventions_stated():
     from quizgen.i18n import _
     from quizgen.problems import netwise
 
-    for kind_id, difficulty, count, problem in generated():
+    for kind_id, _difficulty, count, problem in generated():
         for part in problem.parts:
             if part.choices:
                 values = [c.value for c in part.choices]

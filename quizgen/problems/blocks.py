@@ -206,8 +206,7 @@ def _residual_block(rng: random.Random, difficulty: int, count: str) -> Problem:
 )
 def _bottleneck_savings(rng: random.Random, difficulty: int, count: str) -> Problem:
     if difficulty < 3:
-        c, r = rng.choice([(256, 4), (512, 4), (1024, 4)]), 4
-        c = c[0]
+        c, r = rng.choice([256, 512, 1024]), 4
         size = {256: 56, 512: 28, 1024: 14}[c]
     else:
         c, r = rng.choice([256, 512, 1024, 2048]), rng.choice([2, 4, 8])

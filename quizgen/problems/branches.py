@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 from quizgen.explain import misconceptions as M
-from quizgen.explain.steps import explain, num
+from quizgen.explain.steps import num
 from quizgen.i18n import N_, _, sentences
 from quizgen.problems import netwise as W
 from quizgen.problems.problem import Part, Problem, Wrong
@@ -114,7 +114,7 @@ def _dense(rng: random.Random, difficulty: int) -> Problem:
         last = f"dblock.{layers - 1}"
         members = [s.solution for s in net.members(last) if hasattr(s.solution, "layer")]
         cin = c0 + (layers - 1) * k
-        layer_params = sum(sol.params.trainable for sol in members)  # type: ignore[union-attr]
+        layer_params = sum(sol.params.trainable for sol in members)
         bns = [cin, 4 * k]
         what = " + ".join(f"2 × {c}" for c in bns)
         grown = 2 * c0 + c0 * 4 * k + 2 * 4 * k + 9 * 4 * k * k

@@ -16,6 +16,7 @@ from quizgen.problems import (
     single,
     spot_error,
     trace,
+    training,
     transformer,
 )
 from quizgen.problems.registry import (
@@ -37,7 +38,7 @@ from quizgen.problems.registry import (
     layer_problem,
 )
 
-FAMILIES = (single, separable, inverse, trace, receptive_field, spot_error, blocks, branches, transformer)
+FAMILIES = (single, separable, inverse, trace, receptive_field, spot_error, blocks, branches, transformer, training)
 
 #: The order in which the kinds are listed.
 LISTED = (
