@@ -120,7 +120,10 @@ def concat(spec: str, count: str) -> dict:
         return {"answers": [(h, h, c + layers * k), layer], "wrong": wrong}
     outs = {x.split(":")[0]: kv(x) for x in lines if ":" in x}
     b1, r3, b3, r5, b5, bp = (int(outs[n]["out"]) for n in ("b1", "reduce3", "b3", "reduce5", "b5", "bp"))
-    params = (c * b1 + b1) + (c * r3 + r3) + (9 * r3 * b3 + b3) + (c * r5 + r5) + (25 * r5 * b5 + b5) + (c * bp + bp)
+    k5 = int(outs["b5"]["k"])  # 5 in the paper, 3 in torchvision
+    params = (
+        (c * b1 + b1) + (c * r3 + r3) + (9 * r3 * b3 + b3) + (c * r5 + r5) + (k5 * k5 * r5 * b5 + b5) + (c * bp + bp)
+    )
     wrong = {
         "concat-added": {(h, h, max(b1, b3, b5, bp))},
         "inception-pool-branch-forgotten": {(h, h, b1 + b3 + b5)},

@@ -28,7 +28,19 @@ STUDENT_AND_KEY = {
     "spot-error",
 }
 KEY_ONLY = {"inverse-padding", "inverse-stride", "inverse-kernel", "network-trace", "receptive-field"}
-NEITHER = {"params-conv", "params-linear", "params-separable", "macs-linear"}
+NEITHER = {
+    "params-conv",
+    "params-linear",
+    "params-separable",
+    "macs-linear",
+    "residual-block",
+    "bottleneck-savings",
+    "concat-channels",
+    "se-block",
+    "vit-tokens",
+    "attention-cost",
+    "training-memory",
+}
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -97,14 +97,14 @@ def _residual_text(size: int, cin: int, width: int, stride: int, projection: boo
 def _residual_block(rng: random.Random, difficulty: int, count: str) -> Problem:
     bottleneck = difficulty == 3
     if difficulty == 1:
-        size, width = rng.choice([(56, 64), (28, 128), (14, 256), (7, 512)])
+        size, width = rng.choice([56, 32, 28, 16, 14, 8, 7]), rng.choice([16, 32, 64, 128, 256, 512])
         cin, stride, projection = width, 1, False
     elif difficulty == 2:  # the first block of a stage: stride 2, twice the width, so a projection
-        size, width = rng.choice([(56, 128), (28, 256), (14, 512)])
+        size, width = rng.choice([112, 64, 56, 32, 28, 16, 14]), rng.choice([32, 64, 128, 256, 512])
         cin, stride, projection = width // 2, 2, True
     else:
         width = rng.choice(list(_BOTTLENECK_STAGES))
-        out_size = _BOTTLENECK_STAGES[width]
+        out_size = rng.choice([_BOTTLENECK_STAGES[width], 2 * _BOTTLENECK_STAGES[width], 7, 14, 28])
         projection = rng.random() < 0.6
         if projection:  # the stage's first block: from the previous stage's width (layer1: from the stem's 64)
             cin, stride = (64, 1) if width == 64 else (2 * width, 2)
@@ -198,6 +198,8 @@ def _residual_block(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 # --- bottleneck-savings ----------------------------------------------------------------------------------
 
+_WIDTHS = (64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048)  # ResNet's, and ConvNeXt's and ViT's widths
+
 
 @kind(
     "bottleneck-savings",
@@ -206,11 +208,10 @@ def _residual_block(rng: random.Random, difficulty: int, count: str) -> Problem:
 )
 def _bottleneck_savings(rng: random.Random, difficulty: int, count: str) -> Problem:
     if difficulty < 3:
-        c, r = rng.choice([256, 512, 1024]), 4
-        size = {256: 56, 512: 28, 1024: 14}[c]
+        c, r = rng.choice(_WIDTHS), rng.choice([2, 4])
     else:
-        c, r = rng.choice([256, 512, 1024, 2048]), rng.choice([2, 4, 8])
-        size = {256: 56, 512: 28, 1024: 14, 2048: 7}[c]
+        c, r = rng.choice(_WIDTHS), rng.choice([2, 4, 8, 16])
+    size = rng.choice([7, 14, 28, 56, 112])
     m = c // r
     std_text = f"conv2d in={size}x{size}x{c} out={c} k=3 p=1 bias=false"
     std = spec.parse(std_text)

@@ -55,7 +55,8 @@ def dense_net(size: int, c0: int, k: int, layers: int) -> str:
     )
 
 
-def inception_net(row: tuple) -> str:
+def inception_net(row: tuple, k5: int = 5) -> str:
+    """An Inception module; ``k5`` is the kernel of the third branch (5 in the paper, 3 in torchvision)."""
     (size, c), b1, r3, b3, r5, b5, bp = row
     return "\n".join(
         [
@@ -64,7 +65,7 @@ def inception_net(row: tuple) -> str:
             f"reduce3: conv2d from=input out={r3} k=1",
             f"b3: conv2d out={b3} k=3 p=1",
             f"reduce5: conv2d from=input out={r5} k=1",
-            f"b5: conv2d out={b5} k=5 p=2",
+            f"b5: conv2d out={b5} k={k5} p={k5 // 2}",
             "pool: maxpool2d from=input k=3 s=1 p=1",
             f"bp: conv2d out={bp} k=1",
             "concat b1 b3 b5 bp",
@@ -74,7 +75,7 @@ def inception_net(row: tuple) -> str:
 
 def _dense(rng: random.Random, difficulty: int) -> Problem:
     c0, size = rng.choice(DENSE)
-    k = rng.choice([12, 24, 32, 48]) if difficulty == 1 else 32
+    k = rng.choice([12, 24, 32, 48])
     layers = rng.randint(2, 6)
     net_text = dense_net(size, c0, k, layers)
     net = W.network(net_text)
@@ -191,7 +192,9 @@ def _last_layer_net(size: int, cin: int, k: int) -> str:
 def _inception(rng: random.Random, difficulty: int) -> Problem:
     row = rng.choice(INCEPTION)
     (size, c), b1, r3, b3, r5, b5, bp = row
-    net_text = inception_net(row)
+    size *= rng.choice([1, 2])  # GoogLeNet at 224 × 224, or at 448 × 448
+    k5 = rng.choice([5, 3])  # the paper's 5 × 5, or torchvision's 3 × 3 in that branch
+    net_text = inception_net(((size, c), b1, r3, b3, r5, b5, bp), k5)
     net = W.network(net_text)
     out = net.output_shape
     total = net.params.trainable
@@ -273,13 +276,15 @@ def _inception(rng: random.Random, difficulty: int) -> Problem:
     N_("the channels after DenseNet's growth or Inception's branches, and their parameters"),
 )
 def _concat_channels(rng: random.Random, difficulty: int, count: str) -> Problem:
-    return _inception(rng, difficulty) if difficulty == 2 else _dense(rng, difficulty)
+    if difficulty == 2 and rng.random() < 0.5:
+        return _inception(rng, difficulty)
+    return _dense(rng, difficulty)
 
 
 # --- se-block --------------------------------------------------------------------------------------------
 
-#: EfficientNet-B0's MBConv6 stages with SE: the block's input channels and the size SE works at.
-EFFICIENT = ((16, 56), (24, 56), (24, 28), (40, 28), (40, 14), (80, 14), (112, 14), (112, 7), (192, 7))
+#: The input channels of EfficientNet-B0 to B3's MBConv6 blocks.
+EFFICIENT = (16, 24, 32, 40, 48, 80, 96, 112, 136, 192, 232)
 
 
 def se_net(size: int, c: int, squeeze: int, act: str) -> str:
@@ -303,8 +308,9 @@ def se_net(size: int, c: int, squeeze: int, act: str) -> str:
 )
 def _se_block(rng: random.Random, difficulty: int, count: str) -> Problem:
     if difficulty < 3:
-        c, size = rng.choice([(64, 56), (128, 28), (256, 14), (512, 7), (256, 56), (512, 28), (1024, 14), (2048, 7)])
-        r = 16 if difficulty == 1 else rng.choice([4, 8, 16])
+        c = rng.choice([64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048])
+        size = rng.choice([7, 14, 28, 56])
+        r = rng.choice([4, 16]) if difficulty == 1 else rng.choice([4, 8, 16])
         squeeze, act = c // r, "relu"
         text = _(
             "A squeeze-and-excitation block (SENet) acts on a {s} × {s} × {c} feature map with reduction ratio "
@@ -313,7 +319,7 @@ def _se_block(rng: random.Random, difficulty: int, count: str) -> Problem:
             "result. Both convolutions have a bias."
         ).format(s=size, c=c, r=r, cs=squeeze)
     else:
-        cin, size = rng.choice(EFFICIENT)
+        cin, size = rng.choice(EFFICIENT), rng.choice([7, 14, 28, 56])
         c, squeeze, act = 6 * cin, max(1, cin // 4), "silu"
         text = _(
             "In an EfficientNet-B0 MBConv block with {cin} input channels and expansion 6, squeeze-and-excitation "

@@ -37,13 +37,18 @@ PRECISION_TEXT = {"fp32": N_("fp32 = 4 bytes per value."), "fp16": N_("fp16 = 2 
 
 def memory_net(rng: random.Random, difficulty: int) -> str:
     if difficulty < 3:
-        size, c = rng.choice([(32, 3), (64, 3), (28, 1), (224, 3)])
-        w = rng.choice([16, 32, 64])
-        lines = [f"conv2d in={size}x{size}x{c} out={w} k=3 p=1 bias=false", "batchnorm2d", "relu", "maxpool2d k=2"]
+        size, c = rng.choice([(32, 3), (64, 3), (96, 3), (128, 3), (224, 3), (28, 1)])
+        w, k = rng.choice([8, 16, 32, 64]), rng.choice([3, 5])
+        lines = [
+            f"conv2d in={size}x{size}x{c} out={w} k={k} p={k // 2} bias=false",
+            "batchnorm2d",
+            "relu",
+            "maxpool2d k=2",
+        ]
         if difficulty == 2:
             lines += [f"conv2d out={2 * w} k=3 p=1 bias=false", "batchnorm2d", "relu"]
         return "\n".join(lines)
-    size, c = rng.choice([(56, 64), (28, 128), (14, 256)])
+    size, c = rng.choice([7, 8, 14, 16, 28, 32, 56]), rng.choice([16, 32, 64, 128, 256])
     return "\n".join(
         [
             f"input in={size}x{size}x{c}",

@@ -20,10 +20,10 @@ from quizgen.problems.working import kind_title, worked_step
 
 # --- vit-tokens ------------------------------------------------------------------------------------------
 
-#: (image height, width, patch) pairs of real ViTs: 224/16, 224/32, 224/14 (DINOv2), 384/16, 336/14 (CLIP).
-SQUARE = ((224, 16), (224, 32), (224, 14), (384, 16), (384, 32), (336, 14))
+#: (image side, patch) pairs of real ViTs: 224/16, 224/32, 224/14 (DINOv2), 384/16, 336/14 (CLIP), 518/14…
+SQUARE = ((224, 16), (224, 32), (224, 14), (224, 8), (384, 16), (384, 32), (336, 14), (518, 14), (448, 16), (256, 16))
 RECT = ((224, 320, 16), (256, 384, 32), (448, 224, 16), (320, 480, 16))
-WIDTHS = (192, 384, 768, 1024)
+WIDTHS = (192, 384, 512, 768, 1024, 1280)
 
 
 @kind(
@@ -163,8 +163,10 @@ def _vit_tokens(rng: random.Random, difficulty: int, count: str) -> Problem:
 
 # --- attention-cost --------------------------------------------------------------------------------------
 
-#: (tokens, width, heads) of real ViTs: Ti/S/B/L at 224 (197 tokens), at 384 (577), and /32 (50).
-CONFIGS = ((197, 192, 3), (197, 384, 6), (197, 768, 12), (197, 1024, 16), (50, 768, 12), (577, 768, 12), (65, 384, 6))
+#: Token counts of real ViTs ((S/P)² + 1: 224/32, 256/32, 224/16, 256/16, 384/16, 448/16) and their (width, heads):
+#: Ti, S, B, L and H.
+TOKENS = (50, 65, 197, 257, 577, 785)
+WIDTH_HEADS = ((192, 3), (384, 6), (768, 12), (1024, 16), (1280, 16))
 
 
 def encoder_net(n: int, d: int, h: int) -> str:
@@ -220,7 +222,7 @@ def _attention_wrongs(net: Network, count: str, n: int) -> list[Wrong]:
     N_("the parameters and compute of self-attention or a whole encoder block, and how they grow when N doubles"),
 )
 def _attention_cost(rng: random.Random, difficulty: int, count: str) -> Problem:
-    n, d, h = rng.choice(CONFIGS)
+    n, (d, h) = rng.choice(TOKENS), rng.choice(WIDTH_HEADS)
     net_text = f"input in={n}x{d}\nattn: mhsa heads={h}" if difficulty == 1 else encoder_net(n, d, h)
     net = W.network(net_text)
     nodes = dict(W.layers(net))
