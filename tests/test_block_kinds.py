@@ -348,3 +348,83 @@ def test_the_drill_piped_names_a_block_misconception(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "class token" in run.stdout
+
+
+# --- network-trace on graph networks ----------------------------------------------------------------------
+
+
+def trace_by_hand(text: str) -> tuple[list[tuple[int, ...]], list[int], list[tuple[int, ...]]]:
+    """(each layer's output shape, each layer's parameters, each join's output shape) of a small network file
+    (conv2d k/s/p, batchnorm2d, relu, maxpool2d k=2; add, concat; NAME: and from=), evaluated here."""
+    named: dict[str, tuple[int, ...]] = {}
+    layer_shapes, params, joins = [], [], []
+    prev: tuple[int, ...] = ()
+    for line in text.splitlines():
+        label, _sep, body = line.rpartition(": ") if ": " in line else ("", "", line)
+        words = body.split()
+        keys = kv(body)
+        if words[0] == "input":
+            prev = named["input"] = tuple(ints(keys["in"]))
+            continue
+        x = named[keys["from"]] if "from" in keys else prev
+        if words[0] in ("add", "concat"):
+            operands = [named[w] for w in words[1:]]
+            if len(operands) == 1:
+                operands = [x, *operands]
+            out = operands[0] if words[0] == "add" else (*operands[0][:-1], sum(o[-1] for o in operands))
+            joins.append(out)
+        else:
+            h, w, c = x
+            if words[0] == "conv2d":
+                k, s, p, o = int(keys["k"]), int(keys.get("s", 1)), int(keys.get("p", 0)), int(keys["out"])
+                out = ((h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1, o)
+                params.append(k * k * c * o + (o if keys.get("bias", "true") == "true" else 0))
+            elif words[0] == "maxpool2d":
+                out = (h // 2, w // 2, c)
+                params.append(0)
+            else:
+                out = x
+                params.append(4 * c if words[0] == "batchnorm2d" else 0)
+            layer_shapes.append(out)
+        prev = out
+        if label:
+            named[label] = out
+    return layer_shapes, params, joins
+
+
+def test_network_trace_on_graph_networks_recomputes_by_hand_and_shows_the_network():
+    from quizgen.problems.trace import trace_problem
+
+    graphs = 0
+    for seed in range(60):
+        for form in ("numeric", "choice"):
+            rng = random.Random(f"graph-trace/{seed}")
+            problem = trace_problem(rng, 3)
+            if form == "choice":
+                problem = with_choices(problem, rng)
+            if not problem.asked_spec.startswith("input "):
+                continue
+            graphs += 1
+            shapes, params, joins = trace_by_hand(problem.asked_spec)
+            layer_parts = [p for p in problem.parts if p.label.startswith("Layer ") and p.quantity == "output"]
+            join_parts = [p for p in problem.parts if p.label.startswith("Join ")]
+            assert [p.answer for p in layer_parts] == shapes
+            assert [p.answer for p in join_parts] == joins
+            assert problem.parts[-1].answer == sum(params)
+            assert "from=NAME" in problem.text and "concat stacks" in problem.text
+            for p in join_parts:
+                for w in p.wrongs:  # concat-added: the widest operand's width kept
+                    assert w.ids == ("concat-added",) and w.value[-1] < p.answer[-1]
+    assert graphs >= 20
+
+
+def test_a_graph_trace_sheet_shows_the_network_file_and_the_key_its_joins(tmp_path):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("recipe: r\nsections:\n  - kind: network-trace\n    difficulty: 3\n    count: 12\n")
+    result = CliRunner().invoke(
+        cli, ["worksheet", str(recipe), "--seed", "3", "--format", "md", "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    sheet, key = (tmp_path / "o" / "worksheet.md").read_text(), (tmp_path / "o" / "key.md").read_text()
+    assert "input in=" in sheet and ("add " in sheet or "concat " in sheet)
+    assert "Join " in key
