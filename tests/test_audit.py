@@ -218,7 +218,9 @@ def test_every_answer_recomputes_independently():
             lines = problem.spec.splitlines()
             outputs = [A.output_shape(A.parse(line)) for line in lines]
             params = [A.params(A.parse(line)) for line in lines]
-            got_outputs = [p.answer for p in problem.parts if p.quantity == "output" and re.match(r"Layer \d+\. ", p.label)]
+            got_outputs = [
+                p.answer for p in problem.parts if p.quantity == "output" and re.match(r"Layer \d+\. ", p.label)
+            ]
             got_total = problem.parts[-1].answer
             if got_outputs != outputs:
                 failures.append(f"{where}: shapes {got_outputs}, recomputed {outputs}")
@@ -283,7 +285,9 @@ def test_every_layer_distractor_is_what_its_misconceptions_produce():
             layers = [(A.parse(problem.spec), problem.parts)]
         elif kind_id == "network-trace":
             lines = problem.spec.splitlines()
-            per_layer = [p for p in problem.parts if p.label != problem.parts[-1].label and p.label.startswith("Layer ")]
+            per_layer = [
+                p for p in problem.parts if p.label != problem.parts[-1].label and p.label.startswith("Layer ")
+            ]
             layers = []
             for i, line in enumerate(lines, start=1):
                 prefix = f"{i}. "

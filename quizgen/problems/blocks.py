@@ -38,7 +38,7 @@ def _bn_wrongs(total: int, bns: list[int]) -> list[Wrong]:
 
 
 def _problem(kind_id: str, difficulty: int, text: str, parts: list[Part], steps: list, net_text: str) -> Problem:
-    return Problem(kind_id, kind_title(kind_id), difficulty, text, tuple(parts), tuple(steps), spec=net_text)
+    return Problem(kind_id, kind_title(kind_id), difficulty, text, W.seal(parts), tuple(steps), spec=net_text)
 
 
 # --- residual-block -------------------------------------------------------------------------------------

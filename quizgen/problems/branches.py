@@ -168,7 +168,7 @@ def _dense(rng: random.Random, difficulty: int) -> Problem:
         kind_title("concat-channels"),
         difficulty,
         sentences(text, question, *conventions),
-        tuple(parts),
+        W.seal(parts),
         tuple(steps),
         spec=net_text,
     )
@@ -264,7 +264,7 @@ def _inception(rng: random.Random, difficulty: int) -> Problem:
         kind_title("concat-channels"),
         difficulty,
         sentences(text, question),
-        tuple(parts),
+        W.seal(parts),
         tuple(steps),
         spec=net_text,
     )
@@ -388,7 +388,7 @@ def _se_block(rng: random.Random, difficulty: int, count: str) -> Problem:
         kind_title("se-block"),
         difficulty,
         sentences(text, question, *conventions),
-        tuple(parts),
+        W.seal(parts),
         tuple(steps),
         spec=net_text,
     )

@@ -16,7 +16,7 @@ from quizgen.arith.solver import Solution
 from quizgen.explain import misconceptions as M
 from quizgen.explain.steps import Step, explain, num
 from quizgen.i18n import N_, _
-from quizgen.problems.problem import Value, Wrong
+from quizgen.problems.problem import Part, Value, Wrong
 from quizgen.problems.registry import CONVENTION_TEXT, LABELS, NO_BIAS_ADDS_TEXT
 from quizgen.problems.working import worked_step
 
@@ -127,3 +127,10 @@ def count_step(macs: int, bias_adds: int, count: str) -> list[Step]:
             quantity="flops+bias",
         )
     ]
+
+
+def seal(parts: list[Part]) -> tuple[Part, ...]:
+    """The parts, each without a wrong value that is another part's answer: its "not X" line would give X away
+    (SE's weights without biases equal its MACs, for one)."""
+    answers = {p.answer for p in parts}
+    return tuple(p._replace(wrongs=tuple(w for w in p.wrongs if w.value not in answers)) for p in parts)

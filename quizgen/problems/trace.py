@@ -11,6 +11,7 @@ from quizgen.explain import misconceptions as M
 from quizgen.explain.steps import Step, explain, num
 from quizgen.i18n import N_, _
 from quizgen.problems import draws
+from quizgen.problems.netwise import seal
 from quizgen.problems.problem import Part, Problem, Value, Wrong, wrongs_for
 from quizgen.problems.registry import kind, shape_words
 from quizgen.problems.working import kind_title, stack_spec, worked_step
@@ -155,7 +156,7 @@ def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = 
             title or kind_title("network-trace"),
             difficulty,
             _(_GRAPH_TEXT).format(inp=shape_words(net.input_shape)),
-            tuple(parts),
+            seal(parts),
             tuple(steps),
             spec="\n".join(spec.format_layer(s.layer) for s in net.solutions),
             layer=first,
@@ -170,7 +171,7 @@ def trace_problem(rng: random.Random, difficulty: int, stack_text: str | None = 
         title or kind_title("network-trace"),
         difficulty,
         text,
-        tuple(parts),
+        seal(parts),
         tuple(steps),
         spec="\n".join(spec.format_layer(s.layer) for s in net.solutions),
         layer=first,

@@ -146,7 +146,7 @@ def _training_memory(rng: random.Random, difficulty: int, count: str) -> Problem
         kind_title("training-memory"),
         difficulty,
         sentences(text, _(KEPT_TEXT["residual" if difficulty == 3 else "stack"]), _(PRECISION_TEXT[precision])),
-        tuple(parts),
+        W.seal(parts),
         tuple(steps),
         spec=net_text,
     )

@@ -155,7 +155,7 @@ def _vit_tokens(rng: random.Random, difficulty: int, count: str) -> Problem:
         kind_title("vit-tokens"),
         difficulty,
         sentences(text, question),
-        tuple(parts),
+        W.seal(parts),
         tuple(steps),
         spec=net_text,
     )
@@ -345,7 +345,7 @@ def _attention_cost(rng: random.Random, difficulty: int, count: str) -> Problem:
         kind_title("attention-cost"),
         difficulty,
         sentences(text, question, *W.compute_conventions(count, has_bias=True)),
-        tuple(parts),
+        W.seal(parts),
         tuple(steps),
         spec=net_text,
     )
