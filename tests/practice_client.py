@@ -72,10 +72,10 @@ class Page:
 
     def judge(self, part: str, text: str) -> tuple[str, str]:
         """(verdict, why): the rule's verdict through the page's data, and the named misconception's sentence."""
-        value = A.parse_value(text)
+        rank = self.parts[part]["rank"]
+        value = A.parse_value(text, shape_first=rank > 1)
         if value is None:
             return "unreadable", ""
-        rank = self.parts[part]["rank"]
         if rank == 1 and isinstance(value, A.Number) and value.value.denominator == 1:
             value = (int(value.value),)
         found = self.lookup(part, value)

@@ -16,6 +16,7 @@ import os
 import random
 import re
 import tempfile
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -114,6 +115,10 @@ def _problems_through_the_cli() -> list[tuple[str, int, str, int, object]]:
                         spec=p["spec"],
                         parts=parts,
                         flawed=tuple((f["step"], f["working"]) for f in p["flawed_solution"]),
+                        steps=tuple(
+                            SimpleNamespace(**{k: st[k] for k in ("title", "substituted", "result", "quantity")})
+                            for st in p["steps"]
+                        ),
                     )
                     out.append((p["kind"], p["difficulty"], count, sheet_number, problem))
     return out
@@ -232,6 +237,95 @@ def test_every_answer_recomputes_independently():
             if compute_kind and part.quantity in COUNT_DEPENDENT and part.quantity != count:
                 failures.append(f"{where}: asks {part.quantity} on a --count {count} sheet")
     assert not failures, f"{len(failures)} wrong answers, e.g.\n" + "\n".join(failures[:20])
+
+
+def _chain(text: str, unknown: str, value: int) -> bool:
+    """An inequality chain of the worked steps (``13·S ≤ 27 < 14·S``) evaluated with the unknown set to ``value``."""
+    expr = text.replace("·", "*").replace("≤", "<=").replace(unknown, f"({value})")
+    assert re.fullmatch(r"[0-9+\-*/()<= ]+", expr), expr  # plain arithmetic only
+    return bool(eval(expr))  # noqa: S307 - digits and operators only, checked above
+
+
+def _inverse_steps_ok(problem, part) -> str | None:
+    """Every step that finds S or K is arithmetic a student can redo, and it picks the answer.
+
+    An equation step ("(28 - 4 + 2·2)/(14 - 1) = 28/13" giving 2) must evaluate to its result. A range step
+    ("13·S ≤ 27 < 14·S") must hold for the answer, its substituted and result forms must allow the same values,
+    and the values it allows, less those the question rules out (an even K where it asks for an odd one), must be
+    the answer alone. A listed range ("K is one of 11, 12") must be that range, and decimals given for a bound
+    ("27/14 ≈ 1.93") must be that bound to the places written.
+    """
+    key = part.quantity
+    unknown = key.upper()
+    odd_only = key == "k" and "odd" in problem.text
+    steps = [st for st in problem.steps if st.quantity == key]
+    if not steps:
+        return "no worked step finds the unknown"
+    allowed: set[int] | None = None
+    for st in steps:
+        first = st.substituted.split(";")[0]
+        if "<" in first or "≤" in first:
+            fits = {v for v in range(1, 400) if _chain(first, unknown, v)}
+            if unknown in st.result:
+                if fits != {v for v in range(1, 400) if _chain(st.result, unknown, v)}:
+                    return f"{st.substituted!r} and {st.result!r} allow different values"
+            elif {int(st.result)} != fits:
+                return f"{st.substituted!r} allows {sorted(fits)}, the step gives {st.result}"
+            allowed = fits if allowed is None else allowed & fits
+            for frac, places in re.findall(r"(\d+/\d+) ≈ (\d+\.\d+)", st.substituted):
+                top, bottom = map(int, frac.split("/"))
+                digits = len(places.split(".")[1])
+                if round(top / bottom, digits) != float(places):
+                    return f"{frac} is not ≈ {places}"
+        elif "one of" in st.substituted:
+            listed = {int(x) for x in re.findall(r"\d+", st.substituted)}
+            if allowed is None or listed != allowed:
+                return f"{st.substituted!r} lists {sorted(listed)}, the range allows {sorted(allowed or ())}"
+            if st.result != str(part.answer):
+                return f"{st.title}: result {st.result} is not the answer {part.answer}"
+        else:
+            left, _eq, right = st.substituted.partition(" = ")
+            value = eval(left.replace("·", "*"))  # noqa: S307 - the sampler's own digits and operators
+            if right and Fraction(eval(right.replace("·", "*"))) != Fraction(value):  # noqa: S307
+                return f"{st.substituted!r}: the two sides differ"
+            if Fraction(value) != int(st.result):
+                return f"{st.substituted!r} = {Fraction(value)}, not {st.result}"
+    if allowed is not None:
+        picked = {v for v in allowed if not (odd_only and v % 2 == 0)}
+        if picked != {part.answer}:
+            return f"the steps allow {sorted(picked)}, not the answer {part.answer} alone"
+    if steps[-1].result != str(part.answer):
+        return f"the last step gives {steps[-1].result}, not the answer {part.answer}"
+    return None
+
+
+def test_every_inverse_step_is_arithmetic_that_recomputes():
+    """Issue 21 A: a step that held only for an exact division (``56 + 2·3 - (26 - 1)·2 = 11``; it is 12)."""
+    failures = []
+    checked = 0
+    for kind_id, difficulty, count, seed, problem in generated():
+        if kind_id not in ("inverse-stride", "inverse-kernel"):
+            continue
+        for part in problem.parts:
+            checked += 1
+            if (why := _inverse_steps_ok(problem, part)) is not None:
+                failures.append(f"{_where(kind_id, difficulty, count, seed, problem)}: {why}")
+    assert checked > 100
+    assert not failures, f"{len(failures)} false steps, e.g.\n" + "\n".join(failures[:20])
+
+
+def test_every_distractor_is_an_answer_the_question_allows():
+    """Issue 21 D: "What odd kernel size K" offered even kernels; a size, stride or kernel is a whole number > 0."""
+    failures = []
+    for kind_id, difficulty, count, seed, problem in generated():
+        for part in problem.parts:
+            for option in [c.value for c in part.choices if not c.correct] + [w.value for w in part.wrongs]:
+                where = f"{_where(kind_id, difficulty, count, seed, problem)}: {part.label}: {option}"
+                if part.quantity == "k" and "odd" in problem.text and isinstance(option, int) and option % 2 == 0:
+                    failures.append(f"{where} is even, and the question asks for an odd K")
+                if part.quantity in ("k", "s", "p") and not (isinstance(option, int) and option >= 0):
+                    failures.append(f"{where} is no size the question allows")
+    assert not failures, f"{len(failures)} ruled-out distractors, e.g.\n" + "\n".join(failures[:20])
 
 
 # --- distractors and known wrong answers ---------------------------------------------------------------

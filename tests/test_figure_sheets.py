@@ -224,8 +224,13 @@ def test_markdown_writes_the_svg_files_and_its_links_resolve(run, tmp_path):
     assert r.exit_code == 0, r.stderr
     out = tmp_path / "md"
     listed = {Path(line).relative_to(out).as_posix() for line in r.stdout.splitlines()}
-    svgs = sorted(p.relative_to(out).as_posix() for p in (out / "figures").iterdir())
+    svgs = sorted(p.relative_to(out).as_posix() for d in ("figures", "key-figures") for p in (out / d).iterdir())
     assert set(svgs) <= listed and not [p for p in out.rglob(".*.tmp")]
+    # the key's figures draw the answers: none sits in figures/, which goes to students with the sheets
+    for student_figure in (out / "figures").iterdir():
+        assert "?" in svg_texts(student_figure.read_text(encoding="utf-8")), student_figure.name
+    key_text = (out / "key.md").read_text(encoding="utf-8")
+    assert "](figures/" not in key_text and "](key-figures/" in key_text
     linked = []
     for name in ("worksheet-1.md", "worksheet-2.md", "key.md"):
         text = (out / name).read_text(encoding="utf-8")
@@ -240,9 +245,9 @@ def test_markdown_writes_the_svg_files_and_its_links_resolve(run, tmp_path):
     assert codes[0] != codes[1]
     for code in codes:
         assert len([s for s in svgs if s.startswith(f"figures/{code}-p")]) == len(STUDENT_AND_KEY)
-        assert len([s for s in svgs if s.startswith(f"figures/key-{code}-p")]) == len(STUDENT_AND_KEY | KEY_ONLY)
+        assert len([s for s in svgs if s.startswith(f"key-figures/{code}-p")]) == len(STUDENT_AND_KEY | KEY_ONLY)
     for target in svgs:
-        if not target.startswith("figures/key-"):
+        if not target.startswith("key-figures/"):
             assert "?" in svg_texts((out / target).read_text(encoding="utf-8"))
     # a sheet made again from its code links the same figure files, with the same bytes
     r = run("worksheet", str(recipe), "--code", codes[1], "-o", str(tmp_path / "again"))

@@ -220,11 +220,20 @@ class Drill:
                 return False
             value = self.read_value(part, answer)
             if value is None:
+                from quizgen.explain.spellings import examples
+                from quizgen.problems.feedback import seen_on
+
+                spelled = examples(*seen_on([problem])).fields()
+                letters = (
+                    _(", or a letter {first}-{last}").format(first=part.choices[0].letter, last=part.choices[-1].letter)
+                    if part.choices
+                    else ""
+                )
                 self.write(
                     _(
-                        "I couldn't read that. Type a number (34944, 34,944, 3.4944e4, 34.9k), a shape "
-                        "(55x55x96){letters}; ? for a hint, s to skip, q to stop."
-                    ).format(letters=_(", or a letter A-D") if part.choices else "")
+                        "I couldn't read that. Type a number ({exact}, {grouped}, {full_sci}, {suffix}), a shape "
+                        "({shape}){letters}; ? for a hint, s to skip, q to stop."
+                    ).format(**spelled, letters=letters)
                     + "\n"
                 )
                 continue
@@ -235,7 +244,7 @@ class Drill:
             ):
                 self.write(
                     _("Give the whole shape, every size and the channels, e.g. {example}.").format(
-                        example="x".join(["28"] * (len(part.answer) - 1) + ["64"])
+                        example=_shape_example(problem, len(part.answer))
                     )
                     + "\n"
                 )
@@ -299,7 +308,7 @@ class Drill:
             return False
 
     def read_value(self, part: Part, answer: str) -> Number | tuple[int, ...] | None:
-        from quizgen.explain.answers import Number, parse_number, parse_value
+        from quizgen.explain.answers import Number, parse_number, parse_value, wants_shape
 
         if part.choices and len(answer) == 1 and answer.upper() in "ABCD":
             chosen = next((c for c in part.choices if c.letter == answer.upper()), None)
@@ -307,7 +316,7 @@ class Drill:
                 return None
             v = chosen.value
             return v if isinstance(v, tuple) else parse_number(str(v))
-        value = parse_value(answer)
+        value = parse_value(answer, shape_first=wants_shape(part.answer))
         one_number = isinstance(part.answer, tuple) and len(part.answer) == 1
         if one_number and isinstance(value, Number) and value.value.denominator == 1:
             return (int(value.value),)
@@ -405,6 +414,14 @@ class Drill:
         else:
             lines.append(_("  Nothing answered, so nothing was saved."))
         return "\n".join(lines) + "\n"
+
+
+def _shape_example(problem: Problem, rank: int) -> str:
+    """A shape of ``rank`` sizes to show how to write one: not a shape of this problem."""
+    from quizgen.explain.spellings import shape_example
+    from quizgen.problems.feedback import seen_on
+
+    return shape_example(rank, seen_on([problem])[1])
 
 
 def _single_layer(problem: Problem) -> bool:

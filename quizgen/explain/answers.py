@@ -37,7 +37,10 @@ from quizgen.i18n import N_, _, n_
 
 _SUFFIX = {"k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, "t": 10**12}
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?([kmgbt])?$", re.IGNORECASE)
-_SHAPE_SPLIT = re.compile(r"\s*[x×*,]\s*")
+_SHAPE_SPLIT = re.compile(r"\s*[x×*,]\s*", re.IGNORECASE)
+#: Digits grouped in threes by commas or spaces, then an optional decimal part, exponent and suffix: the
+#: groups' separators are dropped (``34,944.0``, ``1,234.5k``).
+_GROUPED = re.compile(r"^([+-]?\d{1,3}(?:[, ]\d{3})+)((?:\.\d*)?(?:e[+-]?\d+)?[kmgbt]?)$", re.IGNORECASE)
 
 #: The fewest significant figures a rounded value may have.
 MIN_FIGURES = 3
@@ -90,8 +93,9 @@ def parse_number(text: str) -> Number | None:
     if len(text) > MAX_LENGTH:
         return None
     t = _ascii_digits(text).strip().replace("_", "")
-    if re.fullmatch(r"[+-]?\d{1,3}([, ]\d{3})+", t):
-        t = t.replace(",", "").replace(" ", "")
+    grouped = _GROUPED.match(t)
+    if grouped:
+        t = grouped.group(1).replace(",", "").replace(" ", "") + grouped.group(2)
     if "/" in t:
         top, _sep, bottom = t.partition("/")
         a, b = parse_number(top), parse_number(bottom)
@@ -141,12 +145,25 @@ def parse_shape(text: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in parts)
 
 
-def parse_value(text: str) -> Value | None:
-    """A number first, then a shape; ``None`` if neither reads."""
+def parse_value(text: str, *, shape_first: bool = False) -> Value | None:
+    """A number first, then a shape; ``None`` if neither reads.
+
+    With ``shape_first`` (the answer asked for is a shape of two or more sizes) a shape is tried first,
+    so ``112,112,128`` is read as the person means it: three sizes, not the number 112,112,128.
+    """
+    if shape_first:
+        shape = parse_shape(text)
+        if shape is not None:
+            return shape
     number = parse_number(text)
     if number is not None:
         return number
     return parse_shape(text)
+
+
+def wants_shape(correct: object) -> bool:
+    """Whether an answer of ``correct`` is a shape of two or more sizes (so a shape is read first)."""
+    return isinstance(correct, tuple) and len(correct) > 1
 
 
 def judge_value(value: Value, correct: Correct) -> Verdict:
@@ -222,7 +239,7 @@ def judge(answer: str, correct: Correct) -> Verdict:
     Returns ``exact``, ``rounded`` (a correct rounding with at least 3 significant figures),
     ``wrong``, or ``unreadable`` when the text is neither a number nor a shape.
     """
-    value = parse_value(answer)
+    value = parse_value(answer, shape_first=wants_shape(correct))
     if value is None:
         return UNREADABLE
     return judge_value(value, correct)

@@ -101,7 +101,7 @@ def parse_claim(text: str, count: str = "macs", layout: str = "hwc") -> Claim:
         )
     if quantity == "compute":
         quantity = count
-    value = parse_value(raw)
+    value = parse_value(raw, shape_first=quantity == "output")
     if value is None:
         raise ClaimError(
             _(

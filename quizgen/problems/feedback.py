@@ -12,6 +12,7 @@ test holds the two to each other.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -126,3 +127,19 @@ def _plain(value: object) -> str:
     """A value or a step's result with its separators and spaces removed: ``2,304`` and ``2304`` alike."""
     text = value if isinstance(value, str) else fmt_value(value)  # type: ignore[arg-type]
     return "".join(text.replace(",", "").split())
+
+
+def seen_on(problems: Iterable[Problem]) -> tuple[set[int], set[tuple[int, ...]]]:
+    """Every count and shape the problems write or ask for (text, spec, flawed working, answers, options).
+
+    No example of how to write an answer (:mod:`quizgen.explain.spellings`) may be one of them.
+    """
+    from quizgen.explain.spellings import seen
+
+    texts: list[str] = []
+    values: list[object] = []
+    for problem in problems:
+        texts += [problem.text, problem.spec, problem.shown_spec, *(working for _step, working in problem.flawed)]
+        for part in problem.parts:
+            values += [part.answer, *(c.value for c in part.choices)]
+    return seen(texts, values)

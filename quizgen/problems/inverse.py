@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import random
 import re
+from typing import TYPE_CHECKING
 
 from quizgen.arith import spec
 from quizgen.arith.solver import solve
 from quizgen.explain import misconceptions as M
-from quizgen.explain.steps import explain
+from quizgen.explain.steps import Step, explain
 from quizgen.i18n import N_, _, sentences
 from quizgen.problems import draws
 from quizgen.problems.problem import Part, Problem, Wrong
 from quizgen.problems.registry import describe, kind
 from quizgen.problems.working import kind_title, worked_step
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 # --- inverse problems -----------------------------------------------------------------------------
 
@@ -123,6 +127,7 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
     layer = spec.parse(f"conv2d in={n}x{n}x{cin} out={cout} k={k} s={s} p={p}")
     out = solve(layer).output_shape[0]
     answer = s if key == "s" else k
+    odd_only = key == "k" and s > 1
     wrongs: list[Wrong] = []
     if key == "s":
         if (n + 2 * p - k) % out == 0 and (n + 2 * p - k) // out != s:
@@ -133,8 +138,6 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
             wrongs.append(Wrong(n // out, ("ignored-kernel",), _("the kernel and padding were ignored")))
         given = _("kernel size {k} × {k} and padding {p}").format(k=k, p=p)
         question = _("What stride S does it use?")
-        formula, solved = "out = floor((W - K + 2P)/S) + 1", "S = (W - K + 2P)/(out - 1)"
-        sub = f"({n} - {k} + 2·{p})/({out} - 1) = {n + 2 * p - k}/{out - 1}"
     else:
         wrong_k = n + 2 * p - out * s
         if wrong_k > 0 and wrong_k != k:
@@ -144,8 +147,8 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
             wrongs.append(Wrong(once, ("padding-once",), _("the padding was added once; it pads both sides")))
         given = _("stride {s} and padding {p}").format(s=s, p=p)
         question = _("What kernel size K does it use?") if s == 1 else _("What odd kernel size K does it use?")
-        formula, solved = "out = floor((W - K + 2P)/S) + 1", "K = W + 2P - (out - 1)·S"
-        sub = f"{n} + 2·{p} - ({out} - 1)·{s}"
+    # a distractor is an answer the question allows: a whole number above 0, and odd where it asks for an odd K
+    wrongs = [w for w in wrongs if isinstance(w.value, int) and w.value > 0 and not (odd_only and w.value % 2 == 0)]
     text = sentences(
         _("A conv2d layer with {given} maps a {n} × {n} × {c} input to a {o} × {o} × {oc} output.").format(
             given=given, n=n, c=cin, o=out, oc=cout
@@ -155,7 +158,7 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
     if difficulty == 3:
         text = sentences(text, _("(The division need not be exact: the output size is floored.)"))
     steps = (
-        worked_step(_("Invert the size formula"), formula + "  ⇒  " + solved, sub, str(answer), quantity=key),
+        *inverse_steps(key, n, k, s, p, out),
         *[st for st in explain(solve(layer)) if st.quantity == "output"],
     )
     label = _("Stride S") if key == "s" else _("Kernel size K")
@@ -171,6 +174,73 @@ def inverse_problem(rng: random.Random, difficulty: int, key: str) -> Problem:
         layer=layer,
         asked_spec=_unknown(spec.format_layer(layer), key),
     )
+
+
+def inverse_steps(key: str, n: int, k: int, s: int, p: int, out: int) -> tuple[Step, ...]:
+    """The worked steps that find the stride (``key="s"``) or the kernel size (``key="k"``), each one arithmetic a
+    student can redo.
+
+    With an exact division the size formula inverts directly.  Otherwise the floor allows a range: out - 1 =
+    floor((W - K + 2P)/S) means (out - 1)·S ≤ W - K + 2P < out·S; the steps give that range, then which value in it
+    the question picks (the only whole stride, or the only odd kernel size).
+    """
+    from fractions import Fraction  # not at import: the drill's first question is shown before fractions loads
+
+    span = n + 2 * p - k
+    formula = "out = floor((W - K + 2P)/S) + 1"
+    if span % s == 0:
+        if key == "s":
+            solved, sub = "S = (W - K + 2P)/(out - 1)", f"({n} - {k} + 2·{p})/({out} - 1) = {span}/{out - 1}"
+        else:
+            solved, sub = "K = W + 2P - (out - 1)·S", f"{n} + 2·{p} - ({out} - 1)·{s}"
+        answer = s if key == "s" else k
+        return (worked_step(_("Invert the size formula"), formula + "  ⇒  " + solved, sub, str(answer), quantity=key),)
+    bounds = "(out - 1)·S ≤ W - K + 2P < out·S"
+    if key == "s":
+        first = worked_step(
+            _("Invert the size formula: the floor allows a range"),
+            formula + "  ⇒  " + bounds,
+            f"({out} - 1)·S ≤ {n} - {k} + 2·{p} < {out}·S",
+            f"{out - 1}·S ≤ {span} < {out}·S",
+            quantity=key,
+        )
+        low, high = Fraction(span, out), Fraction(span, out - 1)
+        second = worked_step(
+            _("The whole strides in that range"),
+            "(W - K + 2P)/out < S ≤ (W - K + 2P)/(out - 1)",
+            f"{span}/{out} < S ≤ {span}/{out - 1};  {span}/{out} {_approx(low)},  {span}/{out - 1} {_approx(high)}",
+            str(s),
+            quantity=key,
+        )
+        return first, second
+    k_low, k_high = n + 2 * p - out * s, n + 2 * p - (out - 1) * s
+    first = worked_step(
+        _("Invert the size formula: the floor allows a range"),
+        formula + "  ⇒  W + 2P - out·S < K ≤ W + 2P - (out - 1)·S",
+        f"{n} + 2·{p} - {out}·{s} < K ≤ {n} + 2·{p} - ({out} - 1)·{s}",
+        f"{k_low} < K ≤ {k_high}",
+        quantity=key,
+    )
+    fits = ", ".join(str(x) for x in range(k_low + 1, k_high + 1))
+    second = worked_step(
+        _("The odd kernel size in that range"),
+        _("K odd, {low} < K ≤ {high}").format(low="W + 2P - out·S", high="W + 2P - (out - 1)·S"),
+        _("K is one of {fits}; the odd one").format(fits=fits),
+        str(k),
+        quantity=key,
+    )
+    return first, second
+
+
+def _approx(x: Fraction) -> str:
+    """``= 2`` for a whole bound, else ``≈ 1.93``: enough decimals that it does not look whole."""
+    if x.denominator == 1:
+        return f"= {x.numerator}"
+    for places in (2, 3, 4, 6):
+        text = f"{float(x):.{places}f}"
+        if text.rstrip("0")[-1] != ".":
+            return "≈ " + text
+    return "≈ " + text
 
 
 @kind("inverse-padding", N_("Inverse: padding for 'same'"), N_("the padding that keeps the size"))

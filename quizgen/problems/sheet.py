@@ -11,9 +11,10 @@ import csv
 import hashlib
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import QuizgenError
@@ -21,6 +22,7 @@ from quizgen.i18n import _, a_an, sentences
 from quizgen.problems import kinds
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
 from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code
+from quizgen.problems.giveaway import Mark, asked, gives_away, shown
 from quizgen.problems.problem import Part, Problem, with_choices
 
 if TYPE_CHECKING:
@@ -81,23 +83,15 @@ def build_sheet(
     convention = count or recipe.count
     lang = lang or language()
     sections: list[tuple[str, tuple[Problem, ...]]] = []
-    seen: set[str] = set()
-    seen_layers: set[str] = set()
+    taken = _Taken()
     for section in recipe.sections:
         problems: list[Problem] = []
         if section.kind:
             kind = kinds.get(section.kind)
             redraws = REDRAWS
             for _n in range(section.count):
-                problem = kind.sample(rng, section.difficulty, convention)
-                for _retry in range(redraws):  # a sheet asks no problem twice, and no layer twice
-                    if problem.id not in seen and not layer_specs(problem) & seen_layers:
-                        break
-                    problem = kind.sample(rng, section.difficulty, convention)
-                else:  # this kind has run out of fresh layers on this sheet: stop searching hard
-                    redraws = EXHAUSTED_REDRAWS
-                seen.add(problem.id)
-                seen_layers |= layer_specs(problem)
+                problem, redraws = _draw(partial(kind.sample, rng, section.difficulty, convention), redraws, taken)
+                taken.add(problem)
                 problem = with_choices(problem, rng) if section.form == "choice" else problem
                 problems.append(problem._replace(marks=section.marks))
         else:
@@ -109,7 +103,7 @@ def build_sheet(
             )
             for entry in entries:
                 problem = bank_problem(bank, entry, section.difficulty, rng)
-                seen_layers |= layer_specs(problem)
+                taken.add(problem)
                 problem = with_choices(problem, rng) if section.form == "choice" else problem
                 problems.append(problem._replace(marks=section.marks))
         if section.title or not sections:
@@ -122,6 +116,51 @@ def build_sheet(
     figures = recipe.figures if figures is None else figures
     code = make_code(recipe, seed, SheetOptions(convention, lang, space, "on" if figures else "off"))
     return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space, figures)
+
+
+class _Taken:
+    """What a sheet has drawn so far: problem ids and layers (none twice), the answers asked (no later problem may
+    write one) and the shapes and counts written (no later problem may ask for one)."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.layers: set[str] = set()
+        self.asked: set[Mark] = set()
+        self.shown: set[Mark] = set()
+
+    def fresh(self, problem: Problem) -> bool:
+        layers = [line.strip() for line in problem.spec.splitlines() if line.strip()]
+        once = len(layers) == len(set(layers))  # a stack, too, names each layer once
+        return once and problem.id not in self.ids and not set(layers) & self.layers
+
+    def fair(self, problem: Problem) -> bool:
+        return not gives_away(problem, self.asked, self.shown)
+
+    def add(self, problem: Problem) -> None:
+        self.ids.add(problem.id)
+        self.layers |= layer_specs(problem)
+        self.asked |= asked(problem)
+        self.shown |= shown(problem)
+
+
+def _draw(sample: Callable[[], Problem], redraws: int, taken: _Taken) -> tuple[Problem, int]:
+    """A problem that is fair (gives no other problem's answer away) and, within ``redraws`` draws, fresh (no
+    problem or layer twice on the sheet); and the redraws left for the kind's next problem.
+
+    Fairness comes first: past ``redraws``, the first fair problem drawn is taken even if not fresh, and the kind
+    is searched less hard from then on (``EXHAUSTED_REDRAWS``), as before.
+    """
+    first_fair: Problem | None = None
+    problem = sample()
+    for attempt in range(GIVEAWAY_REDRAWS):
+        if taken.fair(problem):
+            if taken.fresh(problem):
+                return problem, redraws if attempt < redraws else EXHAUSTED_REDRAWS
+            first_fair = first_fair or problem
+        if attempt >= redraws and first_fair is not None:
+            return first_fair, EXHAUSTED_REDRAWS
+        problem = sample()
+    return first_fair or problem, EXHAUSTED_REDRAWS
 
 
 #: From how many sheets on a class is drawn by a pool of processes (one per core, at most 4).
@@ -168,6 +207,8 @@ def _build_job(job: tuple[Recipe, int, str, dict[str, Any]]) -> Sheet:
 #: once a section's kind has found no fresh one in that many, its later problems try only a few times.
 REDRAWS = 12
 EXHAUSTED_REDRAWS = 5
+#: How many times a problem that would give another's answer away is drawn again.
+GIVEAWAY_REDRAWS = 100
 
 
 def layer_specs(problem: Problem) -> set[str]:

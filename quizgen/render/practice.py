@@ -32,6 +32,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from quizgen.explain.spellings import Examples, examples, shape_example
 from quizgen.i18n import N_, _, n_
 from quizgen.problems.problem import Part, Problem
 from quizgen.problems.sheet import Sheet
@@ -154,6 +155,9 @@ def page_data(
     ``figures``: the question side's figures, as :func:`question_figures` packs them.
     """
     sealer = Sealer(sheet)
+    seen_counts, seen_shapes = sheet_seen(numbered)
+    spellings = examples(seen_counts, seen_shapes)
+    ranks = {_rank(p) for _title, items in numbered for _n, problem in items for p in problem.parts} - {0}
     parts: list[dict[str, Any]] = []
     lookup: dict[str, list[str]] = {}
     for _title, items in numbered:
@@ -173,7 +177,9 @@ def page_data(
         "parts": parts,
         # filed in hash order, each entry's sealed values sorted: nothing says which is the right one
         "lookup": {k: sorted(v) for k, v in sorted(lookup.items())},
-        "text": page_strings(),
+        "text": page_strings(spellings),
+        # "give the whole shape, e.g. …": an example of each rank asked, none a shape on this sheet
+        "shapes": {str(rank): shape_example(rank, seen_shapes) for rank in sorted(ranks)},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -192,8 +198,19 @@ def question_figures(sheet: Sheet, numbered: Sequence[tuple[str, list[tuple[int,
     return out
 
 
-def page_strings() -> dict[str, str]:
-    """The sentences the page's JS writes, in the active language (placeholders in braces)."""
+def sheet_seen(numbered: Sequence[tuple[str, list[tuple[int, Problem]]]]) -> tuple[set[int], set[tuple[int, ...]]]:
+    """Every count and shape a sheet's problems write or ask for: no example of how to answer may be one."""
+    from quizgen.problems.feedback import seen_on
+
+    return seen_on(problem for _title, items in numbered for _n, problem in items)
+
+
+def page_strings(spellings: Examples) -> dict[str, str]:
+    """The sentences the page's JS writes, in the active language (placeholders in braces).
+
+    Examples of how to answer come from ``spellings``, a layer that is not on the sheet.
+    """
+    shown = spellings.fields()
     return {
         "right": _("Right: {v}."),
         "right_rounded": _("Right ({rounded}): {v}."),
@@ -209,9 +226,11 @@ def page_strings() -> dict[str, str]:
         )
         + _("."),
         "unreadable_number": _(
-            "I couldn't read that. Type a number (34944, 34,944, 3.4944e4, 34.9k){letters}; it costs nothing."
+            "I couldn't read that. Type a number ({exact}, {grouped}, {full_sci}, {suffix}){letters}; it costs nothing."
+        ).format(**shown, letters="{letters}"),
+        "unreadable_shape": _("I couldn't read that. Type a shape ({shape}){letters}; it costs nothing.").format(
+            **shown, letters="{letters}"
         ),
-        "unreadable_shape": _("I couldn't read that. Type a shape (55x55x96){letters}; it costs nothing."),
         "letters": _(", or a letter {first}-{last}"),
         "whole_shape": _("Give the whole shape, every size and the channels, e.g. {example}."),
         "one_number": _("This part asks for one number, not a shape; it costs nothing."),
@@ -247,6 +266,7 @@ def render_practice(env: jinja2.Environment, sheet: Sheet) -> str:
 
     items = numbered(sheet)
     figures = question_figures(sheet, items)
+    spellings = examples(*sheet_seen(items))
     return _render(
         env,
         "practice.html.j2",
@@ -257,6 +277,7 @@ def render_practice(env: jinja2.Environment, sheet: Sheet) -> str:
         data=Markup(page_data(env, sheet, items, figures)),
         grade_js=_script(env, "practice/grade.js"),
         page_js=_script(env, "practice/page.js"),
+        spellings=spellings.fields(),
     )
 
 

@@ -251,12 +251,17 @@ _TITLE = re.compile(r"<title>([^<]*)</title>")
 Figures = dict[tuple[int, int], tuple[str, str, str]]
 
 
+#: The folders of a Markdown sheet's figures and of its key's (which draw the answers).
+FIGURES, KEY_FIGURES = "figures", "key-figures"
+
+
 def md_figures(sheets: list[Sheet], *, answer: bool) -> Figures:
     """(sheet index from 1, problem number) -> (path, Markdown image link, SVG) of each figure to write.
 
-    A student's figures are ``figures/CODE-pN.svg``, the key's ``figures/key-CODE-pN.svg`` (CODE: the
+    A student's figures are ``figures/CODE-pN.svg``, the key's ``key-figures/CODE-pN.svg`` (CODE: the
     sheet's code, N: the problem's number), so that a sheet made again from its code links the same
-    names.  The link's alt text is the figure's title.
+    names.  The key's figures draw the answers, so they live in a folder of their own: a teacher who hands out
+    the sheet with ``figures/`` hands out no answer.  The link's alt text is the figure's title.
     """
     import html
 
@@ -269,7 +274,7 @@ def md_figures(sheets: list[Sheet], *, answer: bool) -> Figures:
                 svg = _figure(p, answer, sheet.lang)
                 if svg is None:
                     continue
-                name = f"figures/{'key-' if answer else ''}{sheet.code}-p{n}.svg"
+                name = f"{KEY_FIGURES if answer else FIGURES}/{sheet.code}-p{n}.svg"
                 m = _TITLE.search(svg)
                 alt = _md_escape(html.unescape(m.group(1))) if m else ""
                 out[(i, n)] = (name, f"![{alt}]({name})", svg)

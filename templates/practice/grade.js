@@ -11,9 +11,9 @@ const QuizgenGrade = (() => {
   // Python's str.isspace() (and its regex \s): JS's own \s and trim() differ (U+FEFF, U+001C-U+001F, U+0085).
   const WS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   const STRIP = new RegExp(`^[${WS}]+|[${WS}]+$`, "g");
-  const SHAPE_SPLIT = new RegExp(`[${WS}]*[x×*,][${WS}]*`);
+  const SHAPE_SPLIT = new RegExp(`[${WS}]*[xX×*,][${WS}]*`);
   const NUMBER = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?([kmgbt])?$/iu;
-  const SEPARATED = /^[+-]?\d{1,3}([, ]\d{3})+$/;
+  const GROUPED = /^([+-]?\d{1,3}(?:[, ]\d{3})+)((?:\.\d*)?(?:e[+-]?\d+)?[kmgbt]?)$/i; // _GROUPED
 
   // --- exact rationals -------------------------------------------------------------------------
   const abs = (n) => (n < 0n ? -n : n);
@@ -56,7 +56,8 @@ const QuizgenGrade = (() => {
   function readNumber(text) {
     if (tooLong(text)) return null;
     let t = pyStrip(asciiDigits(text)).replaceAll("_", "");
-    if (SEPARATED.test(t)) t = t.replace(/[, ]/g, "");
+    const grouped = GROUPED.exec(t);
+    if (grouped) t = grouped[1].replace(/[, ]/g, "") + grouped[2];
     const slash = t.indexOf("/");
     if (slash >= 0) {
       const top = t.slice(0, slash), bottom = t.slice(slash + 1);
@@ -94,8 +95,11 @@ const QuizgenGrade = (() => {
     return parts.map((p) => BigInt(p));
   }
 
-  // parse_value: a number first, then a shape.
-  const readValue = (text) => readNumber(text) ?? readShape(text);
+  // parse_value: a number first, then a shape; a shape first when the answer is one (shapeFirst).
+  const readValue = (text, shapeFirst = false) =>
+    (shapeFirst ? readShape(text) : null) ?? readNumber(text) ?? readShape(text);
+  // wants_shape
+  const wantsShape = (correct) => Array.isArray(correct) && correct.length > 1;
 
   // The reverse of exact_text: "34944", "27/2" -> rational; "55,55,96", "10," -> shape.
   function parseExact(s) {
@@ -119,7 +123,7 @@ const QuizgenGrade = (() => {
 
   // judge: adds "unreadable".
   function judge(text, correct) {
-    const value = readValue(text);
+    const value = readValue(text, wantsShape(correct));
     return value === null ? "unreadable" : judgeValue(value, correct);
   }
 
@@ -226,7 +230,7 @@ const QuizgenGrade = (() => {
   // --- the drill's reading and checks (quizgen/drill/session.py) ----------------------------------
   // Drill.read_value without choices: rank 0 wants a number, rank n >= 1 a shape of n sizes.
   function readAnswer(text, rank) {
-    const value = readValue(text);
+    const value = readValue(text, rank > 1);
     if (rank === 1 && value !== null && !Array.isArray(value) && isInteger(value.value)) return [value.value.n];
     return value;
   }

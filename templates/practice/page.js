@@ -170,7 +170,7 @@
     }
     const pre = G.precheck(value, p.rank, Boolean(p.choices));
     if (pre === "whole-shape") {
-      aside(fill(T.whole_shape, { example: Array(p.rank - 1).fill("28").concat(["64"]).join("x") }));
+      aside(fill(T.whole_shape, { example: data.shapes[p.rank] }));
       return;
     }
     if (pre === "one-number") {
