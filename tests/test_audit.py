@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 import audit_calc as A
 import pytest
+import test_block_kinds as B
 from click.testing import CliRunner
 
 from quizgen.cli import cli
@@ -211,6 +212,10 @@ def test_every_answer_recomputes_independently():
             for part in problem.parts:
                 if (why := _inverse_ok(problem, part)) is not None:
                     failures.append(f"{where}: {why}")
+        elif kind_id in B.NEW:  # the block kinds: closed forms written in tests/test_block_kinds.py
+            want = B.reference(problem, count)["answers"]
+            if not {p.answer for p in problem.parts} <= set(want):
+                failures.append(f"{where}: answers {[p.answer for p in problem.parts]}, recomputed {want}")
         elif kind_id == "receptive-field":
             if problem.parts[0].answer != _rf(problem.spec):
                 failures.append(f"{where}: receptive field {problem.parts[0].answer}, recomputed {_rf(problem.spec)}")
@@ -218,7 +223,9 @@ def test_every_answer_recomputes_independently():
             lines = problem.spec.splitlines()
             outputs = [A.output_shape(A.parse(line)) for line in lines]
             params = [A.params(A.parse(line)) for line in lines]
-            got_outputs = [p.answer for p in problem.parts if p.quantity == "output"]
+            got_outputs = [
+                p.answer for p in problem.parts if p.quantity == "output" and re.match(r"Layer \d+\. ", p.label)
+            ]
             got_total = problem.parts[-1].answer
             if got_outputs != outputs:
                 failures.append(f"{where}: shapes {got_outputs}, recomputed {outputs}")
@@ -226,7 +233,7 @@ def test_every_answer_recomputes_independently():
                 failures.append(f"{where}: total params {got_total}, recomputed {sum(params)}")
         # A compute part is asked in the sheet's convention.
         for part in problem.parts:
-            compute_kind = kind_id in ("macs-conv", "macs-linear", "params-separable")
+            compute_kind = kind_id in ("macs-conv", "macs-linear", "params-separable", *B.NEW)
             if compute_kind and part.quantity in COUNT_DEPENDENT and part.quantity != count:
                 failures.append(f"{where}: asks {part.quantity} on a --count {count} sheet")
     assert not failures, f"{len(failures)} wrong answers, e.g.\n" + "\n".join(failures[:20])
@@ -358,11 +365,23 @@ def test_every_layer_distractor_is_what_its_misconceptions_produce():
         if problem.form != "numeric":
             continue
         where = _where(kind_id, difficulty, count, seed, problem)
+        if kind_id in B.NEW:  # a block's wrong values, by the closed forms of tests/test_block_kinds.py
+            wrong = B.reference(problem, count)["wrong"]
+            for part in problem.parts:
+                for w in part.wrongs:
+                    checked += 1
+                    key = w.ids[0] if len(w.ids) == 1 else w.ids
+                    single = kind_id == "bottleneck-savings" and "3×3 conv" in part.label
+                    if not single and (w.value == part.answer or w.value not in wrong.get(key, set())):
+                        failures.append(f"{where}: {part.label}: {w.value} is not what {w.ids} produce")
+            continue
         if _single_layer(problem) and not kind_id.startswith("inverse-"):
             layers = [(A.parse(problem.spec), problem.parts)]
         elif kind_id == "network-trace":
             lines = problem.spec.splitlines()
-            per_layer = [p for p in problem.parts if p.label != problem.parts[-1].label]
+            per_layer = [
+                p for p in problem.parts if p.label != problem.parts[-1].label and p.label.startswith("Layer ")
+            ]
             layers = []
             for i, line in enumerate(lines, start=1):
                 prefix = f"{i}. "

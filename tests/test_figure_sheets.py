@@ -28,7 +28,19 @@ STUDENT_AND_KEY = {
     "spot-error",
 }
 KEY_ONLY = {"inverse-padding", "inverse-stride", "inverse-kernel", "network-trace", "receptive-field"}
-NEITHER = {"params-conv", "params-linear", "params-separable", "macs-linear"}
+NEITHER = {
+    "params-conv",
+    "params-linear",
+    "params-separable",
+    "macs-linear",
+    "residual-block",
+    "bottleneck-savings",
+    "concat-channels",
+    "se-block",
+    "vit-tokens",
+    "attention-cost",
+    "training-memory",
+}
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -117,7 +129,7 @@ def test_html_sheet_and_key_have_figures_where_they_help(run, tmp_path):
     kinds = [p["kind"] for p in json.loads((tmp_path / "out" / "key.json").read_text())["keys"][0]["problems"]]
     sheet = articles((tmp_path / "out" / "worksheet.html").read_text(encoding="utf-8"))
     key = articles((tmp_path / "out" / "key.html").read_text(encoding="utf-8"))
-    assert len(kinds) == len(sheet) == len(key) == 17
+    assert len(kinds) == len(sheet) == len(key) == len(STUDENT_AND_KEY | KEY_ONLY | NEITHER)
     for kind, s, k in zip(kinds, sheet, key):
         assert s.count("<svg") == (kind in STUDENT_AND_KEY), kind
         assert k.count("<svg") == (kind in STUDENT_AND_KEY | KEY_ONLY), kind

@@ -29,6 +29,7 @@ from quizgen.explain.catalogue import (
     applicable,
     context,
     explain_combo,
+    say,
 )
 
 # --- the flawed calculator --------------------------------------------------------------------
@@ -346,5 +347,6 @@ __all__ = [
     "distractors",
     "explain_combo",
     "explain_value",
+    "say",
     "wrong_values",
 ]

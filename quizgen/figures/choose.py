@@ -89,6 +89,11 @@ def sides(problem: Any) -> str | None:
     return None
 
 
+def _is_graph(problem: Any) -> bool:
+    """A trace of a graph network (names, ``from=``, joins): the chain figure would hide its branches."""
+    return problem.kind == "network-trace" and getattr(problem, "asked_spec", "").startswith("input ")
+
+
 def _is_stack(problem: Any) -> bool:
     return problem.kind in ASKS_A_STACK or "\n" in getattr(problem, "spec", "").strip()
 
@@ -102,7 +107,7 @@ def figure_for(problem: Any, *, answer: bool, lang: str | None = None, paper: bo
     sheet, with no title, legend or caption (the sheet's one legend explains the symbols).
     """
     where = sides(problem)
-    if where is None or (where == "answer" and not answer):
+    if where is None or (where == "answer" and not answer) or _is_graph(problem):
         return None
     from quizgen.errors import QuizgenError
     from quizgen.i18n import in_language

@@ -7,7 +7,18 @@ kinds into it; this is the one place that imports the families, and it lists the
 
 from __future__ import annotations
 
-from quizgen.problems import inverse, receptive_field, separable, single, spot_error, trace
+from quizgen.problems import (
+    blocks,
+    branches,
+    inverse,
+    receptive_field,
+    separable,
+    single,
+    spot_error,
+    trace,
+    training,
+    transformer,
+)
 from quizgen.problems.registry import (
     ADAPTIVE_TEXT,
     CEIL_TEXT,
@@ -27,7 +38,7 @@ from quizgen.problems.registry import (
     layer_problem,
 )
 
-FAMILIES = (single, separable, inverse, trace, receptive_field, spot_error)
+FAMILIES = (single, separable, inverse, trace, receptive_field, spot_error, blocks, branches, transformer, training)
 
 #: The order in which the kinds are listed.
 LISTED = (
@@ -48,6 +59,13 @@ LISTED = (
     "network-trace",
     "receptive-field",
     "spot-error",
+    "residual-block",
+    "bottleneck-savings",
+    "concat-channels",
+    "se-block",
+    "vit-tokens",
+    "attention-cost",
+    "training-memory",
 )
 _registered = dict(REGISTRY)
 if set(_registered) != set(LISTED):  # a kind registered but not listed, or listed but not registered

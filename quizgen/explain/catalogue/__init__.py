@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from quizgen.arith.layers import Layer
-from quizgen.explain.catalogue import memory, modern, pooling, sizes, weights
+from quizgen.explain.catalogue import blocks, memory, modern, pooling, sizes, weights
 from quizgen.explain.catalogue.core import (
     COMPUTE,
     POOL_QUANTITIES,
@@ -23,7 +23,7 @@ from quizgen.explain.catalogue.core import (
     Shape,
     context,
 )
-from quizgen.i18n import _
+from quizgen.i18n import _, a_an
 
 #: Every misconception by id.  The order is the tie-break when distractors are chosen, so the entries that
 #: existed before the modern layers keep their places, and new ones come last.
@@ -38,6 +38,7 @@ CATALOGUE: dict[str, Misconception] = {
         sizes.TRANSPOSED,
         *memory.MEMORY,
         *modern.MODERN,
+        *blocks.BLOCKS,
     ]
 }
 
@@ -45,6 +46,14 @@ CATALOGUE: dict[str, Misconception] = {
 def explain_combo(layer: Layer, ids: tuple[str, ...] | list[str]) -> str:
     """One sentence for a misconception or a combination: "the 96 biases are missing (one per output channel)"."""
     return _("; and ").join(CATALOGUE[i].explain(layer) for i in ids)
+
+
+def say(key: str, **values: object) -> str:
+    """A block-level misconception's explanation with the block's numbers: ``key`` is a catalogue id, or a key
+    of :data:`~quizgen.explain.catalogue.blocks.BLOCK_TEXT` (a one-layer mistake worded for a whole block)."""
+    template = blocks.BLOCK_TEXT.get(key) or CATALOGUE[key].explanation
+    assert isinstance(template, str)
+    return a_an(_(template).format(**values))
 
 
 @lru_cache(maxsize=8192)
@@ -65,4 +74,5 @@ __all__ = [
     "applicable",
     "context",
     "explain_combo",
+    "say",
 ]
