@@ -272,3 +272,17 @@ def test_library_call_makes_the_same_files(run, tmp_path):
         outdir=str(tmp_path / "lib"),
     )
     assert files_of(tmp_path / "lib") == files_of(tmp_path / "cli")
+
+
+def test_every_kind_can_be_named_by_a_quick_code(run, tmp_path):
+    """A quick sheet's code names its kinds by their place in CODE_KINDS: a kind missing there cannot be made."""
+    from quizgen.problems import kinds
+
+    for kind_id in sorted(kinds.REGISTRY):
+        out = tmp_path / kind_id
+        r = run("worksheet", "--kind", kind_id, "--problems", "1", "--format", "json", "-o", str(out))
+        assert r.exit_code == 0, (kind_id, r.stderr)
+        code = json.loads((out / "key.json").read_text(encoding="utf-8"))["keys"][0]["code"]
+        again = run("worksheet", "--code", code, "--format", "json", "-o", str(tmp_path / f"{kind_id}-again"))
+        assert again.exit_code == 0, (kind_id, again.stderr)
+        assert (tmp_path / f"{kind_id}-again" / "key.json").read_bytes() == (out / "key.json").read_bytes()

@@ -130,6 +130,13 @@ CODE_KINDS = (
     "network-trace",
     "receptive-field",
     "spot-error",
+    "residual-block",
+    "bottleneck-savings",
+    "concat-channels",
+    "se-block",
+    "vit-tokens",
+    "attention-cost",
+    "training-memory",
 )
 KIND_RADIX = 64  # room for 64 kinds
 #: A quick sheet's code begins with this letter, then its options in hexadecimal (see :func:`code_tag`).
