@@ -11,26 +11,48 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from quizgen.figures.graph import Drawing, Item
-from quizgen.figures.svg import SCREEN, Look, _el, _finish, _n, _root, _size, _text, _wrap
+from quizgen.figures.svg import SCREEN, Look, _el, _finish, _n, _root, _size, _text, _wrap, text_width
 
 _JOINS = ("add", "concat", "mul", "matmul")
 _FILL = {"input": "#d6e6f5", "layer": "#e9f1e4", "block": "#fdf0d5", "op": "#eeeeee"}
 
 
-def _box_size(look: Look) -> tuple[float, float, float, float]:
-    """(box width, box height, gap across, gap down) in px."""
-    return (196.0, 58.0, 64.0, 30.0) if not look.paper else (150.0, 52.0, 40.0, 22.0)
+#: On paper the figure is at most this wide (px): an A4 or Letter page's text width, so it prints unscaled.
+PAPER_GRAPH_WIDTH = 660
+
+
+def _box_size(look: Look, lanes: int, skip_room: float) -> tuple[float, float, float]:
+    """(box width, gap across, gap down) in px; on paper the lanes share the page's width."""
+    if not look.paper:
+        return 196.0, 64.0, 30.0
+    gx = 28.0
+    room = PAPER_GRAPH_WIDTH - 2 * look.margin - skip_room - (lanes - 1) * gx
+    return min(176.0, room / lanes), gx, 22.0
+
+
+def _lines(item: Item, width: float, look: Look) -> list[str]:
+    """A box's text lines: what it is (wrapped to the box, at most two lines), its settings, its shape."""
+    if item.kind == "input":
+        return [item.lines[0], _shape_line(item)]
+    px = look.small * 1.1
+    first = _wrap([item.lines[0]], width - 8, least=8, px=px)[:2]
+    middle = _wrap(list(item.lines[1:-1]), width - 8, least=8, px=px)[:2]
+    return first + middle + [item.lines[-1]]
 
 
 def graph_svg(fig: Drawing, *, look: Look = SCREEN) -> str:
     """The drawing as a self-contained SVG."""
-    w, h, gx, gy = _box_size(look)
     lanes = 1 + max(i.lane for i in fig.items)
     rows = 1 + max(i.row for i in fig.items)
     skips = [e for e in fig.edges if e.kind == "skip"]
     skip_room = 14 + 8 * min(len(skips), 4)
+    w, gx, gy = _box_size(look, lanes, skip_room)
+    texts = {i.key: _lines(i, w, look) for i in fig.items}
+    h = 10.0 + (look.small + 3) * max(len(t) for t in texts.values())
     top = 40.0 if not look.paper else float(look.margin)
     width = look.margin * 2 + lanes * w + (lanes - 1) * gx + skip_room
+    if not look.paper:
+        width = max(width, text_width(fig.title, look.big * 1.1) + 2 * look.margin)
     height = top + rows * (h + gy) - gy + look.margin
     root = _root(width, height, fig.title, fig.desc, look)
     if not look.paper:
@@ -45,7 +67,8 @@ def graph_svg(fig: Drawing, *, look: Look = SCREEN) -> str:
             r = 11.0
             return x + w / 2 - r, y + h / 2 - r, x + w / 2 + r, y + h / 2 + r
         if item.kind == "concat":
-            return x + w / 2 - 34, y + h / 2 - 12, x + w / 2 + 34, y + h / 2 + 12
+            half = min(w / 2, 8 + text_width("concat " + _shape_line(item), look.small) / 2)
+            return x + w / 2 - half, y + h / 2 - 12, x + w / 2 + half, y + h / 2 + 12
         return x, y, x + w, y + h
 
     edges = _el(root, "g", class_="edges")
@@ -72,7 +95,7 @@ def graph_svg(fig: Drawing, *, look: Look = SCREEN) -> str:
         _el(g, "path", d=d, fill="none", stroke="#555", stroke_width=1.5)
         _head(g, tx, b[1], "down", "#555")
     for item in fig.items:
-        _item(root, item, box(item), look)
+        _item(root, item, box(item), texts[item.key], look)
     _size(root, width, height)
     return _finish(root)
 
@@ -86,7 +109,7 @@ def _head(parent: ET.Element, x: float, y: float, pointing: str, colour: str) ->
     _el(parent, "path", d=d, fill=colour, class_="head")
 
 
-def _item(root: ET.Element, item: Item, at: tuple[float, float, float, float], look: Look) -> None:
+def _item(root: ET.Element, item: Item, at: tuple[float, float, float, float], lines: list[str], look: Look) -> None:
     x0, y0, x1, y1 = at
     g = _el(root, "g", class_="node " + item.kind, data_name=item.key, data_nodes=" ".join(item.nodes))
     ET.SubElement(g, "title").text = item.key + ": " + " / ".join(item.lines)
@@ -103,17 +126,13 @@ def _item(root: ET.Element, item: Item, at: tuple[float, float, float, float], l
         else:
             d = f"M{_n(cx)} {_n(cy)}m-1.5 0a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0 -3 0"
         _el(g, "path", d=d, stroke="#333", stroke_width=1.5, fill="#333")
-        _text(g, x1 + 8, cy + 4, _shape_line(item), class_="small")
+        _text(g, x1 + 6, cy - 5, _shape_line(item), class_="small")  # above a skip arrow coming in at cy
         return
     if item.kind == "concat":
         _el(g, "rect", x=x0, y=y0, width=x1 - x0, height=y1 - y0, rx=12.0, fill="#fff", stroke="#333")
-        _text(g, cx, cy + 4, "concat", class_="small", text_anchor="middle")
-        _text(g, x1 + 8, cy + 4, _shape_line(item), class_="small")
+        _text(g, cx, cy + 4, "concat " + _shape_line(item), class_="small", text_anchor="middle")
         return
     _el(g, "rect", x=x0, y=y0, width=x1 - x0, height=y1 - y0, rx=4.0, fill=_FILL.get(item.kind, "#fff"), stroke="#333")
-    lines = _wrap(list(item.lines[:-1]), x1 - x0 - 10, least=8, px=look.small * 1.05)[:2] + [item.lines[-1]]
-    if item.kind == "input":
-        lines = [item.lines[0], _shape_line(item)]
     step = look.small + 3
     y = cy - step * (len(lines) - 1) / 2 + 4
     for j, line in enumerate(lines):
