@@ -12,6 +12,9 @@
 6. Practice page (``benchmarks/practice.py``): the size of a 20-problem page (goal: at most 300 KB), navigation
    start to ``quizgen-ready`` in headless Chromium (goal: at most 200 ms, median of 10 fresh loads), and from
    Check to the feedback.
+7. Graph networks (``benchmarks/networks.py``): ``solve --network resnet50`` against ``quizgen --help`` (goal:
+   at most 1.3×); and (``benchmarks/torchinfo_vs.py``, the ``torch`` extra) against torchinfo's summary of the
+   same model (goal: at least 30× faster, in at most 1/20 of its peak memory).
 """
 
 from __future__ import annotations
@@ -260,3 +263,9 @@ if __name__ == "__main__":
     from practice import practice  # beside this file: python puts the script's folder on sys.path
 
     practice()
+    from networks import solve_network
+
+    solve_network()
+    from torchinfo_vs import main as torchinfo_vs
+
+    torchinfo_vs()
