@@ -40,6 +40,7 @@ NOT_RUN = (
     "python benchmarks/practice.py",
     "python benchmarks/networks.py",
     "python benchmarks/onnx_read.py",
+    "python benchmarks/torchinfo_vs.py",
     "python tools/practice_screenshot.py",
     "python tools/readme_tables.py",
 )
