@@ -126,10 +126,9 @@ def draw_network(source: str, *, receptive_field: bool = False, depth: int | Non
     arrows (folded below ``depth``), or the receptive field on the input."""
     from quizgen.arith import network as networks
     from quizgen.figures import blocks
+    from quizgen.figures.svg import PAPER, SCREEN
     from quizgen.figures.svg_blocks import blocks_svg
     from quizgen.figures.svg_field import receptive_svg
-
-    from quizgen.figures.svg import PAPER, SCREEN
 
     net = networks.load(source)
     name = Path(net.name).stem

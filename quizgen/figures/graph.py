@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from quizgen.arith import layers as L
-from quizgen.arith.graph import JoinSolution, Network, Solved
+from quizgen.arith.graph import Group, JoinSolution, Network, Solved
 from quizgen.arith.solver import Solution
 from quizgen.figures.blocks import operation, shape_text
 from quizgen.i18n import _, sentences
@@ -175,24 +175,25 @@ def seen_in_order(inputs: dict[str, list[str]], order: list[str]) -> list[tuple[
     return [(source, target) for target in order for source in inputs[target]]
 
 
-def _item(key: str, nodes: list[Solved], group: object) -> Item:
-    from quizgen.arith.graph import Group
-
+def _item(key: str, nodes: list[Solved], group: Group | None) -> Item:
+    """The item for ``nodes``: a folded block (``group``), a join, or a layer with the layers riding on it."""
     shape = nodes[-1].output_shape
     names = tuple(s.name for s in nodes)
     if isinstance(group, Group):
         lines = (group.title, group.args) if group.args else (group.title,)
         return Item(key, "block", (*lines, shape_text(shape)), names, shape)
     head = nodes[0].solution
-    if isinstance(head, JoinSolution):
+    if isinstance(head, JoinSolution) and head.join.kind in ("add", "concat", "mul", "matmul"):
         return Item(key, head.join.kind, (head.join.kind,), names, shape)
+    if isinstance(head, JoinSolution):  # an op read from a model file: its name, its shape
+        return Item(key, "op", (head.join.kind, shape_text(shape)), names, shape)
     if not isinstance(head, Solution):
         return Item(key, "op", (key, shape_text(shape)), names, shape)
-    lines = [operation(head.layer)]
+    text = [operation(head.layer)]
     riders = [s.solution.layer.name for s in nodes[1:] if isinstance(s.solution, Solution)]
     if riders:
-        lines.append("+ " + ", ".join(riders))
-    return Item(key, "layer", (*lines, shape_text(shape)), names, shape)
+        text.append("+ " + ", ".join(riders))
+    return Item(key, "layer", (*text, shape_text(shape)), names, shape)
 
 
 def _layout(order: list[str], inputs: dict[str, list[str]], items: dict[str, Item]) -> tuple[dict[str, int], ...]:
@@ -222,9 +223,7 @@ def _layout(order: list[str], inputs: dict[str, list[str]], items: dict[str, Ite
     return rows, lanes
 
 
-def _edge_kind(
-    rows: dict[str, int], lanes: dict[str, int], at: set[tuple[int, int]], source: str, target: str
-) -> str:
+def _edge_kind(rows: dict[str, int], lanes: dict[str, int], at: set[tuple[int, int]], source: str, target: str) -> str:
     if lanes[source] != lanes[target]:
         return "branch"
     lane = lanes[source]
