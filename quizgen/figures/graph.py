@@ -189,11 +189,27 @@ def _item(key: str, nodes: list[Solved], group: Group | None) -> Item:
         return Item(key, "op", (head.join.kind, shape_text(shape)), names, shape)
     if not isinstance(head, Solution):
         return Item(key, "op", (key, shape_text(shape)), names, shape)
-    text = [operation(head.layer)]
+    text = [_what(head.layer)]
     riders = [s.solution.layer.name for s in nodes[1:] if isinstance(s.solution, Solution)]
     if riders:
         text.append("+ " + ", ".join(riders))
     return Item(key, "layer", (*text, shape_text(shape)), names, shape)
+
+
+def _what(layer: L.Layer) -> str:
+    """What a layer does, in a few words for its box (the Transformer's layers with their sizes)."""
+    if layer.family == L.PATCHEMBED:
+        k = L.fmt_shape(layer.kernel, "×")
+        return _("patch embedding {k}, {out} channels").format(k=k, out=layer.out)
+    if layer.family == L.MHSA:
+        return _("self-attention, {heads} heads").format(heads=layer.heads)
+    if layer.family == L.MLP:
+        return _("MLP, hidden {hidden}").format(hidden=layer.hidden)
+    if layer.family == L.CLSTOKEN:
+        return _("class token")
+    if layer.family == L.POSEMBED:
+        return _("position embeddings")
+    return operation(layer)
 
 
 def _layout(order: list[str], inputs: dict[str, list[str]], items: dict[str, Item]) -> tuple[dict[str, int], ...]:

@@ -81,7 +81,9 @@ def graph_svg(fig: Drawing, *, look: Look = SCREEN) -> str:
             col_right = look.margin + where[e.source].lane * (w + gx) + w
             out = col_right + 10 + 8 * (slot % 4)
             slot += 1
-            sy, ty = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
+            # it leaves low on the source's right and arrives mid-height, so that a join that both
+            # receives one skip and starts the next one shows them apart
+            sy, ty = a[3] - min(8.0, (a[3] - a[1]) / 4), (b[1] + b[3]) / 2
             d = f"M{_n(a[2])} {_n(sy)}H{_n(out)}V{_n(ty)}H{_n(b[2] + 7)}"
             _el(g, "path", d=d, fill="none", stroke="#1f6fb4", stroke_width=1.5)
             _head(g, b[2], ty, "left", "#1f6fb4")
