@@ -14,6 +14,9 @@
    Check to the feedback.
 7. A class as PDF (``benchmarks/pdf.py``): ``--variants 30 --format pdf`` (sheets, key, all-sheets, grid)
    against the same class as HTML, in one run (goal: at most 10x).
+8. Graph networks (``benchmarks/networks.py``): ``solve --network resnet50`` against ``quizgen --help`` (goal:
+   at most 1.3×); and (``benchmarks/torchinfo_vs.py``, the ``torch`` extra) against torchinfo's summary of the
+   same model (goal: at least 30× faster, in at most 1/20 of its peak memory).
 """
 
 from __future__ import annotations
@@ -265,3 +268,9 @@ if __name__ == "__main__":
     from pdf import pdf_class
 
     pdf_class()
+    from networks import solve_network
+
+    solve_network()
+    from torchinfo_vs import main as torchinfo_vs
+
+    torchinfo_vs()

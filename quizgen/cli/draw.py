@@ -16,8 +16,18 @@ from quizgen.i18n import _
 @click.option(
     "--network",
     metavar="FILE|NAME",
-    help="Draw a stack as a chain of blocks: a file with one spec per line, or a built-in (lenet5, alexnet, vgg16, mobilenet_v1).",
+    help="Draw a network: a file (one spec per line, or a graph with joins and blocks) or a built-in "
+    "(see quizgen solve --network). A plain stack is a chain of blocks; a graph a column with its branch "
+    "and skip arrows, ⊕ for add, ⊗ for mul.",
 )
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --network: fold blocks deeper than N into one box each, as solve --depth folds the table "
+    "(default: the deepest folding with at most 30 boxes).",
+)
+@click.option("--paper", is_flag=True, help="With --network: draw for print (compact, no title, text at 8 pt or more).")
 @click.option(
     "--receptive-field", is_flag=True, help="With --network: one output pixel's receptive field, drawn on the input."
 )
@@ -39,6 +49,8 @@ from quizgen.i18n import _
 def draw_command(
     spec: tuple[str, ...],
     network: str | None,
+    depth: int | None,
+    paper: bool,
     receptive_field: bool,
     animate: bool,
     no_answer: bool,
@@ -57,16 +69,20 @@ def draw_command(
       quizgen draw "conv2d in=227x227x3 out=96 k=11 s=4" -o alexnet-conv1.svg
       quizgen draw --network lenet5 -o lenet5.svg
       quizgen draw --network lenet5 --receptive-field
+      quizgen draw --network resnet50 -o resnet50.svg
+      quizgen draw --network resnet50 --depth 3 --paper -o resnet50-print.svg
       quizgen draw "maxpool2d in=5x5x1 k=3 s=1" --animate -o pool.svg
     """
     if network and spec:
         raise click.UsageError(_("give either SPEC or --network, not both"))
+    if (depth is not None or paper) and not network:
+        raise click.UsageError(_("--depth and --paper apply to --network"))
     if receptive_field and not network:
         raise click.UsageError(_("--receptive-field needs --network FILE|NAME"))
     if network:
         if animate or no_answer:
             raise click.UsageError(_("--animate and --no-answer apply to one layer (SPEC), not to --network"))
-        svg = draw_network(network, receptive_field=receptive_field)
+        svg = draw_network(network, receptive_field=receptive_field, depth=depth, paper=paper)
     else:
         if not spec:
             raise click.UsageError(_('missing SPEC, e.g. quizgen draw "conv2d in=5x5x1 out=1 k=3 p=1"'))
@@ -105,15 +121,28 @@ def draw_layer(spec_text: str, *, answer: bool = True, animate: bool = False) ->
     return drawn
 
 
-def draw_network(source: str, *, receptive_field: bool = False) -> str:
-    """``quizgen draw --network``: the chain of blocks, or the receptive field on the input."""
+def draw_network(source: str, *, receptive_field: bool = False, depth: int | None = None, paper: bool = False) -> str:
+    """``quizgen draw --network``: a plain stack's chain of blocks, a graph's column with its branch and skip
+    arrows (folded below ``depth``), or the receptive field on the input."""
     from quizgen.arith import network as networks
     from quizgen.figures import blocks
+    from quizgen.figures.svg import PAPER, SCREEN
     from quizgen.figures.svg_blocks import blocks_svg
     from quizgen.figures.svg_field import receptive_svg
 
     net = networks.load(source)
     name = Path(net.name).stem
+    look = PAPER if paper else SCREEN
     if receptive_field:
         return receptive_svg(blocks.receptive(name, net.solutions))
-    return blocks_svg(blocks.network_blocks(name, net.solutions))
+    if net.is_sequential and not net.groups:
+        return blocks_svg(blocks.network_blocks(name, net.solutions), look=look)
+    from quizgen.figures import graph
+    from quizgen.figures.svg_graph import graph_svg
+
+    if depth is None:
+        depth = graph.auto_depth(net)
+    elif depth >= graph.levels(net):
+        depth = None  # nothing to fold
+    fig = graph.drawing(net, depth)
+    return graph_svg(fig._replace(name=name), look=look)
