@@ -50,7 +50,7 @@ def drill_command(
       quizgen drill --kind params-conv --kind pool-ops --difficulty 2 --count 5
       printf '55x55x96\\n?\\ns\\nq\\n' | quizgen drill --kind output-conv --difficulty 2 --seed 89 --db /tmp/p.sqlite3
     """
-    from quizgen.drill import session as drill
+    from quizgen.drill import terminal as drill
 
     return drill.run(
         kinds=list(kinds),
@@ -75,6 +75,6 @@ def stats_command(db: str | None, as_json: bool) -> int:
       quizgen stats
       quizgen stats --json --db /tmp/p.sqlite3
     """
-    from quizgen.drill import session as drill
+    from quizgen.drill import terminal as drill
 
     return drill.show_stats(db=db, as_json=as_json)

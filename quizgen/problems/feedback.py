@@ -25,6 +25,10 @@ from quizgen.problems.problem import Part, Problem, fmt_value
 Known = int | Fraction | tuple[int, ...]
 
 
+#: Added to the rank of a combination about no convention the layer states, so one that is comes first.
+_UNLIKELY = 100_000
+
+
 class KnownWrong(NamedTuple):
     """A wrong value, why it is wrong, and its rank: the drill names the lowest-ranked match."""
 
@@ -40,7 +44,9 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
     combination of ``size`` ids, the ``i``-th in the catalogue's order, ``(1 + size, 0, i)`` when it
     gives the value and ``(1 + size, 1, i)`` when it gives a fraction the student rounded to it (the
     drill prefers the first kind within a size, as :func:`quizgen.explain.misconceptions.explain_value`
-    does).  Values no answer can match (a shape with a fractional size) are left out.
+    does).  Where several combinations of that rank give the value, its sentence names each, the one
+    about a convention the layer states first (:func:`quizgen.explain.misconceptions.likely_first`), and
+    ``i`` is that one's.
     """
     best: dict[Known, KnownWrong] = {}
 
@@ -60,17 +66,35 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
     if layer is not None and part.quantity in M.QUANTITIES and _asks_one_layer(problem):
         ids = [m.id for m in M.applicable(layer, part.quantity)]
         correct = M.wrong_values(layer, part.quantity, frozenset())
+        tiers: dict[Known, tuple[tuple[int, int], list[tuple[int, tuple[str, ...]]]]] = {}
+
+        def note(value: object, tier: tuple[int, int], i: int, combo: tuple[str, ...]) -> None:
+            known = _known(value)
+            if known is None:
+                return
+            held = tiers.get(known)
+            if held is None or tier < held[0]:
+                tiers[known] = (tier, [(i, combo)])
+            elif tier == held[0] and combo not in [c for _i, c in held[1]]:
+                held[1].append((i, combo))
+
         for size in (1, 2):
             for i, combo in enumerate(itertools.combinations(ids, size)):
                 values = [v for v in M.wrong_values(layer, part.quantity, frozenset(combo)) if v not in correct]
                 rounded = [v for v in _with_rounding(values) if v not in correct and v not in values]
-                if not values and not rounded:
-                    continue
-                why = M.explain_combo(layer, combo)
                 for v in values:
-                    add(v, why, (1 + size, 0, i))
+                    note(v, (1 + size, 0), i, combo)
                 for v in rounded:
-                    add(v, why, (1 + size, 1, i))
+                    note(v, (1 + size, 1), i, combo)
+        for known, (tier, found) in tiers.items():
+            # every cause of the value, the likely one first, as the drill's explain_value orders them
+            combos = M.likely_first(layer, [combo for _i, combo in found])
+            first = next(i for i, combo in found if combo == combos[0])
+            add(
+                known,
+                M.explain_causes(layer, combos),
+                (*tier, first + (0 if M.likely(layer, combos[0]) else _UNLIKELY)),
+            )
     return sorted(best.values(), key=lambda k: k.rank)
 
 
