@@ -103,7 +103,7 @@ class Drill:
         stars = "★" * problem.difficulty + "☆" * (3 - problem.difficulty)
         heading = _("Question {n}/{total}").format(n=number, total=self.count)
         self.write(f"\n{s.bold(heading)} · {problem.title} · {stars}\n")
-        self.say(problem.text)
+        self.say(problem.text, "")
         if problem.shown_spec:
             self.say("  " + problem.shown_spec.replace("\n", "\n  "), "  ", s.dim)
         for step, working in problem.flawed:
@@ -193,10 +193,7 @@ class Drill:
                     line = _("Right: {v}.").format(v=fmt_value(part.answer))
                 self.say("✓ " + line, "  ", s.good)
                 return attempt == 1
-            from quizgen.explain.answers import truncated
-
-            cut = truncated(value, part.answer)  # the right value cut off, before any misconception
-            ids, why = ((), "") if cut else self.diagnose(problem, part, value)
+            cut, ids, why = self.named(problem, part, value)
             named = tuple(i for i in ids if i in M_CATALOGUE_IDS())  # a near miss ("slip") is not one to work on
             self.save(problem, part, answer, "wrong", attempt, named)
             self.tally.wrong += 1
@@ -231,6 +228,15 @@ class Drill:
         if one_number and isinstance(value, Number) and value.value.denominator == 1:
             return (int(value.value),)
         return value
+
+    def named(self, problem: Problem, part: Part, value: Number | Shape) -> tuple[bool, tuple[str, ...], str]:
+        """What a wrong answer is told: whether it is the right value cut off instead of rounded (said before
+        any misconception, and naming none), else the misconception(s) and their sentence (:meth:`diagnose`)."""
+        from quizgen.explain.answers import truncated
+
+        if truncated(value, part.answer):
+            return True, (), ""
+        return False, *self.diagnose(problem, part, value)
 
     def diagnose(self, problem: Problem, part: Part, value: Number | Shape) -> tuple[tuple[str, ...], str]:
         """The misconception(s) that produce ``value``, and the sentence that names them."""

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import random
+import re
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from quizgen.arith import spec
