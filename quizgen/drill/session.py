@@ -247,7 +247,9 @@ class Drill:
         for w in part.wrongs:
             if _matches(value, w.value):
                 return w.ids, w.why
-        if problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem):
+        from quizgen.problems.feedback import asks_one_layer  # the page's data searches as far
+
+        if problem.layer is not None and asks_one_layer(problem):
             from quizgen.explain import misconceptions as M
 
             if part.quantity in M.QUANTITIES:
@@ -336,10 +338,6 @@ def _shape_example(problem: Problem, rank: int) -> str:
     from quizgen.problems.feedback import seen_on
 
     return shape_example(rank, seen_on([problem])[1])
-
-
-def _single_layer(problem: Problem) -> bool:
-    return "\n" not in problem.spec and problem.kind not in ("params-separable", "spot-error")
 
 
 def _verdict(value: object, answer: object) -> str:

@@ -343,7 +343,7 @@ def _near(x: Fraction) -> list[Fraction]:
     return near
 
 
-def near_keys(correct: Correct) -> tuple[str, ...]:
+def near_keys(correct: Correct | Shape) -> tuple[str, ...]:
     """The lookup keys of a right (or misconception) value: every answer the rule may accept shares one."""
     if isinstance(correct, tuple):
         if len(correct) == 1:
@@ -402,7 +402,7 @@ def _exponent(unit: Fraction) -> int:
     return magnitude(unit)
 
 
-def exact_text(correct: Correct) -> str:
+def exact_text(correct: Correct | Shape) -> str:
     """A value written exactly, for the page's sealed payloads: ``34944``, ``27/2``, ``55,55,96``, ``10,``."""
     if isinstance(correct, tuple):  # a one-number shape keeps its comma: "10," is judged as a size, not a count
         return ",".join(str(c) for c in correct) + ("," if len(correct) == 1 else "")

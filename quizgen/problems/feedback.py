@@ -22,7 +22,7 @@ from quizgen.explain.steps import Step, steps_for
 from quizgen.problems.problem import Part, Problem, fmt_value
 
 #: A value as the rule reads it: a count (an int or a Fraction) or a shape.
-Known = int | Fraction | tuple[int, ...]
+Known = int | Fraction | tuple[int | Fraction, ...]
 
 
 #: Added to the rank of a combination about no convention the layer states, so one that is comes first.
@@ -46,7 +46,7 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
     drill prefers the first kind within a size, as :func:`quizgen.explain.misconceptions.explain_value`
     does).  Where several combinations of that rank give the value, its sentence names each, the one
     about a convention the layer states first (:func:`quizgen.explain.misconceptions.likely_first`), and
-    ``i`` is that one's.
+    ``i`` is that one's.  A shape with a fractional size is a value too: the drill reads ``60.5x63x64``.
     """
     best: dict[Known, KnownWrong] = {}
 
@@ -63,7 +63,7 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
     for i, w in enumerate(part.wrongs):
         add(w.value, w.why, (1, 0, i))
     layer = problem.layer
-    if layer is not None and part.quantity in M.QUANTITIES and _asks_one_layer(problem):
+    if layer is not None and part.quantity in M.QUANTITIES and asks_one_layer(problem):
         ids = [m.id for m in M.applicable(layer, part.quantity)]
         correct = M.wrong_values(layer, part.quantity, frozenset())
         tiers: dict[Known, tuple[tuple[int, int], list[tuple[int, tuple[str, ...]]]]] = {}
@@ -98,12 +98,13 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
     return sorted(best.values(), key=lambda k: k.rank)
 
 
-def _asks_one_layer(problem: Problem) -> bool:
-    """Whether the drill searches the catalogue for this problem (one layer of a kind it knows)."""
+def asks_one_layer(problem: Problem) -> bool:
+    """Whether the drill searches the catalogue for this problem: one layer, of a kind it knows or from a
+    problem bank."""
     from quizgen.problems import kinds as K
 
     return (
-        problem.kind in K.REGISTRY
+        (problem.kind in K.REGISTRY or problem.kind.startswith("bank:"))
         and "\n" not in problem.spec
         and problem.kind not in ("params-separable", "spot-error")
     )
@@ -111,10 +112,8 @@ def _asks_one_layer(problem: Problem) -> bool:
 
 def _known(value: object) -> Known | None:
     """``value`` as the rule compares it, or ``None`` if no answer can equal it."""
-    if isinstance(value, tuple):
-        if any(Fraction(v).denominator != 1 for v in value):
-            return None
-        return tuple(int(v) for v in value)
+    if isinstance(value, tuple):  # a fractional size (the floor forgotten) is read too: 60.5x63x64
+        return tuple(int(v) if Fraction(v).denominator == 1 else Fraction(v) for v in value)
     if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
         return None
     if isinstance(value, Fraction) and value.denominator == 1:

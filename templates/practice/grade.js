@@ -97,6 +97,8 @@ const QuizgenGrade = (() => {
   }
   // _size: a whole size as a BigInt, else the rational.
   const size = (r) => (isInteger(r) ? r.n : r);
+  // Two sizes equal: both whole (BigInt) or both the same fraction.
+  const sameSize = (a, b) => (typeof a === "bigint" || typeof b === "bigint" ? a === b : eq(a, b));
   // str() of a size: "60", "121/2"
   const sizeText = (v) => (typeof v === "bigint" ? v.toString() : `${v.n}/${v.d}`);
 
@@ -118,7 +120,7 @@ const QuizgenGrade = (() => {
   function judgeValue(value, correct) {
     if (Array.isArray(correct)) {
       if (!Array.isArray(value)) return correct.length === 1 && eq(value.value, rat(correct[0])) ? "exact" : "wrong";
-      return value.length === correct.length && value.every((v, i) => v === correct[i]) ? "exact" : "wrong";
+      return value.length === correct.length && value.every((v, i) => sameSize(v, correct[i])) ? "exact" : "wrong";
     }
     if (Array.isArray(value)) return "wrong";
     if (eq(value.value, correct)) return "exact";
