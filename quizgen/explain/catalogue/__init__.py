@@ -57,10 +57,9 @@ def explain_causes(layer: Layer, combos: list[tuple[str, ...]] | tuple[tuple[str
     """
     first, *others = combos[:3]
     why = explain_combo(layer, first)
-    for other in others:
-        why = _("{why}. Another mistake gives the same value: {other}").format(
-            why=why, other=explain_combo(layer, other)
-        )
+    for n, other in enumerate(others):
+        template = _("{why}. Another mistake gives the same value: {other}") if n == 0 else _("{why}. Or else: {other}")
+        why = template.format(why=why, other=explain_combo(layer, other))
     return why
 
 
