@@ -313,22 +313,24 @@ def naming(layer: Layer, quantity: str, claimed: Callable[[Scalar | Shape], bool
 
 
 @lru_cache(maxsize=8192)
-def causes(layer: Layer, quantity: str) -> dict[Scalar | Shape, tuple[tuple[str, ...], ...]]:
-    """Every wrong value of ``quantity`` and the smallest combinations that give it exactly, likely first.
+def causes(
+    layer: Layer, quantity: str, values: tuple[Scalar | Shape, ...]
+) -> dict[Scalar | Shape, tuple[tuple[str, ...], ...]]:
+    """For each wrong value in ``values``, the smallest combinations that give it exactly, likely first.
 
-    The same combinations :func:`explain_value` finds for a claim of exactly that value.
+    The same combinations :func:`explain_value` finds for a claim of exactly that value.  Pairs are searched
+    only for values no single misconception gives.
     """
     correct = wrong_values(layer, quantity, frozenset())
     found: dict[Scalar | Shape, list[tuple[str, ...]]] = {}
-    size_of: dict[Scalar | Shape, int] = {}
     ids = [m.id for m in applicable(layer, quantity)]
     for size in (1, 2):
+        pending = {v for v in values if v not in found and v not in correct}
+        if not pending:
+            break
         for combo in itertools.combinations(ids, size):
             for v in wrong_values(layer, quantity, frozenset(combo)):
-                if v in correct or size_of.get(v, size) < size:
-                    continue
-                size_of[v] = size
-                if combo not in found.setdefault(v, []):
+                if v in pending and combo not in found.setdefault(v, []):
                     found[v].append(combo)
     return {v: tuple(likely_first(layer, combos)) for v, combos in found.items()}
 

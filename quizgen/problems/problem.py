@@ -154,8 +154,9 @@ def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tu
 @lru_cache(maxsize=8192)
 def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: str) -> tuple[Wrong, ...]:
     found = []
-    causes = M.causes(layer, quantity)
-    for value, first in M.distractors(layer, quantity, limit=limit):
+    found_values = M.distractors(layer, quantity, limit=limit)
+    causes = M.causes(layer, quantity, tuple(value for value, _ids in found_values))
+    for value, first in found_values:
         if value == answer or not isinstance(value, (int, tuple)):
             continue
         combos = causes.get(value, (first,))  # every cause of the value, the likely one first
