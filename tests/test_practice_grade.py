@@ -137,7 +137,7 @@ def drill_precheck(text: str, correct) -> str | None:
     drill.width = None
     drill.save = drill.diagnose = judged
     part = Part("size", "output", correct)
-    problem = Problem("output-conv", "Output", 1, "What is the output?", (part,), ())  # for its examples
+    problem = Problem("output-conv", "", 1, "", (part,), ())  # nothing on it: the drill's examples are its own
     with contextlib.suppress(_Asked, Finish):
         drill.ask_part(problem, part, "a")
     out = "".join(said)

@@ -105,6 +105,13 @@ if TYPE_CHECKING:
     help="Figures on the sheets and keys where they help (a student's never shows what is asked) "
     "[default: the recipe's 'figures', else on].",
 )
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    default=None,
+    help="--format moodle: split the quiz into numbered files of at most SIZE each (bytes, or with K, M or G "
+    "as PHP counts them), each a whole quiz to import alone [default: 2M, PHP's stock upload limit].",
+)
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
 @click.option("--force", is_flag=True, help="Replace existing files that differ.")
 def worksheet_command(
@@ -123,6 +130,7 @@ def worksheet_command(
     count: str | None,
     space: str | None,
     figures: bool | None,
+    max_file_size: str | None,
     template_dir: str | None,
     force: bool,
 ) -> int:
@@ -149,6 +157,7 @@ def worksheet_command(
       quizgen worksheet --format practice -o practice
       quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
+      quizgen worksheet --variants 30 --format moodle --max-file-size 2M -o moodle
       quizgen worksheet --variants 30 --format qti -o canvas
       quizgen worksheet --format gift
       quizgen worksheet --format anki -o decks
@@ -178,6 +187,7 @@ def worksheet_command(
         lang=language() if lang_given else None,
         space=space,
         figures=figures,
+        max_file_size=max_file_size,
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),
@@ -205,6 +215,7 @@ def make_worksheets(
     lang: str | None = None,
     space: str | None = None,
     figures: bool | None = None,
+    max_file_size: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
     progress: bool = False,
@@ -219,6 +230,7 @@ def make_worksheets(
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
     renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
     ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on).
+    ``max_file_size`` (``2M``, ``500K``, bytes) splits ``fmt="moodle"`` into numbered files of at most that size.
     """
     from pathlib import Path
 
@@ -229,6 +241,13 @@ def make_worksheets(
 
     if paper is not None and fmt != "pdf":
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
+    max_bytes = None
+    if max_file_size is not None:
+        if fmt != "moodle":
+            raise QuizgenError(_("--max-file-size {size}: goes with --format moodle").format(size=max_file_size))
+        from quizgen.exports.moodle_file import parse_size
+
+        max_bytes = parse_size(max_file_size)
     if fmt == "pdf":
         from quizgen.render import pdf
 
@@ -301,7 +320,7 @@ def make_worksheets(
     else:
         from quizgen import exports
 
-        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets)))
+        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes))
     if fmt == "pdf":
         sheets_of: dict[str, list[str | bytes]] = {}
         if env is not None and len(sheets) > 1:
