@@ -18,7 +18,8 @@ from types import SimpleNamespace
 import pytest
 from browser import chromium, require_browser
 
-from quizgen.drill.session import Drill, Finish, _show
+from quizgen.drill.replies import _show
+from quizgen.drill.session import Drill, Finish
 from quizgen.explain.answers import (
     Number,
     answer_keys,
