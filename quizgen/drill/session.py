@@ -241,13 +241,17 @@ class Drill:
 
     def diagnose(self, problem: Problem, part: Part, value: Number | Shape) -> tuple[tuple[str, ...], str]:
         """The misconception(s) that produce ``value``, and the sentence that names them."""
+        from quizgen.problems.feedback import every_cause  # the page's data names the same
+
         for c in part.choices:
             if not c.correct and _matches(value, c.value):
                 ids = next((w.ids for w in part.wrongs if w.value == c.value), ("slip",) if "slip" in c.why else ())
-                return ids, c.why
+                first, why = every_cause(problem, part, c.value, c.why)
+                return first or ids, why
         for w in part.wrongs:
             if _matches(value, w.value):
-                return w.ids, w.why
+                first, why = every_cause(problem, part, w.value, w.why)
+                return first or w.ids, why
         from quizgen.problems.feedback import asks_one_layer  # the page's data searches as far
 
         if problem.layer is not None and asks_one_layer(problem):

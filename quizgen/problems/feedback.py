@@ -59,9 +59,9 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
 
     for i, c in enumerate(part.choices):
         if not c.correct:
-            add(c.value, c.why, (0, 0, i))
+            add(c.value, every_cause(problem, part, c.value, c.why)[1], (0, 0, i))
     for i, w in enumerate(part.wrongs):
-        add(w.value, w.why, (1, 0, i))
+        add(w.value, every_cause(problem, part, w.value, w.why)[1], (1, 0, i))
     layer = problem.layer
     if layer is not None and part.quantity in M.QUANTITIES and asks_one_layer(problem):
         ids = [m.id for m in M.applicable(layer, part.quantity)]
@@ -96,6 +96,23 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
                 (*tier, first + (0 if M.likely(layer, combos[0]) else _UNLIKELY)),
             )
     return sorted(best.values(), key=lambda k: k.rank)
+
+
+def every_cause(problem: Problem, part: Part, value: object, why: str) -> tuple[tuple[str, ...] | None, str]:
+    """A listed wrong value's sentence as the drill and the page say it: where ``why`` names one misconception
+    of several that give ``value``, every one, the likely one first (the key keeps the one sentence).
+
+    Returns the ids of the first cause (``None`` when ``why`` is kept as it is) and the sentence.
+    """
+    layer = problem.layer
+    if layer is None or part.quantity not in M.QUANTITIES or not asks_one_layer(problem):
+        return None, why
+    if not isinstance(value, (int, Fraction, tuple)):  # a value no rule can produce: kept as it is
+        return None, why
+    combos = M.causes(layer, part.quantity, (value,)).get(value, ())
+    if len(combos) < 2 or why not in {M.explain_combo(layer, c) for c in combos}:
+        return None, why
+    return combos[0], M.explain_causes(layer, combos)
 
 
 def asks_one_layer(problem: Problem) -> bool:

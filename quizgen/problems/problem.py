@@ -154,14 +154,10 @@ def wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int = 6) -> tu
 @lru_cache(maxsize=8192)
 def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: str) -> tuple[Wrong, ...]:
     found = []
-    found_values = M.distractors(layer, quantity, limit=limit)
-    causes = M.causes(layer, quantity, tuple(value for value, _ids in found_values))
-    for value, first in found_values:
+    for value, ids in M.distractors(layer, quantity, limit=limit):
         if value == answer or not isinstance(value, (int, tuple)):
             continue
-        combos = causes.get(value, (first,))  # every cause of the value, the likely one first
-        ids = combos[0]
-        why = M.explain_causes(layer, combos)
+        why = M.explain_combo(layer, ids)  # one cause, for keys; the drill and the page name every one (feedback.named)
         whole = cast(tuple[int, ...], value) if isinstance(value, tuple) else int(value)  # distractors are whole
         found.append(Wrong(whole, ids, why))
     return tuple(found)

@@ -53,9 +53,10 @@ def explain_combo(layer: Layer, ids: tuple[str, ...] | list[str]) -> str:
 def explain_causes(layer: Layer, combos: list[tuple[str, ...]] | tuple[tuple[str, ...], ...]) -> str:
     """What names a wrong value that several misconceptions (or combinations) give: the first, then the others.
 
-    ``combos`` come most likely first (:func:`likely_first`); at most three are named.
+    ``combos`` come most likely first (:func:`likely_first`); at most two are named, so that a key that says
+    why each option is wrong still fits its pages.
     """
-    first, *others = combos[:3]
+    first, *others = combos[:2]
     why = explain_combo(layer, first)
     for n, other in enumerate(others):
         template = _("{why}. Another mistake gives the same value: {other}") if n == 0 else _("{why}. Or else: {other}")
