@@ -324,6 +324,7 @@ KNOWN = {
     "adaptive-fixed-window",
     "bytes-as-values",
     "bits-not-bytes",
+    "channels-from-input",
 }
 
 
@@ -348,7 +349,8 @@ def _quantity_under(lay: Lay, q: str, ids: frozenset[str], spatial: tuple) -> se
     if q == "output":
         if fam == "linear":
             return {(lay.out,)}
-        ch = lay.out if fam in ("conv", "convtranspose") else lay.cin
+        # channels-from-input: the output keeps the input's channels (C_in) where a conv makes C_out
+        ch = lay.out if fam in ("conv", "convtranspose") and "channels-from-input" not in ids else lay.cin
         return {(*spatial, ch)}
     if q == "output_bytes":
         shape = next(iter(_quantity_under(lay, "output", ids, spatial)))

@@ -26,8 +26,8 @@ DATA = re.compile(r'<script type="application/json" id="practice-data">(.*?)</sc
 
 def read_exact(text: str) -> A.Correct:
     """``exact_text``'s forms: ``34944``, ``27/2``, ``55,55,96``, ``10,`` (a one-number shape)."""
-    if "," in text:
-        return tuple(int(t) for t in text.split(",") if t)
+    if "," in text:  # a wrong shape may have a fractional size: "121/2,128"
+        return tuple(int(f) if (f := Fraction(t)).denominator == 1 else f for t in text.split(",") if t)  # type: ignore[misc]
     return Fraction(text) if "/" in text else int(text)
 
 
@@ -35,6 +35,7 @@ def read_exact(text: str) -> A.Correct:
 class Found:
     right: str | None = None  # the exact right value, as sealed
     coarse: bool = False
+    cut: str | None = None  # the exact right value, filed under a 3-figure cut-off of it
     wrongs: list[dict] = field(default_factory=list)
 
 
@@ -64,6 +65,8 @@ class Page:
                 payload = json.loads(self.unseal(self._hash("key", full), sealed))
                 if payload.get("r"):
                     found.right = payload["x"]
+                elif payload.get("t"):
+                    found.cut = payload["x"]
                 elif payload.get("c"):
                     found.coarse = True
                 else:
@@ -83,6 +86,9 @@ class Page:
             verdict = A.judge_value(value, read_exact(found.right))
             if verdict != "wrong":
                 return verdict, ""
+        whole = found.right if found.right is not None else found.cut
+        if whole is not None and A.truncated(value, read_exact(whole)):  # said before any misconception
+            return "wrong", ""
         named = [w for w in found.wrongs if A.judge_value(value, read_exact(w["x"])) != "wrong"]
         named.sort(key=lambda w: w["o"])
         return "wrong", named[0]["w"] if named else ""

@@ -15,6 +15,9 @@ from quizgen.explain.answers import judge
 CASES = json.loads((Path(__file__).parent / "grading_cases.json").read_text(encoding="utf-8"))
 
 
+CASE_FIELDS = ("answer", "correct", "verdict", "why", "truncated", "echo")
+
+
 def _correct(value):
     if isinstance(value, list):
         return tuple(value)
@@ -26,7 +29,8 @@ def _correct(value):
 def test_the_table_of_cases_is_well_formed():
     assert len(CASES) >= 40
     assert {c["verdict"] for c in CASES} == {"exact", "rounded", "wrong", "unreadable"}
-    assert all(set(c) == {"answer", "correct", "verdict", "why"} for c in CASES)
+    # "truncated" and "echo": what a wrong answer is told (a cut-off said first; echoed as typed)
+    assert all({"answer", "correct", "verdict", "why"} <= set(c) <= {*CASE_FIELDS} for c in CASES)
     # every notation of the example is in the table
     answers = {(c["answer"], c["correct"]) for c in CASES if not isinstance(c["correct"], list)}
     for text in ("34.9k", "3.49e4", "0.0349M", "34,900", "0M", "0G", "0B", "0.03M", "35k", "34944"):

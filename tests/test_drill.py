@@ -438,10 +438,12 @@ def test_a_skipped_question_is_not_counted_as_answered(tmp_path):
 
 
 def test_summary_and_stats_count_answers_alike(tmp_path):
-    """A wrong answer then a skip: one answer given (wrong) and one skip, in the summary and in stats alike."""
+    """A wrong answer then a skip: one answer given (wrong), in the summary and in stats alike.  The question
+    was answered, so the summary does not count it as skipped too (one question, not two); stats counts the
+    skip among the answers' outcomes."""
     db = tmp_path / "p.sqlite3"
     out = drill(db, "1\ns\nq\n", "--kind", "params-conv", "--count", "2", "--seed", "3")
-    assert "Questions answered: 1; skipped: 1. Answers given: 1; 0 right, 1 wrong." in out.stdout
+    assert "Questions answered: 1; skipped: 0. Answers given: 1; 0 right, 1 wrong." in out.stdout
     data = json.loads(
         subprocess.run(
             [sys.executable, "-m", "quizgen", "stats", "--db", str(db), "--json"],
@@ -580,7 +582,7 @@ def test_stats_says_day_and_days_not_day_s(tmp_path):
 
 def test_durations_are_words_of_the_language(monkeypatch):
     from quizgen import i18n
-    from quizgen.drill.session import duration
+    from quizgen.drill.terminal import duration
 
     assert [duration(s) for s in (59, 600, 3600, 7200, 86400, 3 * 86400)] == [
         "1 minute",

@@ -139,7 +139,7 @@ def test_the_figures_are_the_sheets(run, tmp_path):
 def _drill_why(problem, part, text: str) -> str:
     """The drill's sentence for ``text``, as the page shows it (rendered as the sheets render text)."""
     drill = Drill(Progress(":memory:", defer=True), read=input, write=print)
-    why = drill.diagnose(problem, part, drill.read_value(part, text))[1]
+    why = drill.named(problem, part, drill.read_value(part, text))[2]
     return str(html_text(why)) if why else ""
 
 

@@ -18,7 +18,8 @@ from types import SimpleNamespace
 import pytest
 from browser import chromium, require_browser
 
-from quizgen.drill.session import Drill, Finish, _show
+from quizgen.drill.replies import _show
+from quizgen.drill.session import Drill, Finish
 from quizgen.explain.answers import (
     Number,
     answer_keys,
@@ -32,6 +33,7 @@ from quizgen.explain.answers import (
     rounded_at,
     rounded_in_full,
     too_coarse,
+    truncated,
 )
 from quizgen.problems.problem import Part, Problem, fmt_value
 
@@ -42,7 +44,8 @@ CASES = json.loads((Path(__file__).parent / "grading_cases.json").read_text(enco
 #: Evaluates each case with the JS: the same fields as :func:`python_results`.
 HARNESS = """
 const G = window.QuizgenGrade;
-const ser = (v) => v === null ? null : Array.isArray(v) ? v.map(String)
+const size = (x) => typeof x === "bigint" ? String(x) : `${x.n}/${x.d}`;
+const ser = (v) => v === null ? null : Array.isArray(v) ? v.map(size)
   : {n: String(v.value.n), d: String(v.value.d), unit: v.unit && `${v.unit.n}/${v.unit.d}`, figures: v.figures};
 window.runCase = (c) => {
   const correct = G.parseExact(c.correct), value = G.readValue(c.text), answer = G.readAnswer(c.text, c.rank);
@@ -52,6 +55,7 @@ window.runCase = (c) => {
     keys: value && G.answerKeys(value), answer_keys: answer && G.answerKeys(answer),
     too_coarse: value && G.tooCoarse(value, correct), in_full: value && G.roundedInFull(value, correct),
     show: value && G.show(value), figures: value && G.figures(value),
+    echo: value && G.show(value, G.strip(c.text)), truncated: value && G.truncated(value, correct),
     drill: answer && G.judgeValue(answer, correct), precheck: answer && G.precheck(answer, c.rank, false),
   };
 };
@@ -131,6 +135,7 @@ def drill_precheck(text: str, correct) -> str | None:
         raise _Asked
 
     drill.read, drill.write, drill.style = read, said.append, SimpleNamespace(dim=str, good=str, bad=str)
+    drill.width = None
     drill.save = drill.diagnose = judged
     part = Part("size", "output", correct)
     problem = Problem("output-conv", "", 1, "", (part,), ())  # nothing on it: the drill's examples are its own
@@ -163,6 +168,8 @@ def python_results(case: dict) -> dict:
         "in_full": None,
         "show": None,
         "figures": None,
+        "echo": None,
+        "truncated": None,
         "drill": None,
         "precheck": None,
     }
@@ -175,6 +182,8 @@ def python_results(case: dict) -> dict:
         except OverflowError:  # float() of a fraction beyond any double: the JS says "inf" instead
             out["show"] = "inf" if value.value > 0 else "-inf"
         out["figures"] = value.figures if isinstance(value, Number) else 0
+        out["echo"] = out["show"] if not (isinstance(value, Number) and value.unit) else _show(value, text.strip())
+        out["truncated"] = truncated(value, correct)
     if answer is not None:
         out["answer_keys"] = list(answer_keys(answer))
         out["drill"] = judge_value(answer, correct)
@@ -323,6 +332,20 @@ def test_every_case_of_the_table_gets_the_same_verdict_in_js(graded):
     python = [(c["answer"], c["correct"], judge(c["answer"], _table_correct(c["correct"]))) for c in CASES]
     assert js == table
     assert python == table
+
+
+def test_the_table_says_cut_off_and_echoes_as_typed(graded):
+    """Issue 21, items 6-8, as the table holds them: a rounding that cuts the right value off is said to (in
+    Python and JS alike), a rounded answer is echoed as typed, and a shape with a fractional size is read."""
+    marked = [c for c in CASES if "truncated" in c or "echo" in c]
+    assert len(marked) >= 4
+    cases = [{"text": c["answer"], "correct": exact_text(_table_correct(c["correct"])), "rank": 0} for c in marked]
+    for case, js in zip(marked, graded(cases), strict=True):
+        python = python_results({"text": case["answer"], "correct": exact_text(_table_correct(case["correct"]))})
+        if "truncated" in case:
+            assert js["truncated"] is python["truncated"] is case["truncated"], case
+        if "echo" in case:
+            assert js["echo"] == python["echo"] == case["echo"], case
 
 
 def _table_correct(value):

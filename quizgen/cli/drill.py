@@ -59,7 +59,7 @@ def drill_command(
         raise click.UsageError(
             _("--stats: your progress is a command of its own: quizgen stats (--db PATH for another file)")
         )
-    from quizgen.drill import session as drill
+    from quizgen.drill import terminal as drill
 
     return drill.run(
         kinds=list(kinds),
@@ -84,6 +84,6 @@ def stats_command(db: str | None, as_json: bool) -> int:
       quizgen stats
       quizgen stats --json --db /tmp/p.sqlite3
     """
-    from quizgen.drill import session as drill
+    from quizgen.drill import terminal as drill
 
     return drill.show_stats(db=db, as_json=as_json)

@@ -8,40 +8,19 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import click
-
 from quizgen.drill.progress import Progress
+from quizgen.drill.replies import _wrong_line
+from quizgen.drill.schedule import CURRICULUM, schedule
+from quizgen.drill.terminal import Style, wrap
 from quizgen.i18n import _
 from quizgen.problems import kinds as K
-from quizgen.problems.problem import Part, Problem, Value, fmt_value
+from quizgen.problems.problem import Part, Problem, fmt_value
 
 if TYPE_CHECKING:  # answers are read after the question is shown: their module is imported then
-    from quizgen.explain.answers import Number
-
-#: The order in which a new student meets the kinds.
-CURRICULUM = [
-    "output-conv",
-    "output-pool",
-    "params-conv",
-    "params-linear",
-    "macs-conv",
-    "pool-ops",
-    "output-dilated",
-    "output-transposed",
-    "macs-linear",
-    "memory",
-    "inverse-padding",
-    "inverse-stride",
-    "inverse-kernel",
-    "params-separable",
-    "receptive-field",
-    "network-trace",
-    "spot-error",
-]
+    from quizgen.explain.answers import Number, Shape
 
 
 def M_CATALOGUE_IDS() -> frozenset[str]:  # noqa: N802 - reads as the constant it is
@@ -62,65 +41,6 @@ class Tally:
         self.asked = self.right = self.wrong = self.skipped = 0
         self.streak = self.best_streak = 0
         self.misconceptions: dict[str, int] = {}
-
-
-class Style:
-    """Terminal colour, on only for a terminal without NO_COLOR."""
-
-    def __init__(self, color: bool = False) -> None:
-        self.color = color
-
-    def good(self, text: str) -> str:
-        return self._s(text, "green")
-
-    def bad(self, text: str) -> str:
-        return self._s(text, "red")
-
-    def dim(self, text: str) -> str:
-        return self._s(text, "bright_black")
-
-    def bold(self, text: str) -> str:
-        return self._s(text, None, bold=True)
-
-    def _s(self, text: str, fg: str | None, bold: bool = False) -> str:
-        if not self.color:
-            return text
-        import click
-
-        return click.style(text, fg=fg, bold=bold)
-
-
-def schedule(
-    progress: Progress, allowed: list[str], rng: random.Random, avoid: str = "", now: float | None = None
-) -> tuple[str, int]:
-    """The next kind and its difficulty: due kinds in the lowest box first, the most-missed first among equals."""
-    now = time.time() if now is None else now
-    draw = rng.random()  # one draw whatever the state, so a seeded session asks the same questions
-    boxes = progress.boxes()
-    missed = {k: sum(progress.misconception_counts(k).values()) for k in allowed if k in boxes}
-    candidates = [k for k in allowed if k != avoid] or allowed
-
-    def state(k: str) -> tuple[int, int, float]:
-        b = boxes.get(k)
-        return (b.box, b.difficulty, b.due) if b else (1, 1, 0.0)
-
-    due = [k for k in candidates if state(k)[2] <= now]
-    if due:
-        started = [k for k in due if k in boxes]
-        pool = started if any(state(k)[0] == 1 for k in started) else due
-        lowest = min(state(k)[0] for k in pool)
-        tier = [k for k in pool if state(k)[0] == lowest]
-        if all(k not in boxes for k in tier):  # new kinds: follow the curriculum
-            order = {k: i for i, k in enumerate(CURRICULUM)}
-            tier.sort(key=lambda k: order.get(k, len(order)))
-            choice = tier[0]
-        else:
-            most = max(missed.get(k, 0) for k in tier)
-            ties = sorted(k for k in tier if missed.get(k, 0) == most)
-            choice = ties[int(draw * len(ties))]
-    else:
-        choice = min(candidates, key=lambda k: state(k)[2])
-    return choice, state(choice)[1]
 
 
 class Drill:
@@ -153,6 +73,7 @@ class Drill:
         self.session = os.urandom(6).hex()
         self.tally = Tally()
         self._answered: set[str] = set()
+        self._skipped: set[str] = set()  # problems with a part skipped
         self.style = style or Style()
 
     def run(self) -> Tally:
@@ -183,23 +104,32 @@ class Drill:
         stars = "★" * problem.difficulty + "☆" * (3 - problem.difficulty)
         heading = _("Question {n}/{total}").format(n=number, total=self.count)
         self.write(f"\n{s.bold(heading)} · {problem.title} · {stars}\n")
-        self.write((click.wrap_text(problem.text, self.width) if self.width else problem.text) + "\n")
+        self.say(problem.text, "")
         if problem.shown_spec:
-            self.write(s.dim("  " + problem.shown_spec.replace("\n", "\n  ")) + "\n")
+            self.say("  " + problem.shown_spec.replace("\n", "\n  "), "  ", s.dim)
         for step, working in problem.flawed:
-            self.write(f"    {step}: {working}\n")
+            self.say(f"    {step}: {working}", "      ")
         all_right = True
-        for i, part in enumerate(problem.parts):
-            last = i == len(problem.parts) - 1
-            all_right &= self.ask_part(problem, part, "abcdefghijklmnopqrstuvwxyz"[i], last=last)
+        try:
+            for i, part in enumerate(problem.parts):
+                last = i == len(problem.parts) - 1
+                all_right &= self.ask_part(problem, part, "abcdefghijklmnopqrstuvwxyz"[i], last=last)
+        finally:  # a question counts once: answered (any part), or else skipped
+            if problem.id in self._skipped and problem.id not in self._answered:
+                self.tally.skipped += 1
         self.progress.update_box(problem.kind, right=all_right)
+
+    def say(self, text: str, indent: str = "  ", style: Callable[[str], str] | None = None) -> None:
+        """Write ``text`` and a newline, wrapped to the terminal's width (by display width), in ``style``."""
+        wrapped = wrap(text, self.width, indent)
+        self.write((style(wrapped) if style else wrapped) + "\n")
 
     def ask_part(self, problem: Problem, part: Part, letter: str, *, last: bool = True) -> bool:
         """Ask one part; True if it was answered right at the first try.  ``last``: the problem's last part."""
         s = self.style
         if part.choices:
             for c in part.choices:
-                self.write(f"    {c.letter}) {fmt_value(c.value)}\n")
+                self.say(f"    {c.letter}) {fmt_value(c.value)}", "       ")
         attempt = 1
         hinted = False
         while True:
@@ -208,12 +138,12 @@ class Drill:
             if low in ("q", "quit", "exit"):
                 raise Finish
             if low in ("?", "h", "hint"):
-                self.write(s.dim(_("Hint: ") + (part.hint or _("work through the formula step by step."))) + "\n")
+                self.say(_("Hint: ") + (part.hint or _("work through the formula step by step.")), "  ", s.dim)
                 hinted = True
                 continue
             if low in ("s", "skip"):
                 self.save(problem, part, answer, "skipped", attempt)
-                self.tally.skipped += 1
+                self._skipped.add(problem.id)
                 self.tally.streak = 0
                 self.reveal(problem, part)
                 self.show_figure(problem, answer=last)
@@ -229,12 +159,11 @@ class Drill:
                     if part.choices
                     else ""
                 )
-                self.write(
+                self.say(
                     _(
                         "I couldn't read that. Type a number ({exact}, {grouped}, {full_sci}, {suffix}), a shape "
                         "({shape}){letters}; ? for a hint, s to skip, q to stop."
                     ).format(**spelled, letters=letters)
-                    + "\n"
                 )
                 continue
             if (
@@ -242,15 +171,14 @@ class Drill:
                 and len(part.answer) > 1
                 and (not isinstance(value, tuple) or len(value) != len(part.answer))
             ):
-                self.write(
+                self.say(
                     _("Give the whole shape, every size and the channels, e.g. {example}.").format(
                         example=_shape_example(problem, len(part.answer))
                     )
-                    + "\n"
                 )
                 continue
             if not isinstance(part.answer, tuple) and isinstance(value, tuple) and not part.choices:
-                self.write(_("This part asks for one number, not a shape; it costs nothing.") + "\n")
+                self.say(_("This part asks for one number, not a shape; it costs nothing."))
                 continue
             verdict = _verdict(value, part.answer)
             if verdict != "wrong":
@@ -264,50 +192,30 @@ class Drill:
                     line = _("Right ({rounded}): {v}.").format(rounded=rounded_text(value), v=fmt_value(part.answer))
                 else:
                     line = _("Right: {v}.").format(v=fmt_value(part.answer))
-                self.write(s.good("✓ " + line) + "\n")
+                self.say("✓ " + line, "  ", s.good)
                 return attempt == 1
-            ids, why = self.diagnose(problem, part, value)
+            cut, ids, why = self.named(problem, part, value)
             named = tuple(i for i in ids if i in M_CATALOGUE_IDS())  # a near miss ("slip") is not one to work on
             self.save(problem, part, answer, "wrong", attempt, named)
             self.tally.wrong += 1
             self.tally.streak = 0
             for i in named:
                 self.tally.misconceptions[i] = self.tally.misconceptions.get(i, 0) + 1
-            shown = _show(value)
-            from quizgen.explain.answers import (
-                coarse_text,
-                in_full_text,
-                rounded_in_full,
-                too_coarse,
-                zero_rounding,
-                zero_text,
-            )
-
-            spelling = None if why else rounded_in_full(value, part.answer)
-            notation = not why and (spelling is not None or too_coarse(value, part.answer))
-            if not why and too_coarse(value, part.answer):
-                self.write(s.bad("✗ " + coarse_text(answer) + _(".")) + "\n")
-            elif spelling:
-                self.write(s.bad("✗ " + in_full_text(answer, spelling) + _(".")) + "\n")
-            elif why:
-                self.write(s.bad("✗ " + _("{shown}: {why}").format(shown=shown, why=why) + _(".")) + "\n")
-            elif zero_rounding(value):
-                self.write(s.bad("✗ " + zero_text(answer)) + "\n")
-            else:
-                self.write(s.bad("✗ " + _("{v} is not right.").format(v=shown)) + "\n")
+            line, notation = _wrong_line(value, answer, part.answer, why, cut)
+            self.say("✗ " + line, "  ", s.bad)
             if attempt == 1:
                 # the hint is about the working: not for a right value written too coarsely or out in full
                 if part.hint and not hinted and not notation:
-                    self.write(s.dim(_("Hint: ") + part.hint) + "\n")
+                    self.say(_("Hint: ") + part.hint, "  ", s.dim)
                 self.show_figure(problem, answer=False)
-                self.write(_("One more try.") + "\n")
+                self.say(_("One more try."))
                 attempt = 2
                 continue
             self.reveal(problem, part)
             self.show_figure(problem, answer=last)
             return False
 
-    def read_value(self, part: Part, answer: str) -> Number | tuple[int, ...] | None:
+    def read_value(self, part: Part, answer: str) -> Number | Shape | None:
         from quizgen.explain.answers import Number, parse_number, parse_value, wants_shape
 
         if part.choices and len(answer) == 1 and answer.upper() in "ABCD":
@@ -322,39 +230,52 @@ class Drill:
             return (int(value.value),)
         return value
 
-    def diagnose(self, problem: Problem, part: Part, value: Number | tuple[int, ...]) -> tuple[tuple[str, ...], str]:
+    def named(self, problem: Problem, part: Part, value: Number | Shape) -> tuple[bool, tuple[str, ...], str]:
+        """What a wrong answer is told: whether it is the right value cut off instead of rounded (said before
+        any misconception, and naming none), else the misconception(s) and their sentence (:meth:`diagnose`)."""
+        from quizgen.explain.answers import truncated
+
+        if truncated(value, part.answer):
+            return True, (), ""
+        return False, *self.diagnose(problem, part, value)
+
+    def diagnose(self, problem: Problem, part: Part, value: Number | Shape) -> tuple[tuple[str, ...], str]:
         """The misconception(s) that produce ``value``, and the sentence that names them."""
+        from quizgen.problems.feedback import every_cause  # the page's data names the same
+
         for c in part.choices:
             if not c.correct and _matches(value, c.value):
                 ids = next((w.ids for w in part.wrongs if w.value == c.value), ("slip",) if "slip" in c.why else ())
-                return ids, c.why
+                first, why = every_cause(problem, part, c.value, c.why)
+                return first or ids, why
         for w in part.wrongs:
             if _matches(value, w.value):
-                return w.ids, w.why
-        if problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem):
+                first, why = every_cause(problem, part, w.value, w.why)
+                return first or w.ids, why
+        from quizgen.problems.feedback import asks_one_layer  # the page's data searches as far
+
+        if problem.layer is not None and asks_one_layer(problem):
             from quizgen.explain import misconceptions as M
 
             if part.quantity in M.QUANTITIES:
-                found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
-                if found:
-                    combo = found[0]
-                    why = M.explain_combo(problem.layer, combo)
-                    return combo, why
+                found = M.naming(problem.layer, part.quantity, lambda v: _matches(value, v))
+                if found:  # every cause of the value, the likely one first; the first is the one recorded
+                    return found[0], M.explain_causes(problem.layer, found)
         return (), ""
 
     def reveal(self, problem: Problem, part: Part) -> None:
         s = self.style
-        self.write(_("The answer is {v}. Worked steps:").format(v=s.bold(fmt_value(part.answer))) + "\n")
+        self.say(_("The answer is {v}. Worked steps:").format(v=s.bold(fmt_value(part.answer))))
         from quizgen.problems.feedback import part_steps
 
         for i, (st, later) in enumerate(part_steps(problem, part), start=1):
             if later:  # the step answers a part still to come
-                self.write(f"  {i}. {st.title}{_(': ')}" + _("part {letter} asks for this").format(letter=later) + "\n")
+                self.say(f"  {i}. {st.title}{_(': ')}" + _("part {letter} asks for this").format(letter=later), "     ")
                 continue
             line = f"  {i}. {st.title}{_(': ')}{st.formula}"
             if st.substituted and st.substituted != st.result:
                 line += f" = {st.substituted}"
-            self.write(line + f" = {st.result}\n")
+            self.say(line + f" = {st.result}", "     ")
 
     def show_figure(self, problem: Problem, *, answer: bool) -> None:
         """The grid picture of a small layer, once per problem and side, when figures are on.
@@ -417,7 +338,7 @@ class Drill:
             )
         else:
             lines.append(_("  Nothing answered, so nothing was saved."))
-        return "\n".join(lines) + "\n"
+        return "\n".join(wrap(line, self.width, "    ") for line in lines) + "\n"
 
 
 def _shape_example(problem: Problem, rank: int) -> str:
@@ -426,10 +347,6 @@ def _shape_example(problem: Problem, rank: int) -> str:
     from quizgen.problems.feedback import seen_on
 
     return shape_example(rank, seen_on([problem])[1])
-
-
-def _single_layer(problem: Problem) -> bool:
-    return "\n" not in problem.spec and problem.kind not in ("params-separable", "spot-error")
 
 
 def _verdict(value: object, answer: object) -> str:
@@ -445,147 +362,3 @@ def _verdict(value: object, answer: object) -> str:
 
 def _matches(value: object, answer: object) -> bool:
     return _verdict(value, answer) != "wrong"
-
-
-def _show(value: Number | Value) -> str:
-    from quizgen.explain.answers import Number
-
-    if isinstance(value, Number):
-        v = value.value
-        if v.denominator == 1:
-            return fmt_value(int(v))
-        try:
-            return f"{float(v):g}"
-        except OverflowError:  # 1e400/3: beyond a float, shown as the page's script shows it
-            return "inf" if v > 0 else "-inf"
-    return fmt_value(value)
-
-
-def run(
-    *,
-    kinds: list[str] | None,
-    difficulty: int | None,
-    count: int,
-    seed: int | None,
-    db: str | None,
-    convention: str = "macs",
-    figures: bool = True,
-) -> int:
-    """``quizgen drill``: interactive on a terminal, one answer per line from a pipe.
-
-    ``figures``: grid pictures of small layers after a wrong answer, on a terminal only (never piped).
-    """
-    import os
-    import sys
-
-    interactive = sys.stdin.isatty()
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    width = min(os.get_terminal_size(sys.stdout.fileno()).columns, 100) if sys.stdout.isatty() else None
-
-    def write(text: str) -> None:
-        click.echo(text, nl=False)
-
-    def read(prompt: str) -> str:
-        write(prompt)
-        line = sys.stdin.readline()
-        if not line:
-            write("\n")
-            raise Finish
-        if not interactive:
-            write(line if line.endswith("\n") else line + "\n")
-        return line.rstrip("\n")
-
-    progress = Progress(db, defer=True)
-    drill = Drill(
-        progress,
-        read=read,
-        write=write,
-        kinds=kinds or None,
-        difficulty=difficulty,
-        count=count,
-        seed=seed,
-        convention=convention,
-        style=Style(color),
-        width=width,
-        figures=figures and sys.stdout.isatty(),
-    )
-    try:
-        drill.run()
-    except KeyboardInterrupt:
-        write("\n" + drill.summary())
-        progress.close()
-        return 130
-    write(drill.summary())
-    progress.close()
-    return 0
-
-
-def show_stats(*, db: str | None, as_json: bool) -> int:
-    """``quizgen stats``."""
-    from quizgen.drill.progress import stats
-
-    progress = Progress(db, create=False)
-    data = stats(progress)
-    progress.close()
-    if as_json:
-        import json
-
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
-    from quizgen.i18n import N_, n_
-    from quizgen.render.text import ljust, rjust
-
-    answers = n_(N_("Progress in {path}: {n} answer"), N_("Progress in {path}: {n} answers"), data["answers"])
-    lines = [answers.format(path=data["database"], n=data["answers"])]
-    if data["accuracy_overall"] is not None:
-        lines[0] += _(", {p:.0%} right").format(p=data["accuracy_overall"])
-    days = n_(N_("{n} day"), N_("{n} days"), data["day_streak"]).format(n=data["day_streak"])
-    lines.append(_("Streak: {n} right in a row; {days} of practice in a row.").format(n=data["streak"], days=days))
-    if data["by_kind"]:
-        lines.append("")
-        header = (_("kind"), _("level"), _("right"), _("wrong"), _("skip"), _("accuracy"))
-        table = [header]
-        for row in data["by_kind"]:
-            acc = "-" if row["accuracy"] is None else f"{row['accuracy']:.0%}"
-            table.append(
-                (row["kind"], str(row["difficulty"]), str(row["right"]), str(row["wrong"]), str(row["skipped"]), acc)
-            )
-        widths = (20, 5, 6, 6, 5, 9)
-        for cells in table:
-            lines.append(
-                " ".join(ljust(c, w) if i == 0 else rjust(c, w) for i, (c, w) in enumerate(zip(cells, widths)))
-            )
-    if data["misconceptions"]:
-        lines.append("")
-        lines.append(_("Most frequent misconceptions:"))
-        lines += [f"  {ljust(m['id'], 26)} ×{m['count']}" for m in data["misconceptions"][:8]]
-    lines.append("")
-    if data["due"]:
-        lines.append(
-            _("Due now: ")
-            + _(", ").join(
-                _("{kind} (box {box}, level {level})").format(kind=d["kind"], box=d["box"], level=d["difficulty"])
-                for d in data["due"]
-            )
-        )
-    else:
-        lines.append(_("Nothing is due now."))
-    if data["upcoming"]:
-        nxt = data["upcoming"][0]
-        lines.append(_("Next: {kind} in {time}.").format(kind=nxt["kind"], time=duration(nxt["due_in_seconds"])))
-    click.echo("\n".join(lines))
-    return 0
-
-
-def duration(seconds: int) -> str:
-    """A wait in whole minutes, hours or days, in words of the active language ("10 minutes", "1 day")."""
-    from quizgen.i18n import N_, n_
-
-    if seconds < 3600:
-        n = max(1, seconds // 60)
-        return n_(N_("{n} minute"), N_("{n} minutes"), n).format(n=n)
-    if seconds < 86400:
-        n = seconds // 3600
-        return n_(N_("{n} hour"), N_("{n} hours"), n).format(n=n)
-    n = seconds // 86400
-    return n_(N_("{n} day"), N_("{n} days"), n).format(n=n)

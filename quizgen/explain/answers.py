@@ -23,7 +23,8 @@ trailing zeros included: ``3.49e4`` and ``34.9k`` have 3, ``0.0349M`` has 3 (lea
 do not count), ``3.50e4`` and ``35.0k`` have 3, ``350e2`` has 3, ``35k`` has 2.
 
 Fractions (``27/2``) are exact values.  Negative values follow the same rule.  A shape is
-right when every size and the channels are right; its sizes are read exactly.
+right when every size and the channels are right; its sizes are read exactly, and a size with a
+decimal part (``60.5x128``: the floor forgotten) is read, so that it can be judged wrong and named.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from math import floor
 from typing import Literal
 
 from quizgen.i18n import N_, _, n_
@@ -38,6 +40,7 @@ from quizgen.i18n import N_, _, n_
 _SUFFIX = {"k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, "t": 10**12}
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?([kmgbt])?$", re.IGNORECASE)
 _SHAPE_SPLIT = re.compile(r"\s*[x×*,]\s*", re.IGNORECASE)
+_SIZE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 #: Digits grouped in threes by commas or spaces, then an optional decimal part, exponent and suffix: the
 #: groups' separators are dropped (``34,944.0``, ``1,234.5k``).
 _GROUPED = re.compile(r"^([+-]?\d{1,3}(?:[, ]\d{3})+)((?:\.\d*)?(?:e[+-]?\d+)?[kmgbt]?)$", re.IGNORECASE)
@@ -84,7 +87,9 @@ class Number:
         return str(v.numerator) if v.denominator == 1 else f"{float(v):g}"
 
 
-Value = Number | tuple[int, ...]
+#: A shape as read: whole sizes are ints; a size with a decimal part (``60.5``) is a Fraction.
+Shape = tuple[int | Fraction, ...]
+Value = Number | Shape
 Correct = int | Fraction | tuple[int, ...]
 
 
@@ -133,16 +138,19 @@ def _has_suffix(text: str) -> bool:
     return bool(m and m.group(4))
 
 
-def parse_shape(text: str) -> tuple[int, ...] | None:
-    """A shape of two or more whole numbers, or ``None``."""
+def parse_shape(text: str) -> Shape | None:
+    """A shape of two or more sizes, or ``None``; a size may have a decimal part (``60.5x128``), read exactly."""
     if len(text) > MAX_LENGTH:
         return None
     t = _ascii_digits(text).strip().strip("()[]").strip()
     parts = [p for p in _SHAPE_SPLIT.split(t) if p]
-    # isdecimal, not isdigit: "²" is a digit that int() refuses
-    if len(parts) < 2 or not all(p.isdecimal() for p in parts):
+    if len(parts) < 2 or not all(_SIZE.match(p) for p in parts):  # ASCII digits: "²" is no size
         return None
-    return tuple(int(p) for p in parts)
+    return tuple(_size(Fraction(p)) for p in parts)
+
+
+def _size(x: Fraction) -> int | Fraction:
+    return int(x) if x.denominator == 1 else x
 
 
 def parse_value(text: str, *, shape_first: bool = False) -> Value | None:
@@ -221,6 +229,24 @@ def in_full_text(text: str, spelling: str) -> str:
         "{v} is written out in full, so it is judged as exact; to give a rounded value, write it as {r} (or with "
         "a suffix: k, M, G)"
     ).format(v=text, r=spelling)
+
+
+def truncated(value: Value, correct: Correct) -> bool:
+    """Whether ``value`` is ``correct`` cut off at its last written figure instead of rounded (``460.9k`` for
+    460,992), written in a rounding notation with at least 3 significant figures, and so wrong."""
+    if not isinstance(value, Number) or value.unit is None or value.figures < MIN_FIGURES:
+        return False
+    if isinstance(correct, tuple) or correct <= 0 or value.value <= 0:
+        return False
+    right = Fraction(correct)
+    return floor(right / value.unit) * value.unit == value.value and 2 * (right - value.value) > value.unit
+
+
+def truncated_text(text: str) -> str:
+    """Why a value cut off instead of rounded is wrong (:func:`truncated`), without giving the value."""
+    return _(
+        "{v} cuts the value off instead of rounding it: the next figure is 5 or more, so the last figure kept goes up"
+    ).format(v=text)
 
 
 def zero_rounding(value: Value) -> bool:
@@ -317,7 +343,7 @@ def _near(x: Fraction) -> list[Fraction]:
     return near
 
 
-def near_keys(correct: Correct) -> tuple[str, ...]:
+def near_keys(correct: Correct | Shape) -> tuple[str, ...]:
     """The lookup keys of a right (or misconception) value: every answer the rule may accept shares one."""
     if isinstance(correct, tuple):
         if len(correct) == 1:
@@ -325,6 +351,20 @@ def near_keys(correct: Correct) -> tuple[str, ...]:
         else:
             return ("s:" + ",".join(str(c) for c in correct),)
     return tuple(sorted({"n:" + canon(y) for y in _near(Fraction(correct))}))
+
+
+def cut_keys(correct: Correct) -> tuple[str, ...]:
+    """The lookup key of ``correct`` cut off at 3 significant figures, where that is not a right rounding.
+
+    An answer cut off at 4 figures or more shares a key of :func:`near_keys`; one cut at 3 may not, so the
+    page files the right value under this key too, to say :func:`truncated_text`.
+    """
+    if isinstance(correct, tuple) or correct <= 0:
+        return ()
+    x = Fraction(correct)
+    unit = Fraction(10) ** (magnitude(x) - 2)
+    cut = floor(x / unit) * unit
+    return ("n:" + canon(cut),) if 2 * (x - cut) > unit else ()
 
 
 def coarse_keys(correct: Correct) -> tuple[str, ...]:
@@ -362,7 +402,7 @@ def _exponent(unit: Fraction) -> int:
     return magnitude(unit)
 
 
-def exact_text(correct: Correct) -> str:
+def exact_text(correct: Correct | Shape) -> str:
     """A value written exactly, for the page's sealed payloads: ``34944``, ``27/2``, ``55,55,96``, ``10,``."""
     if isinstance(correct, tuple):  # a one-number shape keeps its comma: "10," is judged as a size, not a count
         return ",".join(str(c) for c in correct) + ("," if len(correct) == 1 else "")

@@ -185,8 +185,8 @@ def check(layer: Layer, claims: list[Claim]) -> list[ClaimResult]:
                 found = M.explain_value(layer, claim.quantity, match, override)
                 follows = override if found else None
         suggestions: tuple[str, ...] = ()
-        if claim.quantity == "output" and isinstance(claim.value, tuple):
-            suggestions = tuple(what_gives(layer, claim.value))
+        if claim.quantity == "output" and isinstance(claim.value, tuple) and _whole(claim.value):
+            suggestions = tuple(what_gives(layer, tuple(int(x) for x in claim.value)))
         results.append(
             ClaimResult(claim.quantity, claim.text, claim.value, correct, False, tuple(found), follows, suggestions)
         )
@@ -225,13 +225,18 @@ def _product(values: tuple[int, ...]) -> int:
 
 def _spatial_of(layer: Layer, claimed: Value | None, sol: Solution) -> tuple[int, ...] | None:
     """The spatial part of a claimed output, if it is wrong (so that other claims may follow from it)."""
-    if not isinstance(claimed, tuple) or not layer.spatial:
+    if not isinstance(claimed, tuple) or not layer.spatial or not _whole(claimed):
         return None
     n = len(layer.spatial)
     spatial = claimed[:n] if len(claimed) in (n, n + 1) else None
     if spatial is None or spatial == sol.output_shape[:n]:
         return None
-    return spatial
+    return tuple(int(x) for x in spatial)
+
+
+def _whole(shape: tuple[int | Fraction, ...]) -> bool:
+    """Whether every size of a claimed shape is whole (``60.5x128`` is read, and is no layer's output)."""
+    return all(Fraction(x).denominator == 1 for x in shape)
 
 
 def what_gives(layer: Layer, claimed: tuple[int, ...], limit: int = 4) -> list[str]:

@@ -28,7 +28,10 @@ from quizgen.explain.catalogue import (
     Shape,
     applicable,
     context,
+    explain_causes,
     explain_combo,
+    likely,
+    likely_first,
     say,
 )
 
@@ -134,12 +137,12 @@ def wrong_values(
     return tuple(unique)
 
 
-def _output(layer: Layer, spatial: Shape) -> Shape:
+def _output(layer: Layer, spatial: Shape, flags: frozenset[str] = frozenset()) -> Shape:
     fam = layer.family
     if fam == L.LINEAR:
         return (*layer.input_shape[:-1], layer.out or 0)
     if layer.has_kernel or layer.is_pool:
-        channels = layer.out if fam in (L.CONV, L.CONVT) else layer.in_channels
+        channels = layer.out if fam in (L.CONV, L.CONVT) and "channels-from-input" not in flags else layer.in_channels
         return (*spatial, channels or 0)
     return solve(layer).output_shape
 
@@ -158,9 +161,9 @@ def _quantity(layer: Layer, quantity: str, flags: frozenset[str], spatial: Shape
             return [4 * layer.in_channels if "bn-running-stats-trainable" in flags else 2 * layer.in_channels]
         return _quantity(layer, "params", flags, spatial)
     if quantity == "output":
-        return [_output(layer, spatial)]
+        return [_output(layer, spatial, flags)]
     if quantity == "output_bytes":
-        return list(_bytes([prod(_output(layer, spatial))], flags))
+        return list(_bytes([prod(_output(layer, spatial, flags))], flags))
     if quantity in ("weights", "bias", "params", "params_bytes"):
         if fam not in (L.CONV, L.CONVT, L.LINEAR):
             total = solve(layer).params.total
@@ -271,7 +274,8 @@ def explain_value(
 ) -> list[tuple[str, ...]]:
     """The misconceptions (singly, then in pairs) whose wrong value ``claimed`` accepts.
 
-    Returns the smallest combinations that explain the value, each as a tuple of ids.  Combinations
+    Returns the smallest combinations that explain the value, each as a tuple of ids, those about a
+    convention the layer states first (:func:`likely_first`: ceil mode, groups, dilation…).  Combinations
     whose value is ``claimed`` exactly come before (and replace) those that need a fraction rounded.
     """
     ids = [m.id for m in applicable(layer, quantity)]
@@ -286,8 +290,50 @@ def explain_value(
             elif any(claimed(v) for v in _with_rounding(values) if v not in correct):
                 rounded.append(combo)
         if exact or rounded:
-            return exact or rounded
+            return likely_first(layer, exact or rounded)
     return []
+
+
+def naming(layer: Layer, quantity: str, claimed: Callable[[Scalar | Shape], bool]) -> list[tuple[str, ...]]:
+    """What the drill names for a wrong answer: the first combination :func:`explain_value` finds, and every
+    other one of the same size that gives the same value (a page that files each value with its causes,
+    :func:`quizgen.problems.feedback.known_wrongs`, names the same)."""
+    found = explain_value(layer, quantity, claimed)
+    if not found:
+        return []
+    correct = wrong_values(layer, quantity, frozenset())
+
+    def gives(combo: tuple[str, ...]) -> tuple[list[Scalar | Shape], list[Scalar | Shape]]:
+        values = [v for v in wrong_values(layer, quantity, frozenset(combo)) if v not in correct]
+        return values, [v for v in _with_rounding(values) if v not in correct and v not in values]
+
+    exact, rounded = gives(found[0])
+    tier = 0 if any(claimed(v) for v in exact) else 1
+    value = next(v for v in (exact, rounded)[tier] if claimed(v))
+    return [combo for combo in found if value in gives(combo)[tier]]
+
+
+@lru_cache(maxsize=8192)
+def causes(
+    layer: Layer, quantity: str, values: tuple[Scalar | Shape, ...]
+) -> dict[Scalar | Shape, tuple[tuple[str, ...], ...]]:
+    """For each wrong value in ``values``, the smallest combinations that give it exactly, likely first.
+
+    The same combinations :func:`explain_value` finds for a claim of exactly that value.  Pairs are searched
+    only for values no single misconception gives.
+    """
+    correct = wrong_values(layer, quantity, frozenset())
+    found: dict[Scalar | Shape, list[tuple[str, ...]]] = {}
+    ids = [m.id for m in applicable(layer, quantity)]
+    for size in (1, 2):
+        pending = {v for v in values if v not in found and v not in correct}
+        if not pending:
+            break
+        for combo in itertools.combinations(ids, size):
+            for v in wrong_values(layer, quantity, frozenset(combo)):
+                if v in pending and combo not in found.setdefault(v, []):
+                    found[v].append(combo)
+    return {v: tuple(likely_first(layer, combos)) for v, combos in found.items()}
 
 
 def _with_rounding(values: Iterable[Scalar | Shape]) -> list[Scalar | Shape]:
@@ -345,8 +391,13 @@ __all__ = [
     "applicable",
     "context",
     "distractors",
+    "causes",
+    "explain_causes",
     "explain_combo",
     "explain_value",
     "say",
+    "likely",
+    "likely_first",
+    "naming",
     "wrong_values",
 ]

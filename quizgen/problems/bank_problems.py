@@ -4,6 +4,7 @@ claims first among each part's known wrong answers (each with why it is wrong)."
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from quizgen.i18n import _, a_an, sentences
@@ -56,10 +57,16 @@ def _with_claimed_wrongs(
     out = []
     for part in parts:
         r = results.get(part.quantity)
-        if r is None or r.ok or not isinstance(r.claimed, (tuple,)) and r.claimed.value.denominator != 1:
+        said = r.claimed if r is not None else None
+        if isinstance(said, tuple):
+            value: int | tuple[int, ...] | None = (
+                tuple(int(x) for x in said) if all(Fraction(x).denominator == 1 for x in said) else None
+            )
+        else:
+            value = int(said.value) if said is not None and said.value.denominator == 1 else None
+        if r is None or r.ok or value is None:  # a source's fractional value is no answer to offer
             out.append(part)
             continue
-        value = r.claimed if isinstance(r.claimed, tuple) else int(r.claimed.value)
         if r.misconceptions:
             why = M.explain_combo(layer, r.misconceptions[0])
         elif r.follows_from_output is not None:

@@ -22,7 +22,11 @@ from quizgen.explain.steps import Step, steps_for
 from quizgen.problems.problem import Part, Problem, fmt_value
 
 #: A value as the rule reads it: a count (an int or a Fraction) or a shape.
-Known = int | Fraction | tuple[int, ...]
+Known = int | Fraction | tuple[int | Fraction, ...]
+
+
+#: Added to the rank of a combination about no convention the layer states, so one that is comes first.
+_UNLIKELY = 100_000
 
 
 class KnownWrong(NamedTuple):
@@ -40,7 +44,9 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
     combination of ``size`` ids, the ``i``-th in the catalogue's order, ``(1 + size, 0, i)`` when it
     gives the value and ``(1 + size, 1, i)`` when it gives a fraction the student rounded to it (the
     drill prefers the first kind within a size, as :func:`quizgen.explain.misconceptions.explain_value`
-    does).  Values no answer can match (a shape with a fractional size) are left out.
+    does).  Where several combinations of that rank give the value, its sentence names each, the one
+    about a convention the layer states first (:func:`quizgen.explain.misconceptions.likely_first`), and
+    ``i`` is that one's.  A shape with a fractional size is a value too: the drill reads ``60.5x63x64``.
     """
     best: dict[Known, KnownWrong] = {}
 
@@ -53,33 +59,69 @@ def known_wrongs(problem: Problem, part: Part) -> list[KnownWrong]:
 
     for i, c in enumerate(part.choices):
         if not c.correct:
-            add(c.value, c.why, (0, 0, i))
+            add(c.value, every_cause(problem, part, c.value, c.why)[1], (0, 0, i))
     for i, w in enumerate(part.wrongs):
-        add(w.value, w.why, (1, 0, i))
+        add(w.value, every_cause(problem, part, w.value, w.why)[1], (1, 0, i))
     layer = problem.layer
-    if layer is not None and part.quantity in M.QUANTITIES and _asks_one_layer(problem):
+    if layer is not None and part.quantity in M.QUANTITIES and asks_one_layer(problem):
         ids = [m.id for m in M.applicable(layer, part.quantity)]
         correct = M.wrong_values(layer, part.quantity, frozenset())
+        tiers: dict[Known, tuple[tuple[int, int], list[tuple[int, tuple[str, ...]]]]] = {}
+
+        def note(value: object, tier: tuple[int, int], i: int, combo: tuple[str, ...]) -> None:
+            known = _known(value)
+            if known is None:
+                return
+            held = tiers.get(known)
+            if held is None or tier < held[0]:
+                tiers[known] = (tier, [(i, combo)])
+            elif tier == held[0] and combo not in [c for _i, c in held[1]]:
+                held[1].append((i, combo))
+
         for size in (1, 2):
             for i, combo in enumerate(itertools.combinations(ids, size)):
                 values = [v for v in M.wrong_values(layer, part.quantity, frozenset(combo)) if v not in correct]
                 rounded = [v for v in _with_rounding(values) if v not in correct and v not in values]
-                if not values and not rounded:
-                    continue
-                why = M.explain_combo(layer, combo)
                 for v in values:
-                    add(v, why, (1 + size, 0, i))
+                    note(v, (1 + size, 0), i, combo)
                 for v in rounded:
-                    add(v, why, (1 + size, 1, i))
+                    note(v, (1 + size, 1), i, combo)
+        for known, (tier, found) in tiers.items():
+            # every cause of the value, the likely one first, as the drill's explain_value orders them
+            combos = M.likely_first(layer, [combo for _i, combo in found])
+            first = next(i for i, combo in found if combo == combos[0])
+            add(
+                known,
+                M.explain_causes(layer, combos),
+                (*tier, first + (0 if M.likely(layer, combos[0]) else _UNLIKELY)),
+            )
     return sorted(best.values(), key=lambda k: k.rank)
 
 
-def _asks_one_layer(problem: Problem) -> bool:
-    """Whether the drill searches the catalogue for this problem (one layer of a kind it knows)."""
+def every_cause(problem: Problem, part: Part, value: object, why: str) -> tuple[tuple[str, ...] | None, str]:
+    """A listed wrong value's sentence as the drill and the page say it: where ``why`` names one misconception
+    of several that give ``value``, every one, the likely one first (the key keeps the one sentence).
+
+    Returns the ids of the first cause (``None`` when ``why`` is kept as it is) and the sentence.
+    """
+    layer = problem.layer
+    if layer is None or part.quantity not in M.QUANTITIES or not asks_one_layer(problem):
+        return None, why
+    if not isinstance(value, (int, Fraction, tuple)):  # a value no rule can produce: kept as it is
+        return None, why
+    combos = M.causes(layer, part.quantity, (value,)).get(value, ())
+    if len(combos) < 2 or why not in {M.explain_combo(layer, c) for c in combos}:
+        return None, why
+    return combos[0], M.explain_causes(layer, combos)
+
+
+def asks_one_layer(problem: Problem) -> bool:
+    """Whether the drill searches the catalogue for this problem: one layer, of a kind it knows or from a
+    problem bank."""
     from quizgen.problems import kinds as K
 
     return (
-        problem.kind in K.REGISTRY
+        (problem.kind in K.REGISTRY or problem.kind.startswith("bank:"))
         and "\n" not in problem.spec
         and problem.kind not in ("params-separable", "spot-error")
     )
@@ -87,10 +129,8 @@ def _asks_one_layer(problem: Problem) -> bool:
 
 def _known(value: object) -> Known | None:
     """``value`` as the rule compares it, or ``None`` if no answer can equal it."""
-    if isinstance(value, tuple):
-        if any(Fraction(v).denominator != 1 for v in value):
-            return None
-        return tuple(int(v) for v in value)
+    if isinstance(value, tuple):  # a fractional size (the floor forgotten) is read too: 60.5x63x64
+        return tuple(int(v) if Fraction(v).denominator == 1 else Fraction(v) for v in value)
     if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
         return None
     if isinstance(value, Fraction) and value.denominator == 1:

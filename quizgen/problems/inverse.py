@@ -84,10 +84,9 @@ def inverse_padding_problem(rng: random.Random, difficulty: int) -> Problem:
     ]
     if d > 1:
         wrongs.append(Wrong((k - 1) // 2, ("ignored-dilation",), M.CATALOGUE["ignored-dilation"].explain(layer)))
-    text = (
-        describe(layer).replace(_("padding {p}").format(p=p), _("padding P"))
-        + " "
-        + _("What padding P (on each side) keeps the output {n} × {n}?").format(n=n)
+    text = sentences(  # run together as the language writes them: no space after "。"
+        describe(layer).replace(_("padding {p}").format(p=p), _("padding P")),
+        _("What padding P (on each side) keeps the output {n} × {n}?").format(n=n),
     )
     steps = (
         worked_step(

@@ -135,8 +135,12 @@ def fmt_marks(marks: Fraction | int) -> str:
 
 def fmt_value(value: Value | Fraction) -> str:
     """A value for display: ``34,944`` or ``55 × 55 × 96``."""
-    if isinstance(value, tuple):
-        return num(value[0]) if len(value) == 1 else " × ".join(map(str, value))
+    if isinstance(value, tuple):  # a size may be a fraction (a wrong answer's 60.5): shown as %g
+        return (
+            num(value[0])
+            if len(value) == 1
+            else " × ".join(str(x) if isinstance(x, int) else fmt_value(x) for x in value)
+        )
     if not isinstance(value, int):  # a Fraction
         return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
     return num(value)
@@ -153,7 +157,7 @@ def _wrongs_for(layer: Layer, quantity: str, answer: Value, limit: int, _lang: s
     for value, ids in M.distractors(layer, quantity, limit=limit):
         if value == answer or not isinstance(value, (int, tuple)):
             continue
-        why = M.explain_combo(layer, ids)
+        why = M.explain_combo(layer, ids)  # one cause, for keys; the drill and the page name every one (feedback.named)
         whole = cast(tuple[int, ...], value) if isinstance(value, tuple) else int(value)  # distractors are whole
         found.append(Wrong(whole, ids, why))
     return tuple(found)

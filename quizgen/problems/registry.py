@@ -391,8 +391,11 @@ def _hint(layer: Layer, quantity: str) -> str:
         ).format(ops=_("comparisons") if quantity == "comparisons" else _("additions"))
     hints = {
         "windows": _("One window per output element, in every channel."),
-        "comparisons": _("Finding the largest of n values takes n - 1 comparisons."),
-        "additions": _("Summing n values takes n - 1 additions."),
+        "comparisons": _(
+            "Count the windows, then the comparisons one window needs: how many to find the larger of 2 values? "
+            "The largest of 3?"
+        ),
+        "additions": _("Count the windows, then the additions one window needs: how many to sum 2 values? 3 values?"),
         "divisions": _("One division per window."),
         "output_bytes": _("fp32 is 4 bytes per value."),
     }

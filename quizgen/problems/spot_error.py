@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from quizgen.arith import spec
@@ -106,6 +107,11 @@ class _Line(NamedTuple):
     substituted: str
     value: Num
     uses: tuple[int, ...] = ()
+
+
+def _worded(formula: str) -> str:
+    """A flawed line's formula with its words ("weights", "windows") in the active language."""
+    return re.sub(r"\b(weights|windows)\b", lambda m: _(m.group(1)), formula)
 
 
 def _fmt(x: Num) -> str:
@@ -321,7 +327,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
             i + 1,
             _(_CHAIN_LABELS[line.quantity]),
             line.quantity,
-            line.formula,
+            _worded(line.formula),
             line.substituted,
             line.value,
             _fmt(line.value),
@@ -387,7 +393,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
             "The error is step {n}: {why}. Steps {carried} apply the right formula to the wrong value they carry. "
             "Step {n} done right"
         ).format(n=wrong_at + 1, why=why, carried=_(", ").join(carried))
-    steps.append(worked_step(title, fixed.formula, fixed.substituted, _fmt(fixed.value), quantity="step"))
+    steps.append(worked_step(title, _worded(fixed.formula), fixed.substituted, _fmt(fixed.value), quantity="step"))
     text = _(
         "A student solved this layer and wrote the steps below. {layer} Which step is the first wrong one, and "
         "what is its right value?"

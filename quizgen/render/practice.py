@@ -5,7 +5,8 @@ against).  For each part:
 
 - **Lookup.** The right value and every wrong value the drill would name (:mod:`quizgen.problems.feedback`)
   are filed under the salted SHA-256 of their *lookup keys* (:func:`quizgen.explain.answers.near_keys`;
-  ``coarse_keys`` for a right value rounded too far), and each is sealed (AES-GCM) under a key derived
+  ``coarse_keys`` for a right value rounded too far, ``cut_keys`` for one cut off at 3 figures instead of
+  rounded), and each is sealed (AES-GCM) under a key derived
   from the same lookup key.  The page's JS reads an answer by the one rule, computes its lookup keys
   (``answer_keys``), finds and opens what is filed under them, and judges with the value in hand.
   So a value is opened only by an answer close enough that the rule could call it right.
@@ -84,7 +85,7 @@ def part_data(
     env: jinja2.Environment, sealer: Sealer, sheet: Sheet, number: int, problem: Problem, index: int
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """One part's entry for the page, and what it files in the lookup table."""
-    from quizgen.explain.answers import coarse_keys, exact_text, near_keys
+    from quizgen.explain.answers import coarse_keys, cut_keys, exact_text, near_keys
     from quizgen.problems.feedback import known_wrongs
     from quizgen.render.sheets import html_text
 
@@ -102,6 +103,8 @@ def part_data(
         file(key, {"x": exact, "r": 1})
     for key in coarse_keys(part.answer):
         file(key, {"c": 1})
+    for key in cut_keys(part.answer):  # an answer cut off at 3 figures, to say so (never judged right by it)
+        file(key, {"x": exact, "t": 1})
     for wrong in known_wrongs(problem, part):
         for key in near_keys(wrong.value):
             file(key, {"x": exact_text(wrong.value), "o": list(wrong.rank), "w": str(html_text(wrong.why))})
@@ -219,6 +222,11 @@ def page_strings(spellings: Examples) -> dict[str, str]:
         "why": _("{shown}: {why}") + _("."),
         "zero": _("{v} is zero, and zero is never a rounding of a value that is not zero."),
         "not_right": _("{v} is not right."),
+        "truncated": _(
+            "{v} cuts the value off instead of rounding it: the next figure is 5 or more, so the last figure kept "
+            "goes up"
+        )
+        + _("."),
         "coarse": _("{v} is rounded too far: a rounded answer needs at least 3 significant figures") + _("."),
         "in_full": _(
             "{v} is written out in full, so it is judged as exact; to give a rounded value, write it as {r} (or with "

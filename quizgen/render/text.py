@@ -129,7 +129,15 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
     # the checking modules load only for ``check``: ``solve --network`` prints tables without them
     from quizgen.arith.solver import solve
     from quizgen.explain import misconceptions as M
-    from quizgen.explain.answers import coarse_text, in_full_text, rounded_in_full, rounded_text, too_coarse
+    from quizgen.explain.answers import (
+        coarse_text,
+        in_full_text,
+        rounded_in_full,
+        rounded_text,
+        too_coarse,
+        truncated,
+        truncated_text,
+    )
 
     sol = solve(layer)
     all_steps = steps.explain(sol)
@@ -153,6 +161,8 @@ def verdicts(layer: Layer, results: list[ClaimResult], layout: Layout = "hwc") -
             lines.append("    " + spread_text(r.quantity, r.spread))
             continue
         lines.append("✗ " + _("{q} = {v} is wrong; the right value is {c}.").format(q=r.quantity, v=claimed, c=correct))
+        if truncated(r.claimed, r.correct):  # the right value cut off: said before any misconception
+            lines.append("    " + truncated_text(claimed) + _("."))
         for combo in r.misconceptions:
             ids = " + ".join(combo)
             why = M.explain_combo(layer, combo)

@@ -86,14 +86,21 @@ const QuizgenGrade = (() => {
     return Boolean(m && m[4]);
   };
 
-  // parse_shape: an array of two or more BigInt, or null.
+  // parse_shape: an array of two or more sizes, or null; a whole size is a BigInt, one with a decimal
+  // part (60.5: the floor forgotten) a rational, so that it is read and judged wrong.
   function readShape(text) {
     if (tooLong(text)) return null;
     const t = pyStrip(pyStrip(asciiDigits(text)).replace(/^[()[\]]+|[()[\]]+$/g, ""));
     const parts = t.split(SHAPE_SPLIT).filter((p) => p);
-    if (parts.length < 2 || !parts.every((p) => /^[0-9]+$/.test(p))) return null;
-    return parts.map((p) => BigInt(p));
+    if (parts.length < 2 || !parts.every((p) => /^[0-9]+(\.[0-9]+)?$/.test(p))) return null;
+    return parts.map((p) => size(readNumber(p).value));
   }
+  // _size: a whole size as a BigInt, else the rational.
+  const size = (r) => (isInteger(r) ? r.n : r);
+  // Two sizes equal: both whole (BigInt) or both the same fraction.
+  const sameSize = (a, b) => (typeof a === "bigint" || typeof b === "bigint" ? a === b : eq(a, b));
+  // str() of a size: "60", "121/2"
+  const sizeText = (v) => (typeof v === "bigint" ? v.toString() : `${v.n}/${v.d}`);
 
   // parse_value: a number first, then a shape; a shape first when the answer is one (shapeFirst).
   const readValue = (text, shapeFirst = false) =>
@@ -101,9 +108,9 @@ const QuizgenGrade = (() => {
   // wants_shape
   const wantsShape = (correct) => Array.isArray(correct) && correct.length > 1;
 
-  // The reverse of exact_text: "34944", "27/2" -> rational; "55,55,96", "10," -> shape.
+  // The reverse of exact_text: "34944", "27/2" -> rational; "55,55,96", "10,", "121/2,128" -> shape.
   function parseExact(s) {
-    if (s.includes(",")) return s.split(",").filter((p) => p !== "").map((p) => BigInt(p));
+    if (s.includes(",")) return s.split(",").filter((p) => p !== "").map((p) => size(parseExact(p)));
     const [n, d = "1"] = s.split("/");
     return rat(BigInt(n), BigInt(d));
   }
@@ -113,7 +120,7 @@ const QuizgenGrade = (() => {
   function judgeValue(value, correct) {
     if (Array.isArray(correct)) {
       if (!Array.isArray(value)) return correct.length === 1 && eq(value.value, rat(correct[0])) ? "exact" : "wrong";
-      return value.length === correct.length && value.every((v, i) => v === correct[i]) ? "exact" : "wrong";
+      return value.length === correct.length && value.every((v, i) => sameSize(v, correct[i])) ? "exact" : "wrong";
     }
     if (Array.isArray(value)) return "wrong";
     if (eq(value.value, correct)) return "exact";
@@ -131,6 +138,14 @@ const QuizgenGrade = (() => {
   function tooCoarse(value, correct) {
     if (Array.isArray(value) || value.unit === null || value.value.n === 0n || Array.isArray(correct)) return false;
     return value.figures < MIN_FIGURES && withinHalf(correct, value.value, value.unit);
+  }
+
+  // truncated: the right value cut off at the last figure written instead of rounded (460.9k for 460,992).
+  function truncated(value, correct) {
+    if (Array.isArray(value) || value.unit === null || value.figures < MIN_FIGURES) return false;
+    if (Array.isArray(correct) || correct.n <= 0n || value.value.n <= 0n) return false;
+    const q = div(correct, value.unit), cut = mul(rat(floorDiv(q.n, q.d)), value.unit), rest = sub(correct, value.value);
+    return eq(cut, value.value) && 2n * rest.n * value.unit.d > value.unit.n * rest.d;
   }
 
   // rounded_in_full: "3.49e4" for 34,900 written out in full for 34,944, else null.
@@ -190,7 +205,7 @@ const QuizgenGrade = (() => {
   }
 
   const sortedUnique = (keys) => [...new Set(keys)].sort();
-  const shapeKey = (shape) => "s:" + shape.join(",");
+  const shapeKey = (shape) => "s:" + shape.map(sizeText).join(",");
 
   // near_keys
   function nearKeys(correct) {
@@ -288,15 +303,20 @@ const QuizgenGrade = (() => {
     return sign + join("0", "0".repeat(-e - 1) + digits);
   }
 
-  // fmt_value (quizgen/problems/problem.py): "34,944", "55 × 55 × 96", a fraction as %g.
+  // fmt_value (quizgen/problems/problem.py): "34,944", "55 × 55 × 96", a fraction as %g (a size too).
   function fmtValue(correct) {
-    if (Array.isArray(correct)) return correct.length === 1 ? num(correct[0]) : correct.join(" × ");
+    if (Array.isArray(correct))
+      return correct.length === 1
+        ? num(correct[0])
+        : correct.map((v) => (typeof v === "bigint" ? v.toString() : fmtG(v))).join(" × ");
     return isInteger(correct) ? num(correct.n) : fmtG(correct);
   }
 
-  // _show (the drill): a read number as an integer with separators or as %g; a shape as fmt_value.
-  function show(value) {
+  // _show (the drill): as typed when written in a rounding notation (322M); else a read number as an
+  // integer with separators or as %g; a shape as fmt_value.
+  function show(value, typed = "") {
     if (Array.isArray(value)) return fmtValue(value);
+    if (value.unit !== null && typed) return typed;
     return isInteger(value.value) ? num(value.value.n) : fmtG(value.value);
   }
 
@@ -311,6 +331,7 @@ const QuizgenGrade = (() => {
     judge,
     tooCoarse,
     roundedInFull,
+    truncated,
     figures,
     canon,
     magnitude,

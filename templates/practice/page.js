@@ -48,7 +48,7 @@
 
   // What an answer's lookup keys open: the right value, a coarse rounding of it, known wrong values.
   async function lookup(id, value) {
-    const found = { right: null, coarse: false, wrongs: [] };
+    const found = { right: null, coarse: false, cut: null, wrongs: [] };
     for (const key of G.answerKeys(value)) {
       const full = id + "|" + key;
       const filed = data.lookup[toB64((await hash("id", full)).slice(0, 12))];
@@ -57,6 +57,7 @@
       for (const sealed of filed) {
         const payload = JSON.parse(decoder.decode(await unseal(keyBytes, sealed)));
         if (payload.r) found.right = payload;
+        else if (payload.t) found.cut = payload.x;
         else if (payload.c) found.coarse = true;
         else found.wrongs.push(payload);
       }
@@ -196,22 +197,28 @@
       await openSolution(id, keyBytes);
       return;
     }
-    const named = found.wrongs
-      .filter((w) => G.judgeValue(value, G.parseExact(w.x)) !== "wrong")
-      .sort((a, b) => a.o[0] - b.o[0] || a.o[1] - b.o[1] || a.o[2] - b.o[2])[0];
+    // the right value cut off instead of rounded is said before any misconception (drill: truncated)
+    const whole = x !== null ? x : found.cut !== null ? G.parseExact(found.cut) : null;
+    const cut = whole !== null && G.truncated(value, whole);
+    const named = cut
+      ? undefined
+      : found.wrongs
+          .filter((w) => G.judgeValue(value, G.parseExact(w.x)) !== "wrong")
+          .sort((a, b) => a.o[0] - b.o[0] || a.o[1] - b.o[1] || a.o[2] - b.o[2])[0];
     const why = named ? named.w : "";
-    const spelling = !why && x !== null ? G.roundedInFull(value, x) : null;
+    const spelling = !why && !cut && x !== null ? G.roundedInFull(value, x) : null;
     let message;
-    if (!why && found.coarse) message = fill(T.coarse, { v: esc(text) });
+    if (cut) message = fill(T.truncated, { v: esc(text) });
+    else if (!why && found.coarse) message = fill(T.coarse, { v: esc(text) });
     else if (spelling) message = fill(T.in_full, { v: esc(text), r: esc(spelling) });
-    else if (why) message = fill(T.why, { shown: esc(G.show(value)), why }); // why: HTML, as sealed
+    else if (why) message = fill(T.why, { shown: esc(G.show(value, text)), why }); // why: HTML, as sealed
     else if (!Array.isArray(value) && value.unit !== null && value.value.n === 0n) message = fill(T.zero, { v: esc(text) });
-    else message = fill(T.not_right, { v: esc(G.show(value)) });
+    else message = fill(T.not_right, { v: esc(G.show(value, text)) });
     ps.tries += 1;
     const lines = [["bad", "✗ " + message]];
     if (ps.tries === 1) {
       // the hint is about the working: not for a right value written too coarsely or out in full
-      const notation = !why && (found.coarse || spelling);
+      const notation = cut || (!why && (found.coarse || spelling));
       if (p.hint && !notation) lines.push(["hint", esc(T.hint) + p.hint]); // the hint: HTML, as the page holds it
       lines.push(["", esc(T.one_more)]);
     } else {

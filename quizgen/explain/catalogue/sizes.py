@@ -164,3 +164,24 @@ TRANSPOSED = Misconception(
     frozenset({"output", "output_bytes"}) | COMPUTE,
     lambda lay: lay.family == L.CONVT,
 )
+
+
+def _channels_text(layer: Layer) -> str:
+    if layer.family == L.CONVT:
+        return N_(
+            "the channels were taken from the input ({c_in}); a transposed conv's output has out={c_out} channels, "
+            "one per filter"
+        )
+    return N_(
+        "the channels were taken from the input ({c_in}); a conv's output has out={c_out} channels, one per filter"
+    )
+
+
+#: The output's channels copied from the input's, where the layer changes them.
+CHANNELS = Misconception(
+    "channels-from-input",
+    N_("the input's channels kept in the output shape"),
+    _channels_text,
+    frozenset({"output", "output_bytes"}),
+    lambda lay: lay.family in (L.CONV, L.CONVT) and lay.out is not None and lay.out != lay.in_channels,
+)
