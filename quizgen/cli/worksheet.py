@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     "--paper",
     type=click.Choice(["a4", "letter"]),
     default=None,
-    help="Paper size of --format pdf where the templates' @page rules set none [default: a4].",
+    help="Paper size of --format pdf where the templates' @page rules set none, and of the answer sheets "
+    "(--answer-sheet, any format) [default: a4].",
 )
 @click.option(
     "--kind",
@@ -245,7 +246,7 @@ def make_worksheets(
     from quizgen.problems.quick import QuickRecipe
     from quizgen.render import sheets as render
 
-    if paper is not None and fmt != "pdf":
+    if paper is not None and fmt != "pdf" and not answer_sheet:
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
     if fmt == "pdf":
         from quizgen.render import pdf

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: The stroke of a bubble's circle and the grey of the value printed in it.
 STROKE = 0.3
 FAINT = "#8a8f96"
+FONT = "'Noto Sans','DejaVu Sans',sans-serif"
 
 
 def _mm(v: float) -> str:
@@ -58,7 +59,7 @@ def page_svg(page: AnswerPage) -> str:
     w, h = page.size_mm
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_mm(w)}mm" height="{_mm(h)}mm" '
-        f'viewBox="0 0 {_mm(w)} {_mm(h)}" font-family="Noto Sans, DejaVu Sans, sans-serif" '
+        f'viewBox="0 0 {_mm(w)} {_mm(h)}" '
         f'data-code="{escape(page.code)}" data-page="{page.page}">',
         f'<rect width="{_mm(w)}" height="{_mm(h)}" fill="#fff"/>',
     ]
@@ -73,12 +74,12 @@ def page_svg(page: AnswerPage) -> str:
         out.append(
             f'<line x1="{_mm(x1)}" y1="{_mm(y1)}" x2="{_mm(x2)}" y2="{_mm(y2)}" stroke="#000" stroke-width="0.25"/>'
         )
+    # inline styles: a figure's SVG on the same page styles every ``text`` of the document
     for t in page.texts:
-        weight = ' font-weight="bold"' if t.bold else ""
+        weight = "bold " if t.bold else ""
         anchor = f' text-anchor="{t.anchor}"' if t.anchor != "start" else ""
-        out.append(
-            f'<text x="{_mm(t.x)}" y="{_mm(t.y)}" font-size="{_mm(t.size)}"{weight}{anchor}>{escape(t.text)}</text>'
-        )
+        style = f"font:{weight}{_mm(t.size)}px {FONT};fill:#000"
+        out.append(f'<text x="{_mm(t.x)}" y="{_mm(t.y)}" style="{style}"{anchor}>{escape(t.text)}</text>')
     out.append(f'<g fill="none" stroke="#000" stroke-width="{_mm(STROKE)}">')
     for b in page.bubbles:
         if b.column == "override":
@@ -88,10 +89,11 @@ def page_svg(page: AnswerPage) -> str:
         else:
             out.append(f'<circle cx="{_mm(b.x)}" cy="{_mm(b.y)}" r="{_mm(b.r)}"/>')
     out.append("</g>")
-    out.append(f'<g fill="{FAINT}" font-size="1.9" text-anchor="middle">')
+    out.append('<g text-anchor="middle">')
     for b in page.bubbles:
         if b.column != "override":
-            out.append(f'<text x="{_mm(b.x)}" y="{_mm(b.y + 0.68)}">{escape(b.value)}</text>')
+            style = f"font:1.9px {FONT};fill:{FAINT}"
+            out.append(f'<text x="{_mm(b.x)}" y="{_mm(b.y + 0.68)}" style="{style}">{escape(b.value)}</text>')
     out.append("</g></svg>")
     return "\n".join(out)
 
