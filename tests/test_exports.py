@@ -172,6 +172,12 @@ def moodle_questions(path: Path) -> list[lxml.etree._Element]:
     return root.findall("question")
 
 
+def _numbered(want: list[dict]) -> list[tuple[int, dict]]:
+    """Each expected item with its problem's number on the sheet."""
+    numbers: dict[int, int] = {}
+    return [(numbers.setdefault(id(w["problem"]), len(numbers) + 1), w) for w in want]
+
+
 def test_moodle_xml_numerical_and_multichoice(tmp_path: Path) -> None:
     path = export(tmp_path, "moodle", "--seed", str(SEED))
     (sheet,) = sheets_for()
@@ -179,19 +185,32 @@ def test_moodle_xml_numerical_and_multichoice(tmp_path: Path) -> None:
     category, *rest = questions
     assert category.get("type") == "category"
     assert category.findtext("category/text") == f"$course$/top/{sheet.recipe.title}/Sheet {sheet.code}"
+    # One question per problem: a lone answer box as numerical or multichoice, several as one cloze question
     want = expected_items(sheet)
-    assert [q.findtext("name/text") for q in rest] == [w["name"] for w in want]
-    assert [q.get("type") for q in rest] == ["numerical" if w["type"] == "numeric" else "multichoice" for w in want]
+    single = {id(w["problem"]) for w in want if sum(x["problem"] is w["problem"] for x in want) == 1}
+    names = [w["name"] if id(w["problem"]) in single else f"P{n} · {w['problem'].title}" for n, w in _numbered(want)]
+    types = [
+        ("numerical" if w["type"] == "numeric" else "multichoice") if id(w["problem"]) in single else "cloze"
+        for _n, w in _numbered(want)
+    ]
+    assert [q.findtext("name/text") for q in rest] == list(dict.fromkeys(names))
+    assert [q.get("type") for q in rest] == [types[names.index(name)] for name in dict.fromkeys(names)]
     for q in rest:
         assert {a.get("fraction") for a in q.findall("answer")} <= MOODLE_FRACTIONS
+    rest = [q for q in rest if q.get("type") != "cloze"]
+    want = [w for w in want if id(w["problem"]) in single]
 
-    # One numerical question with misconceptions: the right answer first at tolerance 0, then each wrong value.
+    # One numerical question with misconceptions: the right answer first at tolerance 0, then (after any
+    # correct roundings, see test_moodle_import.py) each wrong value at 0 with its reasons.
     num_q, num = next((q, w) for q, w in zip(rest, want) if w["type"] == "numeric" and w["wrongs"])
     answers = [(a.findtext("text"), a.get("fraction"), a.findtext("tolerance")) for a in num_q.findall("answer")]
-    assert answers == [(str(num["answer"]), "100", "0")] + [(str(v), "0", "0") for v in num["wrongs"]]
-    for a, whys in zip(num_q.findall("answer")[1:], num["wrongs"].values()):
-        feedback = text_of(a.findtext("feedback/text")).lower()
-        assert all(plain(why).lower() in feedback for why in whys)
+    assert answers[0] == (str(num["answer"]), "100", "0")
+    assert [a for a in answers if a[1] == "0"] == [(str(v), "0", "0") for v in num["wrongs"]]
+    for a in num_q.findall("answer"):
+        if a.get("fraction") == "0":
+            whys = num["wrongs"][int(a.findtext("text"))]
+            feedback = text_of(a.findtext("feedback/text")).lower()
+            assert all(plain(why).lower() in feedback for why in whys)
     steps = text_of(num_q.findtext("generalfeedback/text"))
     for step in num["problem"].steps:
         assert plain(step.title) in steps and plain(step.result) in steps
@@ -220,7 +239,7 @@ def test_moodle_xml_one_category_per_sheet(tmp_path: Path) -> None:
         else:
             counts[-1] += 1
     assert categories == [f"$course$/top/{s.recipe.title}/Sheet {s.code}" for s in sheets]
-    assert counts == [len(expected_items(s)) for s in sheets]
+    assert counts == [len(s.problems) for s in sheets]  # one question per problem
 
 
 # --- GIFT ---------------------------------------------------------------------------------------------
@@ -604,22 +623,45 @@ def marked_points(sheet: Sheet) -> list[float]:
     return [1.0, 1.0, 1.0, 3.0] + [1.0] * len(counts.parts)
 
 
+def cloze_weights(question: lxml.etree._Element) -> list[int]:
+    """The weight of each sub-question of a cloze question: ``{WEIGHT:TYPE:…}`` (see test_moodle_import.py)."""
+    return [int(w) for w in re.findall(r"\{([0-9]*):[A-Z_]+:", question.findtext("questiontext/text"))]
+
+
 def test_moodle_defaultgrade_is_the_recipes_marks(tmp_path: Path, marked: Path) -> None:
+    """One question per problem.  The shape's 3 marks over its 3 numbers are weights 1, 1, 1 (a cloze
+    question is worth the sum of its weights: 3); the choice part is one multichoice question worth 3;
+    pool-ops's 1 mark for each of its 2 or 3 counts are weights of 1 each."""
     path = export(tmp_path, "moodle", str(marked))
     (sheet,) = sheets_for(str(marked))
-    questions = [q for q in moodle_questions(path) if q.get("type") != "category"]
-    grades = [float(q.findtext("defaultgrade")) for q in questions]
-    assert grades == marked_points(sheet)
-    assert sum(grades) == 3 + 3 + len(sheet.problems[2].parts)
+    shape, choice, counts = [q for q in moodle_questions(path) if q.get("type") != "category"]
+    assert (shape.get("type"), choice.get("type"), counts.get("type")) == ("cloze", "multichoice", "cloze")
+    assert cloze_weights(shape) == [1, 1, 1] and cloze_weights(counts) == [1] * len(sheet.problems[2].parts)
+    grades = [float(q.findtext("defaultgrade")) for q in (shape, choice, counts)]
+    assert grades == [3, 3, len(sheet.problems[2].parts)]
+    assert sum(grades) == sum(marked_points(sheet))
+    tags = [[t.findtext("text") for t in q.iter("tag")] for q in (shape, choice, counts)]
+    assert [[t for t in ts if t.startswith("marks:")] for ts in tags] == [
+        ["marks:3"],
+        ["marks:3"],
+        [f"marks:{len(sheet.problems[2].parts)}"],
+    ]
 
 
-def test_moodle_points_of_a_shape_add_up_to_its_marks(tmp_path: Path) -> None:
-    """1 mark over a shape's 3 numbers: 0.34 + 0.33 + 0.33 (hundredths that add up to 1), not 3 × 0.33."""
+def test_moodle_cloze_weights_keep_the_ratio_of_marks_that_are_not_whole(tmp_path: Path) -> None:
+    """1 mark over a shape's 3 numbers is 1/3 each; Moodle's weights are whole numbers, so 1 : 1 : 1 (the
+    question is worth 3 in Moodle, tagged marks:1).  A lone answer keeps its marks exactly (1.5)."""
     recipe = tmp_path / "one.yaml"
-    recipe.write_text("recipe: one\nsections:\n  - kind: output-conv\n    count: 1\n    marks: 1\n", encoding="utf-8")
+    recipe.write_text(
+        "recipe: one\nsections:\n  - kind: output-conv\n    count: 1\n    marks: 1\n"
+        "  - kind: params-conv\n    count: 1\n    marks: 1.5\n",
+        encoding="utf-8",
+    )
     path = export(tmp_path, "moodle", str(recipe))
-    grades = [q.findtext("defaultgrade") for q in moodle_questions(path) if q.get("type") != "category"]
-    assert grades == ["0.34", "0.33", "0.33"]
+    shape, params = [q for q in moodle_questions(path) if q.get("type") != "category"]
+    assert cloze_weights(shape) == [1, 1, 1] and shape.findtext("defaultgrade") == "3"
+    assert "marks:1" in [t.findtext("text") for t in shape.iter("tag")]
+    assert params.get("type") == "numerical" and params.findtext("defaultgrade") == "1.5"
 
 
 def test_qti_points_possible_is_the_recipes_marks(tmp_path: Path, marked: Path) -> None:
@@ -654,3 +696,63 @@ def test_gift_says_nothing_of_marks_when_every_question_is_worth_1(tmp_path: Pat
     recipe.write_text("recipe: plain\nsections:\n  - kind: params-conv\n    count: 2\n", encoding="utf-8")
     raw = export(tmp_path, "gift", str(recipe)).read_text(encoding="utf-8")
     assert "GIFT has no question points" not in raw
+
+
+# --- Anki: the letters on a card (issue 21, exports 4) ---------------------------------------------------
+
+SHARED_BANK = """\
+bank: shared
+problems:
+  - id: one
+    title: One
+    spec: conv2d in=32x32x3 out=16 k=3
+    ask: [params, macs]
+"""
+
+
+def test_anki_cards_show_no_sheets_letters(tmp_path: Path) -> None:
+    """A bank problem in choice form on 4 sheets is one note, but each sheet orders its options its own way.
+
+    Imported with Anki's own importer (the ``anki`` package) and each card rendered as Anki shows it:
+    any letter the card puts before an option must be that option's letter on every sheet the card is
+    tagged with (there is none: letters are left off), every option is shown, and the back gives the value.
+    """
+    collection = pytest.importorskip("anki.collection")
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(SHARED_BANK, encoding="utf-8")
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(f"recipe: r\nsections:\n  - bank: {bank}\n    entries: [one]\n    form: choice\n")
+    path = export(tmp_path, "anki", str(recipe), "--seed", str(SEED), "--variants", "4")
+    sheets = sheets_for(str(recipe), variants=4)
+    (problem,) = {p.id: p for s in sheets for p in s.problems}.values()
+    orders = {tuple(tuple(c.value for c in part.choices) for part in s.problems[0].parts) for s in sheets}
+    assert len(orders) > 1  # the sheets do differ in their letters: what the card must not get wrong
+    letters = {
+        s.code: {(i, c.value): c.letter for i, part in enumerate(s.problems[0].parts) for c in part.choices}
+        for s in sheets
+    }
+    (tmp_path / "anki").mkdir()
+    col = collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        col.import_anki_package(collection.ImportAnkiPackageRequest(package_path=str(path)))
+        (nid,) = col.find_notes("")
+        note = col.get_note(nid)
+        studied = [t.removeprefix("sheet::") for t in note.tags if t.startswith("sheet::")]
+        assert sorted(studied) == sorted(s.code for s in sheets)
+        (card,) = note.cards()
+        front = lxml.html.fragment_fromstring(card.question(), create_parent="div")
+        back = text_of(card.answer())
+        options = front.findall(".//ul[@class='choices']")
+        assert len(options) == len(problem.parts)
+        for i, (part, shown) in enumerate(zip(problem.parts, options)):
+            items = [li.text_content().strip() for li in shown.findall("li")]
+            for item in items:
+                m = re.fullmatch(r"(?:([A-D])[.)]\s*)?(.+)", item)
+                value = next(c.value for c in part.choices if fmt_value(c.value) == m.group(2))
+                for code in studied:  # a letter, if shown, must be right on every sheet the card is studied for
+                    assert m.group(1) in (None, letters[code][(i, value)]), (code, item)
+            assert sorted(items) == sorted(fmt_value(c.value) for c in part.choices)
+            assert fmt_value(part.answer) in back
+        assert not re.search(r"\b[A-D][.)] ", back)
+    finally:
+        col.close()

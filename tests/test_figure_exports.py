@@ -136,7 +136,8 @@ def test_moodle_embeds_the_figure_and_never_the_answer_in_the_question(tmp_path:
     kinds = kinds_in_order(recipe)
     questions = moodle_by_problem(export(tmp_path, "moodle", recipe), kinds)
     grid = questions[kinds[0]]
-    assert len(grid) == 3  # the shape 4×4×1: one numerical question per dimension
+    assert len(grid) == 1  # the shape 4×4×1: one cloze question, a box per dimension, the figure once
+    assert len(re.findall(r"\{1:NUMERICAL:", grid[0].findtext("questiontext/text"))) == 3
     for q in grid:
         (asked,) = moodle_figures(q.find("questiontext"))
         assert_question_figure_hides_the_answer(asked)

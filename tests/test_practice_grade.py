@@ -33,7 +33,7 @@ from quizgen.explain.answers import (
     rounded_in_full,
     too_coarse,
 )
-from quizgen.problems.problem import Part, fmt_value
+from quizgen.problems.problem import Part, Problem, fmt_value
 
 require_browser()  # the whole module: every test compares with the JS in Chromium
 
@@ -133,8 +133,9 @@ def drill_precheck(text: str, correct) -> str | None:
     drill.read, drill.write, drill.style = read, said.append, SimpleNamespace(dim=str, good=str, bad=str)
     drill.save = drill.diagnose = judged
     part = Part("size", "output", correct)
+    problem = Problem("output-conv", "", 1, "", (part,), ())  # nothing on it: the drill's examples are its own
     with contextlib.suppress(_Asked, Finish):
-        drill.ask_part(None, part, "a")
+        drill.ask_part(problem, part, "a")
     out = "".join(said)
     if "Give the whole shape" in out:
         return "whole-shape"

@@ -159,15 +159,24 @@ def _add(blocks: Blocks, name: str, text: str) -> None:
     blocks.setdefault(int(re.match(r"P(\d+)", name).group(1)), []).append(htmllib.unescape(text))
 
 
-def moodle_blocks(path: Path) -> list[Blocks]:
-    """Per sheet (category), each question's text and hints."""
+def moodle_blocks(folder: Path) -> list[Blocks]:
+    """Per sheet (category), each question's text and hints, over every file of the quiz (it may be split).
+
+    A cloze question's answer boxes ({1:NUMERICAL:=…}) are what Moodle turns into inputs: it shows the
+    text with each box's marker replaced ({#1}), as read here.
+    """
     sheets: list[Blocks] = []
-    for q in lxml.etree.parse(str(path)).getroot().findall("question"):
-        if q.get("type") == "category":
-            sheets.append({})
-            continue
-        texts = [q.findtext("questiontext/text")] + [h.findtext("text") for h in q.findall("hint")]
-        _add(sheets[-1], q.findtext("name/text"), "\n".join(texts))
+    last = None
+    for path in sorted(folder.glob("*.moodle.xml")):
+        for q in lxml.etree.parse(str(path)).getroot().findall("question"):
+            if q.get("type") == "category":
+                if q.findtext("category/text") != last:  # a file may continue the sheet of the one before
+                    sheets.append({})
+                last = q.findtext("category/text")
+                continue
+            texts = [q.findtext("questiontext/text")] + [h.findtext("text") for h in q.findall("hint")]
+            shown = re.sub(r"\{[0-9]*:[A-Z_]+:[^}]*\}", "{#}", "\n".join(texts))
+            _add(sheets[-1], q.findtext("name/text"), shown)
     return sheets
 
 
@@ -223,7 +232,7 @@ def test_no_student_file_holds_a_hidden_answer(run, tmp_path, seed, convention, 
         plan = worksheet.plan(str(recipe), seed=seed, variants=VARIANTS)
         sheets = [worksheet.build_sheet(plan.recipe, s, count=convention, lang=lang) for _stem, _st, s in plan.sheets]
         exported = {
-            "moodle": moodle_blocks(out["moodle"] / "quiz.moodle.xml"),
+            "moodle": moodle_blocks(out["moodle"]),
             "gift": gift_blocks((out["gift"] / "quiz.gift.txt").read_text(encoding="utf-8")),
             "qti": qti_blocks(out["qti"] / "quiz.qti.zip"),
         }

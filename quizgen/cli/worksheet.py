@@ -113,6 +113,13 @@ if TYPE_CHECKING:
     "for numbers, printed name or an ID grid, a QR code; with answer-sheets.json (its layout) and, for a "
     "class, answer-sheets.html/.pdf [default: the recipe's 'answer_sheet', else off].",
 )
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    default=None,
+    help="--format moodle: split the quiz into numbered files of at most SIZE each (bytes, or with K, M or G "
+    "as PHP counts them), each a whole quiz to import alone [default: 2M, PHP's stock upload limit].",
+)
 @click.option("--template-dir", metavar="DIR", help="A folder whose templates replace the built-in ones.")
 @click.option("--force", is_flag=True, help="Replace existing files that differ.")
 def worksheet_command(
@@ -132,6 +139,7 @@ def worksheet_command(
     space: str | None,
     figures: bool | None,
     answer_sheet: bool | None,
+    max_file_size: str | None,
     template_dir: str | None,
     force: bool,
 ) -> int:
@@ -159,6 +167,7 @@ def worksheet_command(
       quizgen worksheet --roster students.csv --answer-sheet --format pdf -o class
       quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
+      quizgen worksheet --variants 30 --format moodle --max-file-size 2M -o moodle
       quizgen worksheet --variants 30 --format qti -o canvas
       quizgen worksheet --format gift
       quizgen worksheet --format anki -o decks
@@ -189,6 +198,7 @@ def worksheet_command(
         space=space,
         figures=figures,
         answer_sheet=answer_sheet,
+        max_file_size=max_file_size,
         template_dir=template_dir,
         force=force,
         progress=many and sys.stderr.isatty(),
@@ -222,6 +232,7 @@ def make_worksheets(
     space: str | None = None,
     figures: bool | None = None,
     answer_sheet: bool | None = None,
+    max_file_size: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
     progress: bool = False,
@@ -235,9 +246,10 @@ def make_worksheets(
     its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
     renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
-    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on), and
+    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on);
     ``answer_sheet`` ``--answer-sheet/--no-answer-sheet`` (``None``: the recipe's ``answer_sheet``, else
     off): an answer page after each sheet, and ``answer-sheets.json`` (see :mod:`quizgen.render.answer_page`).
+    ``max_file_size`` (``2M``, ``500K``, bytes) splits ``fmt="moodle"`` into numbered files of at most that size.
     """
     from pathlib import Path
 
@@ -248,6 +260,13 @@ def make_worksheets(
 
     if paper is not None and fmt != "pdf" and not answer_sheet:
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
+    max_bytes = None
+    if max_file_size is not None:
+        if fmt != "moodle":
+            raise QuizgenError(_("--max-file-size {size}: goes with --format moodle").format(size=max_file_size))
+        from quizgen.exports.moodle_file import parse_size
+
+        max_bytes = parse_size(max_file_size)
     if fmt == "pdf":
         from quizgen.render import pdf
 
@@ -341,7 +360,7 @@ def make_worksheets(
     else:
         from quizgen import exports
 
-        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets)))
+        files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes))
     if any(sheet.answer_sheet for sheet in sheets) and fmt in ANSWER_SHEET_FORMATS:
         from quizgen.render import answer_page
 

@@ -2,6 +2,9 @@
 
 Anki has no points: a card is recalled or not, so the recipe's marks are not in the deck.
 
+A multiple-choice part shows its options by value and without letters: the note is shared by every
+sheet that holds the problem, and each sheet letters the options in its own order.
+
 Figures are media of the package (Anki's ``media`` map: ``{"0": "fig-….svg", …}``, each file stored as
 its number), shown with ``<img src="fig-….svg">``: the question's figure, which never shows the answer,
 on the front; the key's figure on the back, after the answers.
@@ -28,7 +31,7 @@ from quizgen.exports.common import (
     unique_problems,
     zip_bytes,
 )
-from quizgen.problems.problem import Problem, fmt_value
+from quizgen.problems.problem import Part, Problem, fmt_value
 from quizgen.problems.sheet import Sheet
 
 if TYPE_CHECKING:
@@ -46,7 +49,7 @@ ANKI_CSS = """\
 .card { font-family: sans-serif; font-size: 18px; text-align: left; color: black; background-color: white; }
 pre.spec { background: #f4f4f4; padding: 0.4em; white-space: pre-wrap; }
 ol.steps li { margin-bottom: 0.4em; }
-ul.choices { list-style: none; padding-left: 1em; }
+ul.choices { list-style: circle; padding-left: 1.5em; }
 .note { color: #555; }
 """
 
@@ -94,24 +97,31 @@ def _img(figure: Figure | None) -> ET.Element | None:
     return figure_element(figure, figure.name) if figure else None
 
 
+def card_options(part: Part) -> list[str]:
+    """A choice part's options as a card shows them: by value, without letters.
+
+    A note is one problem, whichever sheets hold it, and each sheet orders (and letters) the options
+    its own way; a card that showed one sheet's letters would be wrong for the others.
+    """
+    return [fmt_value(c.value) for c in sorted(part.choices, key=lambda c: c.value)]
+
+
 def anki_front(problem: Problem, figure: Figure | None = None) -> str:
     """The card's front: the problem, its figure (if any), then each part (with its options, for multiple choice)."""
     parts = []
     for i, part in enumerate(problem.parts):
         label = f"{part_letter(i)}) {part.label}" if len(problem.parts) > 1 else part.label
-        options = h("ul", *(h("li", f"{c.letter}. {fmt_value(c.value)}") for c in part.choices), class_="choices")
+        options = h("ul", *(h("li", text) for text in card_options(part)), class_="choices")
         parts.append(h("li", h("strong", label), options if part.choices else None))
     return html(*problem_elements(problem), _img(figure), h("ul", *parts, class_="parts"))
 
 
 def anki_back(problem: Problem, figure: Figure | None = None) -> str:
-    """The card's back: each part's answer, then the key's figure (if any)."""
+    """The card's back: each part's answer (the value, never a sheet's letter), then the key's figure (if any)."""
     rows = []
     for i, part in enumerate(problem.parts):
         label = f"{part_letter(i)}) {part.label}" if len(problem.parts) > 1 else part.label
-        correct = next((c for c in part.choices if c.correct), None)
-        value = f"{correct.letter}. {fmt_value(correct.value)}" if correct else fmt_value(part.answer)
-        rows.append(h("li", label + ": ", h("strong", value)))
+        rows.append(h("li", label + ": ", h("strong", fmt_value(part.answer))))
     return html(h("ul", *rows, class_="answers"), _img(figure))
 
 

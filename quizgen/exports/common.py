@@ -7,7 +7,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -55,7 +55,7 @@ class Item:
     answer: int | None = None
     wrongs: tuple[tuple[int, str], ...] = ()  # known wrong values and why each is wrong
     options: tuple[Option, ...] = ()
-    points: Fraction = Fraction(1)  # what the item is worth: its share of the problem's marks (see sheet_items)
+    points: Fraction = Fraction(1)  # what the item is worth: its share of the problem's marks (see exports.points)
 
     @property
     def numeric(self) -> bool:
@@ -147,36 +147,6 @@ def part_items(problem: Problem, number: int, index: int) -> list[Item]:
     return [
         Item(key, f"{key} · {part.label}", number, problem, part, shown, answer=scalar, wrongs=_merge(pairs, scalar))
     ]
-
-
-def sheet_items(sheet: Sheet) -> list[Item]:
-    """Every item of a sheet, in the sheet's order; problems numbered 1..N as on the printed sheet.
-
-    Each item carries its points: a part's marks (the problem's marks shared equally by its parts),
-    shared equally by the part's items (one per dimension of a shape), in hundredths that add up to
-    the problem's marks exactly (:func:`share_points`).
-    """
-    items: list[Item] = []
-    for number, problem in enumerate(sheet.problems, start=1):
-        per_part = [part_items(problem, number, index) for index in range(len(problem.parts))]
-        exact = [marks / len(found) for marks, found in zip(problem.part_marks, per_part) for _item in found]
-        flat = [item for found in per_part for item in found]
-        items += [replace(item, points=points) for item, points in zip(flat, share_points(exact))]
-    return items
-
-
-def share_points(exact: list[Fraction]) -> list[Fraction]:
-    """``exact`` shares rounded to hundredths that keep their sum, when the sum is a whole number of hundredths.
-
-    Largest remainder: each share is rounded down, and the hundredths left over go to the shares that
-    lost the most, the earlier first.  ``[1/3, 1/3, 1/3]`` becomes ``[0.34, 0.33, 0.33]``.
-    """
-    floors = [Fraction(int(x * 100), 100) for x in exact]
-    left = round((sum(exact, Fraction(0)) - sum(floors, Fraction(0))) * 100)
-    by_loss = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in by_loss[:left]:
-        floors[i] += Fraction(1, 100)
-    return floors
 
 
 def unique_problems(sheets: list[Sheet]) -> list[tuple[Problem, list[Sheet]]]:

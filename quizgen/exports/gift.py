@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from quizgen.exports.common import inline_html, recipe_label, sheet_items, sheet_label
+from quizgen.exports.common import inline_html, recipe_label, sheet_label
 from quizgen.exports.moodle import moodle_category_path
+from quizgen.exports.points import sheet_items
 from quizgen.i18n import N_, _, n_
 from quizgen.problems.problem import fmt_marks
 from quizgen.problems.sheet import Sheet

@@ -23,13 +23,13 @@ from quizgen.exports.common import (
     question_elements,
     recipe_label,
     rich,
-    sheet_items,
     sheet_label,
     stable_id,
     steps_html,
     sub_element,
     zip_bytes,
 )
+from quizgen.exports.points import sheet_items
 from quizgen.i18n import _
 from quizgen.problems.problem import fmt_marks, fmt_value
 from quizgen.problems.sheet import Sheet
