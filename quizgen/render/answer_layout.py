@@ -50,7 +50,7 @@ ID_DIGITS = 6
 #: The largest exponent a grid-in offers, by what is asked: sizes (a shape's, a kernel, a stride, a
 #: padding, a receptive field, a step number) and every other count.  Chosen from what is asked, never
 #: from the answer, so the grid gives nothing away; a larger answer (none of the built-in kinds has one)
-#: widens that part's grid.  A size's exponents stand beside its digit rows, 3 a column; a count's
+#: widens that part's grid.  A size's exponents stand beside its digit rows, 2 a row; a count's
 #: have a row of their own.
 SIZE_QUANTITIES = frozenset(
     {"output", "output_size", "k", "s", "p", "d", "step", "receptive_field", "pad_before", "pad_after"}
@@ -283,6 +283,7 @@ def _place(page: AnswerPage, block: _Block, x: float, y: float) -> None:
     if block.beside:
         ex = left + 10 * PITCH + E_GAP
         page.texts.append(Text(ex - PITCH / 2 - 0.3, first + 0.7, "e", 2.0, anchor="end"))
+        across = -(-len(block.beside) // len(block.rows))  # read left to right, then down
         for i, value in enumerate(block.beside):
-            col, row = divmod(i, len(block.rows))
+            row, col = divmod(i, across)
             page.bubbles.append(Bubble(block.part, block.dim, "e", value, ex + col * PITCH, first + row * PITCH))
