@@ -121,6 +121,20 @@ def test_default_class_json_and_id_grid(tmp_path: Path, run) -> None:
     check_against_key(sheets, keys)
     assert [p["code"] for p in sheets["pages"]] == [k["code"] for k in keys["keys"]]  # one page each, in order
     for page in sheets["pages"]:
+        # the layout only: no answer, so the file may go wherever the scans go
+        assert set(page) == {
+            "code",
+            "page",
+            "pages",
+            "student",
+            "student_id",
+            "paper",
+            "size_mm",
+            "qr",
+            "markers",
+            "bubbles",
+        }
+        assert all(set(b) == {"part", "dim", "column", "value", "x", "y", "r"} for b in page["bubbles"])
         assert page["size_mm"] == list(A4_MM) and page["pages"] == 1 and page["student"] == ""
         assert page["qr"]["text"] == f"{page['code']}/1/1"
         ids = by_part([page])
