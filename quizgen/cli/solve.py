@@ -29,7 +29,12 @@ if TYPE_CHECKING:
 @click.option(
     "--network",
     metavar="FILE|NAME",
-    help="Solve a network: a file (a stack, or a graph with names, joins and blocks; see docs/networks.md) or a built-in.",
+    help="Solve a network: a file (a stack, or a graph with names, joins and blocks; see docs/networks.md), a built-in, or an ONNX model FILE.onnx (extra 'onnx').",
+)
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="ONNX: print the totals without the ops quizgen does not know (marked partial) instead of refusing the file.",
 )
 @click.option(
     "--layout",
@@ -56,6 +61,7 @@ def solve_command(
     depth: int | None,
     no_steps: bool,
     no_figures: bool,
+    partial: bool = False,
 ) -> int:
     """Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.
 
@@ -70,10 +76,15 @@ def solve_command(
       quizgen solve --network vgg16 --count flops
       quizgen solve --network my_net.txt --json
       quizgen solve --network resnet.txt --depth 1
+      quizgen solve --network my_model.onnx
     """
+    if partial and not (network and is_onnx(network)):
+        raise click.UsageError(_("--partial applies to an ONNX model: --network FILE.onnx"))
     if network:
         if spec:
             raise click.UsageError(_("give either SPEC or --network, not both"))
+        if is_onnx(network):
+            return solve_onnx(network, as_json=as_json, layout=layout, count=count, depth=depth, partial=partial)
         return solve_network(network, as_json=as_json, layout=layout, count=count, depth=depth)
     if depth is not None:
         raise click.UsageError(_("--depth folds a network's table: use it with --network"))
@@ -230,4 +241,55 @@ def solve_network(
         click.echo(dump(network_report.as_dict(net, layout)))
     else:
         click.echo(network_report.table(net, layout, count, depth))
+    return 0
+
+
+def is_onnx(source: str) -> bool:
+    """Whether ``--network`` names an ONNX model file (by its extension)."""
+    return source.lower().endswith(".onnx")
+
+
+def solve_onnx(
+    source: str,
+    *,
+    as_json: bool = False,
+    layout: Layout = "hwc",
+    count: str = "macs",
+    depth: int | None = None,
+    partial: bool = False,
+) -> int:
+    """``quizgen solve --network FILE.onnx [--partial]``: the model's table, with what its parameters are."""
+    from quizgen.arith.onnx_graph import solve_model
+    from quizgen.render import network as network_report
+
+    net, reading = solve_model(source, partial=partial, layout=layout)
+    stored = _(
+        "Parameters are what the file stores: the {n} elements of its floating-point initializers, each counted "
+        "once. Exporters fold BatchNorm into the convs (and may store equal tensors once), so this can differ from "
+        "the framework's count."
+    ).format(n=f"{reading.stored:,}")
+    notes = [stored]
+    if reading.unknown:
+        notes.insert(
+            0,
+            _("PARTIAL: ops quizgen does not know count 0 MACs here, so the totals are partial: {ops}").format(
+                ops=", ".join(reading.unknown)
+            ),
+        )
+    if as_json:
+        d = network_report.as_dict(net, layout)
+        d["source"] = "onnx"
+        d["partial"] = bool(reading.unknown)
+        d["unknown_ops"] = list(reading.unknown)
+        d["stored_params"] = reading.stored
+        d["notes"] = notes
+        click.echo(dump(d))
+    else:
+        # The table's sentence on PyTorch's count is not what a file's parameters are: the notes replace it.
+        pytorch = _(
+            "Trainable params are PyTorch's sum(p.numel()) over model.parameters(); "
+            "batchnorm's running mean and variance are buffers, counted as non-trainable."
+        )
+        table = network_report.table(net, layout, count, depth)
+        click.echo(table.replace(pytorch, "\n".join(notes)) if pytorch in table else table + "\n\n" + "\n".join(notes))
     return 0
