@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     "--paper",
     type=click.Choice(["a4", "letter"]),
     default=None,
-    help="Paper size of --format pdf where the templates' @page rules set none [default: a4].",
+    help="Paper size of --format pdf where the templates' @page rules set none, and of the answer sheets "
+    "(--answer-sheet, any format) [default: a4].",
 )
 @click.option(
     "--kind",
@@ -115,6 +116,13 @@ if TYPE_CHECKING:
     "[default: the recipe's 'figures', else on].",
 )
 @click.option(
+    "--answer-sheet/--no-answer-sheet",
+    default=None,
+    help="An answer page after each sheet, for marking by scan: bubbles for choices, a grid-in (d.dd × 10^e) "
+    "for numbers, printed name or an ID grid, a QR code; with answer-sheets.json (its layout) and, for a "
+    "class, answer-sheets.html/.pdf [default: the recipe's 'answer_sheet', else off].",
+)
+@click.option(
     "--max-file-size",
     metavar="SIZE",
     default=None,
@@ -163,6 +171,7 @@ def worksheet_command(
     date: str | None,
     time_allowed: str | None,
     instructions: str | None,
+    answer_sheet: bool | None,
     max_file_size: str | None,
     template_dir: str | None,
     force: bool,
@@ -189,6 +198,7 @@ def worksheet_command(
       quizgen worksheet --variants 30 --format pdf --paper letter -o class
       quizgen worksheet --roster students.csv --format pdf --duplex --cover --title "Quiz 3" -o quiz3
       quizgen worksheet --format practice -o practice
+      quizgen worksheet --roster students.csv --answer-sheet --format pdf -o class
       quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
       quizgen worksheet --variants 30 --format moodle --max-file-size 2M -o moodle
@@ -224,6 +234,7 @@ def worksheet_command(
         duplex=duplex,
         cover=cover,
         labels=Labels(title, course, date, time_allowed, instructions),
+        answer_sheet=answer_sheet,
         max_file_size=max_file_size,
         template_dir=template_dir,
         force=force,
@@ -232,6 +243,10 @@ def worksheet_command(
     for path in written:
         click.echo(path)
     return 0
+
+
+#: The formats an answer sheet goes with: HTML and PDF hold its pages; Markdown gets them in answer-sheets.html
+#: beside it, and JSON only answer-sheets.json.
 
 
 def make_worksheets(
@@ -255,6 +270,7 @@ def make_worksheets(
     duplex: bool | None = None,
     cover: bool | None = None,
     labels: Labels | None = None,
+    answer_sheet: bool | None = None,
     max_file_size: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
@@ -272,7 +288,8 @@ def make_worksheets(
     ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on), and
     ``duplex`` and ``cover`` likewise (``None``: the recipe's, else off).  ``labels`` replace the recipe's
     title, course, date, time allowed and instructions where given; they change no problem.
-    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on).
+    ``answer_sheet`` is ``--answer-sheet/--no-answer-sheet`` (``None``: the recipe's ``answer_sheet``, else
+    off): an answer page after each sheet, and ``answer-sheets.json`` (see :mod:`quizgen.render.answer_page`).
     ``max_file_size`` (``2M``, ``500K``, bytes) splits ``fmt="moodle"`` into numbered files of at most that size.
     """
     from pathlib import Path
@@ -280,7 +297,7 @@ def make_worksheets(
     from quizgen.i18n import language, set_language
     from quizgen.problems import sheet as worksheet
 
-    if paper is not None and fmt not in ("pdf", "html"):
+    if paper is not None and fmt not in ("pdf", "html") and not answer_sheet:
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
     max_bytes = None
     if max_file_size is not None:
@@ -293,6 +310,14 @@ def make_worksheets(
         from quizgen.render import pdf
 
         pdf.require()
+    from quizgen.render.answer_page import FORMATS as ANSWER_SHEET_FORMATS
+
+    if answer_sheet and fmt not in ANSWER_SHEET_FORMATS:
+        raise QuizgenError(
+            _("--answer-sheet: goes with --format {formats}, not {fmt}").format(
+                formats=", ".join(ANSWER_SHEET_FORMATS), fmt=fmt
+            )
+        )
     source = _quick_recipe(recipe, kinds, problems=problems, difficulty=difficulty, form=form)
     plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
@@ -319,8 +344,20 @@ def make_worksheets(
                         "leave out --{name} (the code restores it)"
                     ).format(name=name, given=given, code=code, made_with=made_with)
                 )
+        made_with_answers = plan.options.answer_sheet == "on"
+        if answer_sheet is not None and answer_sheet != made_with_answers:
+            given_flag, made_flag = (
+                ("--answer-sheet", "--no-answer-sheet") if answer_sheet else ("--no-answer-sheet", "--answer-sheet")
+            )
+            raise QuizgenError(
+                _(
+                    "{given}: the sheet with code {code} was made with {made_with}; "
+                    "leave out {given} (the code restores it)"
+                ).format(given=given_flag, code=code, made_with=made_flag)
+            )
         count, space = plan.options.count, plan.options.space
         figures = made_with_figures
+        answer_sheet = made_with_answers
         if plan.options.lang != language():
             set_language(plan.options.lang)
     from quizgen.render.files import staged
@@ -342,6 +379,7 @@ def make_worksheets(
             template_dir=template_dir,
             duplex=duplex,
             cover=cover,
+            answer_sheet=answer_sheet,
             progress=progress,
             many=(variants > 1 or bool(roster)) and not code,
             export=None if fmt not in EXPORTS else functools.partial(_export, fmt, max_bytes),

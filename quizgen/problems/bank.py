@@ -89,6 +89,7 @@ class Recipe:
     time_allowed: str = ""
     cover: bool = False  # a cover page before each sheet (``--cover``)
     duplex: bool = False  # each sheet and key padded to an even number of pages (``--duplex``)
+    answer_sheet: bool = False  # an answer page per sheet; ``--answer-sheet`` turns it on
 
     @property
     def size(self) -> int:
@@ -311,6 +312,7 @@ _SECTION_FIELDS = ("title", "kind", "bank", "entries", "count", "difficulty", "f
 #: A recipe's top-level fields.
 TOP_FIELDS = (
     "recipe",
+    "answer_sheet",
     "title",
     "course",
     "date",
@@ -396,6 +398,7 @@ def load_recipe(source: str) -> Recipe:
         time_allowed=top.str("time_allowed", ""),
         cover=top.flag("cover", False),
         duplex=top.flag("duplex", False),
+        answer_sheet=top.flag("answer_sheet", False),
     )
 
 

@@ -2,7 +2,7 @@
 
 A code is RRR-SSSSSSSS-OC, all hexadecimal: three digits from the recipe's content, the sheet's seed,
 the options that change a sheet or its key (``--count``, ``--lang``, ``--space``, ``--no-figures``,
-``--cover``, ``--duplex``; one digit while they fit in 16
+``--cover``, ``--duplex``, ``--answer-sheet``; one digit while they fit in 16
 values, more later) and a check digit.  The code encodes the options rather than fingerprinting them,
 so that a teacher holding only the printed code gets the key back with one command.
 
@@ -33,6 +33,7 @@ OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("figures", ("on", "off")),
     ("cover", ("off", "on")),
     ("duplex", ("off", "on")),
+    ("answer_sheet", ("off", "on")),
 )
 
 
@@ -52,6 +53,7 @@ class SheetOptions:
     figures: str = "on"
     cover: str = "off"
     duplex: str = "off"
+    answer_sheet: str = "off"
 
     def encode(self) -> int:
         """The options as one number, in mixed radix over :data:`OPTIONS` (the first option lowest)."""

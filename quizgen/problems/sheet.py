@@ -52,6 +52,7 @@ class Sheet:
     student_id: str = ""  # the roster's id, printed beside the name ("" where the roster gives none)
     cover: bool = False  # a cover page first: the recipe's title, course, date, time allowed, a marks table
     duplex: bool = False  # printed double-sided: padded to an even number of pages (quizgen.render.duplex)
+    answer_sheet: bool = False  # an answer page (bubbles, grid-ins) follows the sheet (quizgen.render.answer_layout)
 
     @property
     def student_label(self) -> str:
@@ -85,12 +86,13 @@ def build_sheet(
     figures: bool | None = None,
     cover: bool | None = None,
     duplex: bool | None = None,
+    answer_sheet: bool | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
     again, a bounded number of times, from the same generator.  ``count``, ``space``, ``figures``,
-    ``cover`` and ``duplex`` default to the recipe's.
+    ``cover``, ``duplex`` and ``answer_sheet`` default to the recipe's.
     """
     from quizgen.i18n import language
 
@@ -139,11 +141,25 @@ def build_sheet(
     figures = recipe.figures if figures is None else figures
     cover = recipe.cover if cover is None else cover
     duplex = recipe.duplex if duplex is None else duplex
+    answer_sheet = recipe.answer_sheet if answer_sheet is None else answer_sheet
     on_off = {True: "on", False: "off"}
-    options = SheetOptions(convention, lang, space, on_off[figures], on_off[cover], on_off[duplex])
+    options = SheetOptions(
+        convention, lang, space, on_off[figures], on_off[cover], on_off[duplex], on_off[answer_sheet]
+    )
     code = make_code(recipe, seed, options)
     return Sheet(
-        recipe, code, student, seed, convention, tuple(sections), lang, space, figures, cover=cover, duplex=duplex
+        recipe,
+        code,
+        student,
+        seed,
+        convention,
+        tuple(sections),
+        lang,
+        space,
+        figures,
+        cover=cover,
+        duplex=duplex,
+        answer_sheet=answer_sheet,
     )
 
 

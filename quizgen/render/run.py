@@ -37,6 +37,7 @@ def write_sheets(
     duplex: bool | None,
     cover: bool | None,
     progress: bool,
+    answer_sheet: bool | None = None,
     many: bool,
     shown: Recipe,
     export: Callable[[list[Sheet]], dict[str, str | bytes]] | None = None,
@@ -56,6 +57,8 @@ def write_sheets(
 
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
     env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
+    if env is not None:
+        env.globals["answer_pages"] = lambda sheet: render.answer_pages_html(sheet, paper or "a4")
     items = plan.sheets
     printer = None
     if fmt == "pdf":
@@ -80,6 +83,7 @@ def write_sheets(
             figures=figures,
             cover=cover,
             duplex=duplex,
+            answer_sheet=answer_sheet,
         )
         ids = plan.ids or ("",) * len(items)
         for ((stem, _student, _seed), sheet), student_id in zip(zip(bar if bar is not None else items, drawn), ids):
@@ -96,7 +100,12 @@ def write_sheets(
                     printer.key_part(sheet, env)
             else:
                 files.update(render.sheet_files(env, sheet, template_fmt, stem))
-        if printer is None and paper is not None and fmt == "html" and not any(sheet.duplex for sheet in sheets):
+        if (
+            printer is None
+            and paper is not None
+            and fmt == "html"
+            and not any(sheet.duplex or sheet.answer_sheet for sheet in sheets)
+        ):
             raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
         stems = [stem for stem, _student, _seed in items]
         key_pads: list[int] | None = None
@@ -125,6 +134,11 @@ def write_sheets(
             files.update(grid_files(sheets, env))  # grid.html and grid.csv, for two sheets or more
         elif export is not None:
             files.update(export(sheets))
+        from quizgen.render.answer_page import FORMATS as ANSWER_SHEET_FORMATS
+        from quizgen.render.answer_page import answer_files
+
+        if fmt in ANSWER_SHEET_FORMATS:
+            files.update(answer_files(sheets, fmt, paper or "a4"))
         for name, content in files.items():
             if printer is not None and name.endswith(".html"):
                 printer.page(name.removesuffix(".html") + ".pdf", str(content))
