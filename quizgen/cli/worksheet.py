@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     "--paper",
     type=click.Choice(["a4", "letter"]),
     default=None,
-    help="Paper size of --format pdf where the templates' @page rules set none [default: a4].",
+    help="Paper size of --format pdf where the templates' @page rules set none, and of the answer sheets "
+    "(--answer-sheet, any format) [default: a4].",
 )
 @click.option(
     "--kind",
@@ -106,6 +107,13 @@ if TYPE_CHECKING:
     "[default: the recipe's 'figures', else on].",
 )
 @click.option(
+    "--answer-sheet/--no-answer-sheet",
+    default=None,
+    help="An answer page after each sheet, for marking by scan: bubbles for choices, a grid-in (d.dd × 10^e) "
+    "for numbers, printed name or an ID grid, a QR code; with answer-sheets.json (its layout) and, for a "
+    "class, answer-sheets.html/.pdf [default: the recipe's 'answer_sheet', else off].",
+)
+@click.option(
     "--max-file-size",
     metavar="SIZE",
     default=None,
@@ -130,6 +138,7 @@ def worksheet_command(
     count: str | None,
     space: str | None,
     figures: bool | None,
+    answer_sheet: bool | None,
     max_file_size: str | None,
     template_dir: str | None,
     force: bool,
@@ -155,6 +164,7 @@ def worksheet_command(
       quizgen worksheet --kind params-conv --kind macs-conv --problems 10 --difficulty 2 --form choice
       quizgen worksheet --variants 30 --format pdf --paper letter -o class
       quizgen worksheet --format practice -o practice
+      quizgen worksheet --roster students.csv --answer-sheet --format pdf -o class
       quizgen worksheet --roster students.csv --format practice -o practice
       quizgen worksheet --seed 7 --format moodle -o week3
       quizgen worksheet --variants 30 --format moodle --max-file-size 2M -o moodle
@@ -187,6 +197,7 @@ def worksheet_command(
         lang=language() if lang_given else None,
         space=space,
         figures=figures,
+        answer_sheet=answer_sheet,
         max_file_size=max_file_size,
         template_dir=template_dir,
         force=force,
@@ -195,6 +206,11 @@ def worksheet_command(
     for path in written:
         click.echo(path)
     return 0
+
+
+#: The formats an answer sheet goes with: HTML and PDF hold its pages; Markdown gets them in answer-sheets.html
+#: beside it, and JSON only answer-sheets.json.
+ANSWER_SHEET_FORMATS = ("md", "html", "pdf", "json")
 
 
 def make_worksheets(
@@ -215,6 +231,7 @@ def make_worksheets(
     lang: str | None = None,
     space: str | None = None,
     figures: bool | None = None,
+    answer_sheet: bool | None = None,
     max_file_size: str | None = None,
     template_dir: str | None = None,
     force: bool = False,
@@ -229,7 +246,9 @@ def make_worksheets(
     its own, and an explicit option that differs from the code's is refused.  ``kinds`` (with
     ``problems``, ``difficulty`` and ``form``) makes a quick sheet instead of a recipe's.  ``fmt="pdf"``
     renders the HTML and prints every file through one Chromium (``paper``: where ``@page`` sets no size).
-    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on).
+    ``figures`` is ``--figures/--no-figures`` (``None``: the recipe's ``figures``, else on);
+    ``answer_sheet`` ``--answer-sheet/--no-answer-sheet`` (``None``: the recipe's ``answer_sheet``, else
+    off): an answer page after each sheet, and ``answer-sheets.json`` (see :mod:`quizgen.render.answer_page`).
     ``max_file_size`` (``2M``, ``500K``, bytes) splits ``fmt="moodle"`` into numbered files of at most that size.
     """
     from pathlib import Path
@@ -239,7 +258,7 @@ def make_worksheets(
     from quizgen.problems.quick import QuickRecipe
     from quizgen.render import sheets as render
 
-    if paper is not None and fmt != "pdf":
+    if paper is not None and fmt != "pdf" and not answer_sheet:
         raise QuizgenError(_("--paper {paper}: goes with --format pdf").format(paper=paper))
     max_bytes = None
     if max_file_size is not None:
@@ -252,6 +271,12 @@ def make_worksheets(
         from quizgen.render import pdf
 
         pdf.require()
+    if answer_sheet and fmt not in ANSWER_SHEET_FORMATS:
+        raise QuizgenError(
+            _("--answer-sheet: goes with --format {formats}, not {fmt}").format(
+                formats=", ".join(ANSWER_SHEET_FORMATS), fmt=fmt
+            )
+        )
     source = _quick_recipe(recipe, kinds, problems=problems, difficulty=difficulty, form=form)
     plan = worksheet.plan(source, seed=seed, variants=variants, roster=roster, code=code)
     if plan.options is not None:
@@ -273,13 +298,27 @@ def make_worksheets(
                         "leave out --{name} (the code restores it)"
                     ).format(name=name, given=given, code=code, made_with=made_with)
                 )
+        made_with_answers = plan.options.answer_sheet == "on"
+        if answer_sheet is not None and answer_sheet != made_with_answers:
+            given_flag, made_flag = (
+                ("--answer-sheet", "--no-answer-sheet") if answer_sheet else ("--no-answer-sheet", "--answer-sheet")
+            )
+            raise QuizgenError(
+                _(
+                    "{given}: the sheet with code {code} was made with {made_with}; "
+                    "leave out {given} (the code restores it)"
+                ).format(given=given_flag, code=code, made_with=made_flag)
+            )
         count, space = plan.options.count, plan.options.space
         figures = made_with_figures
+        answer_sheet = made_with_answers
         if plan.options.lang != language():
             set_language(plan.options.lang)
     shown = plan.recipe.localized() if isinstance(plan.recipe, QuickRecipe) else plan.recipe
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
     env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
+    if env is not None:
+        env.globals["answer_pages"] = lambda sheet: render.answer_pages_html(sheet, paper or "a4")
     files: dict[str, str | bytes] = {}
     sheets = []
     items = plan.sheets
@@ -295,6 +334,7 @@ def make_worksheets(
             lang=language(),
             space=space,
             figures=figures,
+            answer_sheet=answer_sheet,
         )
         for (stem, _student, _seed), sheet in zip(iterator, drawn):
             if shown is not plan.recipe:
@@ -321,6 +361,13 @@ def make_worksheets(
         from quizgen import exports
 
         files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes))
+    if any(sheet.answer_sheet for sheet in sheets) and fmt in ANSWER_SHEET_FORMATS:
+        from quizgen.render import answer_page
+
+        pages = [page for sheet in sheets for page in answer_page.answer_pages_for(sheet, paper or "a4")]
+        files["answer-sheets.json"] = answer_page.answer_sheets_json(pages)
+        if fmt != "json":
+            files["answer-sheets.html"] = answer_page.answer_sheets_html(pages, _("Answer sheets"))
     if fmt == "pdf":
         sheets_of: dict[str, list[str | bytes]] = {}
         if env is not None and len(sheets) > 1:

@@ -82,6 +82,7 @@ class Recipe:
     path: str
     space: str = "small"  # working space under each problem: none, small or large
     figures: bool = True  # figures on the sheets and keys; ``--no-figures`` turns them off
+    answer_sheet: bool = False  # an answer page per sheet; ``--answer-sheet`` turns it on
 
     @property
     def size(self) -> int:
@@ -314,7 +315,9 @@ def load_recipe(source: str) -> Recipe:
                 path=path, name=data["bank"]
             )
         )
-    top = _Fields(path, "top", data, ("recipe", "title", "instructions", "count", "space", "figures", "sections"))
+    top = _Fields(
+        path, "top", data, ("recipe", "title", "instructions", "count", "space", "figures", "answer_sheet", "sections")
+    )
     name = top.str("recipe")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
@@ -369,6 +372,7 @@ def load_recipe(source: str) -> Recipe:
         path,
         top.choice("space", "small", SPACES),
         top.flag("figures", True),
+        top.flag("answer_sheet", False),
     )
 
 

@@ -1,7 +1,8 @@
 """Sheet codes: a short printed code (``D12-7C049FFB-02``) that regenerates exactly one sheet and its key.
 
 A code is RRR-SSSSSSSS-OC, all hexadecimal: three digits from the recipe's content, the sheet's seed,
-the options that change a sheet or its key (``--count``, ``--lang``, ``--space``, ``--no-figures``; one digit while they fit in 16
+the options that change a sheet or its key (``--count``, ``--lang``, ``--space``, ``--no-figures``,
+``--answer-sheet``; one digit while they fit in 16
 values, more later) and a check digit.  The code encodes the options rather than fingerprinting them,
 so that a teacher holding only the printed code gets the key back with one command.
 
@@ -29,6 +30,7 @@ OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lang", ("en", "zh")),
     ("space", ("small", "none", "large")),
     ("figures", ("on", "off")),
+    ("answer_sheet", ("off", "on")),
 )
 
 
@@ -45,6 +47,7 @@ class SheetOptions:
     lang: str = "en"
     space: str = "small"
     figures: str = "on"
+    answer_sheet: str = "off"
 
     def encode(self) -> int:
         """The options as one number, in mixed radix over :data:`OPTIONS` (the first option lowest)."""

@@ -44,6 +44,7 @@ class Sheet:
     lang: str = "en"
     space: str = "small"  # working space under each problem: none, small or large
     figures: bool = True  # draw a figure where one helps (see quizgen.render.figures_for)
+    answer_sheet: bool = False  # an answer page (bubbles, grid-ins) follows the sheet (quizgen.render.answer_layout)
 
     @property
     def problems(self) -> list[Problem]:
@@ -70,12 +71,13 @@ def build_sheet(
     lang: str | None = None,
     space: str | None = None,
     figures: bool | None = None,
+    answer_sheet: bool | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
     again, a bounded number of times, from the same generator.  ``count``, ``space`` and ``figures``
-    default to the recipe's.
+    default to the recipe's, as does ``answer_sheet``.
     """
     from quizgen.i18n import language
 
@@ -114,8 +116,10 @@ def build_sheet(
             sections[-1] = (title, before + tuple(problems))
     space = space or recipe.space
     figures = recipe.figures if figures is None else figures
-    code = make_code(recipe, seed, SheetOptions(convention, lang, space, "on" if figures else "off"))
-    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space, figures)
+    answer_sheet = recipe.answer_sheet if answer_sheet is None else answer_sheet
+    options = SheetOptions(convention, lang, space, "on" if figures else "off", "on" if answer_sheet else "off")
+    code = make_code(recipe, seed, options)
+    return Sheet(recipe, code, student, seed, convention, tuple(sections), lang, space, figures, answer_sheet)
 
 
 class _Taken:

@@ -171,8 +171,18 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         convention=lambda count: _(CONVENTION_TEXT[count]),
         page_number=css_page_number,
         figure=html_figure,
+        answer_pages=answer_pages_html,
     )
     return env
+
+
+def answer_pages_html(sheet: Sheet, paper: str = "a4") -> Markup:
+    """A sheet's answer pages (``--answer-sheet``) as HTML to follow its own pages; nothing without one."""
+    if not sheet.answer_sheet:
+        return Markup("")
+    from quizgen.render.answer_page import answer_pages_for, sheet_pages_html
+
+    return sheet_pages_html(answer_pages_for(sheet, paper))
 
 
 def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
