@@ -323,24 +323,11 @@ class Drill:
         return value
 
     def diagnose(self, problem: Problem, part: Part, value: Number | tuple[int, ...]) -> tuple[tuple[str, ...], str]:
-        """The misconception(s) that produce ``value``, and the sentence that names them."""
-        for c in part.choices:
-            if not c.correct and _matches(value, c.value):
-                ids = next((w.ids for w in part.wrongs if w.value == c.value), ("slip",) if "slip" in c.why else ())
-                return ids, c.why
-        for w in part.wrongs:
-            if _matches(value, w.value):
-                return w.ids, w.why
-        if problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem):
-            from quizgen.explain import misconceptions as M
+        """The misconception(s) that produce ``value``, and the sentence that names them
+        (:func:`quizgen.problems.feedback.diagnose`, shared with ``quizgen mark``)."""
+        from quizgen.problems.feedback import diagnose
 
-            if part.quantity in M.QUANTITIES:
-                found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
-                if found:
-                    combo = found[0]
-                    why = M.explain_combo(problem.layer, combo)
-                    return combo, why
-        return (), ""
+        return diagnose(problem, part, value)
 
     def reveal(self, problem: Problem, part: Part) -> None:
         s = self.style

@@ -143,3 +143,41 @@ def seen_on(problems: Iterable[Problem]) -> tuple[set[int], set[tuple[int, ...]]
         for part in problem.parts:
             values += [part.answer, *(c.value for c in part.choices)]
     return seen(texts, values)
+
+
+def _single_layer(problem: Problem) -> bool:
+    return "\n" not in problem.spec and problem.kind not in ("params-separable", "spot-error")
+
+
+def _matches(value: object, answer: object) -> bool:
+    """Does ``value`` (a read Number or shape) match ``answer`` by the one grading rule?"""
+    from quizgen.explain.answers import Number, judge_value
+
+    if not isinstance(value, (Number, tuple)) or not isinstance(answer, (int, Fraction, tuple)):
+        return value == answer
+    return judge_value(value, answer) != "wrong"
+
+
+def diagnose(problem: Problem, part: Part, value: object) -> tuple[tuple[str, ...], str]:
+    """The misconception(s) that produce ``value`` (a parsed answer), and the sentence that names them.
+
+    The drill's matcher, shared with ``quizgen mark``: first a wrong choice's value, then one of the part's
+    own wrong values, then any value a misconception (or a pair) produces for a single layer.  ``((), "")``
+    when none does.
+    """
+    from quizgen.problems import kinds as K
+
+    for c in part.choices:
+        if not c.correct and _matches(value, c.value):
+            ids = next((w.ids for w in part.wrongs if w.value == c.value), ("slip",) if "slip" in c.why else ())
+            return ids, c.why
+    for w in part.wrongs:
+        if _matches(value, w.value):
+            return w.ids, w.why
+    if problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem):
+        if part.quantity in M.QUANTITIES:
+            found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
+            if found:
+                combo = found[0]
+                return combo, M.explain_combo(problem.layer, combo)
+    return (), ""
