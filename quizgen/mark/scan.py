@@ -28,7 +28,7 @@ RENDER_DPI = 200
 MARKER_MM = 6.0
 #: Fill thresholds (0 paper, 1 ink): at least FILLED overall and LOW in every quadrant is a fill; under EMPTY an
 #: empty bubble; anything between is doubtful (a half fill, an erasure, a light tick) and goes to review.
-FILLED, LOW, EMPTY = 0.5, 0.3, 0.2
+FILLED, LOW, EMPTY = 0.38, 0.25, 0.2
 QR_TEXT = re.compile(r"([0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,})/(\d+)/(\d+)")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -124,10 +124,11 @@ def find_markers(img: np.ndarray) -> np.ndarray | None:
     """The centres (pixels) of the four corner markers, in image order TL, TR, BL, BR; None if not all found."""
     h, w = img.shape
     ppm = min(w, h) / 213.0  # A4 or Letter, whichever way up
-    blur = cv2.GaussianBlur(img, (3, 3), 0)
-    _t, binary = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
     side = MARKER_MM * ppm
+    block = int(3 * side) | 1
+    # dark against its surroundings: a grey background or an uneven scan does not join the markers to anything
+    binary = cv2.adaptiveThreshold(img, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 40)
+    n, _labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
     found = []
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]

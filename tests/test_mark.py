@@ -1,0 +1,155 @@
+"""``quizgen mark`` end to end through the CLI: a class printed with --answer-sheet, filled and scanned
+synthetically (tests/scanfake.py), marked; grades and misconception counts against what the generator planted."""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+import shutil
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+cv2 = pytest.importorskip("cv2")
+pytest.importorskip("pypdfium2")
+
+from click.testing import CliRunner  # noqa: E402
+
+from quizgen.cli import main  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="printing answer sheets needs chromium")
+
+N_STUDENTS = 12
+
+
+def grid(v: int) -> tuple[str, str, str, str]:
+    """A whole number gridded as d.dd × 10^e, rounded half up to 3 figures (by hand: 34,944 → 3 4 9, e = 4)."""
+    if v == 0:
+        return ("0", "0", "0", "0")
+    e = len(str(v)) - 1
+    m = Fraction(v, 10 ** (e - 2)) if e >= 2 else Fraction(v * 10 ** (2 - e))
+    digits = int(m + Fraction(1, 2))
+    if digits == 1000:
+        digits, e = 100, e + 1
+    d = str(digits)
+    return (d[0], d[1], d[2], str(e))
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("class")
+    roster = tmp / "roster.csv"
+    roster.write_text("id,name\n" + "".join(f"{100 + i},Student {i:02d}\n" for i in range(N_STUDENTS)), encoding="utf-8")
+    r = CliRunner().invoke(
+        main, ["worksheet", "--roster", str(roster), "--answer-sheet", "--format", "pdf", "-o", str(tmp / "ws"), "--seed", "5"]
+    )
+    assert r.exit_code == 0, r.output
+    return tmp
+
+
+def _problems(code: str) -> list:
+    from quizgen.problems import sheet as worksheet
+
+    plan = worksheet.plan(None, code=code)
+    (_s, student, seed), *_ = plan.sheets
+    o = plan.options
+    return worksheet.build_sheet(
+        plan.recipe, seed, student=student, count=o.count, lang=o.lang, space=o.space,
+        figures=o.figures == "on", answer_sheet=o.answer_sheet == "on",
+    ).problems
+
+
+def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> None:
+    import json
+
+    from quizgen.explain.catalogue import CATALOGUE
+    from tests import scanfake
+
+    layouts = json.loads((printed / "ws" / "answer-sheets.json").read_text())["pages"]
+    images = scanfake.rasterise(str(printed / "ws" / "answer-sheets.pdf"))
+    assert len(images) == len(layouts)
+    rng = random.Random(7)
+    expected: dict[str, dict[str, str]] = {}
+    planted: dict[str, set[str]] = {}
+    scans = []
+    for layout, page in zip(layouts, images):
+        problems = _problems(layout["code"])
+        answers = {}
+        want = expected.setdefault(layout["code"], {})
+        for pid in dict.fromkeys(b["part"] for b in layout["bubbles"] if b["part"] != "id"):
+            n, i = (int(x) for x in pid.split("."))
+            part = problems[n - 1].parts[i - 1]
+            pick = rng.random()
+            if part.choices:
+                right = next(c for c in part.choices if c.correct)
+                wrong = [c for c in part.choices if not c.correct]
+                c = right if pick < 0.6 else rng.choice(wrong)
+                answers[(pid, 1, "choice")] = c.letter
+                want[pid] = "right" if c.correct else "wrong"
+                continue
+            values = part.answer if isinstance(part.answer, tuple) else (part.answer,)
+            verdict = "right"
+            named = [w for w in part.wrongs if set(w.ids) & set(CATALOGUE)]
+            if pick > 0.6 and named:  # the first named wrong value, when its grid is not the answer's
+                w = named[0]
+                wv = w.value if isinstance(w.value, tuple) else (w.value,)
+                if part.wrongs[0] is w and all(isinstance(x, int) for x in wv) and [grid(x) for x in wv] != [grid(int(x)) for x in values]:
+                    values, verdict = wv, "wrong"
+                    planted.setdefault(w.ids[0], set()).add(layout["code"])
+            for dim, v in enumerate(values, start=1):
+                for col, d in zip(("d1", "d2", "d3", "e"), grid(int(v))):
+                    answers[(pid, dim, col)] = d
+            want[pid] = verdict
+        filled = scanfake.fill_page(page, layout, answers, rng, strays=1)
+        scans.append(scanfake.scanner(filled, rng, dpi=200))
+    order = list(range(len(scans)))
+    rng.shuffle(order)
+    pdf = tmp_path / "scans.pdf"
+    scanfake.to_pdf([scans[k] for k in order], str(pdf))
+    out = tmp_path / "marked"
+    r = CliRunner().invoke(main, ["mark", str(pdf), "--key", str(printed / "ws"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader((out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == N_STUDENTS
+    names = {layout["code"]: layout["student"] for layout in layouts}
+    for row in rows:
+        assert row["name"] == names[row["code"]]
+        for pid, verdict in expected[row["code"]].items():
+            got = row[f"{pid} verdict"]
+            assert (got in ("exact", "rounded")) == (verdict == "right"), (row["code"], pid, got, row[f"{pid} read"])
+    report = (out / "class-report.html").read_text(encoding="utf-8")
+    counts = {m: int(k) for m, k in re.findall(r'data-misconception="([^"]+)" data-students="(\d+)"', report)}
+    for mid, codes in planted.items():
+        assert counts.get(mid, 0) >= len(codes)
+    # the same scans again: the same bytes, nothing counted twice
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    r = CliRunner().invoke(main, ["mark", str(pdf), "--key", str(printed / "ws"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert before == {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert Counter(p.name for p in (out / "feedback").iterdir()) == Counter(f"{c}.html" for c in expected)
+
+
+def test_not_our_page_and_upside_down(printed: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    from tests import scanfake
+
+    images = scanfake.rasterise(str(printed / "ws" / "answer-sheets.pdf"))
+    rng = random.Random(3)
+    blank = np.full((2339, 1654), 255, np.uint8)
+    cv2.putText(blank, "a letter home", (200, 400), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 5)
+    cv2.imwrite(str(tmp_path / "other.png"), blank)
+    cv2.imwrite(str(tmp_path / "turned.jpg"), scanfake.scanner(images[0], rng, dpi=150, upside_down=True))
+    out = tmp_path / "m"
+    r = CliRunner().invoke(
+        main, ["mark", str(tmp_path / "other.png"), str(tmp_path / "turned.jpg"), "--key", str(printed / "ws"), "-o", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    review = (out / "review.html").read_text(encoding="utf-8")
+    assert "not one of our answer pages" in review
+    assert "upside down" in review
+    rows = list(csv.DictReader((out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 1
