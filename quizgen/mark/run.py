@@ -74,7 +74,11 @@ def read_scans(paths: list[str], layouts: dict[tuple[str, int], dict[str, Any]])
         }
         layout = layouts.get((r.code, r.page))
         if layout is not None:
-            parts = sorted({b.part for b in r.bubbles if b.state == "doubtful"})
+            cols: dict[tuple[str, int, str], list[str]] = {}
+            for b in r.bubbles:
+                cols.setdefault((b.part, b.dim, b.column), []).append(b.state)
+            # a crop for each part with a doubtful bubble or two filled in one column
+            parts = sorted({k[0] for k, states in cols.items() if "doubtful" in states or states.count("filled") > 1})
             entry["crops"] = {p: base64.b64encode(S.crop_png(r, layout, p)).decode() for p in parts}
         entries.append(entry)
     return entries
