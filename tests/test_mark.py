@@ -176,7 +176,10 @@ def test_doubtful_marks_go_to_review_and_are_resolved(printed: Path, tmp_path: P
     for pid, dim in dict.fromkeys(grids):
         for col in ("d1", "d2", "d3", "e"):
             answers[(pid, dim, col)] = "1"
-    (p1, d1), (p2, d2), (p3, d3) = list(dict.fromkeys(grids))[:3]
+    firsts = {}
+    for pid, dim in grids:
+        firsts.setdefault(pid, (pid, dim))
+    (p1, d1), (p2, d2), (p3, d3) = list(firsts.values())[:3]  # three different parts
     doubtful = {(p1, d1, "d2"): "double", (p2, d2, "d3"): "half", (p3, d3, "e"): "erasure"}
     filled = scanfake.fill_page(page, layout, answers, rng, doubtful=doubtful)
     for k in (1, 2):  # the same page scanned twice
@@ -188,7 +191,7 @@ def test_doubtful_marks_go_to_review_and_are_resolved(printed: Path, tmp_path: P
     review = list(csv.DictReader((out / "review.csv").read_text(encoding="utf-8").splitlines()))
     assert {row["part"] for row in review} == {p1, p2, p3}
     html = (out / "review.html").read_text(encoding="utf-8")
-    assert "scanned twice" in html and html.count("data:image/png;base64,") == 3
+    assert "scanned twice" in html and html.count("data:image/jpeg;base64,") == 3
     row = list(csv.DictReader((out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))[0]
     assert row[f"{p1} verdict"] == "review" and row[f"{p1} marks"] == "0"
     # the teacher writes the answer meant for p1; the others stay in review

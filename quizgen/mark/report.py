@@ -58,7 +58,7 @@ def grades_csv(marked: Marked) -> str:
 def review_html(marked: Marked) -> str:
     rows = []
     for r in marked.review:
-        crop = f'<img alt="" src="data:image/png;base64,{r.crop}">' if r.crop else ""
+        crop = f'<img alt="" src="data:image/jpeg;base64,{r.crop}">' if r.crop else ""
         rows.append(
             f"<tr><td>{escape(r.source)}</td><td>{escape(r.code)}</td><td>{escape(r.name)}</td>"
             f"<td>{escape(r.part)}</td><td>{escape(r.reason)}</td><td>{crop}</td></tr>"

@@ -30,7 +30,7 @@ class Review:
     name: str = ""
     part: str = ""
     read: str = ""
-    crop: str = ""  # base64 PNG
+    crop: str = ""  # base64 JPEG
 
 
 @dataclass
@@ -79,7 +79,7 @@ def read_scans(paths: list[str], layouts: dict[tuple[str, int], dict[str, Any]])
                 cols.setdefault((b.part, b.dim, b.column), []).append(b.state)
             # a crop for each part with a doubtful bubble or two filled in one column
             parts = sorted({k[0] for k, states in cols.items() if "doubtful" in states or states.count("filled") > 1})
-            entry["crops"] = {p: base64.b64encode(S.crop_png(r, layout, p)).decode() for p in parts}
+            entry["crops"] = {p: base64.b64encode(S.crop_jpeg(r, layout, p)).decode() for p in parts}
         entries.append(entry)
     return entries
 
