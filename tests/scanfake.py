@@ -45,8 +45,13 @@ def _pencil(img: np.ndarray, x: float, y: float, r: float, ppm: float, rng: rand
 
 
 def fill_page(
-    page: np.ndarray, layout: dict[str, Any], answers: dict[tuple[str, int, str], str | None], rng: random.Random,
-    *, doubtful: dict[tuple[str, int, str], str] | None = None, strays: int = 0,
+    page: np.ndarray,
+    layout: dict[str, Any],
+    answers: dict[tuple[str, int, str], str | None],
+    rng: random.Random,
+    *,
+    doubtful: dict[tuple[str, int, str], str] | None = None,
+    strays: int = 0,
 ) -> np.ndarray:
     """``page`` (at :data:`BASE_DPI`) with ``answers`` filled: (part, dim, column) → value.  ``doubtful`` plants
     ``double``, ``half`` or ``erasure`` marks in those columns."""
@@ -72,7 +77,8 @@ def fill_page(
             half = slice(0, x0) if rng.random() < 0.5 else slice(x0, None)
             img[:, half] = np.where(
                 np.abs(np.arange(img.shape[0])[:, None] - other["y"] * ppm) < other["r"] * ppm * 1.3,
-                sub[:, half], img[:, half]
+                sub[:, half],
+                img[:, half],
             )
         elif how == "erasure":  # a rubbed-out fill: a grey smudge
             sub = img.copy()
@@ -85,7 +91,15 @@ def fill_page(
     return img
 
 
-def scanner(img: np.ndarray, rng: random.Random, *, dpi: int = 200, jpeg: int | None = 75, angle: float | None = None, upside_down: bool = False) -> np.ndarray:
+def scanner(
+    img: np.ndarray,
+    rng: random.Random,
+    *,
+    dpi: int = 200,
+    jpeg: int | None = 75,
+    angle: float | None = None,
+    upside_down: bool = False,
+) -> np.ndarray:
     """``img`` (at :data:`BASE_DPI`) as a copier scans it at ``dpi``: turned, scaled, skewed, blurred, noised."""
     h, w = img.shape
     ang = rng.uniform(-3, 3) if angle is None else angle

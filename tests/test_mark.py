@@ -42,9 +42,23 @@ def grid(v: int) -> tuple[str, str, str, str]:
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("class")
     roster = tmp / "roster.csv"
-    roster.write_text("id,name\n" + "".join(f"{100 + i},Student {i:02d}\n" for i in range(N_STUDENTS)), encoding="utf-8")
+    roster.write_text(
+        "id,name\n" + "".join(f"{100 + i},Student {i:02d}\n" for i in range(N_STUDENTS)), encoding="utf-8"
+    )
     r = CliRunner().invoke(
-        main, ["worksheet", "--roster", str(roster), "--answer-sheet", "--format", "pdf", "-o", str(tmp / "ws"), "--seed", "5"]
+        main,
+        [
+            "worksheet",
+            "--roster",
+            str(roster),
+            "--answer-sheet",
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp / "ws"),
+            "--seed",
+            "5",
+        ],
     )
     assert r.exit_code == 0, r.output
     return tmp
@@ -57,16 +71,23 @@ def _problems(code: str) -> list:
     (_s, student, seed), *_ = plan.sheets
     o = plan.options
     return worksheet.build_sheet(
-        plan.recipe, seed, student=student, count=o.count, lang=o.lang, space=o.space,
-        figures=o.figures == "on", answer_sheet=o.answer_sheet == "on",
+        plan.recipe,
+        seed,
+        student=student,
+        count=o.count,
+        lang=o.lang,
+        space=o.space,
+        figures=o.figures == "on",
+        answer_sheet=o.answer_sheet == "on",
     ).problems
 
 
 def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> None:
     import json
 
-    from quizgen.explain.catalogue import CATALOGUE
     import scanfake
+
+    from quizgen.explain.catalogue import CATALOGUE
 
     layouts = json.loads((printed / "ws" / "answer-sheets.json").read_text())["pages"]
     images = scanfake.rasterise(str(printed / "ws" / "answer-sheets.pdf"))
@@ -101,7 +122,11 @@ def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> 
             if pick > 0.6 and named:  # the first named wrong value, when its grid is not the answer's
                 w = named[0]
                 wv = w.value if isinstance(w.value, tuple) else (w.value,)
-                if part.wrongs[0] is w and all(isinstance(x, int) for x in wv) and [grid(x) for x in wv] != [grid(int(x)) for x in values]:
+                if (
+                    part.wrongs[0] is w
+                    and all(isinstance(x, int) for x in wv)
+                    and [grid(x) for x in wv] != [grid(int(x)) for x in values]
+                ):
                     values, verdict = wv, "wrong"
                     for mid in set(w.ids) & set(CATALOGUE):
                         planted.setdefault(mid, set()).add(layout["code"])
@@ -140,7 +165,6 @@ def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> 
 
 def test_not_our_page_and_upside_down(printed: Path, tmp_path: Path) -> None:
     import numpy as np
-
     import scanfake
 
     images = scanfake.rasterise(str(printed / "ws" / "answer-sheets.pdf"))
@@ -151,7 +175,16 @@ def test_not_our_page_and_upside_down(printed: Path, tmp_path: Path) -> None:
     cv2.imwrite(str(tmp_path / "turned.jpg"), scanfake.scanner(images[0], rng, dpi=150, upside_down=True))
     out = tmp_path / "m"
     r = CliRunner().invoke(
-        main, ["mark", str(tmp_path / "other.png"), str(tmp_path / "turned.jpg"), "--key", str(printed / "ws"), "-o", str(out)]
+        main,
+        [
+            "mark",
+            str(tmp_path / "other.png"),
+            str(tmp_path / "turned.jpg"),
+            "--key",
+            str(printed / "ws"),
+            "-o",
+            str(out),
+        ],
     )
     assert r.exit_code == 0, r.output
     review = (out / "review.html").read_text(encoding="utf-8")
@@ -185,7 +218,15 @@ def test_doubtful_marks_go_to_review_and_are_resolved(printed: Path, tmp_path: P
     for k in (1, 2):  # the same page scanned twice
         cv2.imwrite(str(tmp_path / f"scan{k}.jpg"), scanfake.scanner(filled, rng, dpi=200))
     out = tmp_path / "m"
-    args = ["mark", str(tmp_path / "scan1.jpg"), str(tmp_path / "scan2.jpg"), "--key", str(printed / "ws"), "-o", str(out)]
+    args = [
+        "mark",
+        str(tmp_path / "scan1.jpg"),
+        str(tmp_path / "scan2.jpg"),
+        "--key",
+        str(printed / "ws"),
+        "-o",
+        str(out),
+    ]
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
     review = list(csv.DictReader((out / "review.csv").read_text(encoding="utf-8").splitlines()))

@@ -20,9 +20,21 @@ def require() -> None:
 
 @click.command("mark")
 @click.argument("scans", nargs=-1, required=True, type=click.Path())
-@click.option("--key", "key_dir", required=True, metavar="DIR", help="The folder quizgen worksheet --answer-sheet wrote (its answer-sheets.json).")
-@click.option("--recipe", default=None, help="The recipe the sheets were made from (file or built-in name; default: the default recipe).")
-@click.option("-o", "--out", "outdir", default="marked", show_default=True, help="Where to write grades, feedback and reports.")
+@click.option(
+    "--key",
+    "key_dir",
+    required=True,
+    metavar="DIR",
+    help="The folder quizgen worksheet --answer-sheet wrote (its answer-sheets.json).",
+)
+@click.option(
+    "--recipe",
+    default=None,
+    help="The recipe the sheets were made from (file or built-in name; default: the default recipe).",
+)
+@click.option(
+    "-o", "--out", "outdir", default="marked", show_default=True, help="Where to write grades, feedback and reports."
+)
 @click.option("--resolve", default=None, metavar="review.csv", help="Apply the teacher's decisions on the review list.")
 def mark_command(scans: tuple[str, ...], key_dir: str, recipe: str | None, outdir: str, resolve: str | None) -> None:
     """Mark scanned answer sheets (PDF, PNG, JPEG, TIFF; any order, any mix of students).
@@ -38,7 +50,9 @@ def mark_command(scans: tuple[str, ...], key_dir: str, recipe: str | None, outdi
     run_mark(list(scans), key_dir, recipe=recipe, outdir=outdir, resolve=resolve)
 
 
-def run_mark(scans: list[str], key_dir: str, *, recipe: str | None = None, outdir: str = "marked", resolve: str | None = None) -> list[str]:
+def run_mark(
+    scans: list[str], key_dir: str, *, recipe: str | None = None, outdir: str = "marked", resolve: str | None = None
+) -> list[str]:
     """Read, merge with ``OUT/reads.json``, judge and write; returns the paths written."""
     import json
     from pathlib import Path

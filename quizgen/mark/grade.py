@@ -78,7 +78,7 @@ def read_part(bubbles: list[Any], part: Part) -> tuple[str, str, bool | None]:
         value, why = column_value([b for b in bubbles if b.column == "choice"])
         return value or "", why, override
     dims = sorted({b.dim for b in bubbles if b.column in ANSWER_COLUMNS})
-    sizes = []
+    sizes: list[str | None] = []
     for dim in dims:
         cols = {}
         for c in ANSWER_COLUMNS:

@@ -32,7 +32,9 @@ def _page(title: str, body: str) -> str:
 
 def grades_csv(marked: Marked) -> str:
     """One row a student: code, name, id, each part's answer read, verdict and marks, then total."""
-    parts = sorted({p.part for s in marked.students for p in s.parts}, key=lambda p: tuple(int(x) for x in p.split(".")))
+    parts = sorted(
+        {p.part for s in marked.students for p in s.parts}, key=lambda p: tuple(int(x) for x in p.split("."))
+    )
     head = ["code", "name", "id"]
     for p in parts:
         head += [f"{p} read", f"{p} verdict", f"{p} marks"]
@@ -151,7 +153,12 @@ def class_report_html(marked: Marked) -> str:
     body.append(f"<tr><th>{escape(_('problem'))}</th><th>{escape(_('right'))}</th></tr>")
     problems = sorted({int(p.part.split(".")[0]) for s in students for p in s.parts})
     for pn in problems:
-        parts = [p for s in students for p in s.parts if int(p.part.split(".")[0]) == pn and p.verdict not in ("review", "missing")]
+        parts = [
+            p
+            for s in students
+            for p in s.parts
+            if int(p.part.split(".")[0]) == pn and p.verdict not in ("review", "missing")
+        ]
         right = sum(1 for p in parts if p.override or p.verdict in ("exact", "rounded"))
         rate = f"{100 * right / len(parts):.0f}% ({right}/{len(parts)})" if parts else "–"
         body.append(f"<tr><td>{pn}</td><td>{rate}</td></tr>")

@@ -152,16 +152,18 @@ def mark(
             out.review.append(
                 Review(
                     e["source"],
-                    _("page {page} of sheet {code} was scanned twice ({first} and this one); counted once, from {first}").format(
-                        page=e["page"], code=e["code"], first=first
-                    ),
+                    _(
+                        "page {page} of sheet {code} was scanned twice ({first} and this one); counted once, from {first}"
+                    ).format(page=e["page"], code=e["code"], first=first),
                     code=e["code"],
                 )
             )
             continue
         by_page[key] = e
         if e["upside_down"]:
-            out.review.append(Review(e["source"], _("the page was upside down; it was turned and read"), code=e["code"]))
+            out.review.append(
+                Review(e["source"], _("the page was upside down; it was turned and read"), code=e["code"])
+            )
     codes = sorted({c for c, _p in by_page})
     for code in codes:
         first = layouts[next(k for k in layouts if k[0] == code)]
@@ -170,27 +172,27 @@ def mark(
         student = G.StudentResult(code, first.get("student", ""), first.get("student_id", ""), problems=problems)
         for page in range(1, pages + 1):
             layout = layouts.get((code, page))
-            e = by_page.get((code, page))
+            entry = by_page.get((code, page))
             if layout is None:
                 continue
-            if e is None:
+            if entry is None:
                 out.review.append(
                     Review(
                         "",
-                        _("answer page {page} of {pages} of sheet {code} is not among the scans; its parts are not marked").format(
-                            page=page, pages=pages, code=code
-                        ),
+                        _(
+                            "answer page {page} of {pages} of sheet {code} is not among the scans; its parts are not marked"
+                        ).format(page=page, pages=pages, code=code),
                         code=code,
                         name=student.name,
                     )
                 )
-            bubbles = [G_Bubble(*b) for b in e["bubbles"]] if e else []
+            bubbles = [G_Bubble(*b) for b in entry["bubbles"]] if entry else []
             for pid in dict.fromkeys(b["part"] for b in layout["bubbles"] if b["part"] != "id"):
                 n, i = (int(x) for x in pid.split("."))
                 problem = problems[n - 1]
                 part = problem.parts[i - 1]
                 res = G.PartResult(pid, out_of=problem.part_marks[i - 1])
-                if e is None:
+                if entry is None:
                     res.verdict = "missing"
                     student.parts.append(res)
                     continue
@@ -209,7 +211,14 @@ def mark(
                 if why:
                     res.verdict, res.review = "review", why
                     out.review.append(
-                        Review(e["source"], why, code=code, name=student.name, part=pid, crop=e["crops"].get(pid, ""))
+                        Review(
+                            entry["source"],
+                            why,
+                            code=code,
+                            name=student.name,
+                            part=pid,
+                            crop=entry["crops"].get(pid, ""),
+                        )
                     )
                 else:
                     res.verdict, res.ids, res.why = G.judge_part(problem, part, text)

@@ -243,13 +243,20 @@ def read_bubbles(img: np.ndarray, hm: np.ndarray, layout: dict[str, Any]) -> lis
     centres = np.array([[[b["x"], b["y"]]] for b in bubbles], dtype=np.float64)
     px = cv2.perspectiveTransform(centres, hm)[:, 0, :]
     # pixels per mm near the page's middle, from the map itself
-    mid = np.array([[[layout["size_mm"][0] / 2, layout["size_mm"][1] / 2]], [[layout["size_mm"][0] / 2 + 10, layout["size_mm"][1] / 2]]])
+    mid = np.array(
+        [
+            [[layout["size_mm"][0] / 2, layout["size_mm"][1] / 2]],
+            [[layout["size_mm"][0] / 2 + 10, layout["size_mm"][1] / 2]],
+        ]
+    )
     a, b = cv2.perspectiveTransform(mid, hm)[:, 0, :]
     ppm = float(np.hypot(*(b - a))) / 10
-    paper = float(np.percentile(img[:: 4, :: 4], 90))
+    paper = float(np.percentile(img[::4, ::4], 90))
     marks = cv2.perspectiveTransform(np.array([[m] for m in layout["markers"]], dtype=np.float64), hm)[:, 0, :]
     half = max(1, int(MARKER_MM * ppm * 0.3))
-    ink = float(np.mean([np.median(img[int(y) - half : int(y) + half, int(x) - half : int(x) + half]) for x, y in marks]))
+    ink = float(
+        np.mean([np.median(img[int(y) - half : int(y) + half, int(x) - half : int(x) + half]) for x, y in marks])
+    )
     span = max(paper - ink, 1.0)
     out = []
     cache: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}
@@ -260,7 +267,12 @@ def read_bubbles(img: np.ndarray, hm: np.ndarray, layout: dict[str, Any]) -> lis
         if k not in cache:
             yy, xx = np.mgrid[-k : k + 1, -k : k + 1]
             disc = (xx**2 + yy**2) <= rad * rad
-            quads = [disc & (xx < 0) & (yy < 0), disc & (xx >= 0) & (yy < 0), disc & (xx < 0) & (yy >= 0), disc & (xx >= 0) & (yy >= 0)]
+            quads = [
+                disc & (xx < 0) & (yy < 0),
+                disc & (xx >= 0) & (yy < 0),
+                disc & (xx < 0) & (yy >= 0),
+                disc & (xx >= 0) & (yy >= 0),
+            ]
             cache[k] = (disc, quads)
         disc, quads = cache[k]
         cx, cy = int(round(x)), int(round(y))

@@ -174,10 +174,10 @@ def diagnose(problem: Problem, part: Part, value: object) -> tuple[tuple[str, ..
     for w in part.wrongs:
         if _matches(value, w.value):
             return w.ids, w.why
-    if problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem):
-        if part.quantity in M.QUANTITIES:
-            found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
-            if found:
-                combo = found[0]
-                return combo, M.explain_combo(problem.layer, combo)
+    single = problem.layer is not None and problem.kind in K.REGISTRY and len(problem.parts) and _single_layer(problem)
+    if single and problem.layer is not None and part.quantity in M.QUANTITIES:
+        found = M.explain_value(problem.layer, part.quantity, lambda v: _matches(value, v))
+        if found:
+            combo = found[0]
+            return combo, M.explain_combo(problem.layer, combo)
     return (), ""
