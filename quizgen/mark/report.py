@@ -73,7 +73,8 @@ def review_html(marked: Marked) -> str:
         )
     )
     if not rows:
-        return _page(_("Review"), f"<p>{escape(_('Nothing to review: every page and mark was read for sure.'))}</p>")
+        nothing = _("Nothing to review: every page and mark was read for sure.")
+        return _page(_("Review"), "<p>" + escape(nothing) + "</p>")
     head = "".join(f"<th>{escape(h)}</th>" for h in (_("scan"), _("code"), _("name"), _("part"), _("why"), _("crop")))
     return _page(_("Review"), f"<p>{intro}</p>\n<table><tr>{head}</tr>\n" + "\n".join(rows) + "\n</table>")
 
@@ -94,7 +95,13 @@ def feedback_html(s: StudentResult) -> str:
     from quizgen.problems.problem import fmt_value
 
     out = [
-        f"<p>{escape(_('Code'))}: {escape(s.code)} · {escape(_('Marks'))}: {_num(s.total)} / {_num(s.out_of)}</p>",
+        "<p>"
+        + escape(
+            _("Code: {code} · Marks: {marks} / {out_of}").format(
+                code=s.code, marks=_num(s.total), out_of=_num(s.out_of)
+            )
+        )
+        + "</p>",
         "<ol>",
     ]
     for r in s.parts:
@@ -102,13 +109,13 @@ def feedback_html(s: StudentResult) -> str:
         problem = s.problems[n - 1]
         part = problem.parts[i - 1]
         if r.override:
-            status = f'<span class="right">{escape(_("counted right by your teacher"))}</span>'
+            status = '<span class="right">' + escape(_("counted right by your teacher")) + "</span>"
         elif r.verdict in ("exact", "rounded"):
-            status = f'<span class="right">{escape(_("right"))}</span>'
+            status = '<span class="right">' + escape(_("right")) + "</span>"
         elif r.verdict in ("review", "missing"):
-            status = f'<span class="review">{escape(_("not marked yet"))}</span>'
+            status = '<span class="review">' + escape(_("not marked yet")) + "</span>"
         else:
-            status = f'<span class="wrong">{escape(_("wrong"))}</span>'
+            status = '<span class="wrong">' + escape(_("wrong")) + "</span>"
         read = escape(r.read or _("(no answer)"))
         item = f"<li><b>{escape(problem.title)}</b> ({escape(r.part)}, {escape(part.label)}): {read}: {status}"
         if r.verdict in ("wrong", "blank") and not r.override:
@@ -132,7 +139,7 @@ def class_report_html(marked: Marked) -> str:
 
     students = sorted(marked.students, key=lambda s: s.code)
     n = len(students)
-    body = [f"<p>{escape(_('{n} students marked.').format(n=n))}</p>"]
+    body = ["<p>" + escape(_("{n} students marked.").format(n=n)) + "</p>"]
     # distribution: share of marks in tenths
     bins = [0] * 11
     for s in students:
@@ -147,10 +154,10 @@ def class_report_html(marked: Marked) -> str:
             f'<text x="{k * 30 + 17}" y="124" font-size="9" text-anchor="middle">{k * 10}%</text>'
             f'<text x="{k * 30 + 17}" y="{106 - h:.1f}" font-size="9" text-anchor="middle">{c or ""}</text>'
         )
-    body.append(f"<h2>{escape(_('Marks'))}</h2>")
+    body.append("<h2>" + escape(_("Marks")) + "</h2>")
     body.append('<svg width="340" height="130" role="img">' + "".join(bars) + "</svg>")
-    body.append(f"<h2>{escape(_('Problems'))}</h2><table>")
-    body.append(f"<tr><th>{escape(_('problem'))}</th><th>{escape(_('right'))}</th></tr>")
+    body.append("<h2>" + escape(_("Problems")) + "</h2><table>")
+    body.append("<tr><th>" + escape(_("problem")) + "</th><th>" + escape(_("right")) + "</th></tr>")
     problems = sorted({int(p.part.split(".")[0]) for s in students for p in s.parts})
     for pn in problems:
         parts = [
@@ -176,7 +183,7 @@ def class_report_html(marked: Marked) -> str:
                 who.setdefault(mid, set()).add(s.code)
                 where.setdefault(mid, set()).add(int(p.part.split(".")[0]))
                 example.setdefault(mid, p.why)
-    body.append(f"<h2>{escape(_('The class’s misconceptions'))}</h2><ul>")
+    body.append("<h2>" + escape(_("The class's misconceptions")) + "</h2><ul>")
     for mid in sorted(who, key=lambda m: (-len(who[m]), m)):
         probs = ", ".join(str(x) for x in sorted(where[mid]))
         line = _("{name}: {k} of {n} students, problems {problems}").format(
