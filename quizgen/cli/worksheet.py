@@ -361,13 +361,10 @@ def make_worksheets(
         from quizgen import exports
 
         files.update(exports.export_files(fmt, sheets, figures=all(s.figures for s in sheets), max_file_size=max_bytes))
-    if any(sheet.answer_sheet for sheet in sheets) and fmt in ANSWER_SHEET_FORMATS:
-        from quizgen.render import answer_page
+    if fmt in ANSWER_SHEET_FORMATS:
+        from quizgen.render.answer_page import answer_files
 
-        pages = [page for sheet in sheets for page in answer_page.answer_pages_for(sheet, paper or "a4")]
-        files["answer-sheets.json"] = answer_page.answer_sheets_json(pages)
-        if fmt != "json":
-            files["answer-sheets.html"] = answer_page.answer_sheets_html(pages, _("Answer sheets"))
+        files.update(answer_files(sheets, fmt, paper or "a4"))
     if fmt == "pdf":
         sheets_of: dict[str, list[str | bytes]] = {}
         if env is not None and len(sheets) > 1:

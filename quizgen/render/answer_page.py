@@ -118,6 +118,20 @@ def sheet_pages_html(pages: list[AnswerPage]) -> Markup:
     return Markup(f"<style>\n{page_css(pages[0].paper)}</style>\n{body}")
 
 
+def answer_files(sheets: list[Sheet], fmt: str, paper: str) -> dict[str, str]:
+    """The class's answer pages as files: ``answer-sheets.json``, and but for JSON ``answer-sheets.html`` (printed
+    to ``answer-sheets.pdf`` with the rest); nothing when no sheet has an answer sheet."""
+    from quizgen.i18n import _
+
+    pages = [page for sheet in sheets for page in answer_pages_for(sheet, paper)]
+    if not pages:
+        return {}
+    files = {"answer-sheets.json": answer_sheets_json(pages)}
+    if fmt != "json":
+        files["answer-sheets.html"] = answer_sheets_html(pages, _("Answer sheets"))
+    return files
+
+
 def answer_pages_for(sheet: Sheet, paper: str) -> list[AnswerPage]:
     """The answer pages of a sheet made with ``--answer-sheet``, else none."""
     return layout(sheet, paper) if getattr(sheet, "answer_sheet", False) else []
