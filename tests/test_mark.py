@@ -173,23 +173,23 @@ def test_not_our_page_and_upside_down(printed: Path, tmp_path: Path) -> None:
     cv2.putText(blank, "a letter home", (200, 400), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 5)
     cv2.imwrite(str(tmp_path / "other.png"), blank)
     cv2.imwrite(str(tmp_path / "turned.jpg"), scanfake.scanner(images[0], rng, dpi=150, upside_down=True))
+    import json
+
+    qr = json.loads((printed / "ws" / "answer-sheets.json").read_text())["pages"][1]["qr"]
+    ppm = scanfake.BASE_DPI / 25.4  # the QR code scribbled over: a thick pencil cross and a blot
+    blotted = images[1].copy()
+    x0, y0, side = (int(qr[k] * ppm) for k in ("x", "y", "size"))
+    cv2.rectangle(blotted, (x0 + side // 3, y0 + side // 3), (x0 + 2 * side // 3, y0 + 2 * side // 3), 0, -1)
+    cv2.line(blotted, (x0, y0), (x0 + side, y0 + side), 0, 40)
+    cv2.imwrite(str(tmp_path / "blotted.png"), scanfake.scanner(blotted, rng, dpi=200, jpeg=None))
     out = tmp_path / "m"
-    r = CliRunner().invoke(
-        main,
-        [
-            "mark",
-            str(tmp_path / "other.png"),
-            str(tmp_path / "turned.jpg"),
-            "--key",
-            str(printed / "ws"),
-            "-o",
-            str(out),
-        ],
-    )
+    scans = [str(tmp_path / n) for n in ("other.png", "turned.jpg", "blotted.png")]
+    r = CliRunner().invoke(main, ["mark", *scans, "--key", str(printed / "ws"), "-o", str(out)])
     assert r.exit_code == 0, r.output
     review = (out / "review.html").read_text(encoding="utf-8")
     assert "not one of our answer pages" in review
     assert "upside down" in review
+    assert "QR code could not be read" in review
     rows = list(csv.DictReader((out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert len(rows) == 1
 
