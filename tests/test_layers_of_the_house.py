@@ -31,6 +31,7 @@ ALLOWED = {
     "exports": FOUNDATION | {"arith", "explain", "problems", "render", "figures"},
     "drill": FOUNDATION | {"arith", "explain", "problems", "figures"},
     "figures": FOUNDATION | {"arith"},
+    "mark": FOUNDATION | {"arith", "explain", "problems", "render"},
     "cli": None,  # anything
     "quizgen": None,  # the top package and __main__
 }

@@ -34,7 +34,7 @@ README = ROOT / "README.md"
 # screenshots and network tables.
 NOT_RUN = (
     "pip install . && quizgen worksheet",
-    'pip install -e ".[test,torch,onnx,browser,pdf]" && pytest',
+    'pip install -e ".[test,torch,onnx,browser,pdf,mark]" && pytest',
     "pytest --update-golden",
     "python benchmarks/run.py",
     "python benchmarks/practice.py",

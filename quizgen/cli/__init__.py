@@ -23,6 +23,7 @@ COMMANDS = {
     "check": "Check claimed answers about a layer: correct, or wrong with the right value and the misconception.",
     "draw": "Draw a layer, a network or a receptive field as a self-contained SVG.",
     "drill": "Practise in the terminal: feedback names your misconception; progress is saved.",
+    "mark": "Mark scanned answer sheets: grades, each student's feedback, the class's misconceptions.",
     "kinds": "List the problem kinds, each with an example.",
     "solve": "Solve a layer or a network: shapes, parameters, MACs/FLOPs, pooling work, memory, worked steps.",
     "stats": "Show drill progress: accuracy by kind, frequent misconceptions, streak, what is due.",

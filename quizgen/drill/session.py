@@ -240,28 +240,11 @@ class Drill:
         return False, *self.diagnose(problem, part, value)
 
     def diagnose(self, problem: Problem, part: Part, value: Number | Shape) -> tuple[tuple[str, ...], str]:
-        """The misconception(s) that produce ``value``, and the sentence that names them."""
-        from quizgen.problems.feedback import every_cause  # the page's data names the same
+        """The misconception(s) that produce ``value``, and the sentence that names them
+        (:func:`quizgen.problems.feedback.diagnose`, shared with ``quizgen mark``)."""
+        from quizgen.problems.feedback import diagnose
 
-        for c in part.choices:
-            if not c.correct and _matches(value, c.value):
-                ids = next((w.ids for w in part.wrongs if w.value == c.value), ("slip",) if "slip" in c.why else ())
-                first, why = every_cause(problem, part, c.value, c.why)
-                return first or ids, why
-        for w in part.wrongs:
-            if _matches(value, w.value):
-                first, why = every_cause(problem, part, w.value, w.why)
-                return first or w.ids, why
-        from quizgen.problems.feedback import asks_one_layer  # the page's data searches as far
-
-        if problem.layer is not None and asks_one_layer(problem):
-            from quizgen.explain import misconceptions as M
-
-            if part.quantity in M.QUANTITIES:
-                found = M.naming(problem.layer, part.quantity, lambda v: _matches(value, v))
-                if found:  # every cause of the value, the likely one first; the first is the one recorded
-                    return found[0], M.explain_causes(problem.layer, found)
-        return (), ""
+        return diagnose(problem, part, value, _matches)
 
     def reveal(self, problem: Problem, part: Part) -> None:
         s = self.style

@@ -12,7 +12,7 @@ test holds the two to each other.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -183,3 +183,39 @@ def seen_on(problems: Iterable[Problem]) -> tuple[set[int], set[tuple[int, ...]]
         for part in problem.parts:
             values += [part.answer, *(c.value for c in part.choices)]
     return seen(texts, values)
+
+
+def _matches(value: object, answer: object) -> bool:
+    """Does ``value`` (a read Number or shape) match ``answer`` by the one grading rule?"""
+    from quizgen.explain.answers import Number, judge_value
+
+    if not isinstance(value, (Number, tuple)) or not isinstance(answer, (int, Fraction, tuple)):
+        return value == answer
+    return judge_value(value, answer) != "wrong"
+
+
+def diagnose(
+    problem: Problem, part: Part, value: object, matches: Callable[[object, object], bool] | None = None
+) -> tuple[tuple[str, ...], str]:
+    """The misconception(s) that produce ``value`` (a parsed answer), and the sentence that names them.
+
+    The drill's matcher, shared with ``quizgen mark``: first a wrong choice's value, then one of the part's
+    own wrong values, then any value a misconception (or a pair) produces for a single layer; every cause of
+    the value is named, the likely one first, and the first is the one recorded.  ``matches`` decides whether
+    the answer meets a value (the one grading rule by default).  ``((), "")`` when nothing matches.
+    """
+    match = matches or _matches
+    for c in part.choices:
+        if not c.correct and match(value, c.value):
+            ids = next((w.ids for w in part.wrongs if w.value == c.value), ("slip",) if "slip" in c.why else ())
+            first, why = every_cause(problem, part, c.value, c.why)
+            return first or ids, why
+    for w in part.wrongs:
+        if match(value, w.value):
+            first, why = every_cause(problem, part, w.value, w.why)
+            return first or w.ids, why
+    if problem.layer is not None and asks_one_layer(problem) and part.quantity in M.QUANTITIES:
+        found = M.naming(problem.layer, part.quantity, lambda v: match(value, v))
+        if found:
+            return found[0], M.explain_causes(problem.layer, found)
+    return (), ""

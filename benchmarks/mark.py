@@ -1,0 +1,125 @@
+"""``quizgen mark``'s reading, measured on synthetic scans: run ``python benchmarks/mark.py [PAGES]`` (default 300).
+
+A class of 60 is printed with ``--answer-sheet --format pdf`` (Chromium), each answer page rasterised at 300 dpi
+and filled again and again by ``tests/scanfake.py`` (pencil fills, stray marks; 1 column in 40 planted doubtful:
+a double fill, a half fill or an erasure), scanned at 150, 200 and 300 dpi in turn (rotation ±3°, scale,
+perspective, blur, noise, grey paper, JPEG), written to one PDF per dpi and read back through the reader.
+Printed (targets from issue 22):
+
+- marks read wrongly without a flag (target 0), over every column of every page;
+- answers (parts) read without review at 200 dpi (target ≥ 99%), counting only parts with nothing planted;
+- doubtful columns flagged (target: all);
+- codes right (the QR code, then the layout's name);
+- pages a minute, from the PDF to every bubble read (target ≥ 60 on this 2-core machine).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import scanfake  # noqa: E402
+
+from quizgen.mark import grade as G  # noqa: E402
+from quizgen.mark import scan as S  # noqa: E402
+
+CLASS = 60
+DOUBT = ("double", "half", "erasure")
+
+
+def main() -> None:
+    pages_wanted = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    tmp = Path(tempfile.mkdtemp(prefix="quizgen-mark-bench-"))
+    roster = tmp / "roster.csv"
+    roster.write_text("id,name\n" + "".join(f"{1000 + i},Student {i:03d}\n" for i in range(CLASS)), encoding="utf-8")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quizgen",
+            "worksheet",
+            "--roster",
+            str(roster),
+            "--answer-sheet",
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp / "ws"),
+            "--seed",
+            "9",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    layouts = json.loads((tmp / "ws" / "answer-sheets.json").read_text())["pages"]
+    by_key = {(p["code"], p["page"]): p for p in layouts}
+    printed = scanfake.rasterise(str(tmp / "ws" / "answer-sheets.pdf"))
+    rng = random.Random(2026)
+    made: dict[int, list] = {150: [], 200: [], 300: []}
+    truth: dict[int, list] = {150: [], 200: [], 300: []}
+    for n in range(pages_wanted):
+        k = n % len(layouts)
+        layout, page = layouts[k], printed[k]
+        cols: dict[tuple[str, int, str], list[str]] = {}
+        for b in layout["bubbles"]:
+            if b["column"] != "override" and b["part"] != "id":
+                cols.setdefault((b["part"], b["dim"], b["column"]), []).append(b["value"])
+        answers = {key: rng.choice(vs) for key, vs in cols.items()}
+        doubtful = {key: rng.choice(DOUBT) for key in cols if rng.random() < 1 / 40}
+        dpi = (150, 200, 300)[n % 3]
+        filled = scanfake.fill_page(page, layout, answers, rng, doubtful=doubtful, strays=rng.randint(0, 2))
+        made[dpi].append(scanfake.scanner(filled, rng, dpi=dpi, jpeg=rng.choice((None, 60, 85))))
+        truth[dpi].append((layout, answers, doubtful))
+    wrong = flagged = planted = columns = 0
+    parts_clean = parts_clean_ok = 0
+    codes_ok = pages = 0
+    seconds = 0.0
+    for dpi, images in made.items():
+        pdf = tmp / f"scans-{dpi}.pdf"
+        scanfake.to_pdf(images, str(pdf), dpi=dpi)
+        t0 = time.perf_counter()
+        reads = [S.read_page(sc, by_key) for sc in S.load([str(pdf)])]
+        seconds += time.perf_counter() - t0
+        for read, (layout, answers, doubtful) in zip(reads, truth[dpi]):
+            pages += 1
+            codes_ok += read.code == layout["code"] and by_key[(read.code, read.page)]["student"] == layout["student"]
+            bycol: dict[tuple[str, int, str], list] = {}
+            for b in read.bubbles:
+                bycol.setdefault((b.part, b.dim, b.column), []).append(b)
+            bad_parts = {key[0] for key in doubtful}
+            part_ok: dict[str, bool] = {}
+            for key, meant in answers.items():
+                columns += 1
+                value, why = G.column_value(bycol.get(key, []))
+                if key in doubtful:
+                    planted += 1
+                    flagged += bool(why)
+                    continue
+                if not why and value != meant:
+                    wrong += 1
+                part_ok[key[0]] = part_ok.get(key[0], True) and not why
+            if dpi == 200:
+                for part, ok in part_ok.items():
+                    if part not in bad_parts:
+                        parts_clean += 1
+                        parts_clean_ok += ok
+    print(f"pages: {pages} ({', '.join(f'{len(v)} at {d} dpi' for d, v in made.items())}); columns filled: {columns}")
+    print(f"marks read wrongly without a flag: {wrong} (target 0)")
+    print(
+        f"answers read without review at 200 dpi: {parts_clean_ok}/{parts_clean} = {100 * parts_clean_ok / max(parts_clean, 1):.2f}% (target >= 99%)"
+    )
+    print(f"doubtful columns flagged: {flagged}/{planted} (target all)")
+    print(f"codes and names right: {codes_ok}/{pages}")
+    print(f"pages a minute (PDF to bubbles, one process): {60 * pages / seconds:.0f} (target >= 60)")
+
+
+if __name__ == "__main__":
+    main()
