@@ -37,8 +37,9 @@ def require() -> None:
 )
 @click.option("--resolve", default=None, metavar="review.csv", help="Apply the teacher's decisions on the review list.")
 def mark_command(scans: tuple[str, ...], key_dir: str, recipe: str | None, outdir: str, resolve: str | None) -> None:
-    """Mark scanned answer sheets (PDF, PNG, JPEG, TIFF; any order, any mix of students).
+    """Mark scanned answer sheets: grades, each student's feedback, the class's misconceptions.
 
+    Scans may be PDF, PNG, JPEG or TIFF, in any order, with any mix of students.
     Writes grades.csv, feedback/CODE.html (one a student), class-report.html, review.html and review.csv to
     OUT. Scans added later merge by sheet code; a page scanned twice is reported and counted once.
 
