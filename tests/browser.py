@@ -17,6 +17,7 @@ files that only read ``IN_CI`` or ``CHROMIUM`` can import this module without it
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -54,6 +55,17 @@ def require_browser() -> None:
         pytest.importorskip("playwright.sync_api", reason="the 'browser' extra (playwright) is not installed")
         if not CHROMIUM.exists():
             pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+
+def require_print(*tools: str) -> None:
+    """:func:`require_browser`, and the command-line ``tools`` (poppler-utils' ``pdftotext``, …) a PDF test reads with."""
+    __tracebackhide__ = True
+    require_browser()
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing and IN_CI:
+        pytest.fail(f"CI is set but these are missing: {', '.join(missing)} (poppler-utils)", pytrace=False)
+    if missing:
+        pytest.skip(f"missing: {', '.join(missing)} (apt-get install poppler-utils)")
 
 
 @contextmanager

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import statistics
 import subprocess
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, IN_CI, quizgen
+from browser import quizgen, require_print
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 15mm; }} body {{ margin: 0; font: 10pt sans-serif; }}
@@ -32,17 +31,7 @@ def words(pdf: Path) -> list[tuple[str, float]]:
 
 @pytest.mark.parametrize("args", [["resnet18", "--depth", "3"], ["googlenet", "--depth", "2"], ["densenet121"]])
 def test_paper_figure_prints_no_word_below_7pt(tmp_path, args):
-    missing = [t for t in ("pdftotext",) if shutil.which(t) is None]
-    if not CHROMIUM.exists():
-        missing.append(str(CHROMIUM))
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        missing.append("playwright (the 'pdf' extra)")
-    if missing and IN_CI:
-        pytest.fail(f"CI is set but these are missing: {', '.join(missing)}", pytrace=False)
-    if missing:
-        pytest.skip(f"missing: {', '.join(missing)}")
+    require_print("pdftotext")
     from browser import chromium
 
     svg_path = tmp_path / "net.svg"

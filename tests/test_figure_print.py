@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import statistics
 import subprocess
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, IN_CI, quizgen
+from browser import quizgen, require_print
 
 SHEETS = {
     "default": [],
@@ -29,17 +28,7 @@ SHEETS = {
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, Path]:
     """Each sheet in HTML and in PDF (A4 for two, Letter for the grids), written once."""
-    missing = [t for t in ("pdftotext",) if shutil.which(t) is None]
-    if not CHROMIUM.exists():
-        missing.append(str(CHROMIUM))
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        missing.append("playwright (the 'pdf' extra)")
-    if missing and IN_CI:
-        pytest.fail(f"CI is set but these are missing: {', '.join(missing)}", pytrace=False)
-    if missing:
-        pytest.skip(f"missing: {', '.join(missing)}")
+    require_print("pdftotext")
     out = {}
     for name, args in SHEETS.items():
         base = tmp_path_factory.mktemp(name)
