@@ -16,6 +16,7 @@ STYLE = (
     "body{font:15px/1.45 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left}"
     ".wrong{color:#b00020}.right{color:#05671e}.review{color:#8a5a00}"
+    "@page{margin:15mm}@media print{body{margin:0;max-width:none}}"
 )
 
 

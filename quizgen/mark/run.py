@@ -18,6 +18,7 @@ from typing import Any
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
 from quizgen.mark import grade as G
+from quizgen.mark.rebuild import Rebuilder
 
 
 @dataclass
@@ -53,13 +54,18 @@ def load_layouts(key_dir: str) -> dict[tuple[str, int], dict[str, Any]]:
     return {(p["code"], int(p["page"])): p for p in data["pages"]}
 
 
-def read_scans(paths: list[str], layouts: dict[tuple[str, int], dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every page of ``paths`` read: a JSON-ready entry each, doubtful parts' crops included."""
+def read_scans(
+    paths: list[str], layouts: dict[tuple[str, int], dict[str, Any]], rebuild: Rebuilder | None = None
+) -> list[dict[str, Any]]:
+    """Every page of ``paths`` read: a JSON-ready entry each, doubtful parts' crops included.  With ``rebuild``
+    (no ``--key``), each page's layout is rebuilt from its code, and ``layouts`` is ``rebuild.layouts``."""
     from quizgen.mark import scan as S
 
     entries = []
     for sc in S.load(paths):
         r = S.read_page(sc, layouts)
+        if rebuild is not None and r.code and not r.problem and r.homography is None:
+            _read_rebuilt(S, sc, r, rebuild)
         entry: dict[str, Any] = {
             "source": r.source,
             "digest": r.digest,
@@ -72,6 +78,8 @@ def read_scans(paths: list[str], layouts: dict[tuple[str, int], dict[str, Any]])
             "bubbles": [[b.part, b.dim, b.column, b.value, b.state, b.fill] for b in r.bubbles],
             "crops": {},
         }
+        if rebuild is not None and r.code in rebuild.chosen:
+            entry["layout"] = list(rebuild.chosen[r.code])
         layout = layouts.get((r.code, r.page))
         if layout is not None:
             cols: dict[tuple[str, int, str], list[str]] = {}
@@ -84,11 +92,28 @@ def read_scans(paths: list[str], layouts: dict[tuple[str, int], dict[str, Any]])
     return entries
 
 
+def _read_rebuilt(S: Any, sc: Any, r: Any, rebuild: Rebuilder) -> None:  # noqa: N803 - the scan module
+    """Read the bubbles of page ``r`` with the layout its code rebuilds, or say why not (``r.problem``)."""
+    import cv2
+
+    img = cv2.rotate(sc.pixels, cv2.ROTATE_180) if r.upside_down else sc.pixels
+    markers = S.find_markers(img)
+    chosen = rebuild.choose(img, markers, r.code, r.page, r.pages) if markers is not None else ""
+    if isinstance(chosen, str):
+        r.problem = chosen or _("not one of our answer pages: its four corner markers were not found")
+        return
+    layout = rebuild.layouts[(r.code, r.page)]
+    r.homography, r.image = S.homography(layout["markers"], markers), img
+    r.bubbles = S.read_bubbles(img, r.homography, layout)
+
+
 def merge_reads(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Earlier reads and new ones, one entry a distinct scan (by pixel hash), in a fixed order."""
+    """Earlier reads and new ones, one entry a distinct scan (by pixel hash), in a fixed order.  A scan read
+    again replaces an earlier read of it that found no bubbles (its layout was not known then)."""
     seen: dict[str, dict[str, Any]] = {}
     for e in old + new:
-        seen.setdefault(e["digest"], e)
+        if e["digest"] not in seen or (e["bubbles"] and not seen[e["digest"]]["bubbles"]):
+            seen[e["digest"]] = e
     return sorted(seen.values(), key=lambda e: (e["code"], e["page"], e["source"], e["digest"]))
 
 
@@ -136,7 +161,7 @@ def mark(
     by_page: dict[tuple[str, int], dict[str, Any]] = {}
     for e in reads:
         if e["problem"]:
-            out.review.append(Review(e["source"], e["problem"]))
+            out.review.append(Review(e["source"], e["problem"], code=e["code"]))
             continue
         if (e["code"], e["page"]) not in layouts:
             reason = (
