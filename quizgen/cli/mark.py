@@ -130,6 +130,14 @@ def run_mark(
         layouts = rebuild.layouts
     else:
         layouts = R.load_layouts(key_dir)
+        first = next(iter(layouts), None)
+        if first is not None and R.other_recipe(recipe, first[0]):
+            raise QuizgenError(
+                _(
+                    "--key {dir}: its sheets were made from another recipe than {recipe}; "
+                    "give the one they were made from with --recipe"
+                ).format(recipe=recipe or _("the default recipe"), dir=key_dir)
+            )
     resolved = R.read_resolve(resolve) if resolve else {}
     out = Path(outdir)
     old = []

@@ -137,7 +137,7 @@ def _sheet_problems(recipe: str | None, code: str) -> list[Any]:
     return built.problems
 
 
-def _other_recipe(recipe: str | None, code: str) -> bool:
+def other_recipe(recipe: str | None, code: str) -> bool:
     from quizgen.problems.codes import CodeRecipeMismatch, parse_code
     from quizgen.problems.sheet import DEFAULT_RECIPE, load_recipe
 
@@ -166,7 +166,7 @@ def mark(
         if (e["code"], e["page"]) not in layouts:
             reason = (
                 _("code {code} was made from another recipe than this class's")
-                if _other_recipe(recipe, e["code"])
+                if other_recipe(recipe, e["code"])
                 else _("code {code} is not one of this class's sheets (not in answer-sheets.json)")
             )
             out.review.append(Review(e["source"], reason.format(code=e["code"]), code=e["code"]))
