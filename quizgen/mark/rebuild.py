@@ -51,6 +51,20 @@ class Rebuilder:
         self.sheets: dict[str, Sheet] = {}
         self.layouts: dict[tuple[str, int], dict[str, Any]] = {}
         self.chosen: dict[str, tuple[str, bool]] = {}
+        self._students: dict[int, tuple[str, str]] | None = None  # sheet seed → (name, id), from the roster
+
+    def student(self, seed: int) -> tuple[str, str]:
+        """The roster's student (name, id) whose sheet has ``seed`` under the base seed, or ``("", "")``."""
+        if self._students is None:
+            self._students = {}
+            if self.roster:
+                from quizgen.problems import sheet as worksheet
+
+                plan = worksheet.plan(self.recipe, roster=self.roster, seed=self.seed)
+                ids = plan.ids or ("",) * len(plan.sheets)
+                for (_stem, name, sheet_seed), sid in zip(plan.sheets, ids):
+                    self._students.setdefault(sheet_seed, (name, sid))
+        return self._students.get(seed, ("", ""))
 
     def sheet(self, code: str) -> Sheet:
         """The sheet ``code`` regenerates with the recipe, or why it cannot be (``Sheet.problem``)."""
@@ -77,14 +91,8 @@ class Rebuilder:
         opts = plan.options
         assert opts is not None
         (_stem, _student, seed), *_rest = plan.sheets
-        student, student_id = "", ""
-        if self.roster:
-            try:
-                named = worksheet.plan(self.recipe, code=code, roster=self.roster, seed=self.seed)
-                (_stem, student, _seed), *_rest = named.sheets
-                student_id = named.ids[0] if named.ids else ""
-            except QuizgenError:
-                pass  # not a sheet of this roster (one made with --variants): its ID grid names it
+        # a sheet of no student of the roster (one made with --variants) is named by its ID grid
+        student, student_id = self.student(seed)
         built = worksheet.build_sheet(
             plan.recipe,
             seed,
