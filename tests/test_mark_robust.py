@@ -134,6 +134,7 @@ def fill(
     *,
     wrong: dict[str, str | tuple[int, ...]] | None = None,
     override: tuple[str, ...] = (),
+    doubtful: dict[tuple[str, int, str], str] | None = None,
 ) -> Any:
     """Answer page ``k`` of class ``c`` filled with the right answers, but ``wrong``'s (part → answer), with the
     override boxes of ``override`` ticked, and the ID 123456 where the page has an ID grid."""
@@ -154,7 +155,7 @@ def fill(
                     answers[(pid, dim, col)] = d
         if pid in override:
             answers[(pid, 1, "override")] = "right"
-    return scanfake.fill_page(c.images[k], layout, answers, rng)
+    return scanfake.fill_page(c.images[k], layout, answers, rng, doubtful=doubtful)
 
 
 def parts_of(c: Class, k: int) -> list[str]:
@@ -231,23 +232,26 @@ def test_a_missing_second_page(long_class: Class, tmp_path: Path, how: str) -> N
 
 def test_the_override_box_counts_a_part_right(roster_class: Class, tmp_path: Path) -> None:
     """A wrong answer with the teacher's box ticked: `override`, full marks, in grades.csv and the feedback
-    page; the same wrong answer without the box stays wrong."""
+    page; so is a part with a double fill and the box ticked (the tick wins over the reading); the same wrong
+    answer without the box stays wrong."""
     rng = random.Random(3)
     layout = roster_class.layouts[0]
     code = layout["code"]
     numeric = [p for p in parts_of(roster_class, 0) if not isinstance(roster_class.answers[code][p], str)]
-    boxed, plain = numeric[:2]
+    boxed, plain, doubled = numeric[:3]
     wrong = {p: tuple(2 * v + 1 for v in roster_class.answers[code][p]) for p in (boxed, plain)}  # type: ignore[union-attr]
-    scan = write(tmp_path, "s.jpg", scanfake.scanner(fill(roster_class, 0, rng, wrong=wrong, override=(boxed,)), rng))
+    page = fill(roster_class, 0, rng, wrong=wrong, override=(boxed, doubled), doubtful={(doubled, 1, "d2"): "double"})
+    scan = write(tmp_path, "s.jpg", scanfake.scanner(page, rng))
     rows, review = mark(tmp_path, [scan], "--key", str(roster_class.ws))
     row = rows[code]
     assert (row[f"{boxed} verdict"], row[f"{boxed} marks"]) == ("override", "1")
+    assert (row[f"{doubled} verdict"], row[f"{doubled} marks"]) == ("override", "1")
     assert (row[f"{plain} verdict"], row[f"{plain} marks"]) == ("wrong", "0")
     n = len(parts_of(roster_class, 0))
     assert (row["total"], row["out of"]) == (str(n - 1), str(n))
     assert reasons(review) == []
-    page = (tmp_path / "m" / "feedback" / f"{code}.html").read_text(encoding="utf-8")
-    assert page.count("counted right by your teacher") == 1
+    feedback = (tmp_path / "m" / "feedback" / f"{code}.html").read_text(encoding="utf-8")
+    assert feedback.count("counted right by your teacher") == 2
 
 
 def test_a_page_scanned_twice_is_counted_once(long_class: Class, tmp_path: Path) -> None:

@@ -225,6 +225,8 @@ def mark(
                 text, why, override = G.read_part(mine, part)
                 if override is None and not why:
                     why = _("the teacher's box is neither ticked nor empty")
+                if override:  # the teacher's tick wins over the reading, doubtful marks and all
+                    why = ""
                 if (code, pid) in resolved:
                     decision = resolved[(code, pid)]
                     why = ""
