@@ -248,3 +248,20 @@ def test_doubtful_marks_go_to_review_and_are_resolved(printed: Path, tmp_path: P
     row = list(csv.DictReader((out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))[0]
     assert row[f"{p1} read"] == "1.11e1" and row[f"{p1} verdict"] in ("wrong", "exact", "rounded")
     assert row[f"{p2} verdict"] == "review"
+
+
+def test_feedback_shows_answers_as_written_not_as_gridded() -> None:
+    """A grid-in is d.dd × 10^e: 2.00e1 was meant as 20, 8.19e7 keeps its three figures (8.19 × 10⁷, never
+    81,900,000, which would claim an exactness the grid cannot give), and a letter shows its option."""
+    from quizgen.mark.report import shown
+    from quizgen.problems.problem import Choice, Part
+
+    shape = Part("Output shape", "shape", (20, 20, 8), (), (), "")
+    assert shown("2.00e1, 2.00e1, 8.00e0", shape) == "20 × 20 × 8"
+    count = Part("MACs", "macs", 81_920_000, (), (), "")
+    assert shown("8.19e7", count) == "8.19 × 10⁷"
+    assert shown("1.28e2", count) == "128"
+    assert shown("3.50e0", count) == "3.50 × 10⁰"  # not a whole number: the grid as filled
+    assert shown("", count) == "(no answer)"
+    choice = Part("Params", "params", 34_944, (), (Choice("A", 34_848, False, ""), Choice("B", 34_944, True, "")), "")
+    assert shown("A", choice) == "A (34,848)"

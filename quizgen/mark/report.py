@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from fractions import Fraction
 from html import escape
 
 from quizgen.i18n import _
 from quizgen.mark.grade import StudentResult
 from quizgen.mark.run import Marked
+from quizgen.problems.problem import Part, fmt_value
 
 STYLE = (
     "body{font:15px/1.45 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
@@ -22,6 +24,33 @@ STYLE = (
 
 def _num(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{float(x):.2f}"
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def shown(read: str, part: Part) -> str:
+    """An answer as read, written as a student would: a grid-in ``2.00e1`` is 20, ``8.19e7`` is 8.19 × 10⁷ (not
+    written out, since the grid says three figures); a shape's sizes are joined by ×; a letter shows its option."""
+    if not read:
+        return _("(no answer)")
+    if part.choices:
+        chosen = next((c for c in part.choices if c.letter == read), None)
+        return f"{read} ({fmt_value(chosen.value)})" if chosen else read
+    out = []
+    for size in read.split(", "):
+        m = re.fullmatch(r"(\d)\.(\d\d)e(\d+)", size)
+        if not m:
+            out.append(size)
+            continue
+        digits, e = int(m.group(1) + m.group(2)), int(m.group(3))
+        if e <= 2:  # d.dd × 10^e with e ≤ 2 is a whole number when its hidden figures are zeros
+            value = Fraction(digits * 10**e, 100)
+            if value.denominator == 1:
+                out.append(f"{value.numerator:,}")
+                continue
+        out.append(f"{m.group(1)}.{m.group(2)} × 10{str(e).translate(SUPERSCRIPT)}")
+    return " × ".join(out)
 
 
 def _page(title: str, body: str) -> str:
@@ -93,7 +122,6 @@ def review_csv(marked: Marked) -> str:
 def feedback_html(s: StudentResult) -> str:
     """One student's page: every part's answer, right or wrong; a wrong one with its misconception and steps."""
     from quizgen.problems.feedback import part_steps
-    from quizgen.problems.problem import fmt_value
 
     out = [
         "<p>"
@@ -117,7 +145,7 @@ def feedback_html(s: StudentResult) -> str:
             status = '<span class="review">' + escape(_("not marked yet")) + "</span>"
         else:
             status = '<span class="wrong">' + escape(_("wrong")) + "</span>"
-        read = escape(r.read or _("(no answer)"))
+        read = escape(shown(r.read, part))
         item = f"<li><b>{escape(problem.title)}</b> ({escape(r.part)}, {escape(part.label)}): {read}: {status}"
         if r.verdict in ("wrong", "blank") and not r.override:
             item += "<br>" + escape(_("The answer is {v}.").format(v=fmt_value(part.answer)))
@@ -158,7 +186,7 @@ def class_report_html(marked: Marked) -> str:
     body.append("<h2>" + escape(_("Marks")) + "</h2>")
     body.append('<svg width="340" height="130" role="img">' + "".join(bars) + "</svg>")
     body.append("<h2>" + escape(_("Problems")) + "</h2><table>")
-    body.append("<tr><th>" + escape(_("problem")) + "</th><th>" + escape(_("right")) + "</th></tr>")
+    body.append("<tr><th>" + escape(_("problem")) + "</th><th>" + escape(_("parts right")) + "</th></tr>")
     problems = sorted({int(p.part.split(".")[0]) for s in students for p in s.parts})
     for pn in problems:
         parts = [
