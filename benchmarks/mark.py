@@ -10,6 +10,8 @@ Printed (targets from issue 22):
 - answers (parts) read without review at 200 dpi (target ≥ 99%), counting only parts with nothing planted;
 - doubtful columns flagged (target: all);
 - codes right (the QR code, then the layout's name);
+- ID digits read right, on the pages of a second class printed without a roster (``--variants``), whose ID
+  grids are filled with random 6-digit numbers: read right, flagged for review, read wrongly (target 0);
 - pages a minute, from the PDF to every bubble read (target ≥ 60 on this 2-core machine).
 """
 
@@ -59,9 +61,30 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
-    layouts = json.loads((tmp / "ws" / "answer-sheets.json").read_text())["pages"]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quizgen",
+            "worksheet",
+            "--variants",
+            str(CLASS // 3),
+            "--answer-sheet",
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp / "ids"),
+            "--seed",
+            "9",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    layouts, printed = [], []
+    for folder in ("ws", "ids"):  # a class from a roster, then one with ID grids
+        layouts += json.loads((tmp / folder / "answer-sheets.json").read_text())["pages"]
+        printed += scanfake.rasterise(str(tmp / folder / "answer-sheets.pdf"))
     by_key = {(p["code"], p["page"]): p for p in layouts}
-    printed = scanfake.rasterise(str(tmp / "ws" / "answer-sheets.pdf"))
     rng = random.Random(2026)
     made: dict[int, list] = {150: [], 200: [], 300: []}
     truth: dict[int, list] = {150: [], 200: [], 300: []}
@@ -74,6 +97,8 @@ def main() -> None:
                 cols.setdefault((b["part"], b["dim"], b["column"]), []).append(b["value"])
         answers = {key: rng.choice(vs) for key, vs in cols.items()}
         doubtful = {key: rng.choice(DOUBT) for key in cols if rng.random() < 1 / 40}
+        if any(b["part"] == "id" for b in layout["bubbles"]):
+            answers.update(scanfake.id_answers("".join(rng.choice("0123456789") for _ in range(6))))
         dpi = (150, 200, 300)[n % 3]
         filled = scanfake.fill_page(page, layout, answers, rng, doubtful=doubtful, strays=rng.randint(0, 2))
         made[dpi].append(scanfake.scanner(filled, rng, dpi=dpi, jpeg=rng.choice((None, 60, 85))))
@@ -81,6 +106,7 @@ def main() -> None:
     wrong = flagged = planted = columns = 0
     parts_clean = parts_clean_ok = 0
     codes_ok = pages = 0
+    id_right = id_flagged = id_wrong = 0
     seconds = 0.0
     for dpi, images in made.items():
         pdf = tmp / f"scans-{dpi}.pdf"
@@ -97,6 +123,12 @@ def main() -> None:
             bad_parts = {key[0] for key in doubtful}
             part_ok: dict[str, bool] = {}
             for key, meant in answers.items():
+                if key[0] == "id":
+                    value, why = G.column_value(bycol.get(key, []))
+                    id_right += not why and value == meant
+                    id_flagged += bool(why) or value is None
+                    id_wrong += not why and value is not None and value != meant
+                    continue
                 columns += 1
                 value, why = G.column_value(bycol.get(key, []))
                 if key in doubtful:
@@ -118,6 +150,11 @@ def main() -> None:
     )
     print(f"doubtful columns flagged: {flagged}/{planted} (target all)")
     print(f"codes and names right: {codes_ok}/{pages}")
+    ids = id_right + id_flagged + id_wrong
+    print(
+        f"ID digits read right: {id_right}/{ids} = {100 * id_right / max(ids, 1):.2f}%; "
+        f"flagged for review: {id_flagged}; read wrongly: {id_wrong} (target 0)"
+    )
     print(f"pages a minute (PDF to bubbles, one process): {60 * pages / seconds:.0f} (target >= 60)")
 
 
