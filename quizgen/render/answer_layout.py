@@ -294,12 +294,11 @@ def _header(page: AnswerPage, spacing: Spacing) -> tuple[float, float]:
     else:
         title = _("{code} · answer page {page}").format(code=page.code, page=page.page)
     page.texts.append(Text(x, TOP + 4, title, 3.6, bold=True))
-    name_x = x + 78
+    name_x = x + max(78.0, _ems(title) * 3.6 + 4)
     room = page.qr[0] - 3 - name_x
     if page.student:
         who = _("Name: {name}").format(name=page.student + (f" ({page.student_id})" if page.student_id else ""))
-        ems = sum(0.58 if ord(c) < 0x2E80 else 1.0 for c in who)  # Latin about 0.58 em, CJK 1 em
-        page.texts.append(Text(name_x, TOP + 4, who, min(3.3, room / ems), bold=True))
+        page.texts.append(Text(name_x, TOP + 4, who, min(3.3, room / _ems(who)), bold=True))
     else:
         page.texts.append(Text(name_x, TOP + 4, _("Name:"), 3.2))
         page.lines.append((name_x + 11, TOP + 4.5, name_x + room, TOP + 4.5))
@@ -317,6 +316,12 @@ def _header(page: AnswerPage, spacing: Spacing) -> tuple[float, float]:
         y += 3.5
     top = max(y - 2, under_qr)
     return top, top
+
+
+def _ems(text: str) -> float:
+    """About how wide ``text`` prints in bold, in ems (the font's size): a Latin letter or digit at most 0.7, a
+    CJK character 1.05, so that a long code or name is kept clear of the QR code."""
+    return sum(0.7 if ord(c) < 0x2E80 else 1.05 for c in text)
 
 
 def _place(page: AnswerPage, block: _Block, x: float, y: float, spacing: Spacing) -> None:
