@@ -6,10 +6,13 @@ a double fill, a half fill or an erasure), scanned at 150, 200 and 300 dpi in tu
 perspective, blur, noise, grey paper, JPEG), written to one PDF per dpi and read back through the reader.
 Printed (targets from issue 22):
 
-- marks read wrongly without a flag (target 0), over every column of every page;
+- marks read wrongly without a flag (target 0), over every column of every page read; a page not read at all
+  (its QR code under a stray line, say) is a line of the review list, counted apart;
 - answers (parts) read without review at 200 dpi (target ≥ 99%), counting only parts with nothing planted;
 - doubtful columns flagged (target: all);
 - codes right (the QR code, then the layout's name);
+- ID digits read right, on the pages of a second class printed without a roster (``--variants``), whose ID
+  grids are filled with random 6-digit numbers: read right, flagged for review, read wrongly (target 0);
 - pages a minute, from the PDF to every bubble read (target ≥ 60 on this 2-core machine).
 """
 
@@ -59,9 +62,30 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
-    layouts = json.loads((tmp / "ws" / "answer-sheets.json").read_text())["pages"]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quizgen",
+            "worksheet",
+            "--variants",
+            str(CLASS // 3),
+            "--answer-sheet",
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp / "ids"),
+            "--seed",
+            "9",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    layouts, printed = [], []
+    for folder in ("ws", "ids"):  # a class from a roster, then one with ID grids
+        layouts += json.loads((tmp / folder / "answer-sheets.json").read_text())["pages"]
+        printed += scanfake.rasterise(str(tmp / folder / "answer-sheets.pdf"))
     by_key = {(p["code"], p["page"]): p for p in layouts}
-    printed = scanfake.rasterise(str(tmp / "ws" / "answer-sheets.pdf"))
     rng = random.Random(2026)
     made: dict[int, list] = {150: [], 200: [], 300: []}
     truth: dict[int, list] = {150: [], 200: [], 300: []}
@@ -74,6 +98,8 @@ def main() -> None:
                 cols.setdefault((b["part"], b["dim"], b["column"]), []).append(b["value"])
         answers = {key: rng.choice(vs) for key, vs in cols.items()}
         doubtful = {key: rng.choice(DOUBT) for key in cols if rng.random() < 1 / 40}
+        if any(b["part"] == "id" for b in layout["bubbles"]):
+            answers.update(scanfake.id_answers("".join(rng.choice("0123456789") for _ in range(6))))
         dpi = (150, 200, 300)[n % 3]
         filled = scanfake.fill_page(page, layout, answers, rng, doubtful=doubtful, strays=rng.randint(0, 2))
         made[dpi].append(scanfake.scanner(filled, rng, dpi=dpi, jpeg=rng.choice((None, 60, 85))))
@@ -81,6 +107,8 @@ def main() -> None:
     wrong = flagged = planted = columns = 0
     parts_clean = parts_clean_ok = 0
     codes_ok = pages = 0
+    unread: list[str] = []
+    id_right = id_flagged = id_wrong = 0
     seconds = 0.0
     for dpi, images in made.items():
         pdf = tmp / f"scans-{dpi}.pdf"
@@ -90,6 +118,9 @@ def main() -> None:
         seconds += time.perf_counter() - t0
         for read, (layout, answers, doubtful) in zip(reads, truth[dpi]):
             pages += 1
+            if read.problem:  # quizgen mark lists the page for review (e.g. a stray line over its QR code)
+                unread.append(read.problem)
+                continue
             codes_ok += read.code == layout["code"] and by_key[(read.code, read.page)]["student"] == layout["student"]
             bycol: dict[tuple[str, int, str], list] = {}
             for b in read.bubbles:
@@ -97,6 +128,12 @@ def main() -> None:
             bad_parts = {key[0] for key in doubtful}
             part_ok: dict[str, bool] = {}
             for key, meant in answers.items():
+                if key[0] == "id":
+                    value, why = G.column_value(bycol.get(key, []))
+                    id_right += not why and value == meant
+                    id_flagged += bool(why) or value is None
+                    id_wrong += not why and value is not None and value != meant
+                    continue
                 columns += 1
                 value, why = G.column_value(bycol.get(key, []))
                 if key in doubtful:
@@ -117,7 +154,13 @@ def main() -> None:
         f"answers read without review at 200 dpi: {parts_clean_ok}/{parts_clean} = {100 * parts_clean_ok / max(parts_clean, 1):.2f}% (target >= 99%)"
     )
     print(f"doubtful columns flagged: {flagged}/{planted} (target all)")
-    print(f"codes and names right: {codes_ok}/{pages}")
+    print(f"pages not read, each a line of the review list (not counted above): {len(unread)} {sorted(set(unread))}")
+    print(f"codes and names right: {codes_ok}/{pages - len(unread)} pages read")
+    ids = id_right + id_flagged + id_wrong
+    print(
+        f"ID digits read right: {id_right}/{ids} = {100 * id_right / max(ids, 1):.2f}%; "
+        f"flagged for review: {id_flagged}; read wrongly: {id_wrong} (target 0)"
+    )
     print(f"pages a minute (PDF to bubbles, one process): {60 * pages / seconds:.0f} (target >= 60)")
 
 

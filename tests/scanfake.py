@@ -44,6 +44,12 @@ def _pencil(img: np.ndarray, x: float, y: float, r: float, ppm: float, rng: rand
     img[mask] = np.minimum(img[mask], vals)
 
 
+def id_answers(number: str) -> dict[tuple[str, int, str], str | None]:
+    """The ID grid filled with ``number``: one digit a column (``id1`` the first), as :func:`fill_page` takes it;
+    a ``" "`` leaves that column empty."""
+    return {("id", 1, f"id{i}"): (d if d != " " else None) for i, d in enumerate(number, start=1)}
+
+
 def fill_page(
     page: np.ndarray,
     layout: dict[str, Any],

@@ -66,6 +66,30 @@ def column_value(bubbles: list[Any]) -> tuple[str | None, str]:
     return (filled[0].value, "") if filled else (None, "")
 
 
+def read_id(bubbles: list[Any]) -> tuple[str, str]:
+    """The student's number from the ID grid (part ``id``, columns ``id1``, ``id2``, … most significant first):
+    ``(number, "")`` when every column has exactly one bubble filled.  Otherwise what was read, with ``?`` for
+    each column not read for sure (``""`` for a grid left empty), and why, for the review list: a column left
+    empty, two filled in one, or a doubtful mark is never guessed."""
+    columns = sorted({b.column for b in bubbles}, key=lambda c: int(c[2:]))
+    digits, reasons = [], []
+    for c in columns:
+        value, why = column_value([b for b in bubbles if b.column == c])
+        if why:
+            reasons.append(_("ID digit {n}: {why}").format(n=c[2:], why=why))
+        elif value is None:
+            reasons.append(_("ID digit {n} is left empty").format(n=c[2:]))
+        digits.append(value if value is not None and not why else "?")
+    if not reasons:
+        return "".join(digits), ""
+    if len(reasons) == len(columns) and all(d == "?" for d in digits) and not any(b.state != "empty" for b in bubbles):
+        return "", _("the ID grid is left empty: the student's number is not known")
+    read = "".join(digits)
+    return read, _("the student's ID was read as {read} ('?' not read for sure); {why}").format(
+        read=read, why="; ".join(reasons)
+    )
+
+
 def read_part(bubbles: list[Any], part: Part) -> tuple[str, str, bool | None]:
     """The answer text of one part from its bubbles, a review reason (``""`` if none), and the override box
     (True ticked, False not, None doubtful)."""

@@ -87,6 +87,9 @@ def read_scans(
                 cols.setdefault((b.part, b.dim, b.column), []).append(b.state)
             # a crop for each part with a doubtful bubble or two filled in one column
             parts = sorted({k[0] for k, states in cols.items() if "doubtful" in states or states.count("filled") > 1})
+            # and of the ID grid when a digit is not read (left empty): the teacher reads it from the crop
+            if any(k[0] == "id" and states.count("filled") != 1 for k, states in cols.items()):
+                parts = sorted({*parts, "id"})
             entry["crops"] = {p: base64.b64encode(S.crop_jpeg(r, layout, p)).decode() for p in parts}
         entries.append(entry)
     return entries
@@ -212,6 +215,8 @@ def mark(
                     )
                 )
             bubbles = [G_Bubble(*b) for b in entry["bubbles"]] if entry else []
+            if entry is not None and not student.student_id:
+                _student_id(student, layout, entry, bubbles, resolved, out)
             for pid in dict.fromkeys(b["part"] for b in layout["bubbles"] if b["part"] != "id"):
                 n, i = (int(x) for x in pid.split("."))
                 problem = problems[n - 1]
@@ -255,6 +260,38 @@ def mark(
                 student.parts.append(res)
         out.students.append(student)
     return out
+
+
+def _student_id(
+    student: G.StudentResult,
+    layout: dict[str, Any],
+    entry: dict[str, Any],
+    bubbles: list[Any],
+    resolved: dict[tuple[str, str], str],
+    out: Marked,
+) -> None:
+    """The student's number from a page's ID grid (a sheet printed without a roster), or the teacher's decision
+    on it (``review.csv``'s part ``id``); a number not read for sure goes to review, never guessed."""
+    if not any(b["part"] == "id" for b in layout["bubbles"]):
+        return
+    if (student.code, "id") in resolved:
+        decision = resolved[(student.code, "id")]
+        student.student_id = "" if decision.lower() == "blank" else decision
+        return
+    number, why = G.read_id([b for b in bubbles if b.part == "id"])
+    student.student_id = number
+    if why:
+        out.review.append(
+            Review(
+                entry["source"],
+                why,
+                code=student.code,
+                name=student.name,
+                part="id",
+                read=number,
+                crop=entry["crops"].get("id", ""),
+            )
+        )
 
 
 @dataclass

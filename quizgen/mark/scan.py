@@ -29,7 +29,8 @@ MARKER_MM = 6.0
 #: Fill thresholds (0 paper, 1 ink): at least FILLED overall and LOW in every quadrant is a fill; under EMPTY an
 #: empty bubble; anything between is doubtful (a half fill, an erasure, a light tick) and goes to review.
 FILLED, LOW, EMPTY = 0.38, 0.25, 0.2
-QR_TEXT = re.compile(r"([0-9A-F]{3}-[0-9A-F]{8}-[0-9A-F]{2,})/(\d+)/(\d+)")
+#: A sheet code (a recipe's, or a quick sheet's ``Q…``, as quizgen.problems.codes makes them), the page and the pages.
+QR_TEXT = re.compile(r"((?:[0-9A-F]{3}|Q[0-9A-F]+)-[0-9A-F]{8}-[0-9A-F]{2,})/(\d+)/(\d+)")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 

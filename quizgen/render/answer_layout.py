@@ -26,9 +26,26 @@ if TYPE_CHECKING:
 
 #: Page sizes in mm, by ``--paper``.
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
-#: A bubble's radius and the distance between neighbouring bubbles' centres, in both directions: 4.1 mm
-#: across, with 2.1 mm of paper between two bubbles.
-RADIUS = 2.05
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """How close the marks sit, in mm: a bubble's radius, the distance between the centres of two rows, the
+    space added between two parts, and the space kept clear under the QR code and the top-left marker."""
+
+    radius: float
+    row: float
+    gap: float
+    clear: float
+
+
+#: The usual spacing: bubbles 4.1 mm across with 2.1 mm of paper between them, parts 2 mm further apart.
+ROOMY = Spacing(radius=2.05, row=6.2, gap=2.0, clear=1.5)
+#: Taken only where it saves a page (a long sheet of shapes on Letter): issue 22's least, bubbles 4 mm across
+#: with 2 mm between rows (2.2 mm along a row), parts 0.75 mm further apart and set off by a rule.  A page
+#: holds two columns of rows of ten bubbles, so the rows, not the width, decide how many parts fit a page.
+TIGHT = Spacing(radius=2.0, row=6.0, gap=0.75, clear=0.5)
+#: The distance between the centres of two bubbles along a row (2.2 mm or more of paper between them).
 PITCH = 6.2
 #: The corner markers: solid squares of this side, centred this far in from each edge.
 MARKER = 6.0
@@ -42,9 +59,8 @@ QR_SIZE = 24.0
 TOP = 5.0
 #: A block's gutter, left of its bubbles: the part's label, the override box, the rows' tags.
 GUTTER = 11.0
-#: Space between parts' blocks, and before a size's exponent bubbles (beside its digit rows).
-GAP = 2.4
-DIM_GAP = 0.8  # between the sizes of one shape
+#: Space before a size's exponent bubbles (beside its digit rows).  A shape's sizes follow one another with
+#: no more space than between rows, set off by a faint rule.
 E_GAP = 3.0
 ID_DIGITS = 6
 #: The largest exponent a grid-in offers, by what is asked: sizes (a shape's, a kernel, a stride, a
@@ -69,7 +85,7 @@ class Bubble:
     value: str
     x: float
     y: float
-    r: float = RADIUS
+    r: float = ROOMY.radius
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,7 @@ class AnswerPage:
     bubbles: list[Bubble] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)  # x1, y1, x2, y2
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # faint: between parts, sizes
 
     @property
     def qr_text(self) -> str:
@@ -145,9 +162,17 @@ class _Block:
     override: bool  # the part's override box sits in this block's gutter
     tag: str = ""  # a shape's size: "size 2"
 
+    def height(self, spacing: Spacing) -> float:
+        return len(self.rows) * spacing.row
+
     @property
-    def height(self) -> float:
-        return len(self.rows) * PITCH
+    def width(self) -> float:
+        """From the gutter's left edge to about a millimetre past the last bubble (or a choice row's box)."""
+        across = float(max(len(values) for _t, _c, values in self.rows))
+        if self.override and len(self.rows) == 1:
+            across += 1.0 + E_GAP / PITCH
+        beside = -(-len(self.beside) // len(self.rows)) if self.beside else 0
+        return GUTTER + across * PITCH + (E_GAP + beside * PITCH if beside else 0)
 
 
 def _blocks(sheet: Sheet) -> list[_Block]:
@@ -181,17 +206,30 @@ def _blocks(sheet: Sheet) -> list[_Block]:
 def layout(sheet: Sheet, paper: str = "a4") -> list[AnswerPage]:
     """The answer pages of ``sheet`` on ``paper`` (``a4`` or ``letter``): one, or more for a long sheet.
 
-    Blocks flow down the left column, then the right, then onto a new page, in the sheet's order.  The
-    header has the student's printed name and roster id, or a name line and, first of the blocks, an
-    ID bubble grid (``ID_DIGITS`` digits, one a row) where the sheet has no student.
+    Blocks flow down the left column, then the right, then onto a new page, in the sheet's order, with
+    :data:`ROOMY` spacing, or :data:`TIGHT` where that takes fewer pages.  The first page's header has the
+    student's printed name and roster id, or a name line and, first of the blocks, an ID bubble grid
+    (``ID_DIGITS`` digits, one a row) where the sheet has no student, and the instructions with the worked
+    example; a later page has a one-line header, so that its left column begins near the top (its right
+    column begins under the QR code).
     """
+    blocks = _blocks(sheet)
+    pages = _flow(sheet, paper, blocks, ROOMY)
+    if len(pages) > 1:
+        tight = _flow(sheet, paper, blocks, TIGHT)
+        if len(tight) < len(pages):
+            return tight
+    return pages
+
+
+def _flow(sheet: Sheet, paper: str, blocks: list[_Block], spacing: Spacing) -> list[AnswerPage]:
     width, height = PAPER_MM[paper]
     column_width = (width - 2 * SIDE - COLUMN_GAP) / 2
     student_id = getattr(sheet, "student_id", "")
     pages: list[AnswerPage] = []
     bottom = height - MARKER_INSET - MARKER / 2 - 1.5
 
-    def new_page() -> tuple[AnswerPage, float]:
+    def new_page() -> tuple[AnswerPage, tuple[float, float]]:
         page = AnswerPage(
             code=sheet.code,
             page=len(pages) + 1,
@@ -209,22 +247,30 @@ def layout(sheet: Sheet, paper: str = "a4") -> list[AnswerPage]:
             qr=(width - SIDE - QR_SIZE, TOP, QR_SIZE),
         )
         pages.append(page)
-        return page, _header(page)
+        return page, _header(page, spacing)
 
-    page, top = new_page()
-    column, y = 0, top
-    last = ""
-    for block in _blocks(sheet):
-        if y > top:
-            y += DIM_GAP if block.part == last else GAP
-        last = block.part
-        if y + block.height > bottom:
-            column, y = column + 1, top
+    page, tops = new_page()
+    column, y = 0, tops[0]
+    last: _Block | None = None
+    for block in blocks:
+        same = last is not None and block.part == last.part
+        if y > tops[column]:
+            y += 0.0 if same else spacing.gap
+        if y + block.height(spacing) > bottom:
+            column += 1
             if column == 2:
-                page, top = new_page()
-                column, y = 0, top
-        _place(page, block, SIDE + column * (column_width + COLUMN_GAP), y)
-        y += block.height
+                page, tops = new_page()
+                column = 0
+            y = tops[column]
+        x = SIDE + column * (column_width + COLUMN_GAP)
+        if y > tops[column]:  # a faint rule halfway between this block and the one above it
+            ry = y - (0.0 if same else spacing.gap / 2)
+            page.rules.append(
+                (x + (GUTTER - 2 if same else 0), ry, x + max(block.width, last.width if last else 0), ry)
+            )
+        _place(page, block, x, y, spacing)
+        y += block.height(spacing)
+        last = block
     for p in pages:
         p.pages = len(pages)
         p.texts.append(
@@ -239,51 +285,68 @@ def layout(sheet: Sheet, paper: str = "a4") -> list[AnswerPage]:
     return pages
 
 
-def _header(page: AnswerPage) -> float:
-    """Print the page's header; return where the blocks begin."""
+def _header(page: AnswerPage, spacing: Spacing) -> tuple[float, float]:
+    """Print the page's header; return where the left and the right column's blocks begin."""
     x = SIDE + MARKER
-    page.texts.append(Text(x, TOP + 4, _("Answer sheet") + f" · {page.code}", 3.6, bold=True))
-    if page.student:
-        who = page.student + (f" ({page.student_id})" if page.student_id else "")
-        page.texts.append(Text(x, TOP + 9.5, _("Name: {name}").format(name=who), 3.3, bold=True))
+    under_qr = TOP + QR_SIZE + spacing.clear
+    if page.page == 1:
+        title = _("Answer sheet") + f" · {page.code}"
     else:
-        page.texts.append(Text(x, TOP + 9.5, _("Name:"), 3.2))
-        page.lines.append((x + 11, TOP + 10, x + 100, TOP + 10))
+        title = _("{code} · answer page {page}").format(code=page.code, page=page.page)
+    page.texts.append(Text(x, TOP + 4, title, 3.6, bold=True))
+    name_x = x + max(78.0, _ems(title) * 3.6 + 4)
+    room = page.qr[0] - 3 - name_x
+    if page.student:
+        who = _("Name: {name}").format(name=page.student + (f" ({page.student_id})" if page.student_id else ""))
+        page.texts.append(Text(name_x, TOP + 4, who, min(3.3, room / _ems(who)), bold=True))
+    else:
+        page.texts.append(Text(name_x, TOP + 4, _("Name:"), 3.2))
+        page.lines.append((name_x + 11, TOP + 4.5, name_x + room, TOP + 4.5))
+    if page.page > 1:
+        return MARKER_INSET + MARKER / 2 + spacing.clear, under_qr
     lines = [
         _("Fill each bubble fully with a dark pencil; erase cleanly. Leave the square boxes to the teacher."),
         _("A number is gridded as d.dd × 10^e: rows 1, 2, 3 its first three figures, e the power of ten."),
         _("34,944 → 3 4 9, e = 4.   55 → 5 5 0, e = 1.   3 → 3 0 0, e = 0.   0 → 0 0 0, e = 0."),
         _("A number of more than 3 figures is right when rounded to 3. A shape: one grid a size, in order."),
     ]
-    y = TOP + 14.5
+    y = TOP + 9.5
     for line in lines:
         page.texts.append(Text(SIDE, y, line, 2.45))
         y += 3.5
-    return max(y, TOP + QR_SIZE) + 1.5
+    top = max(y - 2, under_qr)
+    return top, top
 
 
-def _place(page: AnswerPage, block: _Block, x: float, y: float) -> None:
+def _ems(text: str) -> float:
+    """About how wide ``text`` prints in bold, in ems (the font's size): a Latin letter or digit at most 0.7, a
+    CJK character 1.05, so that a long code or name is kept clear of the QR code."""
+    return sum(0.7 if ord(c) < 0x2E80 else 1.05 for c in text)
+
+
+def _place(page: AnswerPage, block: _Block, x: float, y: float, spacing: Spacing) -> None:
     """Put ``block``'s label, row tags, bubbles and override box on ``page`` from (x, y), its top-left."""
-    first = y + PITCH / 2
+    row_h, r = spacing.row, spacing.radius
+    first = y + row_h / 2
     page.texts.append(Text(x, first + 1.0, block.part if block.part != "id" else _("ID"), 2.8, bold=True))
     if block.override and len(block.rows) > 1:
-        page.bubbles.append(Bubble(block.part, 1, "override", "right", x + 3.0, first + PITCH))
+        page.bubbles.append(Bubble(block.part, 1, "override", "right", x + 3.0, first + row_h, r))
     elif block.override:  # a choice row: the box ends the row
         end = x + GUTTER + (len(block.rows[0][2]) + 0.5) * PITCH + E_GAP
-        page.bubbles.append(Bubble(block.part, 1, "override", "right", end, first))
+        page.bubbles.append(Bubble(block.part, 1, "override", "right", end, first, r))
     if block.tag:
-        page.texts.append(Text(x, first + (2 if block.override else 1) * PITCH + 0.7, block.tag, 1.9))
+        page.texts.append(Text(x, first + (2 if block.override else 1) * row_h + 0.7, block.tag, 1.9))
     left = x + GUTTER + PITCH / 2
     for row, (tag, column, values) in enumerate(block.rows):
-        cy = first + row * PITCH
+        cy = first + row * row_h
         if tag:
             page.texts.append(Text(x + GUTTER - 0.6, cy + 0.7, tag, 2.0, anchor="end"))
         for i, value in enumerate(values):
-            page.bubbles.append(Bubble(block.part, block.dim, column, value, left + i * PITCH, cy))
+            page.bubbles.append(Bubble(block.part, block.dim, column, value, left + i * PITCH, cy, r))
     if block.beside:
         ex = left + 10 * PITCH + E_GAP
         page.texts.append(Text(ex - PITCH / 2 - 0.3, first + 0.7, "e", 2.0, anchor="end"))
         across = -(-len(block.beside) // len(block.rows))  # read left to right, then down
         for i, value in enumerate(block.beside):
             row, col = divmod(i, across)
-            page.bubbles.append(Bubble(block.part, block.dim, "e", value, ex + col * PITCH, first + row * PITCH))
+            page.bubbles.append(Bubble(block.part, block.dim, "e", value, ex + col * PITCH, first + row * row_h, r))

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 #: The stroke of a bubble's circle and the grey of the value printed in it.
 STROKE = 0.3
 FAINT = "#8a8f96"
+#: The faint rule between two parts, and between a shape's sizes.
+RULE = "#b4b9c0"
 FONT = "'Noto Sans','DejaVu Sans',sans-serif"
 
 
@@ -74,6 +76,10 @@ def page_svg(page: AnswerPage) -> str:
             f'<rect x="{_mm(x - MARKER / 2)}" y="{_mm(y - MARKER / 2)}" width="{_mm(MARKER)}" height="{_mm(MARKER)}"/>'
         )
     out.append(f'<path d="{_qr_path(page)}"/>')
+    for x1, y1, x2, y2 in page.rules:
+        out.append(
+            f'<line x1="{_mm(x1)}" y1="{_mm(y1)}" x2="{_mm(x2)}" y2="{_mm(y2)}" stroke="{RULE}" stroke-width="0.2"/>'
+        )
     for x1, y1, x2, y2 in page.lines:
         out.append(
             f'<line x1="{_mm(x1)}" y1="{_mm(y1)}" x2="{_mm(x2)}" y2="{_mm(y2)}" stroke="#000" stroke-width="0.25"/>'
