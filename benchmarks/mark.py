@@ -1,10 +1,13 @@
 """``quizgen mark``'s reading, measured on synthetic scans: run ``python benchmarks/mark.py [PAGES]`` (default 300).
 
-A class of 60 is printed with ``--answer-sheet --format pdf`` (Chromium), each answer page rasterised at 300 dpi
+A class of 60 is printed from ``benchmarks/mark-test.yaml`` (two answer pages of 34 answers: choice rows, counts,
+shapes) with ``--answer-sheet --format pdf`` (Chromium), each answer page rasterised at 300 dpi
 and filled again and again by ``tests/scanfake.py`` (pencil fills, stray marks; 1 column in 40 planted doubtful:
 a double fill, a half fill or an erasure), scanned at 150, 200 and 300 dpi in turn (rotation ±3°, scale,
 perspective, blur, noise, grey paper, JPEG), written to one PDF per dpi and read back through the reader.
 Printed (targets from issue 22):
+
+- answers filled (target: at least 10,000 on 300 pages), choice parts and grid-ins;
 
 - marks read wrongly without a flag (target 0), over every column of every page read; a page not read at all
   (its QR code under a stray line, say) is a line of the review list, counted apart;
@@ -35,6 +38,8 @@ from quizgen.mark import grade as G  # noqa: E402
 from quizgen.mark import scan as S  # noqa: E402
 
 CLASS = 60
+# Two answer pages of 34 answers each (choice rows, counts and shapes): 300 pages hold over 10,000 answers.
+RECIPE = ROOT / "benchmarks" / "mark-test.yaml"
 DOUBT = ("double", "half", "erasure")
 
 
@@ -49,6 +54,7 @@ def main() -> None:
             "-m",
             "quizgen",
             "worksheet",
+            str(RECIPE),
             "--roster",
             str(roster),
             "--answer-sheet",
@@ -68,6 +74,7 @@ def main() -> None:
             "-m",
             "quizgen",
             "worksheet",
+            str(RECIPE),
             "--variants",
             str(CLASS // 3),
             "--answer-sheet",
@@ -105,6 +112,12 @@ def main() -> None:
         made[dpi].append(scanfake.scanner(filled, rng, dpi=dpi, jpeg=rng.choice((None, 60, 85))))
         truth[dpi].append((layout, answers, doubtful))
     wrong = flagged = planted = columns = 0
+    filled_parts = {"choice": 0, "grid": 0}
+    for dpi_truth in truth.values():
+        for _layout, answers, _doubtful in dpi_truth:
+            kinds = {key[0]: key[2] == "choice" for key in answers if key[0] != "id"}
+            for is_choice in kinds.values():
+                filled_parts["choice" if is_choice else "grid"] += 1
     parts_clean = parts_clean_ok = 0
     codes_ok = pages = 0
     unread: list[str] = []
@@ -149,6 +162,10 @@ def main() -> None:
                         parts_clean += 1
                         parts_clean_ok += ok
     print(f"pages: {pages} ({', '.join(f'{len(v)} at {d} dpi' for d, v in made.items())}); columns filled: {columns}")
+    print(
+        f"answers filled: {sum(filled_parts.values())} ({filled_parts['choice']} choice parts, "
+        f"{filled_parts['grid']} grid-in parts, a shape's sizes one part)"
+    )
     print(f"marks read wrongly without a flag: {wrong} (target 0)")
     print(
         f"answers read without review at 200 dpi: {parts_clean_ok}/{parts_clean} = {100 * parts_clean_ok / max(parts_clean, 1):.2f}% (target >= 99%)"
