@@ -94,6 +94,7 @@ def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> 
     assert len(images) == len(layouts)
     rng = random.Random(7)
     expected: dict[str, dict[str, str]] = {}
+    filled_in: dict[str, dict[str, str]] = {}  # what the generator gridded, as grades.csv writes a read answer
     planted: dict[str, set[str]] = {}
     scans = []
     for layout, page in zip(layouts, images):
@@ -109,6 +110,7 @@ def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> 
                 wrong = [c for c in part.choices if not c.correct]
                 c = right if pick < 0.6 else rng.choice(wrong)
                 answers[(pid, 1, "choice")] = c.letter
+                filled_in.setdefault(layout["code"], {})[pid] = c.letter
                 want[pid] = "right" if c.correct else "wrong"
                 # the drill names a wrong choice by the part's wrong value it equals
                 w = next((w for w in part.wrongs if w.value == c.value), None)
@@ -133,6 +135,9 @@ def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> 
             for dim, v in enumerate(values, start=1):
                 for col, d in zip(("d1", "d2", "d3", "e"), grid(int(v))):
                     answers[(pid, dim, col)] = d
+            filled_in.setdefault(layout["code"], {})[pid] = ", ".join(
+                "{}.{}{}e{}".format(*grid(int(v))) for v in values
+            )
             want[pid] = verdict
         filled = scanfake.fill_page(page, layout, answers, rng, strays=1)
         scans.append(scanfake.scanner(filled, rng, dpi=200))
@@ -148,6 +153,7 @@ def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> 
     names = {layout["code"]: layout["student"] for layout in layouts}
     for row in rows:
         assert row["name"] == names[row["code"]]
+        assert {pid: row[f"{pid} read"] for pid in filled_in[row["code"]]} == filled_in[row["code"]]
         for pid, verdict in expected[row["code"]].items():
             got = row[f"{pid} verdict"]
             assert (got in ("exact", "rounded")) == (verdict == "right"), (row["code"], pid, got, row[f"{pid} read"])

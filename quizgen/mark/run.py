@@ -141,9 +141,13 @@ def _sheet_problems(recipe: str | None, code: str) -> list[Any]:
 
 
 def other_recipe(recipe: str | None, code: str) -> bool:
-    from quizgen.problems.codes import CodeRecipeMismatch, parse_code
+    """Whether ``code`` was made from another recipe than ``recipe``; a quick sheet's code (``Q…``) holds its own
+    recipe, so it is never another's."""
+    from quizgen.problems.codes import CodeRecipeMismatch, parse_code, quick_recipe_of
     from quizgen.problems.sheet import DEFAULT_RECIPE, load_recipe
 
+    if quick_recipe_of(code) is not None:
+        return False
     try:
         parse_code(load_recipe(recipe or DEFAULT_RECIPE), code)
     except CodeRecipeMismatch:
