@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from quizgen.arith import spec
@@ -12,7 +13,7 @@ from quizgen.arith.solver import solve
 from quizgen.errors import QuizgenError
 from quizgen.explain import misconceptions as M
 from quizgen.explain.steps import bias_adds_step, explain
-from quizgen.i18n import N_, _, sentences
+from quizgen.i18n import N_, _, language, sentences
 from quizgen.problems.problem import FlawedLine, Part, Problem, Wrong, wrongs_for
 from quizgen.problems.registry import describe, kind
 from quizgen.problems.working import kind_title, worked_step
@@ -278,6 +279,7 @@ def _chain(layer: Layer, ids: frozenset[str], count: str = "macs") -> list[_Line
     return lines
 
 
+@lru_cache(maxsize=4096)
 def _wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int | None:
     """The one line that applies the misconception: the first whose value differs when all before it are right."""
     right = _chain(layer, frozenset(), count)
@@ -290,7 +292,11 @@ def _wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int |
 
 
 def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Problem:
-    """A worked solution with exactly one wrong step (later steps carry its value visibly); find it, fix it."""
+    """A worked solution with exactly one wrong step (later steps carry its value visibly); find it, fix it.
+
+    Only the scenario and its layer are drawn from ``rng``; the rest follows from them, and is made once per
+    run for each (a 1,000-problem sheet draws the same scenario again and again while it looks for fresh ones).
+    """
     for _attempt in range(200):
         family, ids = rng.choice(SCENARIOS[difficulty])
         try:
@@ -304,6 +310,15 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
     assert wrong_at is not None
+    return _spot_error_made(layer, ids, wrong_at, difficulty, count, language())
+
+
+@lru_cache(maxsize=4096)
+def _spot_error_made(
+    layer: Layer, ids: tuple[str, ...], wrong_at: int, difficulty: int, count: str, _lang: str
+) -> Problem:
+    """The problem of one drawn scenario (in the language ``_lang``, which the texts are in)."""
+    flags = frozenset(ids)
     right = _chain(layer, frozenset(), count)
     make = _pool_lines if layer.is_pool else _conv_lines
     shown: list[_Line] = []
