@@ -53,11 +53,10 @@ def write_sheets(
     from quizgen.i18n import language
     from quizgen.problems.pool import build_sheets
     from quizgen.render import sheets as render
+    from quizgen.render.sheet_jobs import Prepared, SheetJob, environment, finish
 
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
-    env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
-    if env is not None:
-        env.globals["answer_pages"] = lambda sheet: render.answer_pages_html(sheet, paper or "a4")
+    env = environment(template_dir, paper or "a4") if template_fmt in (*render.FORMATS, "practice") else None
     items = plan.sheets
     printer = None
     if fmt == "pdf":
@@ -73,8 +72,6 @@ def write_sheets(
             cleanup.enter_context(printer)
         if bar is not None:
             cleanup.enter_context(bar)
-        from quizgen.render.sheet_jobs import Prepared, SheetJob, finish
-
         own = template_fmt if env is not None and printer is None else ""  # each sheet's own file, made in the pool
         job = SheetJob(
             own,
@@ -109,7 +106,7 @@ def write_sheets(
                 if len(items) > 1:
                     printer.key_part(sheet, env)
         if env is not None:
-            prepared.install(env)
+            cleanup.enter_context(prepared.installed(env))
         if (
             printer is None
             and paper is not None

@@ -9,7 +9,9 @@ in the run's own process when there is no pool, so the files are the same bytes 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -51,9 +53,20 @@ class Made:
     legends: dict[bool, str]
 
 
+def environment(template_dir: str | None, paper: str) -> jinja2.Environment:
+    """The Jinja environment of a run (:func:`quizgen.render.sheets.environment`, with the answer pages on
+    ``paper``): one per process and settings, so that each template compiles once, in the run's process and in
+    each worker (which, forked, starts with the templates the run's process compiled)."""
+    import os
+
+    from quizgen.i18n import language
+
+    # a relative --template-dir is read from the working folder, so that is part of the key
+    return _environment(template_dir, os.getcwd() if template_dir else "", paper, language())
+
+
 @lru_cache(maxsize=8)
-def _environment(template_dir: str | None, paper: str, lang: str) -> jinja2.Environment:
-    """One Jinja environment per process and run settings, so that each template compiles once per worker."""
+def _environment(template_dir: str | None, _cwd: str, paper: str, _lang: str) -> jinja2.Environment:
     from quizgen.render import sheets as render
 
     env = render.environment(template_dir)
@@ -68,7 +81,6 @@ def practice_name(stem: str) -> str:
 
 def finish(sheet: Sheet, extra: tuple[str, str, SheetJob]) -> Made:
     """Give a drawn sheet its printed recipe and student id, render its own file and draw its figures."""
-    from quizgen.i18n import language
     from quizgen.render import sheets as render
     from quizgen.render.figures_for import legend_html
 
@@ -79,7 +91,7 @@ def finish(sheet: Sheet, extra: tuple[str, str, SheetJob]) -> Made:
         sheet = dataclasses.replace(sheet, student_id=student_id)
     files: dict[str, str] = {}
     if job.fmt:
-        env = _environment(job.template_dir, job.paper, language())
+        env = environment(job.template_dir, job.paper)
         if job.fmt == "practice":
             from quizgen.render.practice import render_practice
 
@@ -112,9 +124,16 @@ class Prepared:
         for answer, legend in made.legends.items():
             self._legends[(id(made.sheet), answer)] = legend
 
-    def install(self, env: jinja2.Environment) -> None:
-        """Make the templates of ``env`` take the figures and legends from here."""
+    @contextlib.contextmanager
+    def installed(self, env: jinja2.Environment) -> Iterator[None]:
+        """Within the block, the templates of ``env`` take the figures and legends from here (and after it, as
+        before: the environment outlives the run, the identities do not)."""
+        before = {name: env.globals[name] for name in ("figure", "figure_legend")}
         env.globals.update(figure=self.figure, figure_legend=self.legend)
+        try:
+            yield
+        finally:
+            env.globals.update(before)
 
     def figure(self, sheet: Sheet, problem: Problem, *, answer: bool) -> Markup:
         """As :func:`quizgen.render.sheets.html_figure`."""
