@@ -109,11 +109,13 @@ def build_sheet(
             redraws = REDRAWS
             for n in range(section.count):
                 # every sheet of the recipe asks this slot's parts (see quizgen.problems.slots)
-                sample = slots.shaped(
-                    functools.partial(kind.sample, rng, section.difficulty, convention),
-                    slots.target(recipe, index, n, convention),
-                    choice,
-                )
+                want = slots.target(recipe, index, n, convention)
+                if choice:
+                    sample = slots.shaped(
+                        functools.partial(kind.sample, rng, section.difficulty, convention), want, True
+                    )
+                else:
+                    sample = slots.drafted(functools.partial(kind.draft, rng, section.difficulty, convention), want)
                 problem, redraws = _draw(sample, redraws, taken)
                 taken.add(problem)
                 problem = with_choices(problem, rng) if choice else problem

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
@@ -279,7 +280,7 @@ def _chain(layer: Layer, ids: frozenset[str], count: str = "macs") -> list[_Line
     return lines
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # a pure function of its arguments, asked again for each scenario drawn
 def _wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int | None:
     """The one line that applies the misconception: the first whose value differs when all before it are right."""
     right = _chain(layer, frozenset(), count)
@@ -292,7 +293,12 @@ def _wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int |
 
 
 def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Problem:
-    """A worked solution with exactly one wrong step (later steps carry its value visibly); find it, fix it.
+    """A worked solution with exactly one wrong step (later steps carry its value visibly); find it, fix it."""
+    return spot_error_draft(rng, difficulty, count)[1]()
+
+
+def spot_error_draft(rng: random.Random, difficulty: int, count: str) -> tuple[tuple[str, ...], Callable[[], Problem]]:
+    """The quantities a spot-the-error problem asks, and how to make it (see :data:`registry.Drafter`).
 
     Only the scenario and its layer are drawn from ``rng``; the rest follows from them, and is made once per
     run for each (a 1,000-problem sheet draws the same scenario again and again while it looks for fresh ones).
@@ -310,7 +316,8 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
     assert wrong_at is not None
-    return _spot_error_made(layer, ids, wrong_at, difficulty, count, language())
+    asks = ("step", _chain(layer, frozenset(), count)[wrong_at].quantity)  # the parts _spot_error_made makes
+    return asks, lambda: _spot_error_made(layer, ids, wrong_at, difficulty, count, language())
 
 
 @lru_cache(maxsize=4096)
@@ -447,6 +454,11 @@ def _positive_chain(layer: Layer, ids: frozenset[str]) -> bool:
     return make(layer, ids, []).value > 0
 
 
-@kind("spot-error", N_("Spot the error"), N_("the wrong step in a flawed worked solution, and the right value"))
+@kind(
+    "spot-error",
+    N_("Spot the error"),
+    N_("the wrong step in a flawed worked solution, and the right value"),
+    draft=spot_error_draft,
+)
 def _spot_error(rng: random.Random, difficulty: int, count: str) -> Problem:
     return spot_error_problem(rng, difficulty, count)
