@@ -89,15 +89,6 @@ def finish(sheet: Sheet, extra: tuple[str, str, SheetJob]) -> Made:
         sheet = dataclasses.replace(sheet, recipe=job.shown)
     if student_id:
         sheet = dataclasses.replace(sheet, student_id=student_id)
-    files: dict[str, str] = {}
-    if job.fmt:
-        env = environment(job.template_dir, job.paper)
-        if job.fmt == "practice":
-            from quizgen.render.practice import render_practice
-
-            files[practice_name(stem)] = render_practice(env, sheet)
-        else:
-            files = render.sheet_files(env, sheet, job.fmt, stem)
     figures: dict[tuple[int, bool], str | None] = {}
     legends: dict[bool, str] = {}
     if job.figures and sheet.figures:
@@ -105,7 +96,19 @@ def finish(sheet: Sheet, extra: tuple[str, str, SheetJob]) -> Made:
             for i, problem in enumerate(sheet.problems):
                 figures[(i, answer)] = render._figure(problem, answer, sheet.lang)
             legends[answer] = legend_html(sheet, answer=answer)
-    return Made(sheet, files, figures, legends)
+    made = Made(sheet, {}, figures, legends)
+    if job.fmt:
+        env = environment(job.template_dir, job.paper)
+        if job.fmt == "practice":
+            from quizgen.render.practice import render_practice
+
+            made.files[practice_name(stem)] = render_practice(env, sheet)
+        else:
+            own = Prepared()
+            own.add(made)
+            with own.installed(env):  # the sheet shows the figures and legend just drawn
+                made.files.update(render.sheet_files(env, sheet, job.fmt, stem))
+    return made
 
 
 class Prepared:
