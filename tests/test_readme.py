@@ -41,6 +41,7 @@ NOT_RUN = (
     "python benchmarks/networks.py",
     "python benchmarks/onnx_read.py",
     "python benchmarks/pdf.py",
+    "python benchmarks/scale.py",
     "python benchmarks/torchinfo_vs.py",
     "python tools/practice_screenshot.py",
     "python tools/readme_tables.py",

@@ -24,6 +24,10 @@ from quizgen.i18n import N_, _, a_an, sentences
 from quizgen.problems.problem import Part, Problem, wrongs_for
 
 Sampler = Callable[[random.Random, int, str], Problem]
+#: A sampler in two steps: everything it draws from the generator, giving the quantity of each part the problem
+#: will ask, and a function that then makes the problem (the same one the sampler gives).  A sheet looking for
+#: a slot's shape (:mod:`quizgen.problems.slots`) makes only the drafts whose parts fit.
+Drafter = Callable[[random.Random, int, str], tuple[tuple[str, ...], Callable[[], Problem]]]
 
 CONVENTION_TEXT = {
     "macs": N_("Count compute as multiply-accumulates (MACs); bias adds are not counted."),
@@ -40,24 +44,39 @@ class Kind(NamedTuple):
     title: str
     asks: str
     sampler: Sampler
+    drafter: Drafter | None = None
 
     def sample(self, rng: random.Random, difficulty: int = 1, count: str = "macs") -> Problem:
         """Draw one problem; ``difficulty`` is 1, 2 or 3."""
+        return self.draft(rng, difficulty, count)[1]()
+
+    def draft(
+        self, rng: random.Random, difficulty: int = 1, count: str = "macs"
+    ) -> tuple[tuple[str, ...], Callable[[], Problem]]:
+        """Draw one problem as :meth:`sample` does, giving the quantities its parts ask and a function that
+        makes it; made at once for a kind without a :data:`Drafter`."""
         if difficulty not in (1, 2, 3):
             raise QuizgenError(_("difficulty={difficulty} must be 1, 2 or 3").format(difficulty=difficulty))
-        problem = self.sampler(rng, difficulty, count)
-        # One place for every kind's text: "a 8 × 8 input" becomes "an 8 × 8 input" (English only).
-        return problem._replace(text=a_an(problem.text))
+        if self.drafter is None:
+            problem = _finished(self.sampler(rng, difficulty, count))
+            return tuple(part.quantity for part in problem.parts), lambda: problem
+        asks, make = self.drafter(rng, difficulty, count)
+        return asks, lambda: _finished(make())
+
+
+def _finished(problem: Problem) -> Problem:
+    # One place for every kind's text: "a 8 × 8 input" becomes "an 8 × 8 input" (English only).
+    return problem._replace(text=a_an(problem.text))
 
 
 REGISTRY: dict[str, Kind] = {}
 
 
-def kind(id: str, title: str, asks: str) -> Callable[[Sampler], Sampler]:
-    """Register a sampler as a problem kind."""
+def kind(id: str, title: str, asks: str, draft: Drafter | None = None) -> Callable[[Sampler], Sampler]:
+    """Register a sampler as a problem kind (and ``draft``, the same sampler in two steps, where it has one)."""
 
     def register(sampler: Sampler) -> Sampler:
-        REGISTRY[id] = Kind(id, title, asks, sampler)
+        REGISTRY[id] = Kind(id, title, asks, sampler, draft)
         return sampler
 
     return register

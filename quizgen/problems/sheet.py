@@ -11,10 +11,10 @@ import functools
 import hashlib
 import random
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from quizgen.errors import QuizgenError
 from quizgen.i18n import _
@@ -109,11 +109,13 @@ def build_sheet(
             redraws = REDRAWS
             for n in range(section.count):
                 # every sheet of the recipe asks this slot's parts (see quizgen.problems.slots)
-                sample = slots.shaped(
-                    functools.partial(kind.sample, rng, section.difficulty, convention),
-                    slots.target(recipe, index, n, convention),
-                    choice,
-                )
+                want = slots.target(recipe, index, n, convention)
+                if choice:
+                    sample = slots.shaped(
+                        functools.partial(kind.sample, rng, section.difficulty, convention), want, True
+                    )
+                else:
+                    sample = slots.drafted(functools.partial(kind.draft, rng, section.difficulty, convention), want)
                 problem, redraws = _draw(sample, redraws, taken)
                 taken.add(problem)
                 problem = with_choices(problem, rng) if choice else problem
@@ -206,52 +208,6 @@ def _draw(sample: Callable[[], Problem], redraws: int, taken: _Taken) -> tuple[P
             return first_fair, EXHAUSTED_REDRAWS
         problem = sample()
     return first_fair or problem, EXHAUSTED_REDRAWS
-
-
-#: From how many sheets on a class is drawn by a pool of processes (one per core, at most 4).
-PARALLEL_SHEETS = 48
-
-
-def build_sheets(recipe: Recipe, items: Sequence[tuple[str, int]], **options: Any) -> Iterator[Sheet]:
-    """The sheets of a class, in order: ``build_sheet(recipe, seed, student=name, **options)`` for each
-    (name, seed).
-
-    A large class is drawn by a pool of processes, each sheet from its own seed, so the sheets are the
-    same bytes as when drawn one by one; the caller renders each sheet as it arrives.
-    """
-    import os
-
-    if len(items) < PARALLEL_SHEETS or (os.cpu_count() or 1) < 2:
-        for student, seed in items:
-            yield build_sheet(recipe, seed, student=student, **options)
-        return
-    import multiprocessing
-
-    from quizgen.i18n import language
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    jobs = [(recipe, seed, student, options) for student, seed in items]
-    with multiprocessing.get_context(method).Pool(
-        min(os.cpu_count() or 2, 4), initializer=_worker_language, initargs=(language(),)
-    ) as pool:
-        yield from pool.imap(_build_job, jobs, chunksize=4)
-
-
-def _worker_language(lang: str) -> None:
-    """A worker's set-up: the run's language, and Ctrl-C left to the parent (which stops the pool and
-    reports it in one line), so that no worker prints a traceback of its own."""
-    import signal
-
-    from quizgen.i18n import set_language
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    set_language(lang)
-
-
-def _build_job(job: tuple[Recipe, int, str, dict[str, Any]]) -> Sheet:
-    recipe, seed, student, options = job
-    return build_sheet(recipe, seed, student=student, **options)
 
 
 #: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet;

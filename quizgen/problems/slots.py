@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
     from quizgen.problems.bank import Bank, BankEntry, Recipe
 
+    #: A drawn problem not yet made: the quantities it asks, and how to make it.
+    Draft = tuple[tuple[str, ...], Callable[[], Problem]]
+
 #: A problem's parts as a grid column sees them: (quantity, multiple choice) for each part, in order.
 Shape = tuple[tuple[str, bool], ...]
 
@@ -53,9 +56,11 @@ def target(recipe: Recipe, section: int, slot: int, convention: str) -> Shape:
     s = recipe.sections[section]
     kind = kinds.get(s.kind)
     rng = random.Random(f"{recipe_fingerprint(recipe)}/{section}/{slot}/{convention}")
+    if s.form != "choice":  # the parts' quantities are the shape: the draft need not be made
+        return tuple((quantity, False) for quantity in kind.draft(rng, s.difficulty, convention)[0])
     best: Shape | None = None
-    for _n in range(CHOICE_REFERENCES if s.form == "choice" else 1):
-        found = shape(kind.sample(rng, s.difficulty, convention), s.form == "choice")
+    for _n in range(CHOICE_REFERENCES):
+        found = shape(kind.sample(rng, s.difficulty, convention), True)
         if best is None or sum(c for _q, c in found) > sum(c for _q, c in best):
             best = found
     assert best is not None
@@ -76,6 +81,22 @@ def shaped(sample: Callable[[], Problem], want: Shape, choice: bool) -> Callable
                 break
             problem = sample()
         return problem
+
+    return draw
+
+
+def drafted(draft: Callable[[], Draft], want: Shape) -> Callable[[], Problem]:
+    """As :func:`shaped`, for a section without multiple choice (whose shape is its parts' quantities): each draw
+    a draft (:meth:`quizgen.problems.registry.Kind.draft`), and only the one that fits is made."""
+    quantities = tuple(quantity for quantity, _choice in want)
+
+    def draw() -> Problem:
+        asks, make = draft()
+        for _n in range(SHAPE_DRAWS):
+            if asks == quantities:
+                break
+            asks, make = draft()
+        return make()
 
     return draw
 

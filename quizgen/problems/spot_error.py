@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 import re
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias
+from collections.abc import Callable
+from functools import lru_cache
 
 from quizgen.arith import spec
 from quizgen.arith.layers import Layer
@@ -12,19 +13,18 @@ from quizgen.arith.solver import solve
 from quizgen.errors import QuizgenError
 from quizgen.explain import misconceptions as M
 from quizgen.explain.steps import bias_adds_step, explain
-from quizgen.i18n import N_, _, sentences
+from quizgen.i18n import N_, _, language, sentences
+from quizgen.problems import flawed_chain as chain
 from quizgen.problems.problem import FlawedLine, Part, Problem, Wrong, wrongs_for
 from quizgen.problems.registry import describe, kind
 from quizgen.problems.working import kind_title, worked_step
-
-if TYPE_CHECKING:
-    from fractions import Fraction
 
 # --- spot the error -------------------------------------------------------------------------------
 #
 # A flawed worked solution is a chain of lines, each (formula, substituted numbers, value).  Exactly one
 # line applies a misconception's rule; every other line applies the right formula to the layer's settings
-# and to the values shown in earlier lines, so a wrong value is carried forward visibly.
+# and to the values shown in earlier lines, so a wrong value is carried forward visibly (the lines are
+# computed in quizgen.problems.flawed_chain).
 
 SCENARIOS: dict[int, list[tuple[str, tuple[str, ...]]]] = {
     1: [
@@ -97,200 +97,22 @@ _CHAIN_CONVENTION = {
 }
 
 
-#: A value a worked line computes: whole, or exact when a flawed rule divides unevenly.
-Num: TypeAlias = "int | Fraction"
-
-
-class _Line(NamedTuple):
-    quantity: str
-    formula: str
-    substituted: str
-    value: Num
-    uses: tuple[int, ...] = ()
-
-
 def _worded(formula: str) -> str:
     """A flawed line's formula with its words ("weights", "windows") in the active language."""
     return re.sub(r"\b(weights|windows)\b", lambda m: _(m.group(1)), formula)
 
 
-def _fmt(x: Num) -> str:
-    """A number as a student writes it: ``116,962,608``, ``111.5``, or ``217/3`` when no decimal ends."""
-    if isinstance(x, int):
-        return f"{x:,}"
-    from fractions import Fraction
-
-    assert isinstance(x, Fraction)
-    if x.denominator == 1:
-        return f"{x.numerator:,}"
-    d = x.denominator
-    while d % 2 == 0:
-        d //= 2
-    while d % 5 == 0:
-        d //= 5
-    if d != 1:
-        return f"{x.numerator:,}/{x.denominator:,}"
-    whole, rest = divmod(x.numerator, x.denominator)
-    digits = 0
-    while (rest * 10**digits) % x.denominator:
-        digits += 1
-    return f"{whole:,}." + str(rest * 10**digits // x.denominator).rjust(digits, "0")
-
-
-def _q(a: Num, b: Num) -> Num:
-    """``a / b`` exactly, an int when whole."""
-    from fractions import Fraction
-
-    v = Fraction(a) / Fraction(b)
-    return v.numerator if v.denominator == 1 else v
-
-
-def _ceil(x: Num) -> int:
-    from fractions import Fraction
-
-    return -(-Fraction(x).numerator // Fraction(x).denominator)
-
-
-def _output_line(layer: Layer, ids: frozenset[str]) -> _Line:
-    """The output size along one side (the scenarios are square), right or under one misconception."""
-    n, k, s, d = layer.spatial[0], layer.kernel[0], layer.stride[0], layer.dilation[0]
-    p = layer.padding[0] if isinstance(layer.padding, tuple) else 0
-    if "precedence" in ids:
-        return _Line("output_size", "W - K + 2P/S + 1", f"{n} - {k} + 2·{p}/{s} + 1", n - k + _q(2 * p, s) + 1)
-    if "padding-once" in ids:
-        return _Line(
-            "output_size", "floor((W - K + P)/S) + 1", f"floor(({n} - {k} + {p})/{s}) + 1", (n - k + p) // s + 1
-        )
-    if "stride-ignored" in ids:
-        return _Line("output_size", "W - K + 2P + 1", f"{n} - {k} + 2·{p} + 1", n - k + 2 * p + 1)
-    if "no-floor" in ids:
-        return _Line("output_size", "(W - K + 2P)/S + 1", f"({n} - {k} + 2·{p})/{s} + 1", _q(n - k + 2 * p, s) + 1)
-    if d > 1 and "ignored-dilation" not in ids:
-        span = n + 2 * p - d * (k - 1) - 1
-        return _Line(
-            "output_size",
-            "floor((W + 2P - D·(K - 1) - 1)/S) + 1",
-            f"floor(({n} + 2·{p} - {d}·({k} - 1) - 1)/{s}) + 1",
-            span // s + 1,
-        )
-    return _Line(
-        "output_size", "floor((W - K + 2P)/S) + 1", f"floor(({n} - {k} + 2·{p})/{s}) + 1", (n - k + 2 * p) // s + 1
-    )
-
-
-def _conv_lines(layer: Layer, ids: frozenset[str], values: list[Num], count: str = "macs") -> _Line:
-    """The next line of a conv chain, given the values shown so far; the last is compute in ``count``'s terms."""
-    k, c_in, c_out, g = layer.kernel[0], layer.in_channels, layer.out or 0, layer.groups
-    n = layer.spatial[0]
-    step = len(values)
-    if step == 0:
-        return _output_line(layer, ids)
-    if step == 1:
-        if "forgot-in-channels" in ids:
-            return _Line("weights", "K·K·C_out", f"{k}·{k}·{c_out}", k * k * c_out)
-        if g > 1 and "ignored-groups" not in ids:
-            return _Line("weights", "K·K·(C_in/g)·C_out", f"{k}·{k}·({c_in}/{g})·{c_out}", k * k * (c_in // g) * c_out)
-        return _Line("weights", "K·K·C_in·C_out", f"{k}·{k}·{c_in}·{c_out}", k * k * c_in * c_out)
-    w, o = values[1], values[0]
-    if step == 2:
-        if "forgot-bias" in ids:
-            return _Line("params", "weights", _fmt(w), w, (2,))
-        return _Line("params", "weights + C_out", f"{_fmt(w)} + {c_out}", w + c_out, (2,))
-    if step == 3:
-        if "input-size-for-macs" in ids:
-            return _Line("macs", "weights × H_in × W_in", f"{_fmt(w)} × {n} × {n}", w * n * n, (2,))
-        if "macs-vs-flops" in ids:
-            return _Line(
-                "macs",
-                "2 × weights × H_out × W_out",
-                f"2 × {_fmt(w)} × {_fmt(o)} × {_fmt(o)}",
-                2 * w * o * o,
-                (1, 2),
-            )
-        return _Line("macs", "weights × H_out × W_out", f"{_fmt(w)} × {_fmt(o)} × {_fmt(o)}", w * o * o, (1, 2))
-    macs = values[3]
-    if count == "flops+bias" and layer.bias:
-        return _Line(
-            "flops+bias",
-            "2 × MACs + C_out × H_out × W_out",
-            f"2 × {_fmt(macs)} + {c_out} × {_fmt(o)} × {_fmt(o)}",
-            2 * macs + c_out * o * o,
-            (1, 4),
-        )
-    return _Line("flops", "2 × MACs", f"2 × {_fmt(macs)}", 2 * macs, (4,))
-
-
-def _pool_lines(layer: Layer, ids: frozenset[str], values: list[Num], count: str = "macs") -> _Line:
-    """The next line of a max-pooling chain, given the values shown so far."""
-    k, s, c, n = layer.kernel[0], layer.stride[0], layer.in_channels, layer.spatial[0]
-    step = len(values)
-    if step == 0:
-        return _output_line(layer, ids)
-    o = values[0]
-    if step == 1:
-        if "pool-stride-twice" in ids:
-            sub = f"⌈{_fmt(o)}/{s}⌉ × ⌈{_fmt(o)}/{s}⌉"
-            side = _ceil(_q(o, s))
-            if "pool-forgot-channels" in ids:
-                return _Line("windows", "⌈H_out/S⌉ × ⌈W_out/S⌉", sub, side * side, (1,))
-            return _Line("windows", "C × ⌈H_out/S⌉ × ⌈W_out/S⌉", f"{c} × {sub}", c * side * side, (1,))
-        if "pool-windows-from-input" in ids:
-            return _Line(
-                "windows",
-                "C × (H_in/S) × (W_in/S)",
-                f"{c} × ({n}/{s}) × ({n}/{s})",
-                c * _q(n, s) * _q(n, s),
-            )
-        if "pool-forgot-channels" in ids:
-            return _Line("windows", "H_out × W_out", f"{_fmt(o)} × {_fmt(o)}", o * o, (1,))
-        return _Line("windows", "C × H_out × W_out", f"{c} × {_fmt(o)} × {_fmt(o)}", c * o * o, (1,))
-    if step == 2:
-        windows = values[1]
-        if "pool-k2-comparisons" in ids:
-            return _Line("comparisons", "windows × K·K", f"{_fmt(windows)} × {k}·{k}", windows * k * k, (2,))
-        return _Line(
-            "comparisons",
-            "windows × (K·K - 1)",
-            f"{_fmt(windows)} × ({k}·{k} - 1)",
-            windows * (k * k - 1),
-            (2,),
-        )
-    return _Line("output_bytes", "4 × H_out × W_out × C", f"4 × {_fmt(o)} × {_fmt(o)} × {c}", 4 * o * o * c, (1,))
-
-
-def _whole_line(line: _Line) -> _Line:
-    """A whole Fraction becomes an int, so it prints and compares as one."""
-    from fractions import Fraction
-
-    v = line.value
-    return line._replace(value=v.numerator) if isinstance(v, Fraction) and v.denominator == 1 else line
-
-
-def _chain(layer: Layer, ids: frozenset[str], count: str = "macs") -> list[_Line]:
-    """The whole chain under ``ids`` (empty: the right solution); each line computed from the lines before."""
-    make = _pool_lines if layer.is_pool else _conv_lines
-    lines: list[_Line] = []
-    values: list[Num] = []
-    for _i in range(4 if layer.is_pool else 5):
-        line = _whole_line(make(layer, ids, values, count))
-        lines.append(line)
-        values.append(line.value)
-    return lines
-
-
-def _wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int | None:
-    """The one line that applies the misconception: the first whose value differs when all before it are right."""
-    right = _chain(layer, frozenset(), count)
-    for i in range(len(right)):
-        make = _pool_lines if layer.is_pool else _conv_lines
-        line = _whole_line(make(layer, ids, [r.value for r in right[:i]], count))
-        if line.value != right[i].value:
-            return i
-    return None
-
-
 def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Problem:
     """A worked solution with exactly one wrong step (later steps carry its value visibly); find it, fix it."""
+    return spot_error_draft(rng, difficulty, count)[1]()
+
+
+def spot_error_draft(rng: random.Random, difficulty: int, count: str) -> tuple[tuple[str, ...], Callable[[], Problem]]:
+    """The quantities a spot-the-error problem asks, and how to make it (see :data:`registry.Drafter`).
+
+    Only the scenario and its layer are drawn from ``rng``; the rest follows from them, and is made once per
+    run for each (a 1,000-problem sheet draws the same scenario again and again while it looks for fresh ones).
+    """
     for _attempt in range(200):
         family, ids = rng.choice(SCENARIOS[difficulty])
         try:
@@ -298,19 +120,29 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
         except QuizgenError:
             continue
         flags = frozenset(ids)
-        wrong_at = _wrong_line(layer, flags, count)
-        if (wrong_at is not None and wrong_at > 0) or (wrong_at == 0 and _positive_chain(layer, flags)):
+        wrong_at = chain.wrong_line(layer, flags, count)
+        if (wrong_at is not None and wrong_at > 0) or (wrong_at == 0 and chain.positive_chain(layer, flags)):
             break
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
     assert wrong_at is not None
-    right = _chain(layer, frozenset(), count)
-    make = _pool_lines if layer.is_pool else _conv_lines
-    shown: list[_Line] = []
+    asks = ("step", chain.chain(layer, frozenset(), count)[wrong_at].quantity)  # the parts _spot_error_made makes
+    return asks, lambda: _spot_error_made(layer, ids, wrong_at, difficulty, count, language())
+
+
+@lru_cache(maxsize=4096)
+def _spot_error_made(
+    layer: Layer, ids: tuple[str, ...], wrong_at: int, difficulty: int, count: str, _lang: str
+) -> Problem:
+    """The problem of one drawn scenario (in the language ``_lang``, which the texts are in)."""
+    flags = frozenset(ids)
+    right = chain.chain(layer, frozenset(), count)
+    make = chain.pool_lines if layer.is_pool else chain.conv_lines
+    shown: list[chain.Line] = []
     for i in range(len(right)):
         # Lines before the error are right; the error line applies the misconception; later lines apply the
         # right formula to the values shown before them.
-        line = _whole_line(make(layer, flags if i == wrong_at else frozenset(), [x.value for x in shown], count))
+        line = chain.whole_line(make(layer, flags if i == wrong_at else frozenset(), [x.value for x in shown], count))
         shown.append(line)
     bad = {wrong_at}
     statuses = []
@@ -330,7 +162,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
             _worded(line.formula),
             line.substituted,
             line.value,
-            _fmt(line.value),
+            chain.fmt(line.value),
             status,
             line.uses,
         )
@@ -393,7 +225,7 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
             "The error is step {n}: {why}. Steps {carried} apply the right formula to the wrong value they carry. "
             "Step {n} done right"
         ).format(n=wrong_at + 1, why=why, carried=_(", ").join(carried))
-    steps.append(worked_step(title, _worded(fixed.formula), fixed.substituted, _fmt(fixed.value), quantity="step"))
+    steps.append(worked_step(title, _worded(fixed.formula), fixed.substituted, chain.fmt(fixed.value), quantity="step"))
     text = _(
         "A student solved this layer and wrote the steps below. {layer} Which step is the first wrong one, and "
         "what is its right value?"
@@ -426,12 +258,11 @@ def _catalogue_wrongs(layer: Layer, quantity: str, answer: int) -> list[Wrong]:
     return sides
 
 
-def _positive_chain(layer: Layer, ids: frozenset[str]) -> bool:
-    """The flawed output size is positive, so the carried lines stay meaningful."""
-    make = _pool_lines if layer.is_pool else _conv_lines
-    return make(layer, ids, []).value > 0
-
-
-@kind("spot-error", N_("Spot the error"), N_("the wrong step in a flawed worked solution, and the right value"))
+@kind(
+    "spot-error",
+    N_("Spot the error"),
+    N_("the wrong step in a flawed worked solution, and the right value"),
+    draft=spot_error_draft,
+)
 def _spot_error(rng: random.Random, difficulty: int, count: str) -> Problem:
     return spot_error_problem(rng, difficulty, count)

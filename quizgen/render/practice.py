@@ -27,7 +27,7 @@ import hashlib
 import hmac
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
@@ -289,13 +289,23 @@ def render_practice(env: jinja2.Environment, sheet: Sheet) -> str:
     )
 
 
-def practice_files(env: jinja2.Environment, sheets: Sequence[Sheet], stems: Sequence[str]) -> dict[str, str]:
-    """``practice.html`` for one sheet; for a class, ``practice-NAME.html`` per student and ``index.html``."""
-    if len(sheets) == 1:
-        return {"practice.html": render_practice(env, sheets[0])}
-    names = [("practice" + stem.removeprefix("worksheet")) + ".html" for stem in stems]
-    files = {name: render_practice(env, sheet) for name, sheet in zip(names, sheets)}
-    files["index.html"] = _index(env, list(zip(names, sheets)))
+def practice_files(
+    env: jinja2.Environment,
+    sheets: Sequence[Sheet],
+    stems: Sequence[str],
+    made: Mapping[str, str | bytes] | None = None,
+) -> dict[str, str]:
+    """``practice.html`` for one sheet; for a class, ``practice-NAME.html`` per student and ``index.html``.
+
+    ``made``: the pages already rendered (in the pool, :mod:`quizgen.render.sheet_jobs`), by file name.
+    """
+    from quizgen.render.sheet_jobs import practice_name
+
+    made = made or {}
+    names = [practice_name(stem) for stem in stems] if len(sheets) > 1 else ["practice.html"]
+    files = {name: str(made.get(name) or render_practice(env, sheet)) for name, sheet in zip(names, sheets)}
+    if len(sheets) > 1:
+        files["index.html"] = _index(env, list(zip(names, sheets)))
     return files
 
 

@@ -8,7 +8,6 @@ moves into place once the whole run has succeeded.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -52,13 +51,12 @@ def write_sheets(
     which also gets ``all-sheets``.
     """
     from quizgen.i18n import language
-    from quizgen.problems import sheet as worksheet
+    from quizgen.problems.pool import build_sheets
     from quizgen.render import sheets as render
+    from quizgen.render.sheet_jobs import Prepared, SheetJob, environment, finish
 
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
-    env = render.environment(template_dir) if template_fmt in (*render.FORMATS, "practice") else None
-    if env is not None:
-        env.globals["answer_pages"] = lambda sheet: render.answer_pages_html(sheet, paper or "a4")
+    env = environment(template_dir, paper or "a4") if template_fmt in (*render.FORMATS, "practice") else None
     items = plan.sheets
     printer = None
     if fmt == "pdf":
@@ -74,9 +72,21 @@ def write_sheets(
             cleanup.enter_context(printer)
         if bar is not None:
             cleanup.enter_context(bar)
-        drawn = worksheet.build_sheets(
+        own = template_fmt if env is not None and printer is None else ""  # each sheet's own file, made in the pool
+        job = SheetJob(
+            own,
+            template_dir,
+            paper or "a4",
+            shown=None if shown is plan.recipe else shown,
+            figures=own == "html",
+        )
+        prepared = Prepared()
+        ids = plan.ids or ("",) * len(items)
+        drawn = build_sheets(
             plan.recipe,
             [(student, sheet_seed) for _stem, student, sheet_seed in items],
+            then=finish,
+            extras=[(stem, student_id, job) for (stem, _student, _seed), student_id in zip(items, ids)],
             count=count,
             lang=language(),
             space=space,
@@ -85,21 +95,18 @@ def write_sheets(
             duplex=duplex,
             answer_sheet=answer_sheet,
         )
-        ids = plan.ids or ("",) * len(items)
-        for ((stem, _student, _seed), sheet), student_id in zip(zip(bar if bar is not None else items, drawn), ids):
-            if shown is not plan.recipe:
-                sheet = dataclasses.replace(sheet, recipe=shown)
-            if student_id:
-                sheet = dataclasses.replace(sheet, student_id=student_id)
+        for (stem, _student, _seed), made in zip(bar if bar is not None else items, drawn):
+            sheet = made.sheet
             sheets.append(sheet)
-            if env is None or fmt == "practice":
-                continue
+            prepared.add(made)
+            files.update(made.files)
             if printer is not None:
+                assert env is not None  # a PDF is its HTML
                 printer.sheet(stem, sheet, env)
                 if len(items) > 1:
                     printer.key_part(sheet, env)
-            else:
-                files.update(render.sheet_files(env, sheet, template_fmt, stem))
+        if env is not None:
+            cleanup.enter_context(prepared.installed(env))
         if (
             printer is None
             and paper is not None
@@ -121,7 +128,7 @@ def write_sheets(
             from quizgen.render.practice import practice_files
 
             assert env is not None
-            files.update(practice_files(env, sheets, stems))
+            files.update(practice_files(env, sheets, stems, made=files))
         elif env is not None:
             from quizgen.render.grid import grid_files
 

@@ -1,0 +1,156 @@
+"""What the pool makes of each drawn sheet: its own files, rendered, and the figures its class's files reuse.
+
+``quizgen worksheet`` draws a class's sheets in a pool of processes (:mod:`quizgen.problems.pool`).  Each
+worker also renders the sheet's own file (``worksheet-NAME.html``, ``.md``, ``.json`` or the practice page
+``practice-NAME.html``) and, for HTML, draws every figure and legend the class's key and ``all-sheets.html``
+will show for that sheet; the run's process then only joins them (:class:`Prepared`).  The same function runs
+in the run's own process when there is no pool, so the files are the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from quizgen.problems.bank import Recipe
+    from quizgen.problems.problem import Problem
+    from quizgen.problems.sheet import Sheet
+
+
+@dataclass(frozen=True)
+class SheetJob:
+    """How each sheet of a run is finished; sent once with every sheet to the pool (so it pickles).
+
+    ``fmt``: the file each sheet gets (``md``, ``html``, ``json`` or ``practice``), or ``""`` for none (PDF and
+    the export formats make theirs in the run's process).  ``shown``: the recipe as the sheets print it, where
+    it is not the drawn one.  ``figures``: also draw the figures and legends of the key and ``all-sheets``.
+    """
+
+    fmt: str
+    template_dir: str | None
+    paper: str
+    shown: Recipe | None = None
+    figures: bool = False
+
+
+@dataclass(frozen=True)
+class Made:
+    """One sheet as its job left it: the sheet, its own files, and its figures by problem (number from 0 on the
+    sheet, key or not) and legends (key or not)."""
+
+    sheet: Sheet
+    files: dict[str, str]
+    figures: dict[tuple[int, bool], str | None]
+    legends: dict[bool, str]
+
+
+def environment(template_dir: str | None, paper: str) -> jinja2.Environment:
+    """The Jinja environment of a run (:func:`quizgen.render.sheets.environment`, with the answer pages on
+    ``paper``): one per process and settings, so that each template compiles once, in the run's process and in
+    each worker (which, forked, starts with the templates the run's process compiled)."""
+    import os
+
+    from quizgen.i18n import language
+
+    # a relative --template-dir is read from the working folder, so that is part of the key
+    return _environment(template_dir, os.getcwd() if template_dir else "", paper, language())
+
+
+@lru_cache(maxsize=8)
+def _environment(template_dir: str | None, _cwd: str, paper: str, _lang: str) -> jinja2.Environment:
+    from quizgen.render import sheets as render
+
+    env = render.environment(template_dir)
+    env.globals["answer_pages"] = lambda sheet: render.answer_pages_html(sheet, paper)
+    return env
+
+
+def practice_name(stem: str) -> str:
+    """A sheet's practice page: ``practice.html`` for ``worksheet``, ``practice-NAME.html`` for ``worksheet-NAME``."""
+    return "practice" + stem.removeprefix("worksheet") + ".html"
+
+
+def finish(sheet: Sheet, extra: tuple[str, str, SheetJob]) -> Made:
+    """Give a drawn sheet its printed recipe and student id, render its own file and draw its figures."""
+    from quizgen.render import sheets as render
+    from quizgen.render.figures_for import legend_html
+
+    stem, student_id, job = extra
+    if job.shown is not None:
+        sheet = dataclasses.replace(sheet, recipe=job.shown)
+    if student_id:
+        sheet = dataclasses.replace(sheet, student_id=student_id)
+    figures: dict[tuple[int, bool], str | None] = {}
+    legends: dict[bool, str] = {}
+    if job.figures and sheet.figures:
+        for answer in (False, True):
+            for i, problem in enumerate(sheet.problems):
+                figures[(i, answer)] = render._figure(problem, answer, sheet.lang)
+            legends[answer] = legend_html(sheet, answer=answer)
+    made = Made(sheet, {}, figures, legends)
+    if job.fmt:
+        env = environment(job.template_dir, job.paper)
+        if job.fmt == "practice":
+            from quizgen.render.practice import render_practice
+
+            made.files[practice_name(stem)] = render_practice(env, sheet)
+        else:
+            own = Prepared()
+            own.add(made)
+            with own.installed(env):  # the sheet shows the figures and legend just drawn
+                made.files.update(render.sheet_files(env, sheet, job.fmt, stem))
+    return made
+
+
+class Prepared:
+    """The figures and legends the jobs drew, for the run's templates: by the identity of each sheet and problem
+    (which live as long as the run), falling back to drawing any that no job drew."""
+
+    def __init__(self) -> None:
+        self._figures: dict[tuple[int, bool], str | None] = {}
+        self._legends: dict[tuple[int, bool], str] = {}
+
+    def add(self, made: Made) -> None:
+        """Keep what a job drew for its sheet."""
+        problems = made.sheet.problems
+        for (i, answer), svg in made.figures.items():
+            self._figures[(id(problems[i]), answer)] = svg
+        for answer, legend in made.legends.items():
+            self._legends[(id(made.sheet), answer)] = legend
+
+    @contextlib.contextmanager
+    def installed(self, env: jinja2.Environment) -> Iterator[None]:
+        """Within the block, the templates of ``env`` take the figures and legends from here (and after it, as
+        before: the environment outlives the run, the identities do not)."""
+        before = {name: env.globals[name] for name in ("figure", "figure_legend")}
+        env.globals.update(figure=self.figure, figure_legend=self.legend)
+        try:
+            yield
+        finally:
+            env.globals.update(before)
+
+    def figure(self, sheet: Sheet, problem: Problem, *, answer: bool) -> Markup:
+        """As :func:`quizgen.render.sheets.html_figure`."""
+        from quizgen.render.sheets import html_figure
+
+        key = (id(problem), answer)
+        if not sheet.figures or key not in self._figures:
+            return html_figure(sheet, problem, answer=answer)
+        svg = self._figures[key]
+        return Markup(svg) if svg else Markup("")
+
+    def legend(self, sheet: Sheet, *, answer: bool) -> Markup:
+        """As :func:`quizgen.render.sheets.html_figure_legend`."""
+        from quizgen.render.sheets import html_figure_legend
+
+        legend = self._legends.get((id(sheet), answer))
+        return html_figure_legend(sheet, answer=answer) if legend is None else Markup(legend)
