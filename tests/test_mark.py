@@ -264,6 +264,7 @@ def test_feedback_shows_answers_as_written_not_as_gridded() -> None:
 
     shape = Part("Output shape", "shape", (20, 20, 8), (), (), "")
     assert shown("2.00e1, 2.00e1, 8.00e0", shape) == "20 × 20 × 8"
+    assert shown("3.00e0, 3.00e0, 1.02e3", shape) == "3 × 3 × (1.02 × 10³)"  # a size's own × kept apart
     count = Part("MACs", "macs", 81_920_000, (), (), "")
     assert shown("8.19e7", count) == "8.19 × 10⁷"
     assert shown("1.28e2", count) == "128"

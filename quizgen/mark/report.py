@@ -49,7 +49,8 @@ def shown(read: str, part: Part) -> str:
             if value.denominator == 1:
                 out.append(f"{value.numerator:,}")
                 continue
-        out.append(f"{m.group(1)}.{m.group(2)} × 10{str(e).translate(SUPERSCRIPT)}")
+        power = f"{m.group(1)}.{m.group(2)} × 10{str(e).translate(SUPERSCRIPT)}"
+        out.append(f"({power})" if "," in read else power)  # in a shape: 3 × 3 × (1.02 × 10³)
     return " × ".join(out)
 
 
