@@ -48,46 +48,13 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="quizgen-mark-bench-"))
     roster = tmp / "roster.csv"
     roster.write_text("id,name\n" + "".join(f"{1000 + i},Student {i:03d}\n" for i in range(CLASS)), encoding="utf-8")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "quizgen",
-            "worksheet",
-            str(RECIPE),
-            "--roster",
-            str(roster),
-            "--answer-sheet",
-            "--format",
-            "pdf",
-            "-o",
-            str(tmp / "ws"),
-            "--seed",
-            "9",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "quizgen",
-            "worksheet",
-            str(RECIPE),
-            "--variants",
-            str(CLASS // 3),
-            "--answer-sheet",
-            "--format",
-            "pdf",
-            "-o",
-            str(tmp / "ids"),
-            "--seed",
-            "9",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    for students, folder in ((["--roster", str(roster)], "ws"), (["--variants", str(CLASS // 3)], "ids")):
+        subprocess.run(
+            [sys.executable, "-m", "quizgen", "worksheet", str(RECIPE), *students, "--answer-sheet", "--format", "pdf",
+             "-o", str(tmp / folder), "--seed", "9"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
     layouts, printed = [], []
     for folder in ("ws", "ids"):  # a class from a roster, then one with ID grids
         layouts += json.loads((tmp / folder / "answer-sheets.json").read_text())["pages"]

@@ -152,3 +152,13 @@ def to_pdf(images: list[np.ndarray], path: str, dpi: int = 200) -> None:
             page.insert_obj(obj)
             page.gen_content()
         doc.save(path)
+
+
+def write_decisions(rows: list[dict[str, str]], path: Any) -> None:
+    """``review.csv``'s rows, with the teacher's answers filled in, written back as the teacher would save them."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)

@@ -245,10 +245,7 @@ def test_doubtful_marks_go_to_review_and_are_resolved(printed: Path, tmp_path: P
     for r_ in review:
         r_["answer"] = "1.11e1" if r_["part"] == p1 else ""
     decisions = tmp_path / "decisions.csv"
-    with decisions.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(review[0]))
-        w.writeheader()
-        w.writerows(review)
+    scanfake.write_decisions(review, decisions)
     r = CliRunner().invoke(main, [*args, "--resolve", str(decisions)])
     assert r.exit_code == 0, r.output
     row = list(csv.DictReader((out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))[0]

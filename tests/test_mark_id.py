@@ -89,10 +89,7 @@ def test_id_grid_read_into_grades_and_doubtful_ids_to_review(printed: Path, tmp_
     for row in review:
         row["answer"] = "717123" if row["code"] == layouts[3]["code"] else ""
     decisions = tmp_path / "decisions.csv"
-    with decisions.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(review[0]))
-        w.writeheader()
-        w.writerows(review)
+    scanfake.write_decisions(review, decisions)
     r = CliRunner().invoke(main, [*args, "--resolve", str(decisions)])
     assert r.exit_code == 0, r.output
     ids = {row["code"]: row["id"] for row in _rows(out / "grades.csv")}
