@@ -65,21 +65,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _problems(code: str) -> list:
-    from quizgen.problems import sheet as worksheet
+    """The sheet the code regenerates, as ``quizgen worksheet --code`` makes it (what each student answered)."""
+    from quizgen.problems.sheet import sheet_of_code
 
-    plan = worksheet.plan(None, code=code)
-    (_s, student, seed), *_ = plan.sheets
-    o = plan.options
-    return worksheet.build_sheet(
-        plan.recipe,
-        seed,
-        student=student,
-        count=o.count,
-        lang=o.lang,
-        space=o.space,
-        figures=o.figures == "on",
-        answer_sheet=o.answer_sheet == "on",
-    ).problems
+    return sheet_of_code(None, code)[0].problems
 
 
 def test_a_class_marked_from_one_shuffled_pdf(printed: Path, tmp_path: Path) -> None:

@@ -149,7 +149,8 @@ def run_mark(
             if e.get("layout") and e["code"]:
                 rebuild.register(e["code"], (str(e["layout"][0]), bool(e["layout"][1])))
     reads = R.merge_reads(old, R.read_scans(scans, layouts, rebuild))
-    marked = R.mark(reads, layouts, recipe, resolved)
+    built = {c: s.problems for c, s in rebuild.sheets.items() if s.problems} if rebuild is not None else None
+    marked = R.mark(reads, layouts, recipe, resolved, built)
     if rebuild is not None:
         for code in rebuild.unnamed():
             marked.review.append(

@@ -83,26 +83,13 @@ class Rebuilder:
         try:
             if quick_recipe_of(code) is None:
                 parse_code(worksheet.load_recipe(self.recipe or worksheet.DEFAULT_RECIPE), code)
-            plan = worksheet.plan(self.recipe, code=code)
+            built, seed = worksheet.sheet_of_code(self.recipe, code)
         except CodeRecipeMismatch:
             return Sheet(problem=_other_recipe(code, self.recipe))
         except QuizgenError as exc:
             return Sheet(problem=_("code {code}: {error}").format(code=code, error=exc))
-        opts = plan.options
-        assert opts is not None
-        (_stem, _student, seed), *_rest = plan.sheets
         # a sheet of no student of the roster (one made with --variants) is named by its ID grid
         student, student_id = self.student(seed)
-        built = worksheet.build_sheet(
-            plan.recipe,
-            seed,
-            student="",
-            count=opts.count,
-            lang=opts.lang,
-            space=opts.space,
-            figures=opts.figures == "on",
-            answer_sheet=opts.answer_sheet == "on",
-        )
         out = Sheet(built.problems, student, student_id)
         for named_sheet in (False, True):
             # a named sheet has no ID grid; which name does not move a bubble

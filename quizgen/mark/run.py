@@ -121,23 +121,9 @@ def merge_reads(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[di
 
 
 def _sheet_problems(recipe: str | None, code: str) -> list[Any]:
-    from quizgen.problems import sheet as worksheet
+    from quizgen.problems.sheet import sheet_of_code
 
-    plan = worksheet.plan(recipe, code=code)
-    opts = plan.options
-    assert opts is not None
-    (_stem, student, seed), *_ = plan.sheets
-    built = worksheet.build_sheet(
-        plan.recipe,
-        seed,
-        student=student,
-        count=opts.count,
-        lang=opts.lang,
-        space=opts.space,
-        figures=opts.figures == "on",
-        answer_sheet=opts.answer_sheet == "on",
-    )
-    return built.problems
+    return sheet_of_code(recipe, code)[0].problems
 
 
 def other_recipe(recipe: str | None, code: str) -> bool:
@@ -162,8 +148,10 @@ def mark(
     layouts: dict[tuple[str, int], dict[str, Any]],
     recipe: str | None,
     resolved: dict[tuple[str, str], str],
+    built: dict[str, list[Any]] | None = None,
 ) -> Marked:
-    """Every sheet with a page among ``reads``, judged; the review list."""
+    """Every sheet with a page among ``reads``, judged; the review list.  ``built``: the problems of sheets
+    already regenerated (by code), so that none is built twice."""
     out = Marked()
     by_page: dict[tuple[str, int], dict[str, Any]] = {}
     for e in reads:
@@ -200,7 +188,7 @@ def mark(
     for code in codes:
         first = layouts[next(k for k in layouts if k[0] == code)]
         pages = int(first.get("pages", 1))
-        problems = _sheet_problems(recipe, code)
+        problems = (built or {}).get(code) or _sheet_problems(recipe, code)
         student = G.StudentResult(code, first.get("student", ""), first.get("student_id", ""), problems=problems)
         for page in range(1, pages + 1):
             layout = layouts.get((code, page))

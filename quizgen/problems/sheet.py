@@ -356,3 +356,23 @@ def plan(
         recipe,
         tuple((f"worksheet-{i:0{width}d}", "", derive_seed(recipe, seed, str(i))) for i in range(1, variants + 1)),
     )
+
+
+def sheet_of_code(recipe_source: str | Recipe | None, code: str) -> tuple[Sheet, int]:
+    """The sheet ``code`` regenerates with its recipe (DESIGN §7b), as ``quizgen worksheet --code`` makes it,
+    and its seed.  Errors as :func:`plan`'s (a code of another recipe raises :class:`CodeRecipeMismatch`)."""
+    made = plan(recipe_source, code=code)
+    o = made.options
+    assert o is not None  # a plan from a code carries the code's options
+    (_stem, student, sheet_seed), *_ = made.sheets
+    built = build_sheet(
+        made.recipe,
+        sheet_seed,
+        student=student,
+        count=o.count,
+        lang=o.lang,
+        space=o.space,
+        figures=o.figures == "on",
+        answer_sheet=o.answer_sheet == "on",
+    )
+    return built, sheet_seed
