@@ -81,3 +81,57 @@ def test_a_bad_worker_count_is_one_line_naming_it(sh, tmp_path, monkeypatch, val
         r.stderr
     )
     assert not (tmp_path / "out").exists()
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROSTER = "id,name\ns1,Ann Lee\ns2,José Núñez\ns3,Zoë Brandt\n"
+
+
+def _inline_key_template() -> str:
+    """``key.html.j2`` as it was before a sheet's key moved into ``_key_sheet.html.j2``: the loop's body written
+    out in place, as a teacher's ``--template-dir`` copy from then has it."""
+    body = (TEMPLATES / "_key_sheet.html.j2").read_text(encoding="utf-8").split("-#}\n", 1)[1]
+    body = body.replace("sheet-{{ page }}", "sheet-{{ loop.index }}").replace("range(pad)", "range(pads[loop.index0])")
+    key = (TEMPLATES / "key.html.j2").read_text(encoding="utf-8")
+    call = next(line for line in key.splitlines(keepends=True) if "sheet_part(" in line)
+    assert call.endswith("{% endfor %}\n"), call
+    return key.replace(call, body + "{% endfor %}\n")
+
+
+def test_a_key_template_copied_before_the_split_gives_the_same_class_files(sh, tmp_path, monkeypatch):
+    """A class's workers render each sheet's share of ``key.html`` ahead; a ``--template-dir`` whose
+    ``key.html.j2`` still loops over the sheets itself is rendered by the run and gives the same bytes."""
+    roster = tmp_path / "students.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "key.html.j2").write_text(_inline_key_template(), encoding="utf-8")
+    monkeypatch.setenv("QUIZGEN_WORKERS", "2")
+    keys = {}
+    for name, extra in (("built-in", []), ("copy", ["--template-dir", str(mine)])):
+        r = sh("worksheet", "--roster", str(roster), "--format", "html", *extra, "-o", str(tmp_path / name))
+        assert r.exit_code == 0, r.stderr
+        keys[name] = (tmp_path / name / "key.html").read_bytes()
+    assert keys["copy"].count(b'<main class="sheet key"') == 3
+    assert keys["copy"] == keys["built-in"]
+
+
+def test_a_teachers_own_sheet_parts_are_the_ones_a_pooled_class_shows(sh, tmp_path, monkeypatch):
+    """``_key_sheet.html.j2`` and ``_sheet.html.j2`` in ``--template-dir`` replace the built-in ones in the
+    workers too, in the key and in ``all-sheets.html``."""
+    roster = tmp_path / "students.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name, mark in (("_key_sheet.html.j2", "key of"), ("_sheet.html.j2", "sheet of")):
+        built_in = (TEMPLATES / name).read_text(encoding="utf-8")
+        (mine / name).write_text(f"<!-- {mark} {{{{ sheet.student }}}} -->\n" + built_in, encoding="utf-8")
+    monkeypatch.setenv("QUIZGEN_WORKERS", "2")
+    out = tmp_path / "out"
+    r = sh("worksheet", "--roster", str(roster), "--format", "html", "--template-dir", str(mine), "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    key = (out / "key.html").read_text(encoding="utf-8")
+    every = (out / "all-sheets.html").read_text(encoding="utf-8")
+    for student in ("Ann Lee", "José Núñez", "Zoë Brandt"):
+        assert key.count(f"<!-- key of {student} -->") == 1, student
+        assert every.count(f"<!-- sheet of {student} -->") == 1, student

@@ -82,6 +82,7 @@ class Stage:
     def __init__(self, outdir: Path) -> None:
         self.outdir = outdir
         self.names: list[str] = []
+        self._named: set[str] = set()  # the same names, to look up
         self._mode = _mode()
         self._created: list[Path] = []  # folders made on the way to outdir, removed again on failure
         if outdir.exists() and not outdir.is_dir():
@@ -126,13 +127,14 @@ class Stage:
                 os.close(fd)
         except OSError as exc:
             raise QuizgenError(self.failed(name, exc)) from None
-        if output and name not in self.names:
-            self.names.append(name)
+        if output:
+            self.add(name)
         return path
 
     def add(self, name: str) -> None:
         """Count ``name`` as output: a file the caller wrote at :meth:`path` itself."""
-        if name not in self.names:
+        if name not in self._named:
+            self._named.add(name)
             self.names.append(name)
 
     def failed(self, name: str, exc: OSError) -> str:

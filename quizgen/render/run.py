@@ -66,6 +66,7 @@ def write_sheets(
         printer = ClassPrinter(stage, paper=paper or "a4", total=total, progress=progress)
     sheets = []
     files: dict[str, str | bytes] = {}
+    staged: dict[str, str | bytes] = {}  # what is written already, as it came
     bar = click.progressbar(items, label=_("Sheets"), file=sys.stderr) if progress and printer is None else None
     with contextlib.ExitStack() as cleanup:
         if printer is not None:
@@ -79,6 +80,7 @@ def write_sheets(
             paper or "a4",
             shown=None if shown is plan.recipe else shown,
             figures=own == "html",
+            parts=own == "html" and many,
         )
         prepared = Prepared()
         ids = plan.ids or ("",) * len(items)
@@ -86,7 +88,10 @@ def write_sheets(
             plan.recipe,
             [(student, sheet_seed) for _stem, student, sheet_seed in items],
             then=finish,
-            extras=[(stem, student_id, job) for (stem, _student, _seed), student_id in zip(items, ids)],
+            extras=[
+                (stem, student_id, page, job)
+                for page, ((stem, _student, _seed), student_id) in enumerate(zip(items, ids), start=1)
+            ],
             count=count,
             lang=language(),
             space=space,
@@ -100,6 +105,10 @@ def write_sheets(
             sheets.append(sheet)
             prepared.add(made)
             files.update(made.files)
+            if printer is None and not sheet.duplex:  # staged while the pool makes the rest (duplex pads it later)
+                for name, content in made.files.items():
+                    staged[name] = content
+                    stage.write(name, content)
             if printer is not None:
                 assert env is not None  # a PDF is its HTML
                 printer.sheet(stem, sheet, env)
@@ -147,6 +156,8 @@ def write_sheets(
         if fmt in ANSWER_SHEET_FORMATS:
             files.update(answer_files(sheets, fmt, paper or "a4"))
         for name, content in files.items():
+            if staged.get(name) is content:
+                continue
             if printer is not None and name.endswith(".html"):
                 printer.page(name.removesuffix(".html") + ".pdf", str(content))
             else:

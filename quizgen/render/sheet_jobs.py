@@ -3,8 +3,10 @@
 ``quizgen worksheet`` draws a class's sheets in a pool of processes (:mod:`quizgen.problems.pool`).  Each
 worker also renders the sheet's own file (``worksheet-NAME.html``, ``.md``, ``.json`` or the practice page
 ``practice-NAME.html``) and, for HTML, draws every figure and legend the class's key and ``all-sheets.html``
-will show for that sheet; the run's process then only joins them (:class:`Prepared`).  The same function runs
-in the run's own process when there is no pool, so the files are the same bytes either way.
+will show for that sheet, and renders the sheet's share of those two files (``_key_sheet.html.j2`` and
+``_sheet.html.j2``, as :func:`quizgen.render.sheets.sheet_part` would); the run's process then only joins them
+(:class:`Prepared`).  The same function runs in the run's own process when there is no pool, so the files are
+the same bytes either way.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import jinja2
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    import jinja2
-
     from quizgen.problems.bank import Recipe
     from quizgen.problems.problem import Problem
     from quizgen.problems.sheet import Sheet
@@ -33,6 +34,7 @@ class SheetJob:
     ``fmt``: the file each sheet gets (``md``, ``html``, ``json`` or ``practice``), or ``""`` for none (PDF and
     the export formats make theirs in the run's process).  ``shown``: the recipe as the sheets print it, where
     it is not the drawn one.  ``figures``: also draw the figures and legends of the key and ``all-sheets``.
+    ``parts``: also render the sheet's share of the class's ``key.html`` and ``all-sheets.html`` (:data:`PARTS`).
     """
 
     fmt: str
@@ -40,17 +42,38 @@ class SheetJob:
     paper: str
     shown: Recipe | None = None
     figures: bool = False
+    parts: bool = False
+
+
+#: A sheet's share of a class file, as the built-in ``key.html.j2`` and ``all-sheets.html.j2`` ask for it:
+#: (template, the values it is given besides the sheet), for the sheet numbered ``page`` in the file.  A template
+#: that asks otherwise (a ``--template-dir`` copy, or double-sided padding) is rendered by the run's process.
+Part = tuple[str, tuple[tuple[str, object], ...]]
+
+
+def class_parts(page: int) -> list[Part]:
+    """The shares of sheet ``page`` (from 1) that a job renders ahead: its key's, and its page of all-sheets."""
+    return [
+        ("_key_sheet.html.j2", part_values(page=page, pad=0)),
+        ("_sheet.html.j2", part_values(page=page, ids=f"s{page}-", pad=0)),
+    ]
+
+
+def part_values(**values: object) -> tuple[tuple[str, object], ...]:
+    """The values of a share, in a form that can be looked up."""
+    return tuple(sorted(values.items()))
 
 
 @dataclass(frozen=True)
 class Made:
-    """One sheet as its job left it: the sheet, its own files, and its figures by problem (number from 0 on the
-    sheet, key or not) and legends (key or not)."""
+    """One sheet as its job left it: the sheet, its own files, its figures by problem (number from 0 on the
+    sheet, key or not) and legends (key or not), and its shares of the class's files (:func:`class_parts`)."""
 
     sheet: Sheet
     files: dict[str, str]
     figures: dict[tuple[int, bool], str | None]
     legends: dict[bool, str]
+    parts: dict[Part, str] = dataclasses.field(default_factory=dict)
 
 
 def environment(template_dir: str | None, paper: str) -> jinja2.Environment:
@@ -79,12 +102,13 @@ def practice_name(stem: str) -> str:
     return "practice" + stem.removeprefix("worksheet") + ".html"
 
 
-def finish(sheet: Sheet, extra: tuple[str, str, SheetJob]) -> Made:
-    """Give a drawn sheet its printed recipe and student id, render its own file and draw its figures."""
+def finish(sheet: Sheet, extra: tuple[str, str, int, SheetJob]) -> Made:
+    """Give a drawn sheet its printed recipe and student id, render its own file, draw its figures and render its
+    shares of the class's files (the sheet being number ``page`` of the class)."""
     from quizgen.render import sheets as render
     from quizgen.render.figures_for import legend_html
 
-    stem, student_id, job = extra
+    stem, student_id, page, job = extra
     if job.shown is not None:
         sheet = dataclasses.replace(sheet, recipe=job.shown)
     if student_id:
@@ -108,7 +132,21 @@ def finish(sheet: Sheet, extra: tuple[str, str, SheetJob]) -> Made:
             own.add(made)
             with own.installed(env):  # the sheet shows the figures and legend just drawn
                 made.files.update(render.sheet_files(env, sheet, job.fmt, stem))
+                if job.parts and not sheet.duplex:  # a double-sided class's padding is known only once all are made
+                    made.parts.update(_parts(env, sheet, page))
     return made
+
+
+def _parts(env: jinja2.Environment, sheet: Sheet, page: int) -> dict[Part, str]:
+    """The sheet's shares of the class's files that its templates render from the sheet alone; a template that
+    needs more (a ``--template-dir`` copy that reads the whole class) fails here and is left to the run."""
+    from quizgen.render.sheets import numbered
+
+    out: dict[Part, str] = {}
+    for name, values in class_parts(page):
+        with contextlib.suppress(jinja2.TemplateError):
+            out[(name, values)] = env.get_template(name).render(sheet=sheet, numbered=numbered(sheet), **dict(values))
+    return out
 
 
 class Prepared:
@@ -118,6 +156,7 @@ class Prepared:
     def __init__(self) -> None:
         self._figures: dict[tuple[int, bool], str | None] = {}
         self._legends: dict[tuple[int, bool], str] = {}
+        self._parts: dict[tuple[str, int, tuple[tuple[str, object], ...]], str] = {}
 
     def add(self, made: Made) -> None:
         """Keep what a job drew for its sheet."""
@@ -126,13 +165,15 @@ class Prepared:
             self._figures[(id(problems[i]), answer)] = svg
         for answer, legend in made.legends.items():
             self._legends[(id(made.sheet), answer)] = legend
+        for (name, values), html in made.parts.items():
+            self._parts[(name, id(made.sheet), values)] = html
 
     @contextlib.contextmanager
     def installed(self, env: jinja2.Environment) -> Iterator[None]:
         """Within the block, the templates of ``env`` take the figures and legends from here (and after it, as
         before: the environment outlives the run, the identities do not)."""
-        before = {name: env.globals[name] for name in ("figure", "figure_legend")}
-        env.globals.update(figure=self.figure, figure_legend=self.legend)
+        before = {name: env.globals[name] for name in ("figure", "figure_legend", "sheet_part")}
+        env.globals.update(figure=self.figure, figure_legend=self.legend, sheet_part=self.part)
         try:
             yield
         finally:
@@ -154,3 +195,13 @@ class Prepared:
 
         legend = self._legends.get((id(sheet), answer))
         return html_figure_legend(sheet, answer=answer) if legend is None else Markup(legend)
+
+    @jinja2.pass_context
+    def part(
+        self, context: jinja2.runtime.Context, name: str, sheet: Sheet, numbered: object, **values: object
+    ) -> Markup:
+        """As :func:`quizgen.render.sheets.sheet_part`: the share a job rendered, where it rendered this one."""
+        from quizgen.render.sheets import sheet_part
+
+        html = self._parts.get((name, id(sheet), part_values(**values)))
+        return sheet_part(context, name, sheet, numbered, **values) if html is None else Markup(html)

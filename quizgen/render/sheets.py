@@ -174,8 +174,19 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
         figure=html_figure,
         figure_legend=html_figure_legend,
         answer_pages=answer_pages_html,
+        sheet_part=sheet_part,
     )
     return env
+
+
+@jinja2.pass_context
+def sheet_part(context: jinja2.runtime.Context, name: str, sheet: Sheet, numbered: Any, **values: Any) -> Markup:
+    """One sheet's share of a class's file (``_key_sheet.html.j2`` in ``key.html.j2``, ``_sheet.html.j2`` in
+    ``all-sheets.html.j2``): template ``name`` rendered as ``{% include %}`` would, with ``sheet``, ``numbered``
+    and ``values`` set.  A class's workers render these shares ahead (:mod:`quizgen.render.sheet_jobs`), and
+    the run then takes theirs instead."""
+    template = context.environment.get_template(name)
+    return Markup(template.render({**context.get_all(), "sheet": sheet, "numbered": numbered, **values}))
 
 
 def answer_pages_html(sheet: Sheet, paper: str = "a4") -> Markup:
