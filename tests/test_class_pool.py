@@ -135,3 +135,36 @@ def test_a_teachers_own_sheet_parts_are_the_ones_a_pooled_class_shows(sh, tmp_pa
     for student in ("Ann Lee", "José Núñez", "Zoë Brandt"):
         assert key.count(f"<!-- key of {student} -->") == 1, student
         assert every.count(f"<!-- sheet of {student} -->") == 1, student
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("md", "en"), ("html", "en"), ("practice", "en"), ("md", "zh")])
+def test_a_large_sheets_figures_drawn_meanwhile_are_the_same_bytes(sh, tmp_path, monkeypatch, fmt, lang):
+    """One sheet of 48 problems or more has its figures drawn by another process while it is drawn
+    (``quizgen.render.figures_ahead``); with ``QUIZGEN_WORKERS=1`` the run's own process draws them.  Same bytes."""
+    args = [
+        "--kind",
+        "output-conv",
+        "--kind",
+        "receptive-field",
+        "--problems",
+        "60",
+        "--format",
+        fmt,
+        "--seed",
+        "3",
+        "--lang",
+        lang,
+    ]
+    made = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("QUIZGEN_WORKERS", workers)
+        out = tmp_path / f"workers-{workers}"
+        r = sh("worksheet", *args, "-o", str(out))
+        assert r.exit_code == 0, r.stderr
+        made[workers] = files_of(out)
+    assert made["2"] == made["1"]
+    figures = sum(
+        text.count(b"<svg") if name.endswith(".html") else name.endswith(".svg") for name, text in made["1"].items()
+    )
+    # the sheet's and the key's figures (a practice page carries a few, which it shows as feedback): drawn, and the same
+    assert figures >= (1 if fmt == "practice" else 30), (fmt, figures)

@@ -38,7 +38,7 @@ def build_sheets(
     """
     extras = extras if extras is not None else [None] * len(items)
     jobs = [(recipe, seed, student, options, then, extra) for (student, seed), extra in zip(items, extras)]
-    count = workers(len(items))
+    count = workers(len(items)) if len(items) > 1 else 1  # one sheet is one job: the run's process draws it
     if count < 2:
         yield from map(_build_job, jobs)
         return

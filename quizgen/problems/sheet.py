@@ -87,12 +87,14 @@ def build_sheet(
     cover: bool | None = None,
     duplex: bool | None = None,
     answer_sheet: bool | None = None,
+    on_problem: Callable[[Problem], object] | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
     again, a bounded number of times, from the same generator.  ``count``, ``space``, ``figures``,
-    ``cover``, ``duplex`` and ``answer_sheet`` default to the recipe's.
+    ``cover``, ``duplex`` and ``answer_sheet`` default to the recipe's.  ``on_problem`` is given each
+    problem as it is drawn (a large sheet's figures are drawn meanwhile: :mod:`quizgen.render.figures_ahead`).
     """
     from quizgen.i18n import language
 
@@ -120,6 +122,8 @@ def build_sheet(
                 taken.add(problem)
                 problem = with_choices(problem, rng) if choice else problem
                 problems.append(problem._replace(marks=section.marks))
+                if on_problem is not None:
+                    on_problem(problems[-1])
         else:
             bank = load_bank(section.bank)
             if section.entries:
@@ -133,6 +137,8 @@ def build_sheet(
                 taken.add(problem)
                 problem = with_choices(problem, rng) if choice else problem
                 problems.append(problem._replace(marks=section.marks))
+                if on_problem is not None:
+                    on_problem(problems[-1])
         if section.title or not sections:
             default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
             sections.append((_(section.title or default), tuple(problems)))

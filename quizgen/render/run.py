@@ -53,6 +53,7 @@ def write_sheets(
     from quizgen.i18n import language
     from quizgen.problems.pool import build_sheets
     from quizgen.render import sheets as render
+    from quizgen.render.figures_ahead import ahead_for, on_problem
     from quizgen.render.sheet_jobs import Prepared, SheetJob, environment, finish
 
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
@@ -84,6 +85,9 @@ def write_sheets(
         )
         prepared = Prepared()
         ids = plan.ids or ("",) * len(items)
+        ahead = ahead_for(plan.recipe, sheets=len(items), fmt=own, figures=figures, lang=language())
+        if ahead is not None:
+            cleanup.enter_context(ahead)
         drawn = build_sheets(
             plan.recipe,
             [(student, sheet_seed) for _stem, student, sheet_seed in items],
@@ -99,6 +103,7 @@ def write_sheets(
             cover=cover,
             duplex=duplex,
             answer_sheet=answer_sheet,
+            **on_problem(ahead),
         )
         for (stem, _student, _seed), made in zip(bar if bar is not None else items, drawn):
             sheet = made.sheet

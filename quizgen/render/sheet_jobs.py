@@ -115,6 +115,10 @@ def finish(sheet: Sheet, extra: tuple[str, str, int, SheetJob]) -> Made:
         sheet = dataclasses.replace(sheet, student_id=student_id)
     figures: dict[tuple[int, bool], str | None] = {}
     legends: dict[bool, str] = {}
+    if job.fmt in ("md", "html", "practice"):  # a large sheet's figures, drawn while it was (figures_ahead)
+        from quizgen.render.figures_ahead import collect
+
+        collect()
     if job.figures and sheet.figures:
         for answer in (False, True):
             for i, problem in enumerate(sheet.problems):

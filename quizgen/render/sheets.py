@@ -284,8 +284,17 @@ def render_key(
     )
 
 
-@lru_cache(maxsize=4096)
 def _figure(problem: Problem, answer: bool, lang: str) -> str | None:
+    """A problem's figure (the key's with ``answer``), or None where none helps: drawn ahead for a large sheet
+    (:mod:`quizgen.render.figures_ahead`), else drawn now."""
+    from quizgen.render.figures_ahead import DRAWN
+
+    key = (problem, answer, lang)
+    return DRAWN[key] if key in DRAWN else _figure_now(problem, answer, lang)
+
+
+@lru_cache(maxsize=4096)
+def _figure_now(problem: Problem, answer: bool, lang: str) -> str | None:
     from quizgen.render.figures_for import figure_for
 
     return figure_for(problem, answer=answer, lang=lang)

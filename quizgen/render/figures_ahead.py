@@ -1,0 +1,111 @@
+"""A large sheet's figures, drawn by another process while the sheet is still being drawn.
+
+A class is drawn by a pool, a sheet a process (:mod:`quizgen.problems.pool`); one large sheet (a
+1,000-problem test) is one job, drawn in the run's own process, and its figures would then be drawn one after
+another.  :class:`Ahead` sends each problem, as the sheet draws it (``build_sheet``'s ``on_problem``), to a
+process that draws its figure and its key's figure, and :func:`collect` keeps them where
+:func:`quizgen.render.sheets._figure` finds them, so the figures are drawn while the rest of the sheet is.
+A figure is a function of its problem, so it is the same SVG whichever process draws it, and the files are
+the same bytes either way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
+
+    from quizgen.problems.bank import Recipe
+    from quizgen.problems.problem import Problem
+
+#: Figures drawn ahead, by (problem, the key's or not, language); :func:`quizgen.render.sheets._figure` looks
+#: here first.  Kept while the run's :class:`Ahead` is open.
+DRAWN: dict[tuple[Problem, bool, str], str | None] = {}
+#: Problems sent to the drawing process at a time.
+BATCH = 25
+
+_active: list[Ahead] = []  # the run's Ahead, while it is open
+
+
+class Ahead:
+    """A process drawing the figures of one large sheet's problems as they are drawn (a context manager)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._pool: Pool | None = None
+        self._batch: list[Problem] = []
+        self._sent: list[tuple[list[Problem], AsyncResult[list[tuple[str | None, str | None]]]]] = []
+
+    def __enter__(self) -> Ahead:
+        import multiprocessing
+
+        from quizgen.i18n import language
+        from quizgen.problems.pool import _worker_language
+
+        self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_worker_language, initargs=(language(),))
+        _active.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _active.remove(self)
+        DRAWN.clear()
+        assert self._pool is not None
+        self._pool.terminate()
+        self._pool.join()
+
+    def add(self, problem: Problem) -> None:
+        """Have ``problem``'s figures drawn (in batches of :data:`BATCH`)."""
+        self._batch.append(problem)
+        if len(self._batch) >= BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        if self._batch:
+            assert self._pool is not None
+            self._sent.append((self._batch, self._pool.apply_async(_draw, (self._batch, self.lang))))
+            self._batch = []
+
+    def collect(self) -> None:
+        """Wait for every figure sent, and keep them in :data:`DRAWN`."""
+        self._send()
+        for problems, result in self._sent:
+            for problem, (plain, key) in zip(problems, result.get()):
+                DRAWN[(problem, False, self.lang)] = plain
+                DRAWN[(problem, True, self.lang)] = key
+        self._sent.clear()
+
+
+def ahead_for(recipe: Recipe, *, sheets: int, fmt: str, figures: bool | None, lang: str) -> Ahead | None:
+    """An :class:`Ahead` for a run of one sheet of :data:`~quizgen.problems.pool.PARALLEL_SHEETS` problems or more
+    whose ``fmt`` shows figures, where more than one process may work (:func:`quizgen.problems.pool.workers`)
+    and a process can be forked (it inherits the run's modules); otherwise None."""
+    import multiprocessing
+
+    from quizgen.problems.pool import PARALLEL_SHEETS, workers
+
+    problems = sum(len(s.entries) or s.count for s in recipe.sections)
+    wanted = sheets == 1 and fmt in ("md", "html", "practice") and (recipe.figures if figures is None else figures)
+    if not wanted or problems < PARALLEL_SHEETS or workers(problems) < 2:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.parent_process() is not None:
+        return None
+    return Ahead(lang)
+
+
+def collect() -> None:
+    """The figures drawn ahead so far, kept for the templates (nothing when no :class:`Ahead` is open)."""
+    for ahead in _active:
+        ahead.collect()
+
+
+def _draw(problems: list[Problem], lang: str) -> list[tuple[str | None, str | None]]:
+    """Each problem's figure and its key's figure (in the drawing process)."""
+    from quizgen.render.figures_for import figure_for
+
+    return [(figure_for(p, answer=False, lang=lang), figure_for(p, answer=True, lang=lang)) for p in problems]
+
+
+def on_problem(ahead: Ahead | None) -> dict[str, Any]:
+    """``build_sheet``'s option that feeds ``ahead`` (none without one)."""
+    return {} if ahead is None else {"on_problem": ahead.add}
