@@ -99,15 +99,12 @@ class Problem(NamedTuple):
     @property
     def total_marks(self) -> Fraction:
         """The problem's marks: the recipe section's ``marks:``, else one per part."""
-        from fractions import Fraction
-
-        return self.marks if self.marks is not None else Fraction(len(self.parts))
+        return self.marks if self.marks is not None else _whole(len(self.parts))
 
     @property
     def part_marks(self) -> tuple[Fraction, ...]:
         """Each part's marks: the problem's marks shared equally among its parts."""
-        share = self.total_marks / len(self.parts)
-        return (share,) * len(self.parts)
+        return _shares(self.total_marks, len(self.parts))
 
     @property
     def shown_spec(self) -> str:
@@ -124,6 +121,20 @@ class Problem(NamedTuple):
             [self.kind, self.text, self.spec, [fmt_value(p.answer) for p in self.parts]], ensure_ascii=False
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:10]
+
+
+@lru_cache(maxsize=64)
+def _whole(n: int) -> Fraction:
+    """``Fraction(n)``, made once (a class's grid asks every problem's marks)."""
+    from fractions import Fraction
+
+    return Fraction(n)
+
+
+@lru_cache(maxsize=256)
+def _shares(total: Fraction, parts: int) -> tuple[Fraction, ...]:
+    """``total`` shared equally among ``parts`` parts."""
+    return (total / parts,) * parts
 
 
 def fmt_marks(marks: Fraction | int) -> str:

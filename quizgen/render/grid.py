@@ -25,7 +25,7 @@ import csv
 import io
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from quizgen.i18n import N_, _, n_
@@ -115,7 +115,7 @@ class Grid:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
-    @property
+    @cached_property  # asked for every row of grid.html
     def has_ids(self) -> bool:
         """Whether any sheet has a roster id (then the grid has an ID column beside the student's)."""
         return any(row.student_id for row in self.rows)
