@@ -114,6 +114,24 @@ def test_a_full_disk_leaves_the_earlier_class_as_it_was(run, earlier_class, monk
     assert leftovers(earlier_class) == []
 
 
+def test_a_file_that_cannot_be_moved_into_place_puts_back_the_ones_already_moved(run, tmp_path):
+    """The files are moved into the folder one by one (the folder exists); when one cannot be (here ``key-figures``
+    is a file, so the key's figures have no folder to go to), those already moved give way to what was there."""
+    out = tmp_path / "sheet"
+    out.mkdir()
+    (out / "worksheet.md").write_text("my own notes\n", encoding="utf-8")
+    (out / "key-figures").write_text("not a folder\n", encoding="utf-8")
+    before = snapshot(out)
+    r = run("worksheet", "--format", "md", "--seed", "4", "--force", "-o", str(out))
+    assert r.exit_code == 2
+    assert (
+        one_line(r.stderr) == f"Error: -o {out}: cannot move the files into place (File exists); nothing was changed\n"
+    )
+    assert snapshot(out) == before  # worksheet.md as it was; no figures/ folder, no key.md
+    assert sorted(p.name for p in out.iterdir()) == ["key-figures", "worksheet.md"]
+    assert leftovers(out) == []
+
+
 def test_a_file_size_limit_on_a_real_process_leaves_no_half_written_class(tmp_path):
     """The kernel refuses a write past RLIMIT_FSIZE with EFBIG (Python ignores SIGXFSZ): a key larger than the
     limit fails after the sheets, which are smaller, were written."""
