@@ -50,9 +50,20 @@ def shape(problem: Problem, choice: bool) -> Shape:
     return tuple((part.quantity, made) for part, made in zip(problem.parts, chosen))
 
 
-@lru_cache(maxsize=1024)
+#: Targets worked out ahead by another process while a large sheet is drawn (:mod:`quizgen.render.figures_ahead`),
+#: by :func:`target`'s arguments; :func:`target` takes them from here where they have arrived.
+KNOWN: dict[tuple[Recipe, int, int, str], Shape] = {}
+
+
 def target(recipe: Recipe, section: int, slot: int, convention: str) -> Shape:
     """The shape of problem ``slot`` (from 0) of ``recipe.sections[section]``, a kind's section, on every sheet."""
+    known = KNOWN.get((recipe, section, slot, convention)) if KNOWN else None
+    return known if known is not None else reference_target(recipe, section, slot, convention)
+
+
+@lru_cache(maxsize=1024)
+def reference_target(recipe: Recipe, section: int, slot: int, convention: str) -> Shape:
+    """:func:`target`, worked out from the slot's reference draws."""
     s = recipe.sections[section]
     kind = kinds.get(s.kind)
     rng = random.Random(f"{recipe_fingerprint(recipe)}/{section}/{slot}/{convention}")

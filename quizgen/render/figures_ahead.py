@@ -1,12 +1,13 @@
-"""A large sheet's figures, drawn by another process while the sheet is still being drawn.
+"""A large sheet's slot targets and figures, worked out by another process while the sheet is being drawn.
 
 A class is drawn by a pool, a sheet a process (:mod:`quizgen.problems.pool`); one large sheet (a
-1,000-problem test) is one job, drawn in the run's own process, and its figures would then be drawn one after
-another.  :class:`Ahead` sends each problem, as the sheet draws it (``build_sheet``'s ``on_problem``), to a
-process that draws its figure and its key's figure, and :func:`collect` keeps them where
-:func:`quizgen.render.sheets._figure` finds them, so the figures are drawn while the rest of the sheet is.
-A figure is a function of its problem, so it is the same SVG whichever process draws it, and the files are
-the same bytes either way.
+1,000-problem test) is one job, drawn in the run's own process, which would work out every slot's target
+(:func:`quizgen.problems.slots.target`) and draw every figure one after another.  :class:`Ahead` has another
+process work out the targets first, in the order the sheet needs them (the sheet takes those that have arrived
+and works out any other itself), then draw each problem's figure and its key's figure as the sheet draws the
+problem (``build_sheet``'s ``on_problem``); :func:`collect` keeps the figures where
+:func:`quizgen.render.sheets._figure` finds them.  A target is a function of the recipe and the slot, and a
+figure of its problem, so both are the same whichever process works them out, and the files the same bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
 
     from quizgen.problems.bank import Recipe
     from quizgen.problems.problem import Problem
+    from quizgen.problems.slots import Shape
+
+    Target = tuple[Recipe, int, int, str]  # quizgen.problems.slots.target's arguments
 
 #: Figures drawn ahead, by (problem, the key's or not, language); :func:`quizgen.render.sheets._figure` looks
 #: here first.  Kept while the run's :class:`Ahead` is open.
@@ -31,8 +35,10 @@ _active: list[Ahead] = []  # the run's Ahead, while it is open
 class Ahead:
     """A process drawing the figures of one large sheet's problems as they are drawn (a context manager)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, targets: list[Target]) -> None:
         self.lang = lang
+        self.targets = targets
+        self._shapes: list[tuple[list[Target], AsyncResult[list[Shape]]]] = []
         self._pool: Pool | None = None
         self._batch: list[Problem] = []
         self._sent: list[tuple[list[Problem], AsyncResult[list[tuple[str | None, str | None]]]]] = []
@@ -44,18 +50,30 @@ class Ahead:
         from quizgen.problems.pool import _worker_language
 
         self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_worker_language, initargs=(language(),))
+        for start in range(0, len(self.targets), BATCH):  # first, before any figure: the sheet needs them first
+            batch = self.targets[start : start + BATCH]
+            self._shapes.append((batch, self._pool.apply_async(_shapes, (batch,))))
         _active.append(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        from quizgen.problems.slots import KNOWN
+
         _active.remove(self)
         DRAWN.clear()
+        KNOWN.clear()
         assert self._pool is not None
         self._pool.terminate()
         self._pool.join()
 
     def add(self, problem: Problem) -> None:
-        """Have ``problem``'s figures drawn (in batches of :data:`BATCH`)."""
+        """Have ``problem``'s figures drawn (in batches of :data:`BATCH`), and give the sheet the targets that
+        have arrived meanwhile."""
+        from quizgen.problems.slots import KNOWN
+
+        while self._shapes and self._shapes[0][1].ready():
+            keys, result = self._shapes.pop(0)
+            KNOWN.update(zip(keys, result.get()))
         self._batch.append(problem)
         if len(self._batch) >= BATCH:
             self._send()
@@ -76,7 +94,9 @@ class Ahead:
         self._sent.clear()
 
 
-def ahead_for(recipe: Recipe, *, sheets: int, fmt: str, figures: bool | None, lang: str) -> Ahead | None:
+def ahead_for(
+    recipe: Recipe, *, sheets: int, fmt: str, figures: bool | None, count: str | None, lang: str
+) -> Ahead | None:
     """An :class:`Ahead` for a run of one sheet of :data:`~quizgen.problems.pool.PARALLEL_SHEETS` problems or more
     whose ``fmt`` shows figures, where more than one process may work (:func:`quizgen.problems.pool.workers`)
     and a process can be forked (it inherits the run's modules); otherwise None."""
@@ -90,13 +110,22 @@ def ahead_for(recipe: Recipe, *, sheets: int, fmt: str, figures: bool | None, la
         return None
     if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.parent_process() is not None:
         return None
-    return Ahead(lang)
+    convention = count or recipe.count
+    slots = [(i, n) for i, s in enumerate(recipe.sections) if s.kind for n in range(s.count)]
+    return Ahead(lang, [(recipe, i, n, convention) for i, n in slots])
 
 
 def collect() -> None:
     """The figures drawn ahead so far, kept for the templates (nothing when no :class:`Ahead` is open)."""
     for ahead in _active:
         ahead.collect()
+
+
+def _shapes(targets: list[Target]) -> list[Shape]:
+    """The slots' targets (in the other process)."""
+    from quizgen.problems.slots import reference_target
+
+    return [reference_target(*key) for key in targets]
 
 
 def _draw(problems: list[Problem], lang: str) -> list[tuple[str | None, str | None]]:

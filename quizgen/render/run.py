@@ -105,7 +105,7 @@ def write_sheets(
         )
         prepared = Prepared()
         ids = plan.ids or ("",) * len(items)
-        ahead = ahead_for(plan.recipe, sheets=len(items), fmt=own, figures=figures, lang=language())
+        ahead = ahead_for(plan.recipe, sheets=len(items), fmt=own, figures=figures, count=count, lang=language())
         if ahead is not None:
             cleanup.enter_context(ahead)
         drawn = build_sheets(
