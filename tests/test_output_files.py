@@ -207,6 +207,38 @@ def test_ctrl_c_while_a_class_is_printed_leaves_no_folder_and_no_chromium(tmp_pa
     assert alive == "", f"processes of the run outlived it: {alive}"
 
 
+def test_ctrl_c_while_one_large_sheet_is_drawn_ends_its_second_process_too(tmp_path):
+    """A sheet of 48 problems or more has a second process draw its figures meanwhile
+    (``quizgen.render.figures_ahead``); Ctrl-C while the problems are drawn ends both, with one line."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quizgen", "worksheet", "--kind", "spot-error", "--kind", "pool-ops"]
+        + ["--problems", "600", "--format", "md", "-o", "big"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "QUIZGEN_WORKERS": "2"},
+    )
+    deadline, members = time.monotonic() + 60, ""
+    while time.monotonic() < deadline and proc.poll() is None:
+        members = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+        if len(members.split()) >= 2:  # the second process has started: the sheet is being drawn
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None and len(members.split()) >= 2, f"no second process while drawing: {members!r}"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    assert one_line(err) == "Error: -o big: interrupted; nothing was changed\n"
+    assert out == ""
+    assert not (tmp_path / "big").exists()
+    assert leftovers(tmp_path / "big") == []
+    time.sleep(0.5)
+    alive = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+    assert alive == "", f"processes of the run outlived it: {alive}"
+
+
 def test_more_variants_than_the_limit_are_refused_at_once(run, tmp_path):
     r = run("worksheet", "--variants", "100000", "-o", str(tmp_path / "out"))
     assert r.exit_code == 2

@@ -14,6 +14,8 @@ from quizgen.i18n import _
 from quizgen.problems.sheet import Sheet, build_sheet
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
     from quizgen.problems.bank import Recipe
 
 #: From how many sheets on a class is drawn by a pool of processes (one per core, at most 4).
@@ -42,13 +44,29 @@ def build_sheets(
     if count < 2:
         yield from map(_build_job, jobs)
         return
+    with forked_pool(count) as pool:
+        yield from pool.imap(_build_job, jobs, chunksize=4)
+
+
+def forked_pool(count: int, method: str | None = None) -> Pool:
+    """A pool of ``count`` processes (forked where the system can) that leave Ctrl-C to this one.
+
+    Ctrl-C reaches every process of the terminal's group.  SIGINT is held back while the workers are made, so that
+    none sees it before it ignores it (:func:`_worker_language`); one that did would die holding the pool's lock,
+    and stopping the pool would then wait for ever.  Here, a Ctrl-C pressed meanwhile arrives right after.
+    """
     import multiprocessing
+    import signal
 
     from quizgen.i18n import language
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with multiprocessing.get_context(method).Pool(count, initializer=_worker_language, initargs=(language(),)) as pool:
-        yield from pool.imap(_build_job, jobs, chunksize=4)
+    method = method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        return multiprocessing.get_context(method).Pool(count, initializer=_worker_language, initargs=(language(),))
+    finally:
+        if held is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def workers(sheets: int) -> int:
@@ -76,7 +94,8 @@ def _worker_language(lang: str) -> None:
     from quizgen.i18n import set_language
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back while forked (forked_pool)
     set_language(lang)
 
 

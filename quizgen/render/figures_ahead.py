@@ -44,12 +44,9 @@ class Ahead:
         self._sent: list[tuple[list[Problem], AsyncResult[list[tuple[str | None, str | None]]]]] = []
 
     def __enter__(self) -> Ahead:
-        import multiprocessing
+        from quizgen.problems.pool import forked_pool
 
-        from quizgen.i18n import language
-        from quizgen.problems.pool import _worker_language
-
-        self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_worker_language, initargs=(language(),))
+        self._pool = forked_pool(1, "fork")
         for start in range(0, len(self.targets), BATCH):  # first, before any figure: the sheet needs them first
             batch = self.targets[start : start + BATCH]
             self._shapes.append((batch, self._pool.apply_async(_shapes, (batch,))))
