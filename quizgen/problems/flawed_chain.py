@@ -192,10 +192,16 @@ def chain(layer: Layer, ids: frozenset[str], count: str = "macs") -> list[Line]:
     return lines
 
 
+@lru_cache(maxsize=4096)  # every scenario drawn on a layer starts from it
+def right_chain(layer: Layer, count: str = "macs") -> tuple[Line, ...]:
+    """The right worked solution: :func:`chain` without a misconception."""
+    return tuple(chain(layer, frozenset(), count))
+
+
 @lru_cache(maxsize=4096)  # a pure function of its arguments, asked again for each scenario drawn
 def wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int | None:
     """The one line that applies the misconception: the first whose value differs when all before it are right."""
-    right = chain(layer, frozenset(), count)
+    right = right_chain(layer, count)
     for i in range(len(right)):
         make = pool_lines if layer.is_pool else conv_lines
         line = whole_line(make(layer, ids, [r.value for r in right[:i]], count))

@@ -39,4 +39,4 @@ def shown(problem: Problem) -> set[Mark]:
 
 def gives_away(problem: Problem, asked_before: set[Mark], shown_before: set[Mark]) -> bool:
     """Whether ``problem`` writes an earlier problem's answer, or asks for a value an earlier one writes."""
-    return bool(shown(problem) & asked_before or asked(problem) & shown_before)
+    return bool(asked(problem) & shown_before or shown(problem) & asked_before)  # the cheaper test first

@@ -115,19 +115,29 @@ def spot_error_draft(rng: random.Random, difficulty: int, count: str) -> tuple[t
     """
     for _attempt in range(200):
         family, ids = rng.choice(SCENARIOS[difficulty])
-        try:
-            layer = spec.parse(_scenario_spec(rng, family, difficulty))
-        except QuizgenError:
-            continue
-        flags = frozenset(ids)
-        wrong_at = chain.wrong_line(layer, flags, count)
-        if (wrong_at is not None and wrong_at > 0) or (wrong_at == 0 and chain.positive_chain(layer, flags)):
+        scenario = _scenario(_scenario_spec(rng, family, difficulty), ids, count)
+        if scenario is not None:
             break
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
-    assert wrong_at is not None
-    asks = ("step", chain.chain(layer, frozenset(), count)[wrong_at].quantity)  # the parts _spot_error_made makes
+    layer, wrong_at, asks = scenario
     return asks, lambda: _spot_error_made(layer, ids, wrong_at, difficulty, count, language())
+
+
+@lru_cache(maxsize=8192)  # a pure function of its arguments (no text), asked again for each scenario drawn
+def _scenario(text: str, ids: tuple[str, ...], count: str) -> tuple[Layer, int, tuple[str, ...]] | None:
+    """The layer of a drawn spec, the line its misconception makes wrong, and the parts the problem asks; None
+    where the spec is no layer or the misconception changes no line (or makes the output size not positive)."""
+    try:
+        layer = spec.parse(text)
+    except QuizgenError:
+        return None
+    flags = frozenset(ids)
+    wrong_at = chain.wrong_line(layer, flags, count)
+    if wrong_at is None or (wrong_at == 0 and not chain.positive_chain(layer, flags)):
+        return None
+    asks = ("step", chain.right_chain(layer, count)[wrong_at].quantity)  # the parts _spot_error_made makes
+    return layer, wrong_at, asks
 
 
 @lru_cache(maxsize=4096)
@@ -136,7 +146,7 @@ def _spot_error_made(
 ) -> Problem:
     """The problem of one drawn scenario (in the language ``_lang``, which the texts are in)."""
     flags = frozenset(ids)
-    right = chain.chain(layer, frozenset(), count)
+    right = chain.right_chain(layer, count)
     make = chain.pool_lines if layer.is_pool else chain.conv_lines
     shown: list[chain.Line] = []
     for i in range(len(right)):
