@@ -66,7 +66,8 @@ class Kind(NamedTuple):
 
 def _finished(problem: Problem) -> Problem:
     # One place for every kind's text: "a 8 × 8 input" becomes "an 8 × 8 input" (English only).
-    return problem._replace(text=a_an(problem.text))
+    text = a_an(problem.text)
+    return problem if text == problem.text else problem._replace(text=text)
 
 
 REGISTRY: dict[str, Kind] = {}

@@ -99,6 +99,11 @@ _CHAIN_CONVENTION = {
 
 def _worded(formula: str) -> str:
     """A flawed line's formula with its words ("weights", "windows") in the active language."""
+    return _worded_in(formula, language())
+
+
+@lru_cache(maxsize=256)  # a handful of formulas, written again on every line of every scenario
+def _worded_in(formula: str, _lang: str) -> str:
     return re.sub(r"\b(weights|windows)\b", lambda m: _(m.group(1)), formula)
 
 
