@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from quizgen.arith import layers as L
@@ -24,9 +25,26 @@ from quizgen.i18n import N_, _, a_an, sentences
 from quizgen.problems.problem import Part, Problem, wrongs_for
 
 Sampler = Callable[[random.Random, int, str], Problem]
+
+
+@dataclass(frozen=True)
+class Making:
+    """A drafted problem made in two steps, neither drawing anything: ``face()`` is what a sheet judges it by
+    (a :class:`Problem` with its kind, text, specs, flawed working and answers, but no wrong answers, hints or
+    steps), and ``whole(face)`` the problem made from that face, which keeps all of it.  A sheet that turns a
+    problem down for what it writes or asks (:mod:`quizgen.problems.sheet`) so never works out the rest."""
+
+    face: Callable[[], Problem]
+    whole: Callable[[Problem], Problem]
+
+    def __call__(self) -> Problem:
+        return self.whole(self.face())
+
+
 #: A sampler in two steps: everything it draws from the generator, giving the quantity of each part the problem
-#: will ask, and a function that then makes the problem (the same one the sampler gives).  A sheet looking for
-#: a slot's shape (:mod:`quizgen.problems.slots`) makes only the drafts whose parts fit.
+#: will ask, and a function that then makes the problem (the same one the sampler gives; a :class:`Making` where
+#: the problem has a cheaper face).  A sheet looking for a slot's shape (:mod:`quizgen.problems.slots`) makes
+#: only the drafts whose parts fit.
 Drafter = Callable[[random.Random, int, str], tuple[tuple[str, ...], Callable[[], Problem]]]
 
 CONVENTION_TEXT = {
@@ -61,6 +79,9 @@ class Kind(NamedTuple):
             problem = _finished(self.sampler(rng, difficulty, count))
             return tuple(part.quantity for part in problem.parts), lambda: problem
         asks, make = self.drafter(rng, difficulty, count)
+        if isinstance(make, Making):
+            face = make.face
+            return asks, Making(lambda: _finished(face()), make.whole)
         return asks, lambda: _finished(make())
 
 
@@ -306,16 +327,56 @@ def layer_problem(
     lead: str = "",
 ) -> Problem:
     """A problem about one layer: each quantity a part, its wrongs from the misconception catalogue."""
-    sol = solve(layer)
+    return layer_making(kind_id, difficulty, layer, quantities, question, count, extra_text, title, lead)()
 
+
+def layer_making(
+    kind_id: str,
+    difficulty: int,
+    layer: Layer,
+    quantities: list[str],
+    question: str,
+    count: str = "macs",
+    extra_text: str = "",
+    title: str = "",
+    lead: str = "",
+) -> Making:
+    """:func:`layer_problem` in two steps: its face (text, spec, answers), then the wrongs, hints and steps."""
+
+    def face() -> Problem:
+        sol = solve(layer)
+        parts = []
+        for q in quantities:
+            label = _(LABELS[q])
+            if q == "output":
+                label = f"{label} ({shape_order(layer)})" if layer.spatial else label
+            parts.append(Part(label, q, value_of(sol, q)))
+        text = sentences(lead or describe(layer), question)
+        if extra_text:
+            text = sentences(text, extra_text)
+        text = sentences(text, *conventions_for(layer, quantities, count))
+        return Problem(
+            kind=kind_id,
+            title=title or _(REGISTRY[kind_id].title),
+            difficulty=difficulty,
+            text=text,
+            parts=tuple(parts),
+            steps=(),
+            spec=spec.format_layer(layer),
+            layer=layer,
+        )
+
+    return Making(face, lambda made: _layer_worked(made, layer, quantities))
+
+
+def _layer_worked(face: Problem, layer: Layer, quantities: list[str]) -> Problem:
+    """A single-layer problem's face with each part's wrongs and hint, the steps and the notes."""
+    sol = solve(layer)
     parts = []
-    for q in quantities:
-        answer = value_of(sol, q)
-        label = _(LABELS[q])
-        if q == "output":
-            label = f"{label} ({shape_order(layer)})" if layer.spatial else label
-        wrongs = wrongs_for(layer, q, answer) if q in M.QUANTITIES else ()
-        parts.append(Part(label, q, answer, wrongs, hint=_hint(layer, q)))
+    for part in face.parts:
+        q = part.quantity
+        wrongs = wrongs_for(layer, q, part.answer) if q in M.QUANTITIES else ()
+        parts.append(part._replace(wrongs=wrongs, hint=_hint(layer, q)))
     wanted = {_STEP_QUANTITY.get(q, q) for q in quantities}
     if wanted & {"macs", "flops", "windows", "comparisons", "additions", "divisions", "output_bytes"}:
         wanted.add("output")
@@ -328,21 +389,7 @@ def layer_problem(
     steps = tuple(s for s in explain(sol) if s.quantity in wanted)
     if "flops+bias" in quantities and layer.family in (L.CONV, L.CONVT, L.LINEAR):
         steps += (bias_adds_step(sol),)
-    text = sentences(lead or describe(layer), question)
-    if extra_text:
-        text = sentences(text, extra_text)
-    text = sentences(text, *conventions_for(layer, quantities, count))
-    return Problem(
-        kind=kind_id,
-        title=title or _(REGISTRY[kind_id].title),
-        difficulty=difficulty,
-        text=text,
-        parts=tuple(parts),
-        steps=steps,
-        notes=tuple(notes(sol)),
-        spec=spec.format_layer(layer),
-        layer=layer,
-    )
+    return face._replace(parts=tuple(parts), steps=steps, notes=tuple(notes(sol)))
 
 
 def _hint(layer: Layer, quantity: str) -> str:

@@ -17,7 +17,7 @@ from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _
 from quizgen.problems import draws
 from quizgen.problems.problem import Problem
-from quizgen.problems.registry import COMPUTE_QUANTITY, Drafter, kind, layer_problem
+from quizgen.problems.registry import COMPUTE_QUANTITY, Drafter, kind, layer_making
 
 Draft = tuple[tuple[str, ...], Callable[[], Problem]]
 
@@ -60,10 +60,8 @@ def _asking(
     count: str = "macs",
     extra_text: str = "",
 ) -> Draft:
-    """The draft of a :func:`layer_problem`: its quantities, and the problem made when called."""
-    return tuple(quantities), lambda: layer_problem(
-        kind_id, difficulty, layer, quantities, question, count, extra_text=extra_text
-    )
+    """The draft of a :func:`layer_problem`: its quantities, and how to make it (its face first)."""
+    return tuple(quantities), layer_making(kind_id, difficulty, layer, quantities, question, count, extra_text)
 
 
 @_single("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
