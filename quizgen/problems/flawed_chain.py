@@ -174,9 +174,11 @@ def pool_lines(layer: Layer, ids: frozenset[str], values: list[Num], count: str 
 
 def whole_line(line: Line) -> Line:
     """A whole Fraction becomes an int, so it prints and compares as one."""
+    v = line.value
+    if isinstance(v, int):  # most lines: nothing to do, and no import to look up
+        return line
     from fractions import Fraction
 
-    v = line.value
     return line._replace(value=v.numerator) if isinstance(v, Fraction) and v.denominator == 1 else line
 
 
