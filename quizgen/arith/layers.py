@@ -76,6 +76,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     SELECT: ("in",),
 }
 SAME, VALID = "same", "valid"
+#: Families whose input has spatial sizes before its channels, pooling families, and families with a kernel.
+_SPATIAL_INPUT = frozenset((*SPATIAL_FAMILIES, UPSAMPLE, PATCHEMBED))
+_POOLS = frozenset((MAXPOOL, AVGPOOL, ADAPTIVE_AVG, ADAPTIVE_MAX))
+_KERNELED = frozenset((CONV, CONVT, MAXPOOL, AVGPOOL))
 AXES = {1: "L", 2: "HxW", 3: "DxHxW"}
 
 
@@ -132,7 +136,7 @@ class Layer(NamedTuple):
     @property
     def spatial(self) -> tuple[int, ...]:
         """The input's spatial sizes (empty for linear, token and shapeless layers)."""
-        return self.input_shape[:-1] if self.family in (*SPATIAL_FAMILIES, UPSAMPLE, PATCHEMBED) else ()
+        return self.input_shape[:-1] if self.family in _SPATIAL_INPUT else ()
 
     @property
     def in_channels(self) -> int:
@@ -141,11 +145,11 @@ class Layer(NamedTuple):
 
     @property
     def is_pool(self) -> bool:
-        return self.family in (MAXPOOL, AVGPOOL, ADAPTIVE_AVG, ADAPTIVE_MAX)
+        return self.family in _POOLS
 
     @property
     def has_kernel(self) -> bool:
-        return self.family in (CONV, CONVT, MAXPOOL, AVGPOOL)
+        return self.family in _KERNELED
 
 
 def fmt_tuple(values: tuple[int, ...], sep: str = "x") -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Literal
 
 from quizgen.arith import layers as L
@@ -99,8 +100,13 @@ def parse(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] |
     ``default_input`` (spatial then channels) is used when ``in=`` is absent,
     as in a stack; ``layout="chw"`` reads ``in=`` with channels first.
     """
-    layer = build(text, layout=layout, default_input=default_input)
-    return L.validate(layer)
+    return _parsed(text, layout, default_input)
+
+
+@lru_cache(maxsize=16384)  # a Layer is immutable; a sheet's draws parse the same spec again and again
+def _parsed(text: str, layout: Layout, default_input: tuple[int, ...] | None) -> Layer:
+    """:func:`parse`'s layer (an error, which is worded in the active language, is raised anew each time)."""
+    return L.validate(build(text, layout=layout, default_input=default_input))
 
 
 def build(text: str, *, layout: Layout = "hwc", default_input: tuple[int, ...] | None = None) -> Layer:

@@ -38,14 +38,38 @@ from quizgen.explain.catalogue import (
 # --- the flawed calculator --------------------------------------------------------------------
 
 
+#: The flags :func:`_out_size_variants` reads; under any other, the output sizes are the right ones.
+_SIZE_FLAGS = frozenset(
+    {
+        "output-equals-input",
+        "swapped-hw",
+        "ignored-dilation",
+        "stride-ignored",
+        "transposed-as-conv",
+        "ignored-padding",
+        "padding-once",
+        "forgot-plus-one",
+        "precedence",
+        "no-floor",
+        "used-ceil",
+        "ignored-ceil-mode",
+    }
+)
+
+
 def _out_size_variants(layer: Layer, flags: frozenset[str]) -> list[Shape]:
     """Spatial output sizes as computed under ``flags``; several where a rule has variants."""
+    return list(_out_sizes(layer, flags & _SIZE_FLAGS))
+
+
+@lru_cache(maxsize=16384)  # the sizes under most flags are the same: a layer's distractors ask for them often
+def _out_sizes(layer: Layer, flags: frozenset[str]) -> tuple[Shape, ...]:
     if layer.family in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
-        return [layer.spatial if "output-equals-input" in flags else layer.output_size]
+        return (layer.spatial if "output-equals-input" in flags else layer.output_size,)
     if not layer.has_kernel:
-        return [layer.spatial]
+        return (layer.spatial,)
     if "output-equals-input" in flags:
-        return [layer.spatial]
+        return (layer.spatial,)
     pads = L.resolved_padding(layer)
     out_sizes: list[Scalar] = []
     n_axes = len(layer.spatial)
@@ -77,7 +101,7 @@ def _out_size_variants(layer: Layer, flags: frozenset[str]) -> list[Shape]:
             out_sizes.append(out + plus - 1)
         else:
             out_sizes.append(span // s + plus)
-    return [tuple(out_sizes)]
+    return (tuple(out_sizes),)
 
 
 def _whole(x: Scalar) -> Scalar:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from quizgen.explain.answers import magnitude, rounded_at
@@ -36,6 +37,8 @@ OTHER_SHAPES: dict[int, tuple[tuple[int, ...], ...]] = {
 }
 _SHAPE = re.compile(r"\d+(?:\s*[x×*,]\s*\d+)+", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[, ]\d{3})*")
+_DIGITS = re.compile(r"\d+")
+_NOT_DIGIT = re.compile(r"\D")
 
 
 class Examples(NamedTuple):
@@ -97,10 +100,9 @@ def seen(texts: Iterable[str], values: Iterable[object] = ()) -> tuple[set[int],
     counts: set[int] = set()
     shapes: set[tuple[int, ...]] = set()
     for text in texts:
-        for m in _SHAPE.finditer(text):
-            shapes.add(tuple(int(x) for x in re.findall(r"\d+", m.group())))
-        for m in _NUMBER.finditer(text):
-            counts.add(int(re.sub(r"\D", "", m.group())))
+        text_counts, text_shapes = _written(text)
+        counts |= text_counts
+        shapes |= text_shapes
     for v in values:
         if isinstance(v, tuple):
             shapes.add(v)
@@ -108,6 +110,14 @@ def seen(texts: Iterable[str], values: Iterable[object] = ()) -> tuple[set[int],
                 counts.add(v[0])
         elif isinstance(v, int):
             counts.add(v)
+    return counts, shapes
+
+
+@lru_cache(maxsize=32768)  # a sheet's draws read the same texts again (a problem is judged, then taken)
+def _written(text: str) -> tuple[frozenset[int], frozenset[tuple[int, ...]]]:
+    """The counts and shapes one text writes."""
+    shapes = frozenset(tuple(int(x) for x in _DIGITS.findall(m.group())) for m in _SHAPE.finditer(text))
+    counts = frozenset(int(_NOT_DIGIT.sub("", m.group())) for m in _NUMBER.finditer(text))
     return counts, shapes
 
 

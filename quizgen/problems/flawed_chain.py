@@ -174,9 +174,11 @@ def pool_lines(layer: Layer, ids: frozenset[str], values: list[Num], count: str 
 
 def whole_line(line: Line) -> Line:
     """A whole Fraction becomes an int, so it prints and compares as one."""
+    v = line.value
+    if isinstance(v, int):  # most lines: nothing to do, and no import to look up
+        return line
     from fractions import Fraction
 
-    v = line.value
     return line._replace(value=v.numerator) if isinstance(v, Fraction) and v.denominator == 1 else line
 
 
@@ -192,10 +194,16 @@ def chain(layer: Layer, ids: frozenset[str], count: str = "macs") -> list[Line]:
     return lines
 
 
+@lru_cache(maxsize=4096)  # every scenario drawn on a layer starts from it
+def right_chain(layer: Layer, count: str = "macs") -> tuple[Line, ...]:
+    """The right worked solution: :func:`chain` without a misconception."""
+    return tuple(chain(layer, frozenset(), count))
+
+
 @lru_cache(maxsize=4096)  # a pure function of its arguments, asked again for each scenario drawn
 def wrong_line(layer: Layer, ids: frozenset[str], count: str = "macs") -> int | None:
     """The one line that applies the misconception: the first whose value differs when all before it are right."""
-    right = chain(layer, frozenset(), count)
+    right = right_chain(layer, count)
     for i in range(len(right)):
         make = pool_lines if layer.is_pool else conv_lines
         line = whole_line(make(layer, ids, [r.value for r in right[:i]], count))

@@ -8,6 +8,8 @@ kernel size of 3 or 64 channels are on every sheet and give nothing away).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from quizgen.problems.problem import Problem
 
 #: The smallest count that an answer can give away by being written elsewhere.
@@ -28,15 +30,19 @@ def asked(problem: Problem) -> set[Mark]:
     return {m for m in out if isinstance(m, tuple) or abs(m) >= SIGNIFICANT}
 
 
-def shown(problem: Problem) -> set[Mark]:
+def shown(problem: Problem) -> frozenset[Mark]:
     """The shapes and counts of 1,000 or more that the problem writes for the student to read."""
+    return _shown((problem.text, problem.shown_spec, *(working for _step, working in problem.flawed)))
+
+
+@lru_cache(maxsize=8192)  # a sheet judges a problem, then takes it; a redrawn scenario writes the same texts
+def _shown(texts: tuple[str, ...]) -> frozenset[Mark]:
     from quizgen.explain.spellings import seen
 
-    texts = [problem.text, problem.shown_spec, *(working for _step, working in problem.flawed)]
     counts, shapes = seen(texts)
-    return {c for c in counts if c >= SIGNIFICANT} | set(shapes)
+    return frozenset({c for c in counts if c >= SIGNIFICANT} | set(shapes))
 
 
 def gives_away(problem: Problem, asked_before: set[Mark], shown_before: set[Mark]) -> bool:
     """Whether ``problem`` writes an earlier problem's answer, or asks for a value an earlier one writes."""
-    return bool(shown(problem) & asked_before or asked(problem) & shown_before)
+    return bool(asked(problem) & shown_before or shown(problem) & asked_before)  # the cheaper test first

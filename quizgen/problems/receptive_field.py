@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from quizgen.arith import spec
 from quizgen.i18n import N_, _, sentences
@@ -16,10 +17,23 @@ from quizgen.problems.working import kind_title, stack_spec, worked_step
 
 def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
     """The receptive field of the last layer's output, along one side."""
+    return _receptive_field_draft(rng, difficulty, "macs")[1]()
+
+
+def _receptive_field_draft(
+    rng: random.Random, difficulty: int, count: str
+) -> tuple[tuple[str, ...], Callable[[], Problem]]:
+    """The stack drawn from ``rng`` (the part asked does not depend on it), and how to make its problem."""
+    stack = draws.receptive_field_stack(rng, difficulty)
+    return ("receptive_field",), lambda: _stack_problem(stack, difficulty)
+
+
+def _stack_problem(stack: str, difficulty: int) -> Problem:
+    """The receptive-field problem of one drawn stack."""
     from quizgen.arith import receptive
     from quizgen.arith.network import solve_stack
 
-    net = solve_stack(draws.receptive_field_stack(rng, difficulty), name="stack")
+    net = solve_stack(stack, name="stack")
     layers = [s.layer for s in net.solutions]
     rows = receptive.receptive_field(layers)
     answer = rows[-1].r
@@ -87,6 +101,11 @@ def receptive_field_problem(rng: random.Random, difficulty: int) -> Problem:
     )
 
 
-@kind("receptive-field", N_("Receptive field"), N_("the receptive field of a stack of conv and pooling layers"))
+@kind(
+    "receptive-field",
+    N_("Receptive field"),
+    N_("the receptive field of a stack of conv and pooling layers"),
+    draft=_receptive_field_draft,
+)
 def _receptive_field(rng: random.Random, difficulty: int, count: str) -> Problem:
     return receptive_field_problem(rng, difficulty)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from quizgen.arith import layers as L
@@ -21,12 +22,30 @@ from quizgen.errors import QuizgenError
 from quizgen.explain import misconceptions as M
 from quizgen.explain.steps import bias_adds_step, explain, notes, num
 from quizgen.i18n import N_, _, a_an, sentences
+from quizgen.problems.hints import hint
 from quizgen.problems.problem import Part, Problem, wrongs_for
 
 Sampler = Callable[[random.Random, int, str], Problem]
+
+
+@dataclass(frozen=True)
+class Making:
+    """A drafted problem made in two steps, neither drawing anything: ``face()`` is what a sheet judges it by
+    (a :class:`Problem` with its kind, text, specs, flawed working and answers, but no wrong answers, hints or
+    steps), and ``whole(face)`` the problem made from that face, which keeps all of it.  A sheet that turns a
+    problem down for what it writes or asks (:mod:`quizgen.problems.sheet`) so never works out the rest."""
+
+    face: Callable[[], Problem]
+    whole: Callable[[Problem], Problem]
+
+    def __call__(self) -> Problem:
+        return self.whole(self.face())
+
+
 #: A sampler in two steps: everything it draws from the generator, giving the quantity of each part the problem
-#: will ask, and a function that then makes the problem (the same one the sampler gives).  A sheet looking for
-#: a slot's shape (:mod:`quizgen.problems.slots`) makes only the drafts whose parts fit.
+#: will ask, and a function that then makes the problem (the same one the sampler gives; a :class:`Making` where
+#: the problem has a cheaper face).  A sheet looking for a slot's shape (:mod:`quizgen.problems.slots`) makes
+#: only the drafts whose parts fit.
 Drafter = Callable[[random.Random, int, str], tuple[tuple[str, ...], Callable[[], Problem]]]
 
 CONVENTION_TEXT = {
@@ -61,12 +80,16 @@ class Kind(NamedTuple):
             problem = _finished(self.sampler(rng, difficulty, count))
             return tuple(part.quantity for part in problem.parts), lambda: problem
         asks, make = self.drafter(rng, difficulty, count)
+        if isinstance(make, Making):
+            face = make.face
+            return asks, Making(lambda: _finished(face()), make.whole)
         return asks, lambda: _finished(make())
 
 
 def _finished(problem: Problem) -> Problem:
     # One place for every kind's text: "a 8 × 8 input" becomes "an 8 × 8 input" (English only).
-    return problem._replace(text=a_an(problem.text))
+    text = a_an(problem.text)
+    return problem if text == problem.text else problem._replace(text=text)
 
 
 REGISTRY: dict[str, Kind] = {}
@@ -305,16 +328,56 @@ def layer_problem(
     lead: str = "",
 ) -> Problem:
     """A problem about one layer: each quantity a part, its wrongs from the misconception catalogue."""
-    sol = solve(layer)
+    return layer_making(kind_id, difficulty, layer, quantities, question, count, extra_text, title, lead)()
 
+
+def layer_making(
+    kind_id: str,
+    difficulty: int,
+    layer: Layer,
+    quantities: list[str],
+    question: str,
+    count: str = "macs",
+    extra_text: str = "",
+    title: str = "",
+    lead: str = "",
+) -> Making:
+    """:func:`layer_problem` in two steps: its face (text, spec, answers), then the wrongs, hints and steps."""
+
+    def face() -> Problem:
+        sol = solve(layer)
+        parts = []
+        for q in quantities:
+            label = _(LABELS[q])
+            if q == "output":
+                label = f"{label} ({shape_order(layer)})" if layer.spatial else label
+            parts.append(Part(label, q, value_of(sol, q)))
+        text = sentences(lead or describe(layer), question)
+        if extra_text:
+            text = sentences(text, extra_text)
+        text = sentences(text, *conventions_for(layer, quantities, count))
+        return Problem(
+            kind=kind_id,
+            title=title or _(REGISTRY[kind_id].title),
+            difficulty=difficulty,
+            text=text,
+            parts=tuple(parts),
+            steps=(),
+            spec=spec.format_layer(layer),
+            layer=layer,
+        )
+
+    return Making(face, lambda made: _layer_worked(made, layer, quantities))
+
+
+def _layer_worked(face: Problem, layer: Layer, quantities: list[str]) -> Problem:
+    """A single-layer problem's face with each part's wrongs and hint, the steps and the notes."""
+    sol = solve(layer)
     parts = []
-    for q in quantities:
-        answer = value_of(sol, q)
-        label = _(LABELS[q])
-        if q == "output":
-            label = f"{label} ({shape_order(layer)})" if layer.spatial else label
-        wrongs = wrongs_for(layer, q, answer) if q in M.QUANTITIES else ()
-        parts.append(Part(label, q, answer, wrongs, hint=_hint(layer, q)))
+    for part in face.parts:
+        q = part.quantity
+        wrongs = wrongs_for(layer, q, part.answer) if q in M.QUANTITIES else ()
+        parts.append(part._replace(wrongs=wrongs, hint=hint(layer, q)))
     wanted = {_STEP_QUANTITY.get(q, q) for q in quantities}
     if wanted & {"macs", "flops", "windows", "comparisons", "additions", "divisions", "output_bytes"}:
         wanted.add("output")
@@ -327,95 +390,4 @@ def layer_problem(
     steps = tuple(s for s in explain(sol) if s.quantity in wanted)
     if "flops+bias" in quantities and layer.family in (L.CONV, L.CONVT, L.LINEAR):
         steps += (bias_adds_step(sol),)
-    text = sentences(lead or describe(layer), question)
-    if extra_text:
-        text = sentences(text, extra_text)
-    text = sentences(text, *conventions_for(layer, quantities, count))
-    return Problem(
-        kind=kind_id,
-        title=title or _(REGISTRY[kind_id].title),
-        difficulty=difficulty,
-        text=text,
-        parts=tuple(parts),
-        steps=steps,
-        notes=tuple(notes(sol)),
-        spec=spec.format_layer(layer),
-        layer=layer,
-    )
-
-
-def _hint(layer: Layer, quantity: str) -> str:
-    """A nudge toward the right rule for this layer (groups, transposed, 1-D/3-D, adaptive, ceil, bias)."""
-    ctx = M.context(layer)
-    fam = layer.family
-    if quantity == "output":
-        if fam == L.CONVT:
-            return _("A transposed conv grows the size: (W - 1)·S - 2P + D·(K - 1) + OP + 1.")
-        if fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
-            return _("An adaptive pool's output size is given by its size; the channels stay the same.")
-        if not layer.has_kernel:
-            return ""
-        if layer.ceil_mode:
-            return _(
-                "Use {formula} along each axis (ceil mode), dropping a last window that would start in the "
-                "padding; the channels come from the layer."
-            ).format(formula=ctx["size_formula"])
-        return _("Use {formula} along each axis; the channels come from the layer.").format(formula=ctx["size_formula"])
-    if quantity in ("params", "weights", "params_bytes"):
-        if fam == L.LINEAR:
-            text = _("Every input connects to every output (in × out weights).")
-        elif fam == L.CONVT:
-            text = _("Each input channel has {k}·{c_out} weights.").format(k=ctx["k_sym"], c_out=ctx["c_out_part"])
-        elif fam == L.CONV:
-            per = "(C_in/g)" if layer.groups > 1 else "C_in"
-            text = _("Each filter has {k}·{per} weights.").format(k=ctx["k_sym"], per=per)
-        else:
-            return _("fp32 is 4 bytes per parameter.") if quantity == "params_bytes" else ""
-        if quantity == "weights":
-            return text
-        if not layer.bias:
-            bias = _("bias=false: there are no biases.")
-        elif fam == L.LINEAR:
-            bias = _("Add one bias per output feature.")
-        else:
-            bias = _("Add one bias per output channel.")
-        text = sentences(text, bias)
-        return sentences(text, _("fp32 is 4 bytes per parameter.")) if quantity == "params_bytes" else text
-    if quantity in ("macs", "flops", "flops+bias"):
-        if fam == L.LINEAR:
-            macs = _("One MAC per weight: in × out.")
-        elif fam == L.CONVT:
-            macs = _(
-                "Counted input-side: each input element is scattered through {k}·{c_out} weights; count every "
-                "input element."
-            ).format(k=ctx["k_sym"], c_out=ctx["c_out_part"])
-        elif fam == L.CONV:
-            per = "(C_in/g)" if layer.groups > 1 else "C_in"
-            macs = _("One filter position costs {k}·{per} MACs; count every output element.").format(
-                k=ctx["k_sym"], per=per
-            )
-        else:
-            return ""
-        if quantity == "macs":
-            return macs
-        if quantity == "flops":
-            return sentences(macs, _("FLOPs = 2 × MACs."))
-        if not layer.bias:
-            return sentences(macs, _("FLOPs = 2 × MACs; bias=false, so there are no bias adds."))
-        return sentences(macs, _("FLOPs = 2 × MACs, plus one bias add per output element."))
-    if quantity in ("comparisons", "additions") and fam in (L.ADAPTIVE_AVG, L.ADAPTIVE_MAX):
-        return _(
-            "Window i (counting from 0) covers inputs floor(i·n/m) to ceil((i + 1)·n/m) - 1, so windows can differ "
-            "in size; a window of k values takes k - 1 {ops}."
-        ).format(ops=_("comparisons") if quantity == "comparisons" else _("additions"))
-    hints = {
-        "windows": _("One window per output element, in every channel."),
-        "comparisons": _(
-            "Count the windows, then the comparisons one window needs: how many to find the larger of 2 values? "
-            "The largest of 3?"
-        ),
-        "additions": _("Count the windows, then the additions one window needs: how many to sum 2 values? 3 values?"),
-        "divisions": _("One division per window."),
-        "output_bytes": _("fp32 is 4 bytes per value."),
-    }
-    return hints.get(quantity, "")
+    return face._replace(parts=tuple(parts), steps=steps, notes=tuple(notes(sol)))

@@ -1,4 +1,9 @@
-"""Single-layer kinds: output sizes, parameters, compute, pooling operations and memory of one layer."""
+"""Single-layer kinds: output sizes, parameters, compute, pooling operations and memory of one layer.
+
+Each kind is a :data:`~quizgen.problems.registry.Drafter`: it draws its layer from the generator, which fixes
+the quantities the problem asks, and makes the problem (which draws nothing) only when asked to.  A sheet
+looking for a slot's shape (:mod:`quizgen.problems.slots`) so makes only the draft it keeps.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from quizgen.errors import QuizgenError
 from quizgen.i18n import N_, _
 from quizgen.problems import draws
 from quizgen.problems.problem import Problem
-from quizgen.problems.registry import COMPUTE_QUANTITY, kind, layer_problem
+from quizgen.problems.registry import COMPUTE_QUANTITY, Drafter, kind, layer_making
+
+Draft = tuple[tuple[str, ...], Callable[[], Problem]]
 
 
 def _make(text: str) -> Layer:
@@ -31,34 +38,60 @@ def _draw(rng: random.Random, make: Callable[[], str], accept: Callable[[Layer],
     raise AssertionError(_("sampler could not draw a valid layer"))  # a bug in a sampler, not user input
 
 
-@kind("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
-def _output_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
+def _single(kind_id: str, title: str, asks: str) -> Callable[[Drafter], Drafter]:
+    """Register a drafter as a kind, with the sampler that makes its draft at once."""
+
+    def register(drafter: Drafter) -> Drafter:
+        def sample(rng: random.Random, difficulty: int, count: str) -> Problem:
+            return drafter(rng, difficulty, count)[1]()
+
+        kind(kind_id, title, asks, draft=drafter)(sample)
+        return drafter
+
+    return register
+
+
+def _asking(
+    kind_id: str,
+    difficulty: int,
+    layer: Layer,
+    quantities: list[str],
+    question: str,
+    count: str = "macs",
+    extra_text: str = "",
+) -> Draft:
+    """The draft of a :func:`layer_problem`: its quantities, and how to make it (its face first)."""
+    return tuple(quantities), layer_making(kind_id, difficulty, layer, quantities, question, count, extra_text)
+
+
+@_single("output-conv", N_("Output size: convolution"), N_("the output shape of a conv layer"))
+def _output_conv(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
-    return layer_problem("output-conv", difficulty, layer, ["output"], _("What is the output shape?"))
+    return _asking("output-conv", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
-@kind("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
-def _output_pool(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("output-pool", N_("Output size: pooling"), N_("the output shape of a pooling layer"))
+def _output_pool(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
-    return layer_problem("output-pool", difficulty, layer, ["output"], _("What is the output shape?"))
+    return _asking("output-pool", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
-@kind("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
-def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("output-dilated", N_("Output size: dilated convolution"), N_("the output shape of a dilated conv"))
+def _output_dilated(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer = _draw(rng, lambda: draws.dilated_spec(rng, difficulty))
-    return layer_problem("output-dilated", difficulty, layer, ["output"], _("What is the output shape?"))
+    return _asking("output-dilated", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
-@kind("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
-def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("output-transposed", N_("Output size: transposed convolution"), N_("the output shape of a transposed conv"))
+def _output_transposed(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer = _draw(rng, lambda: draws.transposed_spec(rng, difficulty))
-    return layer_problem("output-transposed", difficulty, layer, ["output"], _("What is the output shape?"))
+    return _asking("output-transposed", difficulty, layer, ["output"], _("What is the output shape?"))
 
 
-@kind("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
-def _params_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("params-conv", N_("Parameters: convolution"), N_("the parameter count of a conv layer"))
+def _params_conv(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
-    return layer_problem("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
+    return _asking("params-conv", difficulty, layer, ["params"], _("How many parameters does it have?"))
 
 
 def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
@@ -70,30 +103,30 @@ def _linear(rng: random.Random, difficulty: int) -> tuple[Layer, str]:
     return _make(text), _("Its input is a {h} × {h} × {ch} feature map, flattened.").format(h=h, ch=ch)
 
 
-@kind("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
-def _params_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("params-linear", N_("Parameters: fully connected"), N_("the parameter count of a linear layer"))
+def _params_linear(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer, extra = _linear(rng, difficulty)
-    return layer_problem(
+    return _asking(
         "params-linear", difficulty, layer, ["params"], _("How many parameters does it have?"), extra_text=extra
     )
 
 
-@kind("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
-def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("macs-conv", N_("Compute: convolution"), N_("the MACs or FLOPs of a conv layer"))
+def _macs_conv(rng: random.Random, difficulty: int, count: str) -> Draft:
     if difficulty == 3 and rng.random() < 0.3:
         layer = _draw(rng, lambda: draws.transposed_spec(rng, 2 if rng.random() < 0.5 else 3))
     else:
         layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
     q = COMPUTE_QUANTITY[count]
-    return layer_problem(
+    return _asking(
         "macs-conv", difficulty, layer, [q], _("How much compute does one forward pass take (batch 1)?"), count
     )
 
 
-@kind("macs-linear", N_("Compute: fully connected"), N_("the MACs or FLOPs of a linear layer"))
-def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("macs-linear", N_("Compute: fully connected"), N_("the MACs or FLOPs of a linear layer"))
+def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer, extra = _linear(rng, difficulty)
-    return layer_problem(
+    return _asking(
         "macs-linear",
         difficulty,
         layer,
@@ -104,12 +137,12 @@ def _macs_linear(rng: random.Random, difficulty: int, count: str) -> Problem:
     )
 
 
-@kind("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
-def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("pool-ops", N_("Pooling operations"), N_("the windows and comparisons (or additions) of a pooling layer"))
+def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer = _draw(rng, lambda: draws.pool_spec(rng, difficulty))
     is_max = layer.family in (L.MAXPOOL, L.ADAPTIVE_MAX)
     quantities = ["windows", "comparisons"] if is_max else ["windows", "additions", "divisions"]
-    return layer_problem(
+    return _asking(
         "pool-ops",
         difficulty,
         layer,
@@ -118,10 +151,10 @@ def _pool_ops(rng: random.Random, difficulty: int, count: str) -> Problem:
     )
 
 
-@kind("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
-def _memory(rng: random.Random, difficulty: int, count: str) -> Problem:
+@_single("memory", N_("Memory"), N_("the parameter bytes and output activation bytes of a layer (fp32)"))
+def _memory(rng: random.Random, difficulty: int, count: str) -> Draft:
     layer = _draw(rng, lambda: draws.conv_spec(rng, difficulty))
-    return layer_problem(
+    return _asking(
         "memory",
         difficulty,
         layer,

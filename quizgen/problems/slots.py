@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from quizgen.problems import kinds
 from quizgen.problems.codes import recipe_fingerprint
 from quizgen.problems.problem import Problem, choice_parts
+from quizgen.problems.registry import Making
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -96,20 +97,26 @@ def shaped(sample: Callable[[], Problem], want: Shape, choice: bool) -> Callable
     return draw
 
 
-def drafted(draft: Callable[[], Draft], want: Shape) -> Callable[[], Problem]:
+def drafted(draft: Callable[[], Draft], want: Shape) -> Callable[[], Making]:
     """As :func:`shaped`, for a section without multiple choice (whose shape is its parts' quantities): each draw
-    a draft (:meth:`quizgen.problems.registry.Kind.draft`), and only the one that fits is made."""
+    a draft (:meth:`quizgen.problems.registry.Kind.draft`), and only the one that fits is made, as a
+    :class:`~quizgen.problems.registry.Making` (its face first)."""
     quantities = tuple(quantity for quantity, _choice in want)
 
-    def draw() -> Problem:
+    def draw() -> Making:
         asks, make = draft()
         for _n in range(SHAPE_DRAWS):
             if asks == quantities:
                 break
             asks, make = draft()
-        return make()
+        return make if isinstance(make, Making) else Making(make, as_it_is)
 
     return draw
+
+
+def as_it_is(problem: Problem) -> Problem:
+    """The whole of a problem made whole at once (its own face)."""
+    return problem
 
 
 def bank_entries(

@@ -12,11 +12,11 @@ from quizgen.arith.layers import Layer
 from quizgen.arith.solver import solve
 from quizgen.errors import QuizgenError
 from quizgen.explain import misconceptions as M
-from quizgen.explain.steps import bias_adds_step, explain
+from quizgen.explain.steps import Step, bias_adds_step, explain
 from quizgen.i18n import N_, _, language, sentences
 from quizgen.problems import flawed_chain as chain
 from quizgen.problems.problem import FlawedLine, Part, Problem, Wrong, wrongs_for
-from quizgen.problems.registry import describe, kind
+from quizgen.problems.registry import Making, describe, kind
 from quizgen.problems.working import kind_title, worked_step
 
 # --- spot the error -------------------------------------------------------------------------------
@@ -99,6 +99,11 @@ _CHAIN_CONVENTION = {
 
 def _worded(formula: str) -> str:
     """A flawed line's formula with its words ("weights", "windows") in the active language."""
+    return _worded_in(formula, language())
+
+
+@lru_cache(maxsize=256)  # a handful of formulas, written again on every line of every scenario
+def _worded_in(formula: str, _lang: str) -> str:
     return re.sub(r"\b(weights|windows)\b", lambda m: _(m.group(1)), formula)
 
 
@@ -115,28 +120,44 @@ def spot_error_draft(rng: random.Random, difficulty: int, count: str) -> tuple[t
     """
     for _attempt in range(200):
         family, ids = rng.choice(SCENARIOS[difficulty])
-        try:
-            layer = spec.parse(_scenario_spec(rng, family, difficulty))
-        except QuizgenError:
-            continue
-        flags = frozenset(ids)
-        wrong_at = chain.wrong_line(layer, flags, count)
-        if (wrong_at is not None and wrong_at > 0) or (wrong_at == 0 and chain.positive_chain(layer, flags)):
+        scenario = _scenario(_scenario_spec(rng, family, difficulty), ids, count)
+        if scenario is not None:
             break
     else:  # pragma: no cover
         raise AssertionError("no spot-the-error scenario applied")
-    assert wrong_at is not None
-    asks = ("step", chain.chain(layer, frozenset(), count)[wrong_at].quantity)  # the parts _spot_error_made makes
-    return asks, lambda: _spot_error_made(layer, ids, wrong_at, difficulty, count, language())
+    layer, wrong_at, asks = scenario
+    return asks, _spot_error_making(layer, ids, wrong_at, difficulty, count)
+
+
+@lru_cache(maxsize=8192)  # a pure function of its arguments (no text), asked again for each scenario drawn
+def _scenario(text: str, ids: tuple[str, ...], count: str) -> tuple[Layer, int, tuple[str, ...]] | None:
+    """The layer of a drawn spec, the line its misconception makes wrong, and the parts the problem asks; None
+    where the spec is no layer or the misconception changes no line (or makes the output size not positive)."""
+    try:
+        layer = spec.parse(text)
+    except QuizgenError:
+        return None
+    flags = frozenset(ids)
+    wrong_at = chain.wrong_line(layer, flags, count)
+    if wrong_at is None or (wrong_at == 0 and not chain.positive_chain(layer, flags)):
+        return None
+    asks = ("step", chain.right_chain(layer, count)[wrong_at].quantity)  # the parts _spot_error_face asks
+    return layer, wrong_at, asks
+
+
+def _spot_error_making(layer: Layer, ids: tuple[str, ...], wrong_at: int, difficulty: int, count: str) -> Making:
+    """The problem of one drawn scenario: its face (text, spec, flawed working, answers), then the rest."""
+    return Making(
+        lambda: _spot_error_face(layer, ids, wrong_at, difficulty, count, language()),
+        lambda face: _spot_error_whole(face, layer, ids, wrong_at, count, language()),
+    )
 
 
 @lru_cache(maxsize=4096)
-def _spot_error_made(
-    layer: Layer, ids: tuple[str, ...], wrong_at: int, difficulty: int, count: str, _lang: str
-) -> Problem:
-    """The problem of one drawn scenario (in the language ``_lang``, which the texts are in)."""
+def _flawed_lines(layer: Layer, ids: tuple[str, ...], wrong_at: int, count: str, _lang: str) -> tuple[FlawedLine, ...]:
+    """The flawed worked solution of one scenario (in the language ``_lang``, which its labels are in)."""
     flags = frozenset(ids)
-    right = chain.chain(layer, frozenset(), count)
+    right = chain.right_chain(layer, count)
     make = chain.pool_lines if layer.is_pool else chain.conv_lines
     shown: list[chain.Line] = []
     for i in range(len(right)):
@@ -154,7 +175,7 @@ def _spot_error_made(
             statuses.append("carried")
         else:
             statuses.append("right")
-    lines = tuple(
+    return tuple(
         FlawedLine(
             i + 1,
             _(_CHAIN_LABELS[line.quantity]),
@@ -168,6 +189,59 @@ def _spot_error_made(
         )
         for i, (line, status) in enumerate(zip(shown, statuses))
     )
+
+
+@lru_cache(maxsize=4096)
+def _spot_error_face(
+    layer: Layer, ids: tuple[str, ...], wrong_at: int, difficulty: int, count: str, _lang: str
+) -> Problem:
+    """What a sheet judges one drawn scenario by (in the language ``_lang``): its text, spec, flawed working and
+    answers, without wrong answers, hints or steps."""
+    lines = _flawed_lines(layer, ids, wrong_at, count, _lang)
+    right = chain.right_chain(layer, count)
+    fixed = right[wrong_at]
+    assert isinstance(fixed.value, int)  # a right worked solution is whole at every step
+    step_part = Part(_("Number of the wrong step"), "step", wrong_at + 1)
+    value_part = Part(_("Right value of that step"), fixed.quantity, fixed.value)
+    text = _(
+        "A student solved this layer and wrote the steps below. {layer} Which step is the first wrong one, and "
+        "what is its right value?"
+    ).format(layer=describe(layer))
+    if not layer.is_pool:
+        last = right[-1].quantity
+        text = sentences(text, _(_CHAIN_CONVENTION[last]))
+    return Problem(
+        "spot-error",
+        kind_title("spot-error"),
+        difficulty,
+        text,
+        (step_part, value_part),
+        (),
+        spec=spec.format_layer(layer),
+        flawed=tuple((f"{ln.number}. {ln.label}", ln.working) for ln in lines),
+        layer=layer,
+        flawed_lines=lines,
+    )
+
+
+def _spot_error_whole(
+    face: Problem, layer: Layer, ids: tuple[str, ...], wrong_at: int, count: str, lang: str
+) -> Problem:
+    """A scenario's face made whole: each part's wrong answers (the step's with a hint), and the steps."""
+    step_wrongs, value_wrongs, steps = _spot_error_worked(layer, ids, wrong_at, count, lang)
+    step_part, value_part = face.parts
+    hint = _("Check each step in order; a later step can be wrong only because it uses an earlier wrong value.")
+    parts = (step_part._replace(wrongs=step_wrongs, hint=hint), value_part._replace(wrongs=value_wrongs))
+    return face._replace(parts=parts, steps=steps)
+
+
+@lru_cache(maxsize=4096)
+def _spot_error_worked(
+    layer: Layer, ids: tuple[str, ...], wrong_at: int, count: str, _lang: str
+) -> tuple[tuple[Wrong, ...], tuple[Wrong, ...], tuple[Step, ...]]:
+    """A scenario's wrong step numbers, wrong right values and worked steps (in the language ``_lang``)."""
+    lines = _flawed_lines(layer, ids, wrong_at, count, _lang)
+    right = chain.right_chain(layer, count)
     why = M.explain_combo(layer, ids)
     step_wrongs = []
     for ln in lines[wrong_at + 1 :]:
@@ -186,13 +260,6 @@ def _spot_error_made(
             step_wrongs.append(Wrong(ln.number, ("correct-step",), _("this step is right")))
     step_wrongs.sort(key=lambda w: w.ids != ("carried-error",))
     step_wrongs += [Wrong(ln.number, ("correct-step",), _("this step is right")) for ln in lines[:wrong_at]]
-    step_part = Part(
-        _("Number of the wrong step"),
-        "step",
-        wrong_at + 1,
-        tuple(step_wrongs),
-        hint=_("Check each step in order; a later step can be wrong only because it uses an earlier wrong value."),
-    )
     fixed = right[wrong_at]
     assert isinstance(fixed.value, int)  # a right worked solution is whole at every step
     flawed_value = lines[wrong_at].value
@@ -200,12 +267,6 @@ def _spot_error_made(
     for w in _catalogue_wrongs(layer, fixed.quantity, fixed.value):
         if w.value not in [x.value for x in value_wrongs]:
             value_wrongs.append(w)
-    value_part = Part(
-        _("Right value of that step"),
-        fixed.quantity,
-        fixed.value,
-        tuple(value_wrongs),
-    )
     sol = solve(layer)
     chain_q = {"output_size": "output"}
     wanted = {chain_q.get(x.quantity, x.quantity) for x in right} | {"weights", "bias"}
@@ -226,25 +287,7 @@ def _spot_error_made(
             "Step {n} done right"
         ).format(n=wrong_at + 1, why=why, carried=_(", ").join(carried))
     steps.append(worked_step(title, _worded(fixed.formula), fixed.substituted, chain.fmt(fixed.value), quantity="step"))
-    text = _(
-        "A student solved this layer and wrote the steps below. {layer} Which step is the first wrong one, and "
-        "what is its right value?"
-    ).format(layer=describe(layer))
-    if not layer.is_pool:
-        last = right[-1].quantity
-        text = sentences(text, _(_CHAIN_CONVENTION[last]))
-    return Problem(
-        "spot-error",
-        kind_title("spot-error"),
-        difficulty,
-        text,
-        (step_part, value_part),
-        tuple(steps),
-        spec=spec.format_layer(layer),
-        flawed=tuple((f"{ln.number}. {ln.label}", ln.working) for ln in lines),
-        layer=layer,
-        flawed_lines=lines,
-    )
+    return tuple(step_wrongs), tuple(value_wrongs), tuple(steps)
 
 
 def _catalogue_wrongs(layer: Layer, quantity: str, answer: int) -> list[Wrong]:
