@@ -70,8 +70,11 @@ def md_text(text: str) -> str:
     return "".join(parts)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_<>\[\]#|])")
+
+
 def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_<>\[\]#|])", r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", text) if _MD_SPECIAL.search(text) else text
 
 
 def md_math(tex: str) -> str:
