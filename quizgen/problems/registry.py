@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from quizgen.arith import layers as L
@@ -28,15 +27,19 @@ from quizgen.problems.problem import Part, Problem, wrongs_for
 Sampler = Callable[[random.Random, int, str], Problem]
 
 
-@dataclass(frozen=True)
 class Making:
     """A drafted problem made in two steps, neither drawing anything: ``face()`` is what a sheet judges it by
     (a :class:`Problem` with its kind, text, specs, flawed working and answers, but no wrong answers, hints or
     steps), and ``whole(face)`` the problem made from that face, which keeps all of it.  A sheet that turns a
-    problem down for what it writes or asks (:mod:`quizgen.problems.sheet`) so never works out the rest."""
+    problem down for what it writes or asks (:mod:`quizgen.problems.sheet`) so never works out the rest.
 
-    face: Callable[[], Problem]
-    whole: Callable[[Problem], Problem]
+    A plain class (not a dataclass, which the drill's start-up does not import)."""
+
+    __slots__ = ("face", "whole")
+
+    def __init__(self, face: Callable[[], Problem], whole: Callable[[Problem], Problem]) -> None:
+        self.face = face
+        self.whole = whole
 
     def __call__(self) -> Problem:
         return self.whole(self.face())
