@@ -24,10 +24,10 @@ from quizgen.problems import kinds, slots
 from quizgen.problems.bank import Bank, BankEntry, Recipe, load_bank, load_recipe
 from quizgen.problems.bank_problems import bank_problem
 from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, parse_code, quick_recipe_of
-from quizgen.problems.giveaway import Mark, asked, gives_away, shown
 from quizgen.problems.problem import Problem, with_choices
 from quizgen.problems.registry import Making
 from quizgen.problems.roster import read_roster
+from quizgen.problems.sheet_rules import REDRAWS, Taken, draw, made_whole
 
 if TYPE_CHECKING:
     pass
@@ -124,7 +124,7 @@ def build_sheet(
     convention = count or recipe.count
     lang = lang or language()
     sections: list[tuple[str, tuple[Problem, ...]]] = []
-    taken = _Taken()
+    taken = Taken()
     for index, section in enumerate(recipe.sections):
         problems: list[Problem] = []
         choice = section.form == "choice"
@@ -138,10 +138,10 @@ def build_sheet(
                     shaped = slots.shaped(
                         functools.partial(kind.sample, rng, section.difficulty, convention), want, True
                     )
-                    sample: Callable[[], Making] = functools.partial(_made, shaped)
+                    sample: Callable[[], Making] = functools.partial(made_whole, shaped)
                 else:
                     sample = slots.drafted(functools.partial(kind.draft, rng, section.difficulty, convention), want)
-                problem, redraws = _draw(sample, redraws, taken)
+                problem, redraws = draw(sample, redraws, taken)
                 taken.add(problem)
                 problem = with_choices(problem, rng) if choice else problem
                 problems.append(problem._replace(marks=section.marks))
@@ -194,77 +194,9 @@ def build_sheet(
     )
 
 
-class _Taken:
-    """What a sheet has drawn so far: problem ids and layers (none twice), the answers asked (no later problem may
-    write one) and the shapes and counts written (no later problem may ask for one)."""
-
-    def __init__(self) -> None:
-        self.ids: set[str] = set()
-        self.layers: set[str] = set()
-        self.asked: set[Mark] = set()
-        self.shown: set[Mark] = set()
-
-    def fresh(self, problem: Problem) -> bool:
-        layers = [line.strip() for line in problem.spec.splitlines() if line.strip()]
-        once = len(layers) == len(set(layers))  # a stack, too, names each layer once
-        return once and problem.id not in self.ids and not set(layers) & self.layers
-
-    def fair(self, problem: Problem) -> bool:
-        return not gives_away(problem, self.asked, self.shown)
-
-    def add(self, problem: Problem) -> None:
-        self.ids.add(problem.id)
-        self.layers |= layer_specs(problem)
-        self.asked |= asked(problem)
-        self.shown |= shown(problem)
-
-
-def _draw(sample: Callable[[], Making], redraws: int, taken: _Taken) -> tuple[Problem, int]:
-    """A problem that is fair (gives no other problem's answer away) and, within ``redraws`` draws, fresh (no
-    problem or layer twice on the sheet); and the redraws left for the kind's next problem.
-
-    Fairness comes first: past ``redraws``, the first fair problem drawn is taken even if not fresh, and the kind
-    is searched less hard from then on (``EXHAUSTED_REDRAWS``), as before.  Each draw is judged by its face (what
-    it writes and asks); only the one taken is made whole.
-    """
-    first_fair: tuple[Making, Problem] | None = None
-    making = sample()
-    face = making.face()
-    for attempt in range(GIVEAWAY_REDRAWS):
-        if taken.fair(face):
-            if taken.fresh(face):
-                return making.whole(face), redraws if attempt < redraws else EXHAUSTED_REDRAWS
-            first_fair = first_fair or (making, face)
-        if attempt >= redraws and first_fair is not None:
-            return first_fair[0].whole(first_fair[1]), EXHAUSTED_REDRAWS
-        making = sample()
-        face = making.face()
-    making, face = first_fair or (making, face)
-    return making.whole(face), EXHAUSTED_REDRAWS
-
-
-def _made(sample: Callable[[], Problem]) -> Making:
-    """A problem drawn whole (a multiple-choice slot's, whose shape needs its wrong answers), as its own face."""
-    problem = sample()
-    return Making(lambda: problem, slots.as_it_is)
-
-
-#: How many times a problem is drawn again when it repeats a problem or a layer already on the sheet;
-#: once a section's kind has found no fresh one in that many, its later problems try only a few times.
-REDRAWS = 12
-EXHAUSTED_REDRAWS = 5
-#: How many times a problem that would give another's answer away is drawn again.
-GIVEAWAY_REDRAWS = 100
-
-
 def _entry_shape(bank: Bank, difficulty: int, choice: bool, entry: BankEntry) -> slots.Shape:
     """The parts a bank entry asks on a sheet (a stack's do not depend on the generator)."""
     return slots.shape(bank_problem(bank, entry, difficulty, random.Random(0)), choice)
-
-
-def layer_specs(problem: Problem) -> set[str]:
-    """The canonical specs of every layer a problem is about (one per line of its spec)."""
-    return {line.strip() for line in problem.spec.splitlines() if line.strip()}
 
 
 def slug(text: str) -> str:
