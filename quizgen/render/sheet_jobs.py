@@ -138,6 +138,9 @@ def finish(sheet: Sheet, extra: tuple[str, str, int, SheetJob]) -> Made:
                 made.files.update(render.sheet_files(env, sheet, job.fmt, stem))
                 if job.parts and not sheet.duplex:  # a double-sided class's padding is known only once all are made
                     made.parts.update(_parts(env, sheet, page))
+    if made.parts and len(made.parts) == len(class_parts(page)):
+        made.figures.clear()  # the class's files show them only in the shares just rendered: not sent back
+        made.legends.clear()
     return made
 
 
