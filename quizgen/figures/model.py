@@ -136,6 +136,21 @@ def _axis_transposed(n: int, k: int, s: int, d: int, p: int, op: int, out: int) 
     return Axis(size, k, 1, d, out, reached), kinds
 
 
+def _too_large(layer: Layer, outs: tuple[int, ...], transposed: bool) -> bool:
+    """Whether an axis the grids draw (a 3-D layer's last two) has more than :data:`SMALL` cells or outputs:
+    :func:`grid` draws no grids then, so it need not work out which cells the windows reach."""
+    drawn = list(zip(dims(layer), outs))[1:] if layer.ndim == 3 else zip(dims(layer), outs)
+    for (n, k, s, d, pb, pa, op), out in drawn:
+        if transposed:
+            implicit = d * (k - 1) - pb
+            size = 2 * implicit + n + (n - 1) * (s - 1) + op
+        else:
+            size = pb + n + pa
+        if size > SMALL or out > SMALL:
+            return True
+    return False
+
+
 def is_small(layer: Layer) -> bool:
     """Whether ``layer`` is drawn as grids: a conv, transposed conv or pooling layer small enough."""
     return grid(layer, answer=True) is not None
@@ -154,6 +169,8 @@ def grid(layer: Layer, *, answer: bool = True, animate: bool = False) -> Grid | 
         return None
     outs = output_spatial(layer)
     transposed = layer.family == L.CONVT
+    if _too_large(layer, outs, transposed):  # told first: an axis's positions are many where the layer is large
+        return None
     axes: list[tuple[Axis, list[str]]] = []
     for (n, k, s, d, pb, pa, op), out in zip(dims(layer), outs):
         made = _axis_transposed(n, k, s, d, pb, op, out) if transposed else _axis_direct(n, k, s, d, pb, pa, out)
