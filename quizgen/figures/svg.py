@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import textwrap
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from quizgen.i18n import language
@@ -64,6 +64,7 @@ def style(look: Look) -> str:
     )
 
 
+@lru_cache(maxsize=4096)  # a figure writes the same few coordinates again and again
 def _n(x: float) -> str:
     """A coordinate with at most two decimals, no trailing zeros: the same text on every machine."""
     text = f"{x:.2f}".rstrip("0").rstrip(".")
@@ -71,15 +72,11 @@ def _n(x: float) -> str:
 
 
 def _el(parent: ET.Element, tag: str, **attrs: object) -> ET.Element:
-    names = _NAMES
-    return ET.SubElement(
-        parent,
-        tag,
-        {
-            names.get(k) or _name(k): _n(v) if type(v) is float else v if type(v) is str else str(v)
-            for k, v in attrs.items()
-        },
-    )
+    names, values = _NAMES, {}
+    for k, v in attrs.items():
+        kind = type(v)
+        values[names.get(k) or _name(k)] = v if kind is str else _n(v) if kind is float else str(v)  # type: ignore[arg-type]
+    return ET.SubElement(parent, tag, values)
 
 
 #: Keyword names as SVG attribute names (``class_`` → ``class``, ``stroke_width`` → ``stroke-width``), kept.
@@ -127,7 +124,7 @@ def _finish(root: ET.Element) -> str:
     """The tree as text, indented one space a level: the same text as ``ET.indent`` and ``ET.tostring`` give
     (``tests/test_figures.py`` holds it to them), written directly, which is several times faster."""
     out: list[str] = []
-    _write(root, "\n", out.append)
+    _write(root, "\n", out)
     return "".join(out) + "\n"
 
 
@@ -135,29 +132,33 @@ _ATTR = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 )
 _CDATA = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_NEEDS_ESCAPE = re.compile('[&<>"\r\n\t]')
+_NEEDS_ESCAPE = re.compile('[&<>"\r\n\t]').search
+_NEEDS_CDATA = re.compile("[&<>]").search
 
 
-def _write(el: ET.Element, indent: str, write: Callable[[str], object]) -> None:
+def _write(el: ET.Element, indent: str, out: list[str]) -> None:
     """``el`` and its children, as ``ET.indent(space=" ")`` then ``ET.tostring`` write them (no tail)."""
-    write("<" + el.tag)
+    tag = el.tag
+    out.append("<" + tag)
     for k, v in el.items():
-        write(f' {k}="{v.translate(_ATTR) if _NEEDS_ESCAPE.search(v) else v}"')
-    children = list(el)
-    if not children:
-        if el.text:
-            write(">" + el.text.translate(_CDATA) + "</" + el.tag + ">")
+        out.append(f' {k}="{v.translate(_ATTR) if _NEEDS_ESCAPE(v) else v}"')
+    text = el.text
+    if not len(el):
+        if text:
+            out.append(f">{text.translate(_CDATA) if _NEEDS_CDATA(text) else text}</{tag}>")
         else:
-            write(" />")
+            out.append(" />")
         return
     inner = indent + " "
-    text = el.text if el.text and el.text.strip() else inner
-    write(">" + text.translate(_CDATA))
-    for i, child in enumerate(children):
-        _write(child, inner, write)
-        tail = child.tail if child.tail and child.tail.strip() else (indent if i == len(children) - 1 else inner)
-        write(tail.translate(_CDATA))
-    write("</" + el.tag + ">")
+    text = text if text and text.strip() else inner
+    out.append(">" + text.translate(_CDATA))
+    last = len(el) - 1
+    for i, child in enumerate(el):
+        _write(child, inner, out)
+        tail = child.tail
+        tail = tail if tail and tail.strip() else (indent if i == last else inner)
+        out.append(tail.translate(_CDATA))
+    out.append("</" + tag + ">")
 
 
 def text_width(text: str, px: float) -> float:
