@@ -72,10 +72,11 @@ def _n(x: float) -> str:
 
 
 def _el(parent: ET.Element, tag: str, **attrs: object) -> ET.Element:
-    names, values = _NAMES, {}
+    names: dict[str, str] = _NAMES
+    values: dict[str, str] = {}
     for k, v in attrs.items():
         kind = type(v)
-        values[names.get(k) or _name(k)] = v if kind is str else _n(v) if kind is float else str(v)  # type: ignore[arg-type]
+        values[names.get(k) or _name(k)] = v if isinstance(v, str) else _n(v) if kind is float else str(v)
     return ET.SubElement(parent, tag, values)
 
 
