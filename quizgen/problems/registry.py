@@ -9,6 +9,7 @@ parts.  Sizes, channels and kernels are drawn from those of real networks.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from typing import NamedTuple
@@ -33,7 +34,9 @@ class Making:
     steps), and ``whole(face)`` the problem made from that face, which keeps all of it.  A sheet that turns a
     problem down for what it writes or asks (:mod:`quizgen.problems.sheet`) so never works out the rest.
 
-    A plain class (not a dataclass, which the drill's start-up does not import)."""
+    ``whole`` changes only the parts' wrong answers and hints, the steps and the notes, and is a module-level
+    function or a partial of one: a large sheet's problems are made whole by another process
+    (:mod:`quizgen.render.figures_ahead`), which is sent it.  A plain class (not a dataclass, which the drill's start-up does not import)."""
 
     __slots__ = ("face", "whole")
 
@@ -370,7 +373,7 @@ def layer_making(
             layer=layer,
         )
 
-    return Making(face, lambda made: _layer_worked(made, layer, quantities))
+    return Making(face, functools.partial(_layer_worked, layer=layer, quantities=quantities))
 
 
 def _layer_worked(face: Problem, layer: Layer, quantities: list[str]) -> Problem:

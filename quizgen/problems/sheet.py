@@ -27,7 +27,7 @@ from quizgen.problems.codes import CodeRecipeMismatch, SheetOptions, make_code, 
 from quizgen.problems.problem import Problem, with_choices
 from quizgen.problems.registry import Making
 from quizgen.problems.roster import read_roster
-from quizgen.problems.sheet_rules import REDRAWS, Taken, draw, made_whole
+from quizgen.problems.sheet_rules import REDRAWS, Taken, Whole, draw, made_whole
 
 if TYPE_CHECKING:
     pass
@@ -79,7 +79,7 @@ def derive_seed(recipe: Recipe, base_seed: int, student_id: str) -> int:
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a sheet is drawn; it runs again after, as it was.
 
     A sheet's draws make objects by the hundred thousand (problems, and the run's caches of layers and their
@@ -96,7 +96,7 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-@_collection_paused()
+@collection_paused()
 def build_sheet(
     recipe: Recipe,
     seed: int,
@@ -109,14 +109,17 @@ def build_sheet(
     cover: bool | None = None,
     duplex: bool | None = None,
     answer_sheet: bool | None = None,
-    on_problem: Callable[[Problem], object] | None = None,
+    on_face: Callable[[Problem, Whole], object] | None = None,
 ) -> Sheet:
     """Draw every problem of one sheet from ``random.Random(seed)``.
 
     No two problems share a layer (for a stack, any of its layers): a problem that would is drawn
     again, a bounded number of times, from the same generator.  ``count``, ``space``, ``figures``,
-    ``cover``, ``duplex`` and ``answer_sheet`` default to the recipe's.  ``on_problem`` is given each
-    problem as it is drawn (a large sheet's figures are drawn meanwhile: :mod:`quizgen.render.figures_ahead`).
+    ``cover``, ``duplex`` and ``answer_sheet`` default to the recipe's.
+
+    ``on_face``: each problem is given to it as it is drawn, as its face (what the sheet's rules judge it by)
+    and the function that makes it whole, and the sheet returned holds the faces: a large sheet's problems are
+    made whole, and their figures drawn, by another process meanwhile (:mod:`quizgen.render.figures_ahead`).
     """
     from quizgen.i18n import language
 
@@ -141,12 +144,11 @@ def build_sheet(
                     sample: Callable[[], Making] = functools.partial(made_whole, shaped)
                 else:
                     sample = slots.drafted(functools.partial(kind.draft, rng, section.difficulty, convention), want)
-                problem, redraws = draw(sample, redraws, taken)
-                taken.add(problem)
-                problem = with_choices(problem, rng) if choice else problem
-                problems.append(problem._replace(marks=section.marks))
-                if on_problem is not None:
-                    on_problem(problems[-1])
+                face, whole, redraws = draw(sample, redraws, taken)
+                taken.add(face)
+                if choice:  # its choices are drawn from its wrong answers (a choice slot's face is whole)
+                    face, whole = with_choices(whole(face), rng), slots.as_it_is
+                problems.append(_made(face._replace(marks=section.marks), whole, on_face))
         else:
             bank = load_bank(section.bank)
             if section.entries:
@@ -159,9 +161,7 @@ def build_sheet(
                 problem = bank_problem(bank, entry, section.difficulty, rng)
                 taken.add(problem)
                 problem = with_choices(problem, rng) if choice else problem
-                problems.append(problem._replace(marks=section.marks))
-                if on_problem is not None:
-                    on_problem(problems[-1])
+                problems.append(_made(problem._replace(marks=section.marks), slots.as_it_is, on_face))
         if section.title or not sections:
             default = kinds.get(section.kind).title if section.kind else load_bank(section.bank).title
             sections.append((_(section.title or default), tuple(problems)))
@@ -192,6 +192,14 @@ def build_sheet(
         duplex=duplex,
         answer_sheet=answer_sheet,
     )
+
+
+def _made(face: Problem, whole: Whole, on_face: Callable[[Problem, Whole], object] | None) -> Problem:
+    """The problem a sheet keeps: made whole now, or its face, handed to ``on_face`` to be made whole elsewhere."""
+    if on_face is None:
+        return whole(face)
+    on_face(face, whole)
+    return face
 
 
 def _entry_shape(bank: Bank, difficulty: int, choice: bool, entry: BankEntry) -> slots.Shape:

@@ -14,6 +14,9 @@ from quizgen.problems.giveaway import Mark, asked, gives_away, shown
 from quizgen.problems.problem import Problem
 from quizgen.problems.registry import Making
 
+#: What makes a problem's face whole (:attr:`Making.whole`).
+Whole = Callable[[Problem], Problem]
+
 
 class Taken:
     """What a sheet has drawn so far: problem ids and layers (none twice), the answers asked (no later problem may
@@ -40,13 +43,14 @@ class Taken:
         self.shown |= shown(problem)
 
 
-def draw(sample: Callable[[], Making], redraws: int, taken: Taken) -> tuple[Problem, int]:
+def draw(sample: Callable[[], Making], redraws: int, taken: Taken) -> tuple[Problem, Whole, int]:
     """A problem that is fair (gives no other problem's answer away) and, within ``redraws`` draws, fresh (no
-    problem or layer twice on the sheet); and the redraws left for the kind's next problem.
+    problem or layer twice on the sheet), as its face and the function that makes it whole
+    (:class:`~quizgen.problems.registry.Making`); and the redraws left for the kind's next problem.
 
     Fairness comes first: past ``redraws``, the first fair problem drawn is taken even if not fresh, and the kind
     is searched less hard from then on (``EXHAUSTED_REDRAWS``), as before.  Each draw is judged by its face (what
-    it writes and asks); only the one taken is made whole.
+    it writes and asks), which is all that :class:`Taken` looks at; only the one taken is made whole.
     """
     first_fair: tuple[Making, Problem] | None = None
     making = sample()
@@ -54,14 +58,14 @@ def draw(sample: Callable[[], Making], redraws: int, taken: Taken) -> tuple[Prob
     for attempt in range(GIVEAWAY_REDRAWS):
         if taken.fair(face):
             if taken.fresh(face):
-                return making.whole(face), redraws if attempt < redraws else EXHAUSTED_REDRAWS
+                return face, making.whole, redraws if attempt < redraws else EXHAUSTED_REDRAWS
             first_fair = first_fair or (making, face)
         if attempt >= redraws and first_fair is not None:
-            return first_fair[0].whole(first_fair[1]), EXHAUSTED_REDRAWS
+            return first_fair[1], first_fair[0].whole, EXHAUSTED_REDRAWS
         making = sample()
         face = making.face()
     making, face = first_fair or (making, face)
-    return making.whole(face), EXHAUSTED_REDRAWS
+    return face, making.whole, EXHAUSTED_REDRAWS
 
 
 def made_whole(sample: Callable[[], Problem]) -> Making:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable
@@ -149,8 +150,14 @@ def _spot_error_making(layer: Layer, ids: tuple[str, ...], wrong_at: int, diffic
     """The problem of one drawn scenario: its face (text, spec, flawed working, answers), then the rest."""
     return Making(
         lambda: _spot_error_face(layer, ids, wrong_at, difficulty, count, language()),
-        lambda face: _spot_error_whole(face, layer, ids, wrong_at, count, language()),
+        functools.partial(_spot_error_whole_now, layer=layer, ids=ids, wrong_at=wrong_at, count=count),
     )
+
+
+def _spot_error_whole_now(face: Problem, layer: Layer, ids: tuple[str, ...], wrong_at: int, count: str) -> Problem:
+    """:func:`_spot_error_whole` in the active language (a module-level function, so that another process can be
+    sent it: :mod:`quizgen.render.figures_ahead`)."""
+    return _spot_error_whole(face, layer, ids, wrong_at, count, language())
 
 
 @lru_cache(maxsize=4096)

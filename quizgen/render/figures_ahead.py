@@ -1,13 +1,16 @@
-"""A large sheet's slot targets and figures, worked out by another process while the sheet is being drawn.
+"""A large sheet's slot targets, whole problems and figures, worked out by another process while the sheet is
+being drawn.
 
 A class is drawn by a pool, a sheet a process (:mod:`quizgen.problems.pool`); one large sheet (a
 1,000-problem test) is one job, drawn in the run's own process, which would work out every slot's target
-(:func:`quizgen.problems.slots.target`) and draw every figure one after another.  :class:`Ahead` has another
-process work out the targets first, in the order the sheet needs them (the sheet takes those that have arrived
-and works out any other itself), then draw each problem's figure and its key's figure as the sheet draws the
-problem (``build_sheet``'s ``on_problem``); :func:`collect` keeps the figures where
-:func:`quizgen.render.sheets._figure` finds them.  A target is a function of the recipe and the slot, and a
-figure of its problem, so both are the same whichever process works them out, and the files the same bytes.
+(:func:`quizgen.problems.slots.target`), make every problem whole and draw every figure one after another.
+:class:`Ahead` has another process work out the targets first, in the order the sheet needs them (the sheet takes
+those that have arrived and works out any other itself).  The sheet then draws only each problem's face (what its
+rules judge it by: ``build_sheet``'s ``on_face``), and the other process makes each problem whole (its wrong
+answers, hints and steps) and draws its figure and its key's figure meanwhile.  :func:`whole_sheet` gives the sheet
+its whole problems, and keeps the figures where :func:`quizgen.render.sheets._figure` finds them.  Each is a
+function of the recipe and the slot, or of the problem's face, so it is the same whichever process works it out,
+and the files the same bytes.
 """
 
 from __future__ import annotations
@@ -19,29 +22,43 @@ if TYPE_CHECKING:
 
     from quizgen.problems.bank import Recipe
     from quizgen.problems.problem import Problem
+    from quizgen.problems.sheet import Sheet
+    from quizgen.problems.sheet_rules import Whole
     from quizgen.problems.slots import Shape
 
     Target = tuple[Recipe, int, int, str]  # quizgen.problems.slots.target's arguments
+    Made = tuple[Problem, str | None, str | None]  # a problem made whole, its figure and its key's figure
 
 #: Figures drawn ahead, by (problem, the key's or not, language); :func:`quizgen.render.sheets._figure` looks
 #: here first.  Kept while the run's :class:`Ahead` is open.
 DRAWN: dict[tuple[Problem, bool, str], str | None] = {}
-#: Problems sent to the drawing process at a time.
+#: Problems sent to the other process at a time.
 BATCH = 25
+#: Batches the other process has been sent and not yet done, at most: those not sent when the sheet is drawn are
+#: shared between the two processes.
+IN_FLIGHT = 2
 
 _active: list[Ahead] = []  # the run's Ahead, while it is open
 
 
 class Ahead:
-    """A process drawing the figures of one large sheet's problems as they are drawn (a context manager)."""
+    """A process making one large sheet's problems whole and drawing their figures as the sheet draws them (a
+    context manager).
+
+    The problems go in batches of :data:`BATCH`, at most :data:`IN_FLIGHT` at a time, so that the batches not yet
+    sent when the sheet is drawn can be shared: the other process goes on from the first of them, and the run's
+    process works back from the last (:meth:`whole_sheet`).
+    """
 
     def __init__(self, lang: str, targets: list[Target]) -> None:
         self.lang = lang
         self.targets = targets
         self._shapes: list[tuple[list[Target], AsyncResult[list[Shape]]]] = []
         self._pool: Pool | None = None
-        self._batch: list[Problem] = []
-        self._sent: list[tuple[list[Problem], AsyncResult[list[tuple[str | None, str | None]]]]] = []
+        self._batches: list[list[tuple[Problem, Whole]]] = [[]]  # the last one is being filled
+        self._done: dict[int, AsyncResult[list[Made]] | list[Made]] = {}  # by batch: sent, or made here
+        self._sent = 0  # batches sent to the other process (the first ones)
+        self._waiting: list[int] = []  # batches sent and not known to be done
 
     def __enter__(self) -> Ahead:
         from quizgen.problems.pool import forked_pool
@@ -63,32 +80,62 @@ class Ahead:
         self._pool.terminate()
         self._pool.join()
 
-    def add(self, problem: Problem) -> None:
-        """Have ``problem``'s figures drawn (in batches of :data:`BATCH`), and give the sheet the targets that
+    def add(self, face: Problem, whole: Whole) -> None:
+        """Have a problem made whole from its ``face`` and its figures drawn, and give the sheet the targets that
         have arrived meanwhile."""
         from quizgen.problems.slots import KNOWN
 
         while self._shapes and self._shapes[0][1].ready():
             keys, result = self._shapes.pop(0)
             KNOWN.update(zip(keys, result.get()))
-        self._batch.append(problem)
-        if len(self._batch) >= BATCH:
-            self._send()
+        self._batches[-1].append((face, whole))
+        if len(self._batches[-1]) >= BATCH:
+            self._batches.append([])
+        self._send(len(self._batches) - 1)
 
-    def _send(self) -> None:
-        if self._batch:
-            assert self._pool is not None
-            self._sent.append((self._batch, self._pool.apply_async(_draw, (self._batch, self.lang))))
-            self._batch = []
+    def _send(self, end: int) -> None:
+        """Send the other process the next batches before ``end``, while fewer than :data:`IN_FLIGHT` are there."""
+        assert self._pool is not None
+        while self._waiting and self._done[self._waiting[0]].ready():  # type: ignore[union-attr]
+            self._waiting.pop(0)
+        while self._sent < end and len(self._waiting) < IN_FLIGHT:
+            self._done[self._sent] = self._pool.apply_async(_draw, (self._batches[self._sent], self.lang))
+            self._waiting.append(self._sent)
+            self._sent += 1
 
-    def collect(self) -> None:
-        """Wait for every figure sent, and keep them in :data:`DRAWN`."""
-        self._send()
-        for problems, result in self._sent:
-            for problem, (plain, key) in zip(problems, result.get()):
-                DRAWN[(problem, False, self.lang)] = plain
-                DRAWN[(problem, True, self.lang)] = key
-        self._sent.clear()
+    def _made(self) -> list[Made]:
+        """Every problem given, made whole with its figures, in order: the batches not yet sent are shared, the
+        other process going on from the first of them and this one working back from the last."""
+        total = len(self._batches) if self._batches[-1] else len(self._batches) - 1
+        end = total
+        while True:
+            self._send(end)
+            if self._sent >= end:
+                break
+            end -= 1  # the last batch not sent: made here
+            self._done[end] = _draw(self._batches[end], self.lang)
+        made: list[Made] = []
+        for i in range(total):
+            done = self._done.pop(i)
+            made += done if isinstance(done, list) else done.get()
+        return made
+
+    def whole_sheet(self, sheet: Sheet) -> Sheet:
+        """``sheet`` (drawn as faces, each given to :meth:`add`) with its problems made whole, and their figures
+        kept in :data:`DRAWN`."""
+        import dataclasses
+
+        from quizgen.problems.sheet import collection_paused
+
+        with collection_paused():  # the problems arriving are kept, as the sheet's are while it is drawn
+            made = self._made()
+        for problem, plain, key in made:
+            DRAWN[(problem, False, self.lang)] = plain
+            DRAWN[(problem, True, self.lang)] = key
+        wholes = iter(problem for problem, _plain, _key in made)
+        sections = tuple((title, tuple(next(wholes) for _face in faces)) for title, faces in sheet.sections)
+        assert next(wholes, None) is None, "a face was given to Ahead.add that is not on the sheet"
+        return dataclasses.replace(sheet, sections=sections)
 
 
 def ahead_for(
@@ -112,10 +159,10 @@ def ahead_for(
     return Ahead(lang, [(recipe, i, n, convention) for i, n in slots])
 
 
-def collect() -> None:
-    """The figures drawn ahead so far, kept for the templates (nothing when no :class:`Ahead` is open)."""
-    for ahead in _active:
-        ahead.collect()
+def whole_sheet(sheet: Sheet) -> Sheet:
+    """``sheet`` with its problems made whole, and their figures kept for the templates, by the run's open
+    :class:`Ahead`; ``sheet`` as it is when none is open (its problems were made whole as they were drawn)."""
+    return _active[0].whole_sheet(sheet) if _active else sheet
 
 
 def _shapes(targets: list[Target]) -> list[Shape]:
@@ -125,13 +172,17 @@ def _shapes(targets: list[Target]) -> list[Shape]:
     return [reference_target(*key) for key in targets]
 
 
-def _draw(problems: list[Problem], lang: str) -> list[tuple[str | None, str | None]]:
-    """Each problem's figure and its key's figure (in the drawing process)."""
+def _draw(batch: list[tuple[Problem, Whole]], lang: str) -> list[Made]:
+    """Each problem made whole, with its figure and its key's figure (in either process)."""
     from quizgen.render.figures_for import figure_for
 
-    return [(figure_for(p, answer=False, lang=lang), figure_for(p, answer=True, lang=lang)) for p in problems]
+    out = []
+    for face, whole in batch:
+        p = whole(face)
+        out.append((p, figure_for(p, answer=False, lang=lang), figure_for(p, answer=True, lang=lang)))
+    return out
 
 
-def on_problem(ahead: Ahead | None) -> dict[str, Any]:
+def on_face(ahead: Ahead | None) -> dict[str, Any]:
     """``build_sheet``'s option that feeds ``ahead`` (none without one)."""
-    return {} if ahead is None else {"on_problem": ahead.add}
+    return {} if ahead is None else {"on_face": ahead.add}

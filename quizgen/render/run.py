@@ -73,7 +73,7 @@ def write_sheets(
     from quizgen.i18n import language
     from quizgen.problems.pool import build_sheets
     from quizgen.render import sheets as render
-    from quizgen.render.figures_ahead import ahead_for, on_problem
+    from quizgen.render.figures_ahead import ahead_for, on_face
     from quizgen.render.sheet_jobs import Prepared, SheetJob, environment, finish
 
     template_fmt = "html" if fmt == "pdf" else fmt  # a PDF is its HTML, printed
@@ -123,7 +123,7 @@ def write_sheets(
             cover=cover,
             duplex=duplex,
             answer_sheet=answer_sheet,
-            **on_problem(ahead),
+            **on_face(ahead),
         )
         cleanup.enter_context(_kept_for_the_run())
         for number, ((stem, _student, _seed), made) in enumerate(zip(bar if bar is not None else items, drawn)):

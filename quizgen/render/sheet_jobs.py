@@ -106,19 +106,17 @@ def finish(sheet: Sheet, extra: tuple[str, str, int, SheetJob]) -> Made:
     """Give a drawn sheet its printed recipe and student id, render its own file, draw its figures and render its
     shares of the class's files (the sheet being number ``page`` of the class)."""
     from quizgen.render import sheets as render
+    from quizgen.render.figures_ahead import whole_sheet
     from quizgen.render.figures_for import legend_html
 
     stem, student_id, page, job = extra
+    sheet = whole_sheet(sheet)  # a large sheet's problems, made whole (and their figures drawn) meanwhile
     if job.shown is not None:
         sheet = dataclasses.replace(sheet, recipe=job.shown)
     if student_id:
         sheet = dataclasses.replace(sheet, student_id=student_id)
     figures: dict[tuple[int, bool], str | None] = {}
     legends: dict[bool, str] = {}
-    if job.fmt in ("md", "html", "practice"):  # a large sheet's figures, drawn while it was (figures_ahead)
-        from quizgen.render.figures_ahead import collect
-
-        collect()
     if job.figures and sheet.figures:
         for answer in (False, True):
             for i, problem in enumerate(sheet.problems):
