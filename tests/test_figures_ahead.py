@@ -6,6 +6,7 @@ two processes (all sent, none sent, as they come), the sheet's problems are the 
 
 from __future__ import annotations
 
+import functools
 import pickle
 import random
 
@@ -44,7 +45,7 @@ def test_every_kinds_face_and_whole_can_be_sent_to_another_process(kind, difficu
     rng = random.Random(f"{kind}/{difficulty}")
     for _n in range(3):
         asks, _make = k.draft(rng, difficulty, "macs")
-        making = slots.drafted(lambda: k.draft(rng, difficulty, "macs"), tuple((q, False) for q in asks))()
+        making = slots.drafted(functools.partial(k.draft, rng, difficulty, "macs"), tuple((q, False) for q in asks))()
         face = making.face()
         sent_face, sent_whole = pickle.loads(pickle.dumps((face, making.whole)))
         assert sent_whole(sent_face) == making.whole(face)

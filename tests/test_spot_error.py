@@ -150,3 +150,47 @@ def test_no_floor_chain_prints_readable_numbers():
     assert expected in text
     assert str(int(macs)) not in text.replace(",", "") or f"{int(macs):,}" in text
     assert not re.search(r"(?<![.\d])\d{4,}", text)
+
+
+# --- a sheet passes over scenarios that cannot ask what its slot asks -------------------------------------------
+
+
+@pytest.mark.parametrize("count", ["macs", "flops", "flops+bias"])
+@pytest.mark.parametrize("difficulty", [1, 2, 3])
+def test_each_misconception_changes_the_line_its_table_names(difficulty, count):
+    """``flawed_chain.CHANGES`` names the one line each misconception changes; a sheet looking for a slot's shape
+    passes over the scenarios of other lines without working them out, so it must be right for every scenario."""
+    from quizgen.problems import flawed_chain
+    from quizgen.problems.spot_error import _scenario, _scenario_spec
+
+    rng = random.Random(f"changes/{difficulty}/{count}")
+    seen = set()
+    for family, ids in SCENARIOS[difficulty]:
+        assert len({flawed_chain.CHANGES[i] for i in ids}) == 1, ids  # a scenario's misconceptions change one line
+        for _n in range(150):
+            scenario = _scenario(_scenario_spec(rng, family, difficulty), ids, count)
+            if scenario is not None:
+                _layer, _wrong_at, asks = scenario
+                assert asks == ("step", flawed_chain.CHANGES[ids[0]]), (family, ids, asks)
+                seen.add(ids)
+    assert seen == {ids for _family, ids in SCENARIOS[difficulty]}  # every scenario was tried
+
+
+def test_passing_over_scenarios_draws_the_same_sheet(tmp_path, monkeypatch):
+    """The drafter told the quantities wanted draws the sheet that drafts turned down one by one would draw."""
+    from quizgen.problems import registry
+    from quizgen.problems.bank import load_recipe
+    from quizgen.problems.sheet import build_sheet
+
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "recipe: passed-over\nsections:\n"
+        + "".join(f"  - kind: spot-error\n    count: 12\n    difficulty: {d}\n" for d in (1, 2, 3)),
+        encoding="utf-8",
+    )
+    loaded = load_recipe(str(recipe))
+    passing = [build_sheet(loaded, seed) for seed in (1, 2, 3)]
+    kind = registry.REGISTRY["spot-error"]
+    assert kind.drafts_wanted
+    monkeypatch.setitem(registry.REGISTRY, "spot-error", kind._replace(drafts_wanted=False))
+    assert [build_sheet(loaded, seed) for seed in (1, 2, 3)] == passing

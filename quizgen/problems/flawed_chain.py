@@ -65,6 +65,27 @@ def ceil(x: Num) -> int:
     return -(-Fraction(x).numerator // Fraction(x).denominator)
 
 
+#: The quantity of the one line each misconception changes: :func:`output_line`, :func:`conv_lines` and
+#: :func:`pool_lines` apply it on that line and no other (where it leaves that line's value as it is, it changes no
+#: line).  ``tests/test_spot_error.py`` holds every scenario's wrong line to it.
+CHANGES = {
+    "precedence": "output_size",
+    "padding-once": "output_size",
+    "stride-ignored": "output_size",
+    "no-floor": "output_size",
+    "ignored-dilation": "output_size",
+    "forgot-in-channels": "weights",
+    "ignored-groups": "weights",
+    "forgot-bias": "params",
+    "input-size-for-macs": "macs",
+    "macs-vs-flops": "macs",
+    "pool-stride-twice": "windows",
+    "pool-windows-from-input": "windows",
+    "pool-forgot-channels": "windows",
+    "pool-k2-comparisons": "comparisons",
+}
+
+
 def output_line(layer: Layer, ids: frozenset[str]) -> Line:
     """The output size along one side (the scenarios are square), right or under one misconception."""
     n, k, s, d = layer.spatial[0], layer.kernel[0], layer.stride[0], layer.dilation[0]

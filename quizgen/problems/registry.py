@@ -70,22 +70,31 @@ class Kind(NamedTuple):
     asks: str
     sampler: Sampler
     drafter: Drafter | None = None
+    #: Whether the drafter takes ``wanted`` (see :meth:`draft`).
+    drafts_wanted: bool = False
 
     def sample(self, rng: random.Random, difficulty: int = 1, count: str = "macs") -> Problem:
         """Draw one problem; ``difficulty`` is 1, 2 or 3."""
         return self.draft(rng, difficulty, count)[1]()
 
     def draft(
-        self, rng: random.Random, difficulty: int = 1, count: str = "macs"
+        self, rng: random.Random, difficulty: int = 1, count: str = "macs", wanted: tuple[str, ...] | None = None
     ) -> tuple[tuple[str, ...], Callable[[], Problem]]:
         """Draw one problem as :meth:`sample` does, giving the quantities its parts ask and a function that
-        makes it; made at once for a kind without a :data:`Drafter`."""
+        makes it; made at once for a kind without a :data:`Drafter`.
+
+        ``wanted``: the quantities a sheet's slot asks (:func:`quizgen.problems.slots.drafted`), which a drafter
+        that takes them (``drafts_wanted``) may use to pass over draws that cannot ask them, drawing from ``rng``
+        as the drafts turned down for their shape would have."""
         if difficulty not in (1, 2, 3):
             raise QuizgenError(_("difficulty={difficulty} must be 1, 2 or 3").format(difficulty=difficulty))
         if self.drafter is None:
             problem = _finished(self.sampler(rng, difficulty, count))
             return tuple(part.quantity for part in problem.parts), lambda: problem
-        asks, make = self.drafter(rng, difficulty, count)
+        if wanted is not None and self.drafts_wanted:
+            asks, make = self.drafter(rng, difficulty, count, wanted)  # type: ignore[call-arg]
+        else:
+            asks, make = self.drafter(rng, difficulty, count)
         if isinstance(make, Making):
             face = make.face
             return asks, Making(lambda: _finished(face()), make.whole)
@@ -101,11 +110,14 @@ def _finished(problem: Problem) -> Problem:
 REGISTRY: dict[str, Kind] = {}
 
 
-def kind(id: str, title: str, asks: str, draft: Drafter | None = None) -> Callable[[Sampler], Sampler]:
-    """Register a sampler as a problem kind (and ``draft``, the same sampler in two steps, where it has one)."""
+def kind(
+    id: str, title: str, asks: str, draft: Drafter | None = None, drafts_wanted: bool = False
+) -> Callable[[Sampler], Sampler]:
+    """Register a sampler as a problem kind (and ``draft``, the same sampler in two steps, where it has one;
+    ``drafts_wanted``: it takes the quantities wanted, see :meth:`Kind.draft`)."""
 
     def register(sampler: Sampler) -> Sampler:
-        REGISTRY[id] = Kind(id, title, asks, sampler, draft)
+        REGISTRY[id] = Kind(id, title, asks, sampler, draft, drafts_wanted)
         return sampler
 
     return register

@@ -97,18 +97,18 @@ def shaped(sample: Callable[[], Problem], want: Shape, choice: bool) -> Callable
     return draw
 
 
-def drafted(draft: Callable[[], Draft], want: Shape) -> Callable[[], Making]:
+def drafted(draft: Callable[..., Draft], want: Shape) -> Callable[[], Making]:
     """As :func:`shaped`, for a section without multiple choice (whose shape is its parts' quantities): each draw
-    a draft (:meth:`quizgen.problems.registry.Kind.draft`), and only the one that fits is made, as a
-    :class:`~quizgen.problems.registry.Making` (its face first)."""
+    a draft (:meth:`quizgen.problems.registry.Kind.draft`, told the quantities ``wanted``), and only the one that
+    fits is made, as a :class:`~quizgen.problems.registry.Making` (its face first)."""
     quantities = tuple(quantity for quantity, _choice in want)
 
     def draw() -> Making:
-        asks, make = draft()
+        asks, make = draft(wanted=quantities)
         for _n in range(SHAPE_DRAWS):
             if asks == quantities:
                 break
-            asks, make = draft()
+            asks, make = draft(wanted=quantities)
         return make if isinstance(make, Making) else Making(make, as_it_is)
 
     return draw

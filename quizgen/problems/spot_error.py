@@ -113,15 +113,31 @@ def spot_error_problem(rng: random.Random, difficulty: int, count: str) -> Probl
     return spot_error_draft(rng, difficulty, count)[1]()
 
 
-def spot_error_draft(rng: random.Random, difficulty: int, count: str) -> tuple[tuple[str, ...], Callable[[], Problem]]:
+def spot_error_draft(
+    rng: random.Random, difficulty: int, count: str, wanted: tuple[str, ...] | None = None
+) -> tuple[tuple[str, ...], Callable[[], Problem]]:
     """The quantities a spot-the-error problem asks, and how to make it (see :data:`registry.Drafter`).
 
     Only the scenario and its layer are drawn from ``rng``; the rest follows from them, and is made once per
     run for each (a 1,000-problem sheet draws the same scenario again and again while it looks for fresh ones).
+
+    ``wanted``: the quantities the sheet's slot asks.  A scenario whose misconception changes a line of another
+    quantity (:data:`flawed_chain.CHANGES`) would be turned down for its shape, and the slot's next draft drawn
+    from ``rng``; it is passed over without being worked out, and the next scenario drawn from ``rng`` just as
+    that draft would draw it (at most :data:`~quizgen.problems.slots.SHAPE_DRAWS` in a row, as many drafts as the
+    slot takes), so that the sheet is the same.
     """
+    from quizgen.problems.slots import SHAPE_DRAWS
+
+    passed = 0
     for _attempt in range(200):
-        family, ids = rng.choice(SCENARIOS[difficulty])
-        scenario = _scenario(_scenario_spec(rng, family, difficulty), ids, count)
+        while True:
+            family, ids = rng.choice(SCENARIOS[difficulty])
+            text = _scenario_spec(rng, family, difficulty)
+            if wanted is None or passed >= SHAPE_DRAWS or ("step", chain.CHANGES[ids[0]]) == wanted:
+                break
+            passed += 1
+        scenario = _scenario(text, ids, count)
         if scenario is not None:
             break
     else:  # pragma: no cover
@@ -313,6 +329,7 @@ def _catalogue_wrongs(layer: Layer, quantity: str, answer: int) -> list[Wrong]:
     N_("Spot the error"),
     N_("the wrong step in a flawed worked solution, and the right value"),
     draft=spot_error_draft,
+    drafts_wanted=True,
 )
 def _spot_error(rng: random.Random, difficulty: int, count: str) -> Problem:
     return spot_error_problem(rng, difficulty, count)
