@@ -36,7 +36,9 @@ class Making:
 
     ``whole`` changes only the parts' wrong answers and hints, the steps and the notes, and is a module-level
     function or a partial of one: a large sheet's problems are made whole by another process
-    (:mod:`quizgen.render.figures_ahead`), which is sent it.  A plain class (not a dataclass, which the drill's start-up does not import)."""
+    (:mod:`quizgen.render.figures_ahead`), which is sent it.
+
+    A plain class (not a dataclass, which the drill's start-up does not import)."""
 
     __slots__ = ("face", "whole")
 
