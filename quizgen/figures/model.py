@@ -112,19 +112,25 @@ class Receptive(NamedTuple):
     caption: tuple[str, ...] = ()
 
 
-def _axis_direct(n: int, k: int, s: int, d: int, pb: int, pa: int, out: int) -> tuple[Axis, list[str]]:
-    size = pb + n + pa
+def _axis_size(n: int, k: int, s: int, d: int, pb: int, pa: int, op: int, *, transposed: bool) -> int | None:
+    """The cells along one axis of a layer's input grid (padding included, and for a transposed conv the zeros
+    between inputs), or None where a transposed conv's direct conv would crop, not pad: no grid of the guide's
+    kind."""
+    if not transposed:
+        return pb + n + pa
+    implicit = d * (k - 1) - pb
+    return None if implicit < 0 else implicit + n + (n - 1) * (s - 1) + implicit + op
+
+
+def _axis_direct(n: int, k: int, s: int, d: int, pb: int, out: int, size: int) -> tuple[Axis, list[str]]:
     reached = frozenset(o * s + j * d for o in range(out) for j in range(k) if o * s + j * d < size)
     kinds = [PAD if i < pb or i >= pb + n else IN for i in range(size)]
     return Axis(size, k, s, d, out, reached), kinds
 
 
-def _axis_transposed(n: int, k: int, s: int, d: int, p: int, op: int, out: int) -> tuple[Axis, list[str]] | None:
+def _axis_transposed(n: int, k: int, s: int, d: int, p: int, out: int, size: int) -> tuple[Axis, list[str]]:
     implicit = d * (k - 1) - p
-    if implicit < 0:
-        return None  # the direct conv would crop, not pad: no grid of the guide's kind
     stretched = n + (n - 1) * (s - 1)
-    size = implicit + stretched + implicit + op
     kinds = []
     for i in range(size):
         j = i - implicit
@@ -134,21 +140,6 @@ def _axis_transposed(n: int, k: int, s: int, d: int, p: int, op: int, out: int) 
             kinds.append(PAD)
     reached = frozenset(o + j * d for o in range(out) for j in range(k) if o + j * d < size)
     return Axis(size, k, 1, d, out, reached), kinds
-
-
-def _too_large(layer: Layer, outs: tuple[int, ...], transposed: bool) -> bool:
-    """Whether an axis the grids draw (a 3-D layer's last two) has more than :data:`SMALL` cells or outputs:
-    :func:`grid` draws no grids then, so it need not work out which cells the windows reach."""
-    drawn = list(zip(dims(layer), outs))[1:] if layer.ndim == 3 else zip(dims(layer), outs)
-    for (n, k, s, d, pb, pa, op), out in drawn:
-        if transposed:
-            implicit = d * (k - 1) - pb
-            size = 2 * implicit + n + (n - 1) * (s - 1) + op
-        else:
-            size = pb + n + pa
-        if size > SMALL or out > SMALL:
-            return True
-    return False
 
 
 def is_small(layer: Layer) -> bool:
@@ -169,21 +160,21 @@ def grid(layer: Layer, *, answer: bool = True, animate: bool = False) -> Grid | 
         return None
     outs = output_spatial(layer)
     transposed = layer.family == L.CONVT
-    if _too_large(layer, outs, transposed):  # told first: an axis's positions are many where the layer is large
+    every = dims(layer)
+    sizes = [size for size in (_axis_size(*dim, transposed=transposed) for dim in every) if size is not None]
+    if len(sizes) < len(every):
         return None
-    axes: list[tuple[Axis, list[str]]] = []
-    for (n, k, s, d, pb, pa, op), out in zip(dims(layer), outs):
-        made = _axis_transposed(n, k, s, d, pb, op, out) if transposed else _axis_direct(n, k, s, d, pb, pa, out)
-        if made is None:
-            return None
-        axes.append(made)
+    drawn = list(zip(every, sizes, outs))[1:] if layer.ndim == 3 else list(zip(every, sizes, outs))
+    # told before an axis's cells are worked out: a large layer has many, and gets no grid
+    if any(size > SMALL or out > SMALL for _dim, size, out in drawn):
+        return None
+    axes = [
+        _axis_transposed(n, k, s, d, pb, out, size) if transposed else _axis_direct(n, k, s, d, pb, out, size)
+        for (n, k, s, d, pb, _pa, _op), size, out in drawn
+    ]
     if layer.ndim == 1:
         axes.insert(0, (Axis(1, 1, 1, 1, 1, frozenset({0})), [IN]))
-    elif layer.ndim == 3:
-        axes = axes[1:]
     (rows, row_kinds), (cols, col_kinds) = axes
-    if rows.size > SMALL or cols.size > SMALL or rows.out > SMALL or cols.out > SMALL:
-        return None
     cells = tuple(
         tuple(_kind(rk, ck, r in rows.reached and c in cols.reached, answer) for c, ck in enumerate(col_kinds))
         for r, rk in enumerate(row_kinds)
