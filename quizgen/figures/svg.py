@@ -75,8 +75,7 @@ def _el(parent: ET.Element, tag: str, **attrs: object) -> ET.Element:
     names: dict[str, str] = _NAMES
     values: dict[str, str] = {}
     for k, v in attrs.items():
-        kind = type(v)
-        values[names.get(k) or _name(k)] = v if isinstance(v, str) else _n(v) if kind is float else str(v)
+        values[names.get(k) or _name(k)] = v if isinstance(v, str) else _n(v) if type(v) is float else str(v)
     return ET.SubElement(parent, tag, values)
 
 
